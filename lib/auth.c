@@ -1,0 +1,383 @@
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <sodium.h>
+#include "auth.h"
+#include "app.h"
+#include "config.h"
+#include "db.h"
+
+/* ---------- roles (DESIGN.md, Roles) ---------- */
+
+static const unsigned char allowed[ACT__COUNT][5] = {
+	/*                    none admin billing support customer */
+	[ACT_PUBLIC]        = { 1, 1, 1, 1, 1 },
+	[ACT_SIGNED_IN]     = { 0, 1, 1, 1, 1 },
+	[ACT_INVOICE_READ]  = { 0, 1, 1, 1, 1 },
+	[ACT_INVOICE_WRITE] = { 0, 1, 1, 0, 0 },
+	[ACT_PAYMENT_WRITE] = { 0, 1, 1, 0, 0 },
+	[ACT_MASTER_READ]   = { 0, 1, 1, 1, 0 },
+	[ACT_MASTER_WRITE]  = { 0, 1, 1, 0, 0 },
+	[ACT_USER_ADMIN]    = { 0, 1, 0, 0, 0 },
+	[ACT_STAFF]         = { 0, 1, 1, 1, 0 },
+	[ACT_PORTAL]        = { 0, 0, 0, 0, 1 },
+};
+
+int auth_allowed(enum auth_role role, enum auth_action act)
+{
+	if ((unsigned)role > ROLE_CUSTOMER || (unsigned)act >= ACT__COUNT)
+		return 0;
+	return allowed[act][role];
+}
+
+struct auth_scope auth_scope_of(const struct auth_user *u)
+{
+	struct auth_scope s = { 0, 1 };
+
+	if (u->role != ROLE_ADMIN && u->role != ROLE_BILLING && u->role != ROLE_SUPPORT) {
+		/* customers (and anything unknown) see one customer, never drafts;
+		 * a customer without a customer id sees nothing (id -1 matches no row) */
+		s.customer_id = u->role == ROLE_CUSTOMER && u->customer_id > 0 ? u->customer_id : -1;
+		s.drafts = 0;
+	}
+	return s;
+}
+
+static const char *const role_names[] = { "", "admin", "billing", "support", "customer" };
+
+const char *auth_role_name(enum auth_role role)
+{
+	return (unsigned)role <= ROLE_CUSTOMER ? role_names[role] : "";
+}
+
+ierr auth_role_parse(const char *s, enum auth_role *out)
+{
+	unsigned i;
+
+	for (i = ROLE_ADMIN; i <= ROLE_CUSTOMER; i++) {
+		if (!strcmp(s, role_names[i])) {
+			*out = (enum auth_role)i;
+			return IE_OK;
+		}
+	}
+	return IE_INVALID;
+}
+
+const char *auth_home(enum auth_role role)
+{
+	return role == ROLE_CUSTOMER ? "/portal" : "/invoices";
+}
+
+/* ---------- passwords ---------- */
+
+ierr auth_password_hash(const struct config *cfg, const char *password, char *out, size_t outsz)
+{
+	if (outsz < crypto_pwhash_STRBYTES || sodium_init() < 0)
+		return IE_INTERNAL;
+	if (crypto_pwhash_str_alg(out, password, strlen(password), cfg->pw_opslimit,
+				  cfg->pw_memlimit_kib * 1024, crypto_pwhash_ALG_ARGON2ID13))
+		return IE_NOMEM;
+	return IE_OK;
+}
+
+int auth_password_verify(const char *hash, const char *password)
+{
+	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+static void lower_email(const char *in, char *out, size_t outsz)
+{
+	size_t i;
+
+	for (i = 0; in[i] && i + 1 < outsz; i++)
+		out[i] = (char)tolower((unsigned char)in[i]);
+	out[i] = '\0';
+}
+
+ierr auth_user_add(struct db *db, const struct config *cfg, const char *email, const char *name,
+		   enum auth_role role, long long customer_id, const char *password, long long *id_out)
+{
+	char hash[crypto_pwhash_STRBYTES], mail[256];
+	unsigned long long id = 0;
+	ierr e;
+
+	if (strlen(email) > 254 || !strchr(email, '@') || role == ROLE_NONE
+	    || (role == ROLE_CUSTOMER) != (customer_id > 0) || !*password)
+		return IE_INVALID;
+	lower_email(email, mail, sizeof(mail));
+	if ((e = auth_password_hash(cfg, password, hash, sizeof(hash))))
+		return e;
+	e = db_exec(db, "INSERT INTO users (email, name, password_hash, role, customer_id) "
+		    "VALUES (?, ?, ?, ?, ?)",
+		    DB_ARGS(DB_S(mail), DB_S(name), DB_S(hash), DB_S(auth_role_name(role)),
+			    customer_id > 0 ? DB_I(customer_id) : DB_N),
+		    NULL, &id);
+	sodium_memzero(hash, sizeof(hash));
+	if (!e && id_out)
+		*id_out = (long long)id;
+	return e;
+}
+
+ierr auth_user_list(struct db *db, ierr (*fn)(void *ctx, const struct auth_user *u, int active), void *ctx)
+{
+	struct db_res r;
+	ierr e;
+
+	e = db_query(db, &r, "SELECT id, email, name, role, customer_id, active FROM users ORDER BY email, id",
+		     DB_NOARGS);
+	while (!e && (e = db_next(&r)) == IE_OK) {
+		struct auth_user u;
+
+		memset(&u, 0, sizeof(u));
+		u.id = db_int(&r, 0);
+		str_copy(u.email, sizeof(u.email), db_str(&r, 1));
+		str_copy(u.name, sizeof(u.name), db_str(&r, 2));
+		if (auth_role_parse(db_str(&r, 3) ? db_str(&r, 3) : "", &u.role))
+			u.role = ROLE_NONE;
+		u.customer_id = db_int(&r, 4);
+		e = fn(ctx, &u, (int)db_int(&r, 5));
+	}
+	if (e == IE_NOTFOUND)
+		e = IE_OK;
+	db_free(&r);
+	return e;
+}
+
+/* ---------- tokens ---------- */
+
+void auth_token_hash(const unsigned char token[32], unsigned char out[32])
+{
+	crypto_generichash(out, 32, token, 32, NULL, 0);
+}
+
+int auth_token_equal(const char *a, const char *b, size_t n)
+{
+	return sodium_memcmp(a, b, n) == 0;
+}
+
+static int parse_token(const char *hex, unsigned char out[32])
+{
+	size_t binlen = 0;
+
+	if (!hex || strlen(hex) != 64)
+		return 0;
+	return sodium_hex2bin(out, 32, hex, 64, NULL, &binlen, NULL) == 0 && binlen == 32;
+}
+
+static void new_token(unsigned char raw[32], char hex[65])
+{
+	randombytes_buf(raw, 32);
+	sodium_bin2hex(hex, 65, raw, 32);
+}
+
+/* ---------- sessions ---------- */
+
+ierr auth_session_load(struct req *req)
+{
+	const struct config *cfg = req->cfg;
+	unsigned char raw[32], hash[32];
+	struct db_res r;
+	const char *role;
+	ierr e;
+
+	memset(&req->session, 0, sizeof(req->session));
+	if (!parse_token(app_cookie(req, "sid"), raw))
+		return IE_OK;
+	auth_token_hash(raw, hash);
+	e = db_query_row(req->db, &r,
+			 "SELECT s.id, s.csrf, TIMESTAMPDIFF(SECOND, s.last_seen_at, UTC_TIMESTAMP()), "
+			 "u.id, u.email, u.name, u.role, u.customer_id "
+			 "FROM sessions s JOIN users u ON u.id = s.user_id "
+			 "WHERE s.token_hash = ? AND s.expires_at > UTC_TIMESTAMP() "
+			 "AND s.last_seen_at > UTC_TIMESTAMP() - INTERVAL ? MINUTE AND u.active = 1",
+			 DB_ARGS(DB_B(hash, 32), DB_I(cfg->session_idle_min)));
+	if (e == IE_NOTFOUND) {
+		e = IE_OK;
+		goto out;
+	}
+	if (e)
+		goto out;
+	role = db_str(&r, 6);
+	if (auth_role_parse(role ? role : "", &req->session.user.role))
+		goto out;
+	req->session.id = db_int(&r, 0);
+	str_copy(req->session.csrf, sizeof(req->session.csrf), db_str(&r, 1));
+	req->session.user.id = db_int(&r, 3);
+	str_copy(req->session.user.email, sizeof(req->session.user.email), db_str(&r, 4));
+	str_copy(req->session.user.name, sizeof(req->session.user.name), db_str(&r, 5));
+	req->session.user.customer_id = db_int(&r, 7);
+	/* idle expiry: refresh at most once a minute, not on every request */
+	if (db_int(&r, 2) >= 60) {
+		long long sid = req->session.id;
+
+		db_free(&r);
+		e = db_exec(req->db, "UPDATE sessions SET last_seen_at = UTC_TIMESTAMP() WHERE id = ?",
+			    DB_ARGS(DB_I(sid)), NULL, NULL);
+		return e;
+	}
+out:
+	db_free(&r);
+	return e;
+}
+
+const char *auth_csrf_token(struct req *req)
+{
+	const char *c;
+	unsigned char raw[32];
+	char *hex;
+
+	if (req->session.id)
+		return req->session.csrf;
+	c = app_cookie(req, "lcsrf");
+	if (parse_token(c, raw))
+		return c;
+	hex = arena_alloc(req->arena, 65);
+	if (!hex)
+		return NULL;
+	new_token(raw, hex);
+	if (app_set_cookie(req, "lcsrf", hex, 7200, 1, "Strict"))
+		return NULL;
+	/* later calls in this request see the same token */
+	if (req->ncookies < 32) {
+		struct app_kv *na = arena_alloc(req->arena, (req->ncookies + 1) * sizeof(*na));
+
+		if (!na)
+			return NULL;
+		if (req->ncookies)
+			memcpy(na, req->cookies, req->ncookies * sizeof(*na));
+		na[req->ncookies].key = "lcsrf";
+		na[req->ncookies].val = hex;
+		na[req->ncookies].len = 64;
+		req->cookies = na;
+		req->ncookies++;
+	}
+	return hex;
+}
+
+ierr auth_csrf_check(struct req *req)
+{
+	const char *sent = app_param(req, "csrf");
+	const char *want = req->session.id ? req->session.csrf : app_cookie(req, "lcsrf");
+
+	if (!sent || !want || strlen(sent) != 64 || strlen(want) != 64
+	    || !auth_token_equal(sent, want, 64))
+		return app_fail(req, IE_DENIED,
+				"The form has expired or did not come from this site. Please reload the page and try again.");
+	return IE_OK;
+}
+
+static ierr throttled(struct req *req, const char *email)
+{
+	const struct config *cfg = req->cfg;
+	struct db_res r;
+	long long by_account = 0, by_address = 0;
+	ierr e;
+
+	e = db_query_row(req->db, &r,
+			 "SELECT (SELECT COUNT(*) FROM login_failures WHERE email = ? "
+			 "          AND failed_at > UTC_TIMESTAMP() - INTERVAL ? MINUTE), "
+			 "       (SELECT COUNT(*) FROM login_failures WHERE address = ? "
+			 "          AND failed_at > UTC_TIMESTAMP() - INTERVAL ? MINUTE)",
+			 DB_ARGS(DB_S(email), DB_I(cfg->login_window_min), DB_S(req->remote_addr),
+				 DB_I(cfg->login_window_min)));
+	if (!e) {
+		by_account = db_int(&r, 0);
+		by_address = db_int(&r, 1);
+	}
+	db_free(&r);
+	if (e)
+		return e;
+	if (by_account >= cfg->login_account_failures || by_address >= cfg->login_address_failures) {
+		req->error_msg = arena_printf(req->arena,
+			"Too many failed sign-in attempts. Please wait %u minutes and try again.",
+			cfg->login_window_min);
+		return IE_THROTTLED;
+	}
+	return IE_OK;
+}
+
+/* Spends the same argon2 time when the account does not exist. */
+static void dummy_verify(const struct config *cfg, const char *password)
+{
+	static char dummy[crypto_pwhash_STRBYTES];
+
+	if (!dummy[0] && auth_password_hash(cfg, "not-a-real-password", dummy, sizeof(dummy)))
+		return;
+	auth_password_verify(dummy, password);
+}
+
+ierr auth_login(struct req *req, const char *email_in, const char *password)
+{
+	unsigned char raw[32], hash[32];
+	char email[256], token[65], csrf[65], *cookie;
+	long long uid = 0, old = req->session.id;
+	enum auth_role role = ROLE_NONE;
+	struct db_res r;
+	int ok = 0;
+	ierr e;
+
+	lower_email(email_in, email, sizeof(email));
+	if ((e = throttled(req, email)))
+		return e;
+	e = db_query_row(req->db, &r,
+			 "SELECT id, password_hash, role FROM users WHERE email = ? AND active = 1",
+			 DB_ARGS(DB_S(email)));
+	if (e == IE_OK) {
+		uid = db_int(&r, 0);
+		ok = auth_password_verify(db_str(&r, 1) ? db_str(&r, 1) : "", password)
+		     && !auth_role_parse(db_str(&r, 2) ? db_str(&r, 2) : "", &role);
+	} else if (e == IE_NOTFOUND) {
+		dummy_verify(req->cfg, password);
+	}
+	db_free(&r);
+	if (e && e != IE_NOTFOUND)
+		return e;
+	if (!ok) {
+		e = db_exec(req->db, "INSERT INTO login_failures (email, address, failed_at) "
+			    "VALUES (?, ?, UTC_TIMESTAMP())",
+			    DB_ARGS(DB_S(email), DB_S(req->remote_addr)), NULL, NULL);
+		if (e)
+			return e;
+		return app_fail(req, IE_DENIED, "The email address or password is not correct.");
+	}
+	/* rotate: the pre-login session (if any) ends here */
+	if (old && (e = db_exec(req->db, "DELETE FROM sessions WHERE id = ?", DB_ARGS(DB_I(old)), NULL, NULL)))
+		return e;
+	new_token(raw, token);
+	new_token(hash, csrf);        /* csrf is an independent random value */
+	auth_token_hash(raw, hash);
+	e = db_exec(req->db, "INSERT INTO sessions (token_hash, user_id, csrf, address, created_at, "
+		    "last_seen_at, expires_at) VALUES (?, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP(), "
+		    "UTC_TIMESTAMP() + INTERVAL ? HOUR)",
+		    DB_ARGS(DB_B(hash, 32), DB_I(uid), DB_S(csrf), DB_S(req->remote_addr),
+			    DB_I(req->cfg->session_absolute_h)),
+		    NULL, NULL);
+	if (e)
+		return e;
+	if ((e = db_exec(req->db, "DELETE FROM login_failures WHERE email = ?", DB_ARGS(DB_S(email)), NULL, NULL)))
+		return e;
+	/* browsers drop the cookie at the absolute expiry; the server enforces both */
+	cookie = arena_strdup(req->arena, token);
+	if (!cookie)
+		return IE_NOMEM;
+	if ((e = app_set_cookie(req, "sid", cookie, (long)req->cfg->session_absolute_h * 3600, 1, "Lax")))
+		return e;
+	e = app_set_cookie(req, "lcsrf", "", 0, 1, "Strict");
+	sodium_memzero(raw, sizeof(raw));
+	req->session.user.id = uid;
+	req->session.user.role = role;
+	return e;
+}
+
+ierr auth_logout(struct req *req)
+{
+	ierr e = IE_OK;
+
+	if (req->session.id)
+		e = db_exec(req->db, "DELETE FROM sessions WHERE id = ?", DB_ARGS(DB_I(req->session.id)),
+			    NULL, NULL);
+	if (!e)
+		e = app_set_cookie(req, "sid", "", 0, 1, "Lax");
+	memset(&req->session, 0, sizeof(req->session));
+	return e;
+}

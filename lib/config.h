@@ -1,0 +1,71 @@
+/*
+ * config.h — the configuration file (ClearSilver HDF), typed.
+ *
+ * The file is named by INVOICE_CONFIG (or `-c FILE`); every key has a default
+ * so a missing key never crashes a worker. Keys (HDF paths):
+ *
+ *   DB.Host.0, DB.Host.1 ...   "unix:/path/mysqld.sock" or "host[:port]"; tried in order
+ *   DB.Name DB.User DB.Password DB.ConnectTimeout (s) DB.TxRetries
+ *   Paths.Templates Paths.Sql Paths.Static   directories
+ *   Site.Name Site.BaseURL                   BaseURL builds absolute links (emails, /d/ links)
+ *   Secret                                   64 hex chars: HMAC key for signed links
+ *   Session.IdleMinutes Session.AbsoluteHours
+ *   Login.AccountFailures Login.AddressFailures Login.WindowMinutes
+ *   Password.OpsLimit Password.MemLimitKiB   argon2id cost for new hashes
+ *   Limits.Body Limits.Params Limits.ValueLength
+ *   Invoice.Prefix Invoice.TaxRounding (line|document) Invoice.TimeZone Invoice.PaymentDays
+ *   PDF.Paper (A4|Letter)
+ *   Seller.Name Seller.Address Seller.TaxId Seller.IBAN Seller.BIC Seller.Email Seller.Country
+ */
+#ifndef INVOICE_CONFIG_H
+#define INVOICE_CONFIG_H
+
+#include <stddef.h>
+#include "err.h"
+
+#define CONFIG_MAX_DB_HOSTS 8
+
+struct config_dbhost {
+	char host[256];     /* empty when socket is set */
+	unsigned port;
+	char socket[256];
+};
+
+struct config {
+	struct config_dbhost db_hosts[CONFIG_MAX_DB_HOSTS];
+	size_t ndb_hosts;
+	char db_name[64], db_user[64], db_password[128];
+	unsigned db_connect_timeout;
+	unsigned db_tx_retries;
+
+	char templates_dir[512], sql_dir[512], static_dir[512];
+	char site_name[128], base_url[256];
+	unsigned char secret[32];
+	int has_secret;
+
+	unsigned session_idle_min, session_absolute_h;
+	unsigned login_account_failures, login_address_failures, login_window_min;
+	unsigned long long pw_opslimit;
+	size_t pw_memlimit_kib;
+
+	size_t limit_body, limit_params, limit_value;
+
+	char invoice_prefix[16];
+	int tax_per_document;       /* 0 = per line (default) */
+	char time_zone[64];
+	unsigned payment_days;
+	char paper[8];
+
+	void *hdf;                  /* the parsed HDF (HDF *), for pass-through keys */
+};
+
+/* Loads `path` (NULL: INVOICE_CONFIG, else built-in defaults only).
+ * On failure writes a one-line reason to errbuf. */
+ierr config_load(struct config *cfg, const char *path, char *errbuf, size_t errlen);
+void config_free(struct config *cfg);
+/* A raw string value, or `def` when unset. */
+const char *config_get(const struct config *cfg, const char *key, const char *def);
+/* Parses "unix:/p", "host", "host:port" into h. */
+ierr config_parse_dbhost(const char *s, struct config_dbhost *h);
+
+#endif

@@ -1,0 +1,4 @@
+</main>
+<footer class="foot"><?cs var:Site.Name ?></footer>
+</body>
+</html>

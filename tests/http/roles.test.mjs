@@ -1,0 +1,73 @@
+// Each role reaches the areas DESIGN.md's role table gives it and is refused the rest.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client, as, sql } from './lib.mjs';
+
+const AREAS = {
+  //                 admin billing support customer
+  '/invoices':      [200, 200, 200, 200],
+  '/admin':         [200, 200, 200, 403],
+  '/admin/users':   [200, 403, 403, 403],
+  '/portal':        [403, 403, 403, 200],
+};
+const ROLES = ['admin', 'billing', 'support', 'customer'];
+
+sql('DELETE FROM login_failures');
+
+for (const [i, role] of ROLES.entries()) {
+  test(`${role}: areas of the role table`, async () => {
+    const c = await as(role);
+    for (const [path, codes] of Object.entries(AREAS)) {
+      const r = await c.get(path);
+      assert.equal(r.status, codes[i], `${role} GET ${path}`);
+      if (codes[i] === 403) {
+        assert.match(r.text_, /You do not have access to this page/);
+        assert.doesNotMatch(r.text_, /<table class="grid" id="users"/);
+      }
+    }
+  });
+}
+
+test('anonymous visitors are sent to login from every protected area', async () => {
+  const c = new Client();
+  for (const path of Object.keys(AREAS)) {
+    const r = await c.get(path);
+    assert.equal(r.status, 303, path);
+    assert.equal(r.headers.get('location'), `/login?next=${encodeURIComponent(path)}`);
+  }
+});
+
+test('the users page lists users for admins, HTML-escaped', async () => {
+  sql(`INSERT INTO users (email, name, password_hash, role) VALUES ('xss@example.com', '<script>alert(1)</script>', 'x', 'support')`);
+  try {
+    const c = await as('admin');
+    const r = await c.get('/admin/users');
+    assert.equal(r.status, 200);
+    assert.match(r.text_, /admin@example\.com/);
+    assert.match(r.text_, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+    assert.doesNotMatch(r.text_, /<script>alert/);
+  } finally {
+    sql(`DELETE FROM users WHERE email = 'xss@example.com'`);
+  }
+});
+
+test('support sees the admin area read-only; billing sees it writable', async () => {
+  const s = await as('support');
+  assert.match((await s.get('/admin')).text_, /\(read only\)/);
+  const b = await as('billing');
+  assert.doesNotMatch((await b.get('/admin')).text_, /\(read only\)/);
+});
+
+test('a disabled user cannot sign in and loses the open session', async () => {
+  const c = await as('customer2');
+  assert.equal((await c.get('/portal')).status, 200);
+  sql(`UPDATE users SET active = 0 WHERE email = 'customer2@example.com'`);
+  try {
+    assert.equal((await c.get('/portal')).status, 303);
+    const r = await new Client().login('customer2@example.com', 'customer2-pass');
+    assert.equal(r.status, 401);
+  } finally {
+    sql(`UPDATE users SET active = 1 WHERE email = 'customer2@example.com'`);
+    sql('DELETE FROM login_failures');
+  }
+});
