@@ -1,5 +1,4 @@
 /* invoice-admin — /admin: dashboard and users (more areas land with their issues). */
-#include <stdio.h>
 #include "app.h"
 
 static ierr dashboard(struct req *req)
@@ -22,31 +21,16 @@ struct fill_ctx {
 static ierr add_user(void *ctx, const struct auth_user *u, int active)
 {
 	struct fill_ctx *f = ctx;
-	char key[64];
+	size_t i = (size_t)f->n++;
 	ierr e;
 
-	snprintf(key, sizeof(key), "Users.%d", f->n++);
-	if ((e = app_setf(f->req, key, "%lld", u->id)))
+	if ((e = app_set_at_int(f->req, "Users", i, "Id", u->id))
+	    || (e = app_set_at(f->req, "Users", i, "Email", u->email))
+	    || (e = app_set_at(f->req, "Users", i, "Name", u->name))
+	    || (e = app_set_at(f->req, "Users", i, "Role", auth_role_name(u->role)))
+	    || (e = app_set_at_int(f->req, "Users", i, "Customer", u->customer_id))
+	    || (e = app_set_at_int(f->req, "Users", i, "Active", active)))
 		return e;
-	{
-		char k2[96];
-
-		snprintf(k2, sizeof(k2), "%s.Email", key);
-		if ((e = app_set(f->req, k2, u->email)))
-			return e;
-		snprintf(k2, sizeof(k2), "%s.Name", key);
-		if ((e = app_set(f->req, k2, u->name)))
-			return e;
-		snprintf(k2, sizeof(k2), "%s.Role", key);
-		if ((e = app_set(f->req, k2, auth_role_name(u->role))))
-			return e;
-		snprintf(k2, sizeof(k2), "%s.Customer", key);
-		if ((e = app_set_int(f->req, k2, u->customer_id)))
-			return e;
-		snprintf(k2, sizeof(k2), "%s.Active", key);
-		if ((e = app_set_int(f->req, k2, active)))
-			return e;
-	}
 	return IE_OK;
 }
 

@@ -3,6 +3,7 @@
  * Exit status 0 on success; otherwise one line on stderr and non-zero.
  */
 #include <dirent.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +19,15 @@ struct ctl {
 	struct db *db;
 };
 
-static int fail(const char *fmt, const char *arg)
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int fail(const char *fmt, ...)
 {
+	va_list ap;
+
 	fputs("invoicectl: ", stderr);
-	fprintf(stderr, fmt, arg ? arg : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputc('\n', stderr);
 	return 1;
 }
@@ -84,7 +90,7 @@ static int cmd_migrate(struct ctl *c)
 
 		if (is_migration(de->d_name, &v) && !(names[n] = strdup(de->d_name))) {
 			closedir(d);
-			return fail("out of memory%s", NULL);
+			return fail("out of memory");
 		}
 		if (is_migration(de->d_name, &v))
 			n++;
@@ -184,14 +190,14 @@ static int cmd_user_add(struct ctl *c, int argc, char **argv)
 		}
 	}
 	if (!email || role == ROLE_NONE)
-		return fail("usage: invoicectl user add EMAIL --role ROLE [--customer ID] [--name NAME] (password on stdin)%s", NULL);
+		return fail("usage: invoicectl user add EMAIL --role ROLE [--customer ID] [--name NAME] (password on stdin)");
 	if ((role == ROLE_CUSTOMER) != (customer > 0))
 		return fail("%s", role == ROLE_CUSTOMER ? "a customer user needs --customer ID"
 					    : "--customer is only for the customer role");
 	if (read_password(password, sizeof(password)))
-		return fail("no password on standard input%s", NULL);
+		return fail("no password on standard input");
 	if (strlen(password) < 8)
-		return fail("the password must have at least 8 characters%s", NULL);
+		return fail("the password must have at least 8 characters");
 	e = auth_user_add(c->db, &c->cfg, email, name ? name : email, role, customer, password, &id);
 	memset(password, 0, sizeof(password));
 	if (e == IE_CONFLICT)
@@ -243,16 +249,16 @@ static int cmd_demo(struct ctl *c, int argc, char **argv)
 			dst = &o.usage;
 		else if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
 			if (str_to_i64(argv[++i], 0, 0xffffffffLL, &v))
-				return fail("--seed takes a number%s", NULL);
+				return fail("--seed takes a number");
 			o.seed = (unsigned)v;
 			continue;
 		}
 		if (!dst || i + 1 >= argc || str_to_i64(argv[++i], 0, 100000000, &v))
-			return fail("usage: invoicectl demo [--customers N --invoices N --usage N]%s", NULL);
+			return fail("usage: invoicectl demo [--customers N --invoices N --usage N]");
 		*dst = (long)v;
 	}
 	if (o.customers < 2)
-		return fail("--customers must be at least 2%s", NULL);
+		return fail("--customers must be at least 2");
 	o.progress = isatty(2);
 	e = demo_run(c->db, &c->cfg, &o, err, sizeof(err));
 	if (e)

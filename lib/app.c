@@ -171,7 +171,6 @@ ierr app_req_init(struct req *req, const struct app_def *def, const struct confi
 		  struct app_io io)
 {
 	const char *m, *script, *info, *q, *https, *scheme;
-	struct app_kv *params = NULL;
 	size_t cap = 0;
 	char *path;
 	ierr e;
@@ -194,8 +193,10 @@ ierr app_req_init(struct req *req, const struct app_def *def, const struct confi
 		req->method = APP_POST;
 	else if (!strcmp(m, "HEAD"))
 		req->method = APP_HEAD;
-	else
+	else {
+		req->status = 405;      /* IE_UNSUPPORTED for a method, not a media type */
 		return app_fail(req, IE_UNSUPPORTED, "Method not allowed.");
+	}
 
 	/* nginx sends an empty PATH_INFO where Apache leaves it unset */
 	script = env_or(req, "SCRIPT_NAME", "");
@@ -223,11 +224,11 @@ ierr app_req_init(struct req *req, const struct app_def *def, const struct confi
 
 	if ((e = parse_cookies(req)))
 		return e;
-	if ((e = parse_pairs(req, q, strlen(q), &params, &cap)))
+	/* straight into req: nparams always counts entries of req->params */
+	if ((e = parse_pairs(req, q, strlen(q), &req->params, &cap)))
 		return e;
-	if (req->method == APP_POST && (e = read_body(req, &params, &cap)))
+	if (req->method == APP_POST && (e = read_body(req, &req->params, &cap)))
 		return e;
-	req->params = params;
 	return IE_OK;
 }
 
@@ -644,6 +645,25 @@ ierr app_set_int(struct req *req, const char *key, long long v)
 	return app_setf(req, key, "%lld", v);
 }
 
+ierr app_set_at(struct req *req, const char *prefix, size_t idx, const char *field, const char *value)
+{
+	char key[128];
+	int n = field ? snprintf(key, sizeof(key), "%s.%zu.%s", prefix, idx, field)
+		      : snprintf(key, sizeof(key), "%s.%zu", prefix, idx);
+
+	if (n < 0 || (size_t)n >= sizeof(key))
+		return IE_INTERNAL;
+	return app_set(req, key, value);
+}
+
+ierr app_set_at_int(struct req *req, const char *prefix, size_t idx, const char *field, long long v)
+{
+	char num[24];
+
+	snprintf(num, sizeof(num), "%lld", v);
+	return app_set_at(req, prefix, idx, field, num);
+}
+
 /* What every page's layout needs: site, user, role flags, CSRF token. */
 static ierr fill_layout(struct req *req)
 {
@@ -695,10 +715,11 @@ static int route_match(struct req *req, const char *pat, const char *path)
 				return 0;
 			while (*s >= '0' && *s <= '9')
 				s++;
-			if (s - path > 15 || nid == APP_MAX_CAPTURES)
+			/* 1..2^53 like app_v_id: up to 16 digits */
+			if (s - path > 16 || nid == APP_MAX_CAPTURES)
 				return 0;
 			{
-				char tmp[16];
+				char tmp[17];
 
 				memcpy(tmp, path, (size_t)(s - path));
 				tmp[s - path] = '\0';
@@ -734,7 +755,8 @@ static int route_match(struct req *req, const char *pat, const char *path)
 
 static ierr render_error(struct req *req, ierr e)
 {
-	int status = app_status_for(e);
+	/* IE_UNSUPPORTED is 415 (media type) unless a wrong method already set 405 */
+	int status = e == IE_UNSUPPORTED && req->status == 405 ? 405 : app_status_for(e);
 	const char *msg = req->error_msg;
 
 	if (!msg) {
@@ -799,7 +821,7 @@ static ierr to_login(struct req *req)
 void app_dispatch(struct req *req, ierr e)
 {
 	const struct app_route *r = NULL;
-	int path_matched = 0;
+	unsigned allow = 0;             /* methods of the routes whose path matched */
 	size_t i;
 
 	if (e)
@@ -811,17 +833,20 @@ void app_dispatch(struct req *req, ierr e)
 		memset(req->ids, 0, sizeof(req->ids));
 		if (!route_match(req, cand->pattern, req->path))
 			continue;
-		path_matched = 1;
+		allow |= cand->methods;
 		if (cand->methods & m) {
 			r = cand;
 			break;
 		}
 	}
 	if (!r) {
-		e = path_matched ? app_fail(req, IE_UNSUPPORTED, "This address does not accept that method.")
-				 : IE_NOTFOUND;
-		if (path_matched)
-			app_header(req, "Allow", "GET, POST");
+		e = IE_NOTFOUND;
+		if (allow) {
+			req->status = 405;
+			app_header(req, "Allow", !(allow & APP_GET) ? "POST"
+				   : allow & APP_POST ? "GET, HEAD, POST" : "GET, HEAD");
+			e = app_fail(req, IE_UNSUPPORTED, "This address does not accept that method.");
+		}
 		goto out;
 	}
 	req->route = r;

@@ -178,6 +178,9 @@ void *app_hdf(struct req *req);
 ierr app_set(struct req *req, const char *key, const char *value);
 ierr app_setf(struct req *req, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 ierr app_set_int(struct req *req, const char *key, long long v);
+/* Sets "<prefix>.<idx>.<field>" (field may be NULL: "<prefix>.<idx>"). */
+ierr app_set_at(struct req *req, const char *prefix, size_t idx, const char *field, const char *value);
+ierr app_set_at_int(struct req *req, const char *prefix, size_t idx, const char *field, long long v);
 
 /* Status for an ierr (400, 403, 404, ...). */
 int app_status_for(ierr e);

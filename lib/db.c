@@ -17,11 +17,20 @@ struct stmt_slot {
 	MYSQL_STMT *st;
 };
 
+#define DYN_CACHE 64
+
+struct dyn_slot {
+	char *text;             /* owned copy of the statement text */
+	MYSQL_STMT *st;
+};
+
 struct db {
 	const struct config *cfg;
 	MYSQL *conn;
 	size_t host;            /* index of the host we are (or were last) on */
 	struct stmt_slot cache[STMT_CACHE];
+	struct dyn_slot dyn[DYN_CACHE];
+	size_t dyn_next;        /* round-robin eviction */
 	int in_tx;
 	int local_infile;
 	unsigned reconnects;
@@ -55,6 +64,13 @@ static void drop_statements(struct db *db)
 			mysql_stmt_close(db->cache[i].st);
 		db->cache[i].st = NULL;
 		db->cache[i].sql = NULL;
+	}
+	for (i = 0; i < DYN_CACHE; i++) {
+		if (db->dyn[i].st)
+			mysql_stmt_close(db->dyn[i].st);
+		free(db->dyn[i].text);
+		db->dyn[i].st = NULL;
+		db->dyn[i].text = NULL;
 	}
 }
 
@@ -222,6 +238,43 @@ static ierr prepare(struct db *db, const char *sql, MYSQL_STMT **out)
 	return IE_OK;
 }
 
+/* Statements assembled from whitelisted fragments (lib/listq.c): cached by text. */
+static ierr prepare_dyn(struct db *db, const char *sql, MYSQL_STMT **out)
+{
+	struct dyn_slot *slot;
+	MYSQL_STMT *st;
+	size_t i;
+
+	for (i = 0; i < DYN_CACHE; i++) {
+		if (db->dyn[i].text && !strcmp(db->dyn[i].text, sql)) {
+			*out = db->dyn[i].st;
+			return IE_OK;
+		}
+	}
+	st = mysql_stmt_init(db->conn);
+	if (!st)
+		return IE_NOMEM;
+	if (mysql_stmt_prepare(st, sql, strlen(sql))) {
+		ierr e = classify(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+
+		mysql_stmt_close(st);
+		return e;
+	}
+	slot = &db->dyn[db->dyn_next];
+	db->dyn_next = (db->dyn_next + 1) % DYN_CACHE;
+	if (slot->st)
+		mysql_stmt_close(slot->st);
+	free(slot->text);
+	slot->text = strdup(sql);
+	slot->st = slot->text ? st : NULL;
+	if (!slot->text) {
+		mysql_stmt_close(st);
+		return IE_NOMEM;
+	}
+	*out = st;
+	return IE_OK;
+}
+
 static ierr bind_args(struct db *db, MYSQL_STMT *st, const struct db_arg *args, size_t nargs,
 		      MYSQL_BIND *bind, unsigned long *lens, my_bool *nulls)
 {
@@ -273,7 +326,7 @@ static ierr bind_args(struct db *db, MYSQL_STMT *st, const struct db_arg *args, 
 
 /* Prepares (from cache), binds and executes once. */
 static ierr execute_once(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
-			 MYSQL_STMT **out)
+			 MYSQL_STMT **out, int dynamic)
 {
 	MYSQL_BIND bind[MAX_ARGS];
 	unsigned long lens[MAX_ARGS];
@@ -283,7 +336,7 @@ static ierr execute_once(struct db *db, const char *sql, const struct db_arg *ar
 
 	if ((e = db_connect(db)))
 		return e;
-	if ((e = prepare(db, sql, &st)))
+	if ((e = dynamic ? prepare_dyn(db, sql, &st) : prepare(db, sql, &st)))
 		return e;
 	if ((e = bind_args(db, st, args, nargs, bind, lens, nulls)))
 		return e;
@@ -296,9 +349,9 @@ static ierr execute_once(struct db *db, const char *sql, const struct db_arg *ar
 /* Reads may be retried on a fresh connection; inside a transaction the
  * whole transaction must be retried instead, which db_tx does. */
 static ierr execute(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
-		    MYSQL_STMT **out, int idempotent)
+		    MYSQL_STMT **out, int idempotent, int dynamic)
 {
-	ierr e = execute_once(db, sql, args, nargs, out);
+	ierr e = execute_once(db, sql, args, nargs, out, dynamic);
 
 	if (e == IE_DB_LOST || (e == IE_UNAVAILABLE && db->errnum == 0)) {
 		int was_tx = db->in_tx;
@@ -306,7 +359,7 @@ static ierr execute(struct db *db, const char *sql, const struct db_arg *args, s
 		lost(db);
 		if (was_tx || !idempotent)
 			return IE_DB_LOST;
-		e = execute_once(db, sql, args, nargs, out);
+		e = execute_once(db, sql, args, nargs, out, dynamic);
 		if (e == IE_DB_LOST)
 			lost(db);
 	}
@@ -328,8 +381,8 @@ static int is_text_type(enum enum_field_types t)
 	}
 }
 
-ierr db_query(struct db *db, struct db_res *r, const char *sql,
-	      const struct db_arg *args, size_t nargs)
+static ierr query(struct db *db, struct db_res *r, const char *sql,
+		  const struct db_arg *args, size_t nargs, int dynamic)
 {
 	MYSQL_BIND bind[DB_MAX_COLS];
 	MYSQL_RES *meta = NULL;
@@ -342,7 +395,7 @@ ierr db_query(struct db *db, struct db_res *r, const char *sql,
 
 	memset(r, 0, sizeof(*r));
 	r->db = db;
-	if ((e = execute(db, sql, args, nargs, &st, 1)))
+	if ((e = execute(db, sql, args, nargs, &st, 1, dynamic)))
 		return e;
 	r->stmt = st;
 	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
@@ -394,6 +447,18 @@ out:
 	if (meta)
 		mysql_free_result(meta);
 	return e;
+}
+
+ierr db_query(struct db *db, struct db_res *r, const char *sql,
+	      const struct db_arg *args, size_t nargs)
+{
+	return query(db, r, sql, args, nargs, 0);
+}
+
+ierr db_query_built(struct db *db, struct db_res *r, const struct buf *sql,
+		    const struct db_arg *args, size_t nargs)
+{
+	return query(db, r, sql->data, args, nargs, 1);
 }
 
 ierr db_next(struct db_res *r)
@@ -460,7 +525,7 @@ ierr db_exec(struct db *db, const char *sql, const struct db_arg *args, size_t n
 	     unsigned long long *affected, unsigned long long *insert_id)
 {
 	MYSQL_STMT *st;
-	ierr e = execute(db, sql, args, nargs, &st, 0);
+	ierr e = execute(db, sql, args, nargs, &st, 0, 0);
 
 	if (e)
 		return e;
@@ -597,6 +662,33 @@ static int infile_error(void *ptr, char *msg, unsigned int len)
 	return CR_UNKNOWN_ERROR;
 }
 
+/* LOAD DATA LOCAL behaves as if IGNORE were given: duplicate keys and bad
+ * values (truncated text, junk in a number) are only warnings, even in strict
+ * mode. A load must not silently store mangled rows: the first warning is an
+ * error (the caller's transaction rolls back). */
+static ierr load_warnings(struct db *db)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+	unsigned count = mysql_warning_count(db->conn);
+
+	if (!count)
+		return IE_OK;
+	set_err(db, 0, "LOAD DATA produced warnings");
+	if (mysql_real_query(db->conn, "SHOW WARNINGS LIMIT 1", 21) == 0
+	    && (res = mysql_store_result(db->conn)) != NULL) {
+		row = mysql_fetch_row(res);
+		if (row && row[1] && row[2]) {
+			char msg[200];
+
+			snprintf(msg, sizeof(msg), "%s (%u warnings)", row[2], count);
+			set_err(db, (unsigned)strtoul(row[1], NULL, 10), msg);
+		}
+		mysql_free_result(res);
+	}
+	return IE_DB;
+}
+
 ierr db_load(struct db *db, const char *sql, db_infile_fn fill, void *ctx,
 	     unsigned long long *affected)
 {
@@ -611,6 +703,8 @@ ierr db_load(struct db *db, const char *sql, db_infile_fn fill, void *ctx,
 	if (db->conn) {
 		if (!e && affected)
 			*affected = mysql_affected_rows(db->conn);
+		if (!e)
+			e = load_warnings(db);
 		mysql_set_local_infile_default(db->conn);
 	}
 	return e;

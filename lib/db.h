@@ -74,6 +74,12 @@ unsigned db_errno(const struct db *db);
 /* SELECT: runs and buffers the rows. Free with db_free even on error. */
 ierr db_query(struct db *db, struct db_res *r, const char *sql,
 	      const struct db_arg *args, size_t nargs);
+/* A SELECT assembled by lib/listq.c from whitelisted literal fragments,
+ * values still bound; cached by its text. Nothing else uses it. */
+struct buf;
+ierr db_query_built(struct db *db, struct db_res *r, const struct buf *sql,
+		    const struct db_arg *args, size_t nargs);
+
 /* Next row: IE_OK with a row, IE_NOTFOUND at the end. */
 ierr db_next(struct db_res *r);
 const char *db_str(const struct db_res *r, unsigned col);     /* NULL for SQL NULL */

@@ -364,3 +364,22 @@ ierr money_totals(struct money_line *lines, size_t n, int exponent, int per_docu
 out:
 	return e;
 }
+
+ierr money_from_db(const char *s, int exponent, money_t *out)
+{
+	int64_t v, div = 1;
+	int i;
+	ierr e;
+
+	if (!s || exponent < 0 || exponent > 3)
+		return IE_INVALID;
+	if ((e = money_parse(s, 3, &v)))
+		return e;
+	for (i = exponent; i < 3; i++)
+		div *= 10;
+	/* the column keeps 3 decimals for every currency; the extra ones must be zero */
+	if (v % div)
+		return IE_INVALID;
+	*out = v / div;
+	return IE_OK;
+}

@@ -41,6 +41,10 @@ ierr money_parse(const char *s, int decimals, int64_t *out);
 /* Parses an amount in a currency's minor units ("12.30" EUR -> 1230). */
 ierr money_parse_amount(const char *s, const char *currency, money_t *out);
 
+/* Reads a DB amount column (DECIMAL(19,3): "1190.000") into minor units of a
+ * currency with `exponent` digits; the digits beyond it must be zeros. */
+ierr money_from_db(const char *s, int exponent, money_t *out);
+
 /* Plain decimal text with exactly `decimals` digits: 1230,2 -> "12.30",
  * -5,2 -> "-0.05"; the form DB DECIMAL columns and CSV use. */
 ierr money_to_decimal(int64_t v, int decimals, char *out, size_t outsz);

@@ -1,0 +1,102 @@
+/*
+ * invoice.h — the invoice domain: a loaded invoice (header, lines, tax
+ * breakdown, payments, custom fields), shown status, scoping.
+ *
+ * Everything an invoice_load() allocates comes from the caller's arena.
+ * Amounts are minor units of inv->currency (money.h); quantities and unit
+ * prices 6-decimal fixed point; tax rates 4 decimals of a percent.
+ */
+#ifndef INVOICE_INVOICE_H
+#define INVOICE_INVOICE_H
+
+#include <stddef.h>
+#include <time.h>
+#include "auth.h"
+#include "buf.h"
+#include "money.h"
+
+struct db;
+
+/* Shown status (DESIGN.md, Invoice status). */
+enum inv_shown { INV_DRAFT, INV_DUE, INV_PARTIAL, INV_OVERDUE, INV_PAID, INV_CANCEL };
+
+struct inv_line {
+	int position;
+	const char *description;
+	int64_t quantity;            /* x 1e6 */
+	const char *unit_code;       /* UN/ECE Rec 20, e.g. "C62", "MIN" */
+	int64_t unit_price;          /* x 1e6 */
+	int64_t tax_rate;            /* x 1e4 per percent: 19% == 190000 */
+	const char *vat_category;    /* "S", "Z", "E", "AE", "K", "G", "O" */
+	const char *tax_description; /* "VAT 19%" */
+	const char *period_start;    /* "YYYY-MM-DD" or "" */
+	const char *period_end;
+	money_t net, tax, gross;
+};
+
+struct inv_tax_total {
+	const char *vat_category;
+	int64_t rate;
+	const char *exemption_reason;
+	money_t net, tax;
+};
+
+struct inv_payment {
+	const char *date;            /* received_on */
+	const char *method;
+	const char *reference;
+	money_t amount;              /* allocated to this invoice */
+};
+
+struct inv_field {
+	const char *label;
+	const char *value;
+};
+
+struct inv_party {
+	const char *name, *legal_name, *email, *street, *address_line2, *city, *post_code,
+		   *region, *country, *vat_id;
+};
+
+struct invoice {
+	long long id;
+	const char *kind;            /* "invoice" | "credit" */
+	int type_code;               /* 380 | 381 */
+	const char *number;          /* "" for drafts */
+	long long customer_id;
+	const char *status;          /* stored: draft open paid void */
+	enum inv_shown shown;
+	const char *currency;
+	int exponent;
+	const char *invoice_date, *due_date, *period_start, *period_end;   /* "" when unset */
+	const char *issued_at;       /* "YYYY-MM-DD HH:MM:SS" UTC, "" for drafts */
+	money_t net_total, tax_total, total, paid, balance;
+	const char *notes, *payment_means, *buyer_reference;
+	const char *credited_number; /* credit notes: the invoice they credit */
+	struct inv_party buyer;
+	struct inv_line *lines;
+	size_t nlines;
+	struct inv_tax_total *taxes;
+	size_t ntaxes;
+	struct inv_payment *payments;
+	size_t npayments;
+	struct inv_field *fields;    /* custom fields (customers: visible ones only) */
+	size_t nfields;
+	int link_epoch;
+};
+
+/* The seller block, from config (Seller.*). */
+struct inv_seller {
+	const char *name, *address, *tax_id, *iban, *bic, *email, *phone, *website;
+};
+
+const char *inv_shown_name(enum inv_shown s);   /* "DRAFT" "DUE" "PARTIAL" "OVER_DUE" "PAID" "CANCEL" */
+/* Derives the shown status from stored status, paid amount and due date vs today. */
+enum inv_shown inv_shown_of(const char *status, money_t paid, const char *due_date, const char *today);
+
+/* "Paid" / "Pending" (partially paid) / "Unpaid": the customer's Paid column. */
+const char *inv_paid_state(const char *status, money_t paid);
+/* Today's date ("YYYY-MM-DD") in time zone tz (IANA name; DST included). */
+ierr inv_today(const char *tz, time_t now, char out[11]);
+
+#endif

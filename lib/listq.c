@@ -1,0 +1,618 @@
+#include <string.h>
+#include "listq.h"
+#include <stdio.h>
+#include "app.h"
+#include "html.h"
+#include "invoice.h"
+
+/* Column keys, labels and the one SQL expression each sorts by (a whitelist:
+ * user input only ever selects a row of this table). */
+static const struct col {
+	struct listq_colinfo info;
+	const char *order;
+} columns[COL__COUNT] = {
+	[COL_NUMBER]     = { { "number", "Number", 0 }, "i.number" },
+	[COL_CUSTOMER]   = { { "customer", "Customer", 0 }, "i.customer_name" },
+	[COL_DATE]       = { { "date", "Date", 0 }, "i.invoice_date" },
+	[COL_PERIOD]     = { { "period", "Period", 0 }, "i.period_start" },
+	[COL_DUE]        = { { "due", "Due", 0 }, "i.due_date" },
+	[COL_TOTAL]      = { { "total", "Total", 1 }, "i.total" },
+	[COL_PAID]       = { { "paid", "Paid amount", 1 }, "i.paid_amount" },
+	[COL_BALANCE]    = { { "balance", "Balance", 1 }, "i.balance" },
+	[COL_PAID_STATE] = { { "paid_state", "Paid", 0 }, "i.paid_state" },
+	[COL_STATUS]     = { { "status", "Status", 0 }, "i.status" },
+};
+
+static const enum listq_col default_cols[] = {
+	COL_NUMBER, COL_CUSTOMER, COL_DATE, COL_DUE, COL_TOTAL, COL_BALANCE, COL_PAID_STATE, COL_STATUS,
+};
+
+static const char *const status_keys[] = {
+	[INV_DRAFT] = "draft", [INV_DUE] = "due", [INV_PARTIAL] = "partial",
+	[INV_OVERDUE] = "overdue", [INV_PAID] = "paid", [INV_CANCEL] = "void",
+};
+
+const struct listq_colinfo *listq_column(enum listq_col c)
+{
+	return (unsigned)c < COL__COUNT ? &columns[c].info : NULL;
+}
+
+static int column_by_key(const char *key, size_t len, enum listq_col *out)
+{
+	unsigned i;
+
+	for (i = 0; i < COL__COUNT; i++) {
+		if (strlen(columns[i].info.key) == len && !memcmp(columns[i].info.key, key, len)) {
+			*out = (enum listq_col)i;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+ierr listq_parse_cols(const char *s, enum listq_col *cols, size_t *n)
+{
+	unsigned seen = 0;
+	size_t k = 0;
+
+	while (*s) {
+		const char *comma = strchr(s, ',');
+		size_t len = comma ? (size_t)(comma - s) : strlen(s);
+		enum listq_col c;
+
+		if (!column_by_key(s, len, &c) || (seen & (1u << c)))
+			return IE_INVALID;
+		seen |= 1u << c;
+		cols[k++] = c;
+		s += len + (comma ? 1 : 0);
+		if (comma && !*s)
+			return IE_INVALID;
+	}
+	if (!k)
+		return IE_INVALID;
+	*n = k;
+	return IE_OK;
+}
+
+void listq_defaults(struct listq *lq)
+{
+	memset(lq, 0, sizeof(*lq));
+	lq->date = DATE_INVOICE;
+	lq->sort = COL_DATE;
+	lq->desc = 1;
+	lq->page = 1;
+	lq->per_page = 50;
+	memcpy(lq->cols, default_cols, sizeof(default_cols));
+	lq->ncols = sizeof(default_cols) / sizeof(default_cols[0]);
+}
+
+static ierr bad(struct req *req, const char *param, const char *why)
+{
+	req->error_param = param;
+	req->error_msg = arena_printf(req->arena, "The parameter \"%s\" is invalid: %s.", param, why);
+	return IE_INVALID;
+}
+
+static ierr add_status(struct req *req, const struct app_value *v, void *ctx)
+{
+	struct listq *lq = ctx;
+	unsigned i;
+
+	for (i = 0; i < sizeof(status_keys) / sizeof(status_keys[0]); i++) {
+		if (!strcmp(v->s, status_keys[i])) {
+			lq->status |= LISTQ_STATUS_BIT(i);
+			return IE_OK;
+		}
+	}
+	return bad(req, "status", "use draft, due, partial, overdue, paid or void");
+}
+
+/* A decimal amount: up to 3 decimals, kept as normalized text for binding. */
+static ierr parse_amount(struct req *req, const char *name, const char *s, char *out, size_t outsz)
+{
+	int64_t v;
+
+	if (strlen(s) > 20 || money_parse(s, 3, &v) || money_to_decimal(v, 3, out, outsz))
+		return bad(req, name, "use a number such as 1250.00");
+	return IE_OK;
+}
+
+ierr listq_parse(struct req *req, struct listq *lq)
+{
+	static const struct app_field fields[] = {
+		{ "q", app_v_line, 0 }, { "customer", app_v_id, 0 }, { "currency", app_v_line, 0 },
+		{ "date", app_v_line, 0 }, { "from", app_v_date, 0 }, { "to", app_v_date, 0 },
+		{ "min", app_v_line, 0 }, { "max", app_v_line, 0 }, { "sort", app_v_line, 0 },
+		{ "dir", app_v_line, 0 }, { "page", app_v_id, 0 }, { "per_page", app_v_id, 0 },
+		{ "cols", app_v_line, 0 },
+	};
+	enum { F_Q, F_CUSTOMER, F_CURRENCY, F_DATE, F_FROM, F_TO, F_MIN, F_MAX, F_SORT, F_DIR,
+	       F_PAGE, F_PER_PAGE, F_COLS, F__N };
+	struct app_value v[F__N];
+	const char *s;
+	size_t i, n;
+	ierr e;
+
+	listq_defaults(lq);
+	if ((e = app_fields(req, fields, F__N, v))) {
+		const char *p = req->error_param;
+
+		return bad(req, p, !strcmp(p, "from") || !strcmp(p, "to") ? "use a date as YYYY-MM-DD"
+			   : !strcmp(p, "page") || !strcmp(p, "per_page") || !strcmp(p, "customer")
+			   ? "use a whole number from 1" : "it is too long or has control characters");
+	}
+	if (v[F_Q].present) {
+		s = v[F_Q].s;
+		while (*s == ' ')
+			s++;
+		n = strlen(s);
+		while (n && s[n - 1] == ' ')
+			n--;
+		if (n > 100)
+			return bad(req, "q", "search for at most 100 characters");
+		memcpy(lq->q, s, n);
+		lq->q[n] = '\0';
+	}
+	if ((e = app_field_each(req, "status", app_v_line, add_status, lq)))
+		return e;
+	if (v[F_CUSTOMER].present)
+		lq->customer = v[F_CUSTOMER].i;
+	if (v[F_CURRENCY].present) {
+		if (v[F_CURRENCY].len != 3 || !money_currency(v[F_CURRENCY].s))
+			return bad(req, "currency", "use an ISO 4217 code such as EUR");
+		memcpy(lq->currency, v[F_CURRENCY].s, 4);
+	}
+	if (v[F_DATE].present) {
+		s = v[F_DATE].s;
+		if (!strcmp(s, "invoice"))
+			lq->date = DATE_INVOICE;
+		else if (!strcmp(s, "due"))
+			lq->date = DATE_DUE;
+		else if (!strcmp(s, "period"))
+			lq->date = DATE_PERIOD;
+		else
+			return bad(req, "date", "use invoice, due or period");
+	}
+	if (v[F_FROM].present)
+		memcpy(lq->from, v[F_FROM].s, 11);
+	if (v[F_TO].present)
+		memcpy(lq->to, v[F_TO].s, 11);
+	if (v[F_FROM].present && v[F_TO].present && v[F_FROM].i > v[F_TO].i)
+		return bad(req, "to", "the end date is before the start date");
+	if (v[F_MIN].present && (e = parse_amount(req, "min", v[F_MIN].s, lq->min, sizeof(lq->min))))
+		return e;
+	if (v[F_MAX].present && (e = parse_amount(req, "max", v[F_MAX].s, lq->max, sizeof(lq->max))))
+		return e;
+	if (v[F_SORT].present && !column_by_key(v[F_SORT].s, v[F_SORT].len, &lq->sort))
+		return bad(req, "sort", "use one of the column keys");
+	if (v[F_DIR].present) {
+		if (!strcmp(v[F_DIR].s, "asc"))
+			lq->desc = 0;
+		else if (!strcmp(v[F_DIR].s, "desc"))
+			lq->desc = 1;
+		else
+			return bad(req, "dir", "use asc or desc");
+	} else if (v[F_SORT].present) {
+		lq->desc = 0;
+	}
+	if (v[F_PAGE].present) {
+		if (v[F_PAGE].i > 1000000)
+			return bad(req, "page", "use a page from 1 to 1000000");
+		lq->page = v[F_PAGE].i;
+	}
+	if (v[F_PER_PAGE].present) {
+		if (v[F_PER_PAGE].i < 10 || v[F_PER_PAGE].i > 500)
+			return bad(req, "per_page", "use 10 to 500 rows a page");
+		lq->per_page = v[F_PER_PAGE].i;
+	}
+	if (v[F_COLS].present) {
+		if (listq_parse_cols(v[F_COLS].s, lq->cols, &lq->ncols))
+			return bad(req, "cols", "use column keys separated by commas");
+		lq->cols_given = 1;
+	}
+	for (i = 0; i < req->nparams; i++)
+		if (!strcmp(req->params[i].key, "status") && req->params[i].len > 10)
+			return bad(req, "status", "use draft, due, partial, overdue, paid or void");
+	return IE_OK;
+}
+
+/* ---------- SQL ---------- */
+
+static ierr arg(struct listq_sql *s, struct db_arg a)
+{
+	if (s->nargs == LISTQ_MAX_ARGS)
+		return IE_INTERNAL;
+	s->args[s->nargs++] = a;
+	return IE_OK;
+}
+
+static ierr clause(struct listq_sql *s, const char *sql)
+{
+	return buf_puts(&s->where, s->where.len ? " AND " : " WHERE ") ?: buf_puts(&s->where, sql);
+}
+
+/* LIKE pattern for `text`: %, _ and \ escaped, then prefix/suffix wildcards. */
+static void like_pattern(const char *text, int leading, char *out, size_t outsz)
+{
+	size_t o = 0;
+
+	if (leading && o + 1 < outsz)
+		out[o++] = '%';
+	for (; *text && o + 3 < outsz; text++) {
+		if (*text == '%' || *text == '_' || *text == '\\')
+			out[o++] = '\\';
+		out[o++] = *text;
+	}
+	out[o++] = '%';
+	out[o] = '\0';
+}
+
+/* Boolean-mode FULLTEXT query: every word of 3+ characters, as a required prefix. */
+static int fulltext_query(const char *text, char *out, size_t outsz)
+{
+	size_t o = 0, words = 0;
+
+	while (*text) {
+		const char *w;
+		size_t len;
+
+		while (*text && !((unsigned char)*text >= 0x80 || (*text >= '0' && *text <= '9')
+				  || (*text >= 'a' && *text <= 'z') || (*text >= 'A' && *text <= 'Z')))
+			text++;
+		w = text;
+		while ((unsigned char)*text >= 0x80 || (*text >= '0' && *text <= '9')
+		       || (*text >= 'a' && *text <= 'z') || (*text >= 'A' && *text <= 'Z'))
+			text++;
+		len = (size_t)(text - w);
+		if (len < 3)
+			continue;
+		if (o + len + 4 >= outsz)
+			break;
+		out[o++] = '+';
+		memcpy(out + o, w, len);
+		o += len;
+		out[o++] = '*';
+		out[o++] = ' ';
+		words++;
+	}
+	out[o ? o - 1 : 0] = '\0';
+	return words > 0;
+}
+
+ierr listq_scope_sql(struct listq_sql *s, const struct auth_scope *scope)
+{
+	ierr e = IE_OK;
+
+	if (scope->customer_id) {
+		if (!(e = clause(s, "i.customer_id = ?")))
+			e = arg(s, DB_I(scope->customer_id));
+	}
+	if (!e && !scope->drafts)
+		e = clause(s, "i.status <> 'draft'");
+	return e;
+}
+
+static ierr status_sql(struct listq_sql *s, unsigned mask, const char *today)
+{
+	static const char *const cond[] = {
+		[INV_DRAFT] = "i.status = 'draft'",
+		[INV_DUE] = "(i.status = 'open' AND i.paid_amount = 0 AND i.due_date >= ?)",
+		[INV_PARTIAL] = "(i.status = 'open' AND i.paid_amount > 0 AND i.due_date >= ?)",
+		[INV_OVERDUE] = "(i.status = 'open' AND i.due_date < ?)",
+		[INV_PAID] = "i.status = 'paid'",
+		[INV_CANCEL] = "i.status = 'void'",
+	};
+	unsigned i, first = 1;
+	ierr e;
+
+	if ((e = clause(s, "(")))
+		return e;
+	for (i = 0; i < sizeof(cond) / sizeof(cond[0]); i++) {
+		if (!(mask & LISTQ_STATUS_BIT(i)))
+			continue;
+		if ((!first && (e = buf_puts(&s->where, " OR "))) || (e = buf_puts(&s->where, cond[i])))
+			return e;
+		if ((i == INV_DUE || i == INV_PARTIAL || i == INV_OVERDUE) && (e = arg(s, DB_S(today))))
+			return e;
+		first = 0;
+	}
+	return buf_puts(&s->where, ")");
+}
+
+static ierr date_sql(struct listq_sql *s, const struct listq *lq)
+{
+	static const char *const from_sql[] = {
+		[DATE_INVOICE] = "i.invoice_date >= ?", [DATE_DUE] = "i.due_date >= ?",
+		[DATE_PERIOD] = "i.period_start >= ?",
+	};
+	static const char *const to_sql[] = {
+		[DATE_INVOICE] = "i.invoice_date <= ?", [DATE_DUE] = "i.due_date <= ?",
+		[DATE_PERIOD] = "i.period_end <= ?",
+	};
+	ierr e = IE_OK;
+
+	if (lq->from[0] && !(e = clause(s, from_sql[lq->date])))
+		e = arg(s, DB_S(lq->from));
+	if (!e && lq->to[0] && !(e = clause(s, to_sql[lq->date])))
+		e = arg(s, DB_S(lq->to));
+	return e;
+}
+
+static ierr search_sql(struct listq_sql *s, const struct listq *lq)
+{
+	int ft;
+	ierr e;
+
+	like_pattern(lq->q, 0, s->prefix_q, sizeof(s->prefix_q));
+	like_pattern(lq->q, 1, s->like_q, sizeof(s->like_q));
+	ft = fulltext_query(lq->q, s->ft_q, sizeof(s->ft_q));
+	/* number (exact or prefix), customer name (any part, accent-insensitive), line keywords */
+	if ((e = clause(s, "(i.number LIKE ? OR i.customer_id IN (SELECT c.id FROM customers c WHERE c.name LIKE ?)"))
+	    || (e = arg(s, DB_S(s->prefix_q))) || (e = arg(s, DB_S(s->like_q))))
+		return e;
+	if (ft && ((e = buf_puts(&s->where, " OR i.id IN (SELECT l.invoice_id FROM invoice_lines l "
+				  "WHERE MATCH (l.description) AGAINST (? IN BOOLEAN MODE))"))
+		   || (e = arg(s, DB_S(s->ft_q)))))
+		return e;
+	return buf_puts(&s->where, ")");
+}
+
+ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const char *today,
+		 struct listq_sql *s)
+{
+	const char *order = columns[lq->sort].order;
+	const char *dir = lq->desc ? " DESC" : " ASC";
+	ierr e;
+
+	memset(s, 0, sizeof(*s));
+	if (str_copy(s->today, sizeof(s->today), today))
+		return IE_INVALID;
+	if ((e = listq_scope_sql(s, scope)))
+		goto out;
+	if (lq->status && (e = status_sql(s, lq->status, s->today)))
+		goto out;
+	if (lq->customer && (!(e = clause(s, "i.customer_id = ?")) && (e = arg(s, DB_I(lq->customer)))))
+		goto out;
+	if (e)
+		goto out;
+	if (lq->currency[0] && ((e = clause(s, "i.currency = ?")) || (e = arg(s, DB_S(lq->currency)))))
+		goto out;
+	if ((e = date_sql(s, lq)))
+		goto out;
+	if (lq->min[0] && ((e = clause(s, "i.total >= ?")) || (e = arg(s, DB_S(lq->min)))))
+		goto out;
+	if (lq->max[0] && ((e = clause(s, "i.total <= ?")) || (e = arg(s, DB_S(lq->max)))))
+		goto out;
+	if (lq->q[0] && (e = search_sql(s, lq)))
+		goto out;
+
+	/* the page: ids from the narrowest index first (a deferred join keeps deep pages cheap) */
+	if ((e = buf_puts(&s->rows, "SELECT i.id, i.number, i.customer_id, i.customer_name, i.invoice_date, "
+			  "i.period_start, i.period_end, i.due_date, i.currency, i.total, i.paid_amount, "
+			  "i.balance, i.status, i.kind FROM invoices i JOIN (SELECT i.id FROM invoices i"))
+	    || (e = buf_put(&s->rows, s->where.data ? s->where.data : "", s->where.len))
+	    || (e = buf_printf(&s->rows, " ORDER BY %s%s, i.id%s LIMIT ? OFFSET ?) p ON p.id = i.id "
+			       "ORDER BY %s%s, i.id%s", order, dir, dir, order, dir, dir)))
+		goto out;
+	if ((e = buf_puts(&s->totals, "SELECT i.currency, COUNT(*), SUM(i.total), SUM(i.paid_amount), "
+			  "SUM(i.balance) FROM invoices i"))
+	    || (e = buf_put(&s->totals, s->where.data ? s->where.data : "", s->where.len))
+	    || (e = buf_puts(&s->totals, " GROUP BY i.currency ORDER BY i.currency")))
+		goto out;
+out:
+	if (e)
+		listq_sql_free(s);
+	return e;
+}
+
+void listq_sql_free(struct listq_sql *s)
+{
+	buf_free(&s->where);
+	buf_free(&s->rows);
+	buf_free(&s->totals);
+}
+
+static ierr amount(const struct db_res *r, unsigned col, int exponent, money_t *out)
+{
+	const char *v = db_str(r, col);
+
+	return v ? money_from_db(v, exponent, out) : (*out = 0, IE_OK);
+}
+
+ierr listq_totals(struct db *db, struct listq_sql *s, struct listq_result *out)
+{
+	struct db_res r;
+	ierr e;
+
+	memset(out, 0, sizeof(*out));
+	e = db_query_built(db, &r, &s->totals, s->args, s->nargs);
+	while (!e && (e = db_next(&r)) == IE_OK) {
+		struct listq_sum *sum;
+		int exp = money_exponent(db_str(&r, 0) ? db_str(&r, 0) : "");
+
+		if (out->nsums == LISTQ_MAX_CURRENCIES || exp < 0) {
+			e = IE_INTERNAL;
+			break;
+		}
+		sum = &out->sums[out->nsums++];
+		str_copy(sum->currency, sizeof(sum->currency), db_str(&r, 0));
+		sum->count = db_int(&r, 1);
+		out->count += sum->count;
+		if ((e = amount(&r, 2, exp, &sum->total)) || (e = amount(&r, 3, exp, &sum->paid))
+		    || (e = amount(&r, 4, exp, &sum->balance)))
+			break;
+	}
+	if (e == IE_NOTFOUND)
+		e = IE_OK;
+	db_free(&r);
+	return e;
+}
+
+ierr listq_rows(struct db *db, struct listq_sql *s, const struct listq *lq,
+		ierr (*fn)(void *ctx, const struct listq_row *row), void *ctx)
+{
+	struct db_arg args[LISTQ_MAX_ARGS + 2];
+	struct db_res r;
+	ierr e;
+
+	memcpy(args, s->args, s->nargs * sizeof(args[0]));
+	args[s->nargs] = DB_I(lq->per_page);
+	args[s->nargs + 1] = DB_I((lq->page - 1) * lq->per_page);
+	e = db_query_built(db, &r, &s->rows, args, s->nargs + 2);
+	while (!e && (e = db_next(&r)) == IE_OK) {
+		struct listq_row row;
+		int exp;
+
+		memset(&row, 0, sizeof(row));
+		row.id = db_int(&r, 0);
+		row.number = db_str(&r, 1);
+		row.customer_id = db_int(&r, 2);
+		row.customer = db_str(&r, 3);
+		row.invoice_date = db_str(&r, 4);
+		row.period_start = db_str(&r, 5);
+		row.period_end = db_str(&r, 6);
+		row.due_date = db_str(&r, 7);
+		row.currency = db_str(&r, 8);
+		exp = money_exponent(row.currency ? row.currency : "");
+		if (exp < 0 || (e = amount(&r, 9, exp, &row.total)) || (e = amount(&r, 10, exp, &row.paid))
+		    || (e = amount(&r, 11, exp, &row.balance))) {
+			e = e ? e : IE_INTERNAL;
+			break;
+		}
+		row.status = db_str(&r, 12);
+		row.kind = db_str(&r, 13);
+		if ((e = fn(ctx, &row)))
+			break;
+	}
+	if (e == IE_NOTFOUND)
+		e = IE_OK;
+	db_free(&r);
+	return e;
+}
+
+/* ---------- URLs of the list (bookmarkable: every filter is in the query) ---------- */
+
+static ierr qs_add(struct buf *b, const char *key, const char *val)
+{
+	ierr e = buf_puts(b, b->len ? "&" : "?");
+
+	if (!e)
+		e = buf_puts(b, key);
+	if (!e)
+		e = buf_putc(b, '=');
+	if (!e)
+		e = html_url(b, val, strlen(val));
+	return e;
+}
+
+ierr listq_url(const struct listq *lq, const char *path, struct buf *out)
+{
+	struct buf q = BUF_INIT;
+	char num[24];
+	unsigned i;
+	ierr e = IE_OK;
+
+	if (lq->q[0])
+		e = qs_add(&q, "q", lq->q);
+	for (i = 0; !e && i < sizeof(status_keys) / sizeof(status_keys[0]); i++)
+		if (lq->status & LISTQ_STATUS_BIT(i))
+			e = qs_add(&q, "status", status_keys[i]);
+	if (!e && lq->customer) {
+		snprintf(num, sizeof(num), "%lld", lq->customer);
+		e = qs_add(&q, "customer", num);
+	}
+	if (!e && lq->currency[0])
+		e = qs_add(&q, "currency", lq->currency);
+	if (!e && (lq->from[0] || lq->to[0]) && lq->date != DATE_INVOICE)
+		e = qs_add(&q, "date", lq->date == DATE_DUE ? "due" : "period");
+	if (!e && lq->from[0])
+		e = qs_add(&q, "from", lq->from);
+	if (!e && lq->to[0])
+		e = qs_add(&q, "to", lq->to);
+	if (!e && lq->min[0])
+		e = qs_add(&q, "min", lq->min);
+	if (!e && lq->max[0])
+		e = qs_add(&q, "max", lq->max);
+	if (!e && !(lq->sort == COL_DATE && lq->desc)) {
+		e = qs_add(&q, "sort", columns[lq->sort].info.key);
+		if (!e)
+			e = qs_add(&q, "dir", lq->desc ? "desc" : "asc");
+	}
+	if (!e && lq->per_page != 50) {
+		snprintf(num, sizeof(num), "%lld", lq->per_page);
+		e = qs_add(&q, "per_page", num);
+	}
+	if (!e && lq->cols_given) {
+		struct buf c = BUF_INIT;
+
+		for (i = 0; !e && i < lq->ncols; i++) {
+			if (i)
+				e = buf_putc(&c, ',');
+			if (!e)
+				e = buf_puts(&c, columns[lq->cols[i]].info.key);
+		}
+		if (!e)
+			e = qs_add(&q, "cols", c.data);
+		buf_free(&c);
+	}
+	if (!e && lq->page > 1) {
+		snprintf(num, sizeof(num), "%lld", lq->page);
+		e = qs_add(&q, "page", num);
+	}
+	if (!e)
+		e = buf_puts(out, path);
+	if (!e && q.len)
+		e = buf_put(out, q.data, q.len);
+	buf_free(&q);
+	return e;
+}
+
+/* ---------- the saved column choice (user_prefs) ---------- */
+
+ierr listq_load_cols(struct db *db, long long user_id, struct listq *lq)
+{
+	struct db_res r;
+	ierr e;
+
+	e = db_query_row(db, &r, "SELECT value FROM user_prefs WHERE user_id = ? AND pref = 'invoices.cols'",
+			 DB_ARGS(DB_I(user_id)));
+	if (e == IE_OK) {
+		enum listq_col cols[COL__COUNT];
+		size_t n;
+
+		/* a stale or hand-edited preference falls back to the default */
+		if (db_str(&r, 0) && !listq_parse_cols(db_str(&r, 0), cols, &n)) {
+			memcpy(lq->cols, cols, n * sizeof(cols[0]));
+			lq->ncols = n;
+		}
+	}
+	db_free(&r);
+	return e == IE_NOTFOUND ? IE_OK : e;
+}
+
+ierr listq_save_cols(struct db *db, long long user_id, const enum listq_col *cols, size_t n)
+{
+	struct buf v = BUF_INIT;
+	size_t i;
+	ierr e = IE_OK;
+
+	for (i = 0; !e && i < n; i++) {
+		if ((unsigned)cols[i] >= COL__COUNT)
+			e = IE_INVALID;
+		else if (i)
+			e = buf_putc(&v, ',');
+		if (!e)
+			e = buf_puts(&v, columns[cols[i]].info.key);
+	}
+	if (!e)
+		e = db_exec(db, "INSERT INTO user_prefs (user_id, pref, value) VALUES (?, 'invoices.cols', ?) "
+			    "ON DUPLICATE KEY UPDATE value = VALUES(value)",
+			    DB_ARGS(DB_I(user_id), DB_S(v.data)), NULL, NULL);
+	buf_free(&v);
+	return e;
+}
+
+const char *listq_status_key(enum inv_shown s)
+{
+	return (unsigned)s <= INV_CANCEL ? status_keys[s] : "";
+}

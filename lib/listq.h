@@ -1,0 +1,133 @@
+/*
+ * listq.h — the invoice list's query: typed parameters in, SQL + bound
+ * values out. Shared by the HTML list and its exports.
+ *
+ * Parameters (DESIGN.md, URL contract): q, status (repeatable: draft due
+ * partial overdue paid void), customer, currency, from/to with
+ * date=invoice|due|period, min/max (total), sort, dir, page, per_page (10..500),
+ * cols. listq_parse() refuses anything else that is malformed with
+ * IE_INVALID and req->error_param naming the parameter; nothing the user sent
+ * ever reaches SQL text: columns and sort keys come from the table in
+ * listq.c, values are bound.
+ *
+ * Scope (auth_scope) is always part of the WHERE clause, built in one place
+ * (listq_scope_sql) so view, PDF and list share it.
+ */
+#ifndef INVOICE_LISTQ_H
+#define INVOICE_LISTQ_H
+
+#include <stddef.h>
+#include "auth.h"
+#include "buf.h"
+#include "db.h"
+#include "money.h"
+
+struct req;
+
+enum listq_col {
+	COL_NUMBER, COL_CUSTOMER, COL_DATE, COL_PERIOD, COL_DUE, COL_TOTAL,
+	COL_PAID, COL_BALANCE, COL_PAID_STATE, COL_STATUS, COL__COUNT
+};
+
+enum listq_datefield { DATE_INVOICE, DATE_DUE, DATE_PERIOD };
+
+/* Bits of listq.status: shown statuses (invoice.h enum inv_shown). */
+#define LISTQ_STATUS_BIT(s) (1u << (s))
+
+struct listq {
+	char q[101];                  /* trimmed search text, "" for none */
+	unsigned status;              /* 0: every status */
+	long long customer;           /* 0: any */
+	char currency[4];             /* "" : any */
+	enum listq_datefield date;
+	char from[11], to[11];        /* "" when unset */
+	char min[24], max[24];        /* validated decimal text, "" when unset */
+	enum listq_col sort;
+	int desc;
+	long long page, per_page;
+	enum listq_col cols[COL__COUNT];
+	size_t ncols;
+	int cols_given;               /* cols= was in the URL */
+};
+
+struct listq_colinfo {
+	const char *key;              /* "number" */
+	const char *label;            /* "Number" */
+	int numeric;                  /* right-aligned money/number */
+};
+
+const struct listq_colinfo *listq_column(enum listq_col c);
+/* Parses a comma-separated column list; IE_INVALID on an unknown or repeated key. */
+ierr listq_parse_cols(const char *s, enum listq_col *cols, size_t *n);
+/* The default view: newest first, 50 a page, the default columns. */
+void listq_defaults(struct listq *lq);
+/* Reads and validates the list parameters of the request. */
+ierr listq_parse(struct req *req, struct listq *lq);
+
+#define LISTQ_MAX_ARGS 48
+
+struct listq_sql {
+	struct buf where;             /* " WHERE ..." with ? placeholders */
+	struct buf rows;              /* the page's SELECT */
+	struct buf totals;            /* per-currency count and sums */
+	struct db_arg args[LISTQ_MAX_ARGS];
+	size_t nargs;                 /* for where (totals); rows adds LIMIT/OFFSET */
+	char prefix_q[210], like_q[210], ft_q[210];  /* storage the bound args point into */
+	char today[11];
+};
+
+/* The scope clause (everything, or one customer without drafts), appended to
+ * s->where with its values; the only place scope becomes SQL. */
+ierr listq_scope_sql(struct listq_sql *s, const struct auth_scope *scope);
+
+/* Builds both statements. `today` is "YYYY-MM-DD" (derived statuses). */
+ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const char *today,
+		 struct listq_sql *out);
+void listq_sql_free(struct listq_sql *s);
+
+/* One row of the page, as read by listq_fetch. */
+struct listq_row {
+	long long id;
+	const char *number;           /* NULL for drafts */
+	long long customer_id;
+	const char *customer;
+	const char *invoice_date, *period_start, *period_end, *due_date;
+	const char *currency;
+	money_t total, paid, balance;
+	const char *status;           /* stored */
+	const char *kind;
+};
+
+struct listq_sum {
+	char currency[4];
+	long long count;
+	money_t total, paid, balance;
+};
+
+#define LISTQ_MAX_CURRENCIES 64
+
+struct listq_result {
+	long long count;              /* all rows matching, every currency */
+	struct listq_sum sums[LISTQ_MAX_CURRENCIES];
+	size_t nsums;
+};
+
+/* Runs the totals query. */
+ierr listq_totals(struct db *db, struct listq_sql *s, struct listq_result *out);
+/* Runs the page query and calls fn per row (values valid during the call). */
+ierr listq_rows(struct db *db, struct listq_sql *s, const struct listq *lq,
+		ierr (*fn)(void *ctx, const struct listq_row *row), void *ctx);
+
+/* path + "?..." reproducing every parameter of lq (defaults left out). */
+ierr listq_url(const struct listq *lq, const char *path, struct buf *out);
+
+/* The user's saved column choice (user_prefs 'invoices.cols'); a missing or
+ * stale one leaves lq's columns alone. */
+ierr listq_load_cols(struct db *db, long long user_id, struct listq *lq);
+ierr listq_save_cols(struct db *db, long long user_id, const enum listq_col *cols, size_t n);
+
+/* The status= key of a shown status ("overdue" for INV_OVERDUE). */
+enum inv_shown;
+const char *listq_status_key(enum inv_shown s);
+
+#endif
