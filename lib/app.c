@@ -151,7 +151,7 @@ static ierr read_body(struct req *req, struct app_kv **arr, size_t *cap)
 		return IE_OK;
 	if ((unsigned long long)len > req->cfg->limit_body)
 		return app_fail(req, IE_TOO_LARGE, "The request is too large.");
-	if (strncmp(ct, "application/x-www-form-urlencoded", 33) || (ct[33] && ct[33] != ';'))
+	if (strncasecmp(ct, "application/x-www-form-urlencoded", 33) || (ct[33] && ct[33] != ';'))
 		return app_fail(req, IE_UNSUPPORTED, "Forms must be sent as application/x-www-form-urlencoded.");
 	body = arena_alloc(req->arena, (size_t)len + 1);
 	if (!body)
@@ -183,6 +183,7 @@ ierr app_req_init(struct req *req, const struct app_def *def, const struct confi
 	req->arena = arena;
 	req->env = env;
 	req->io = io;
+	clock_gettime(CLOCK_MONOTONIC, &req->started);
 	req->now = time(NULL);
 	req->status = 200;
 
@@ -547,9 +548,15 @@ static ierr io_write(struct req *req, const char *p, size_t n)
 static ierr send_headers(struct req *req)
 {
 	struct buf h = BUF_INIT;
+	struct timespec now;
+	long long us;
 	ierr e;
 
-	e = buf_printf(&h, "Status: %d %s\r\n", req->status, reason(req->status));
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	us = (now.tv_sec - req->started.tv_sec) * 1000000LL + (now.tv_nsec - req->started.tv_nsec) / 1000;
+	/* server-side time, for tests/bench and the browser's devtools */
+	e = buf_printf(&h, "Status: %d %s\r\nServer-Timing: app;dur=%lld.%03lld\r\n", req->status,
+		       reason(req->status), us / 1000, us % 1000);
 	if (!e && !req->content_type_set && req->status != 304 && (req->status < 300 || req->status >= 400))
 		e = buf_puts(&h, "Content-Type: text/html; charset=utf-8\r\n");
 	if (!e)
@@ -770,6 +777,23 @@ static ierr render_error(struct req *req, ierr e)
 	}
 	req->status = status;
 	buf_clear(&req->body);
+	/* what the handler meant for its own answer (Content-Type, Location...) goes; cookies stay */
+	{
+		struct buf keep = BUF_INIT;
+		const char *p = req->headers.data, *end = p + req->headers.len;
+
+		while (p && p < end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+
+			if (!strncasecmp(p, "Set-Cookie:", 11) || !strncasecmp(p, "Allow:", 6))
+				buf_put(&keep, p, n);
+			p += n;
+		}
+		buf_free(&req->headers);
+		req->headers = keep;
+		req->content_type_set = 0;
+	}
 	if (req->hdf)
 		hdf_destroy((HDF **)&req->hdf);
 	if (status == 503)

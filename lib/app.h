@@ -108,6 +108,7 @@ struct req {
 	char **env;
 	struct app_io io;
 	time_t now;
+	struct timespec started;   /* for the Server-Timing header */
 	enum app_method method;
 	const char *path;          /* SCRIPT_NAME + PATH_INFO (nginx's empty PATH_INFO == unset) */
 	const char *query;         /* raw QUERY_STRING */

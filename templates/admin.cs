@@ -1,4 +1,4 @@
-<?cs include:"_head.cs" ?>
+<?cs include!"_head.cs" ?>
 <section>
   <h1>Administration</h1>
   <p class="whoami">Signed in as <strong class="who"><?cs var:User.Name ?></strong>, role <strong class="role"><?cs var:User.Role ?></strong><?cs if:!Can.Write ?> (read only)<?cs /if ?>.</p>
@@ -7,4 +7,4 @@
     <?cs if:Can.Users ?><li><a href="/admin/users">Users and roles</a></li><?cs /if ?>
   </ul>
 </section>
-<?cs include:"_foot.cs" ?>
+<?cs include!"_foot.cs" ?>

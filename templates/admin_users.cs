@@ -1,4 +1,4 @@
-<?cs include:"_head.cs" ?>
+<?cs include!"_head.cs" ?>
 <section>
   <h1>Users</h1>
   <table class="grid" id="users">
@@ -12,4 +12,4 @@
     </tbody>
   </table>
 </section>
-<?cs include:"_foot.cs" ?>
+<?cs include!"_foot.cs" ?>

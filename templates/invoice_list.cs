@@ -1,4 +1,4 @@
-<?cs include:"_head.cs" ?>
+<?cs include!"_head.cs" ?>
 <section class="list-page">
 <div class="list-head">
   <h1>Invoices</h1>
@@ -94,4 +94,4 @@
 </details>
 </section>
 <script src="/static/list.js" defer></script>
-<?cs include:"_foot.cs" ?>
+<?cs include!"_foot.cs" ?>

@@ -1,4 +1,4 @@
-<?cs set:Page.Title = "Sign in" ?><?cs include:"_head.cs" ?>
+<?cs set:Page.Title = "Sign in" ?><?cs include!"_head.cs" ?>
 <section class="login-card">
   <h1>Sign in</h1>
   <?cs if:Login.Error ?><p class="alert error" role="alert"><?cs var:Login.Error ?></p><?cs /if ?>
@@ -12,4 +12,4 @@
     <button type="submit" class="primary">Sign in</button>
   </form>
 </section>
-<?cs include:"_foot.cs" ?>
+<?cs include!"_foot.cs" ?>

@@ -26,7 +26,7 @@ test('staff land on /invoices, customers on /portal, with a hardened session coo
     assert.doesNotMatch(sc, /Secure/, 'plain http must not set Secure');
     const page = await c.get(home);
     assert.equal(page.status, 200);
-    assert.match(page.text_, new RegExp(`role <strong class="role">${role === 'customer' ? 'customer' : role}</strong>`));
+    assert.match(page.text_, new RegExp(`<span class="badge role-${role}">${role}</span>`));
   }
 });
 

@@ -208,7 +208,8 @@ static void test_password_hash_verify(void **state)
 		/* argon2id with the configured cost */
 		assert_true(!strncmp(hash, "$argon2id$", 10));
 		assert_non_null(strstr(hash, "m=8192,t=1,"));
-		assert_null(strstr(hash, passwords[i]));
+		if (strlen(passwords[i]) > 8)           /* short ones may occur in base64 by chance */
+			assert_null(strstr(hash, passwords[i]));
 		assert_int_equal(auth_password_verify(hash, passwords[i]), 1);
 	}
 	assert_int_equal(auth_password_hash(&cfg, "secret-one", hash, sizeof(hash)), IE_OK);

@@ -178,9 +178,9 @@ static void test_file_with_keys(void **state)
 	(void)state;
 	write_temp(path, sizeof(path), full_hdf);
 	assert_int_equal(config_load(&cfg, path, err, sizeof(err)), IE_OK);
+	unlink(path);
 	check_full(&cfg);
 	config_free(&cfg);
-	unlink(path);
 }
 
 static void test_invoice_config_env(void **state)
@@ -192,6 +192,8 @@ static void test_invoice_config_env(void **state)
 	write_temp(path, sizeof(path), full_hdf);
 	assert_int_equal(setenv("INVOICE_CONFIG", path, 1), 0);
 	assert_int_equal(config_load(&cfg, NULL, err, sizeof(err)), IE_OK);
+	unlink(path);
+	assert_int_equal(unsetenv("INVOICE_CONFIG"), 0);
 	check_full(&cfg);
 	config_free(&cfg);
 	/* an explicit path wins over the environment */
@@ -199,14 +201,14 @@ static void test_invoice_config_env(void **state)
 		char other[512];
 
 		write_temp(other, sizeof(other), "DB.Name = other\n");
+		assert_int_equal(setenv("INVOICE_CONFIG", "/nonexistent/env.hdf", 1), 0);
 		assert_int_equal(config_load(&cfg, other, err, sizeof(err)), IE_OK);
+		unlink(other);
+		assert_int_equal(unsetenv("INVOICE_CONFIG"), 0);
 		assert_string_equal(cfg.db_name, "other");
 		assert_int_equal(cfg.tax_per_document, 0);
 		config_free(&cfg);
-		unlink(other);
 	}
-	assert_int_equal(unsetenv("INVOICE_CONFIG"), 0);
-	unlink(path);
 }
 
 static void test_partial_file_keeps_defaults(void **state)
@@ -217,6 +219,7 @@ static void test_partial_file_keeps_defaults(void **state)
 	(void)state;
 	write_temp(path, sizeof(path), "DB.Host.0 = 10.0.0.5\nLimits.Params = 7\n");
 	assert_int_equal(config_load(&cfg, path, err, sizeof(err)), IE_OK);
+	unlink(path);
 	assert_int_equal(cfg.ndb_hosts, 1);
 	assert_string_equal(cfg.db_hosts[0].host, "10.0.0.5");
 	assert_int_equal(cfg.db_hosts[0].port, 3306);
@@ -225,7 +228,6 @@ static void test_partial_file_keeps_defaults(void **state)
 	assert_string_equal(cfg.db_name, "invoice");
 	assert_string_equal(cfg.paper, "A4");
 	config_free(&cfg);
-	unlink(path);
 }
 
 static void test_missing_file(void **state)
@@ -312,6 +314,7 @@ static void test_limits_inclusive(void **state)
 		   "DB.Host.5 = f\nDB.Host.6 = g\nDB.Host.7 = h:1\n"
 		   "DB.TxRetries = 100\nDB.ConnectTimeout = 0\nInvoice.PaymentDays = 365\n");
 	assert_int_equal(config_load(&cfg, path, err, sizeof(err)), IE_OK);
+	unlink(path);
 	assert_int_equal(cfg.ndb_hosts, 8);
 	assert_string_equal(cfg.db_hosts[7].host, "h");
 	assert_int_equal(cfg.db_hosts[7].port, 1);
@@ -319,7 +322,6 @@ static void test_limits_inclusive(void **state)
 	assert_int_equal(cfg.db_connect_timeout, 0);
 	assert_int_equal(cfg.payment_days, 365);
 	config_free(&cfg);
-	unlink(path);
 }
 
 /* ---- config_parse_dbhost ---- */

@@ -205,7 +205,7 @@ static void test_query_rows_and_binding(void **state)
 				  "WHERE n >= ? ORDER BY n", DB_ARGS(DB_I(1))), IE_OK);
 	assert_int_equal(r.nrows, 5);
 	while (db_next(&r) == IE_OK) {
-		char want[16];
+		char want[32];
 
 		snprintf(want, sizeof(want), "row-%lld", expect);
 		assert_true(db_int(&r, 0) == expect);
