@@ -1,0 +1,910 @@
+/*
+ * test_listq.c — unit tests for lib/listq.c without a database.
+ *
+ * Covered: listq_build for every filter alone and combined (the SQL shape of
+ * WHERE / rows / totals and the exact bound values, in order), the scope
+ * clause, every sort key in both directions, listq_parse_cols, listq_parse
+ * from a real request (app_req_init with a QUERY_STRING) including every
+ * refusal naming its parameter, and listq_url round trips.
+ *
+ * The expected SQL fragments below are written from the schema
+ * (sql/0001_schema.sql, sql/0002_list.sql), not copied from listq.c's tables,
+ * so a wrong whitelist entry fails here.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "app.h"
+#include "buf.h"
+#include "config.h"
+#include "invoice.h"
+#include "listq.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define TODAY "2026-03-15"
+
+static const struct auth_scope STAFF = { 0, 1 };
+static const struct auth_scope CUST7 = { 7, 0 };
+
+/* ---------- helpers ---------- */
+
+/* Position of `needle` in `hay`, -1 when absent. */
+static long find(const char *hay, const char *needle)
+{
+	const char *p = hay ? strstr(hay, needle) : NULL;
+
+	return p ? (long)(p - hay) : -1;
+}
+
+static const char *str(const struct buf *b)
+{
+	return b->data ? b->data : "";
+}
+
+/* Counts non-overlapping occurrences. */
+static int count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+	size_t l = strlen(needle);
+
+	while (hay && (hay = strstr(hay, needle))) {
+		n++;
+		hay += l;
+	}
+	return n;
+}
+
+enum { A_END, A_INT, A_STR };
+
+struct xarg {
+	int type;
+	long long i;
+	const char *s;
+};
+
+#define XI(v) { A_INT, (v), NULL }
+#define XS(v) { A_STR, 0, (v) }
+
+static void check_args(const struct listq_sql *s, const struct xarg *want, const char *what)
+{
+	size_t n = 0;
+
+	while (want[n].type != A_END)
+		n++;
+	if (s->nargs != n)
+		fail_msg("%s: %zu bound values, expected %zu", what, s->nargs, n);
+	for (size_t k = 0; k < n; k++) {
+		if (want[k].type == A_INT) {
+			if (s->args[k].type != DB_T_INT || s->args[k].i != want[k].i)
+				fail_msg("%s: arg %zu is type %d value %lld, expected INT %lld", what, k,
+					 (int)s->args[k].type, s->args[k].i, want[k].i);
+		} else {
+			if (s->args[k].type != DB_T_STR || !s->args[k].s || strcmp(s->args[k].s, want[k].s))
+				fail_msg("%s: arg %zu is type %d \"%s\", expected STR \"%s\"", what, k,
+					 (int)s->args[k].type, s->args[k].s ? s->args[k].s : "(null)", want[k].s);
+		}
+	}
+}
+
+/* The page query and the totals query carry the WHERE text verbatim and
+ * nothing of their own that needs a value (rows gets LIMIT/OFFSET later). */
+static void check_statements(const struct listq_sql *s, const char *what)
+{
+	const char *where = str(&s->where);
+
+	if (s->where.len && find(str(&s->rows), where) < 0)
+		fail_msg("%s: rows lacks the WHERE text", what);
+	if (s->where.len && find(str(&s->totals), where) < 0)
+		fail_msg("%s: totals lacks the WHERE text", what);
+	/* placeholders: where's own, plus LIMIT and OFFSET in rows */
+	if ((size_t)count_of(where, "?") != s->nargs)
+		fail_msg("%s: %d placeholders in WHERE for %zu values", what, count_of(where, "?"), s->nargs);
+	if ((size_t)count_of(str(&s->rows), "?") != s->nargs + 2)
+		fail_msg("%s: rows has %d placeholders, expected %zu", what, count_of(str(&s->rows), "?"), s->nargs + 2);
+	if ((size_t)count_of(str(&s->totals), "?") != s->nargs)
+		fail_msg("%s: totals has %d placeholders, expected %zu", what, count_of(str(&s->totals), "?"), s->nargs);
+	assert_true(find(str(&s->rows), "LIMIT ? OFFSET ?") >= 0);
+	assert_true(find(str(&s->rows), "FROM invoices i") >= 0);
+	assert_true(find(str(&s->totals), "SELECT i.currency, COUNT(*), SUM(i.total), SUM(i.paid_amount), SUM(i.balance)") >= 0);
+	assert_true(find(str(&s->totals), " GROUP BY i.currency") >= 0);
+	assert_int_equal(find(str(&s->totals), "LIMIT"), -1);
+}
+
+/* ---------- listq_build: filters ---------- */
+
+struct build_case {
+	const char *name;
+	void (*set)(struct listq *lq);
+	const struct auth_scope *scope;
+	const char *where;              /* the exact WHERE text, "" for none */
+	struct xarg args[16];
+};
+
+static void set_none(struct listq *lq) { (void)lq; }
+static void set_draft(struct listq *lq) { lq->status = LISTQ_STATUS_BIT(INV_DRAFT); }
+static void set_due(struct listq *lq) { lq->status = LISTQ_STATUS_BIT(INV_DUE); }
+static void set_partial(struct listq *lq) { lq->status = LISTQ_STATUS_BIT(INV_PARTIAL); }
+static void set_overdue(struct listq *lq) { lq->status = LISTQ_STATUS_BIT(INV_OVERDUE); }
+static void set_paid(struct listq *lq) { lq->status = LISTQ_STATUS_BIT(INV_PAID); }
+static void set_void(struct listq *lq) { lq->status = LISTQ_STATUS_BIT(INV_CANCEL); }
+static void set_due_overdue_paid(struct listq *lq)
+{
+	lq->status = LISTQ_STATUS_BIT(INV_PAID) | LISTQ_STATUS_BIT(INV_OVERDUE) | LISTQ_STATUS_BIT(INV_DUE);
+}
+static void set_all_statuses(struct listq *lq)
+{
+	for (unsigned s = INV_DRAFT; s <= INV_CANCEL; s++)
+		lq->status |= LISTQ_STATUS_BIT(s);
+}
+static void set_customer(struct listq *lq) { lq->customer = 42; }
+static void set_currency(struct listq *lq) { memcpy(lq->currency, "JPY", 4); }
+static void set_from_invoice(struct listq *lq) { memcpy(lq->from, "2026-01-01", 11); }
+static void set_to_invoice(struct listq *lq) { memcpy(lq->to, "2026-02-28", 11); }
+static void set_range_due(struct listq *lq)
+{
+	lq->date = DATE_DUE;
+	memcpy(lq->from, "2026-01-01", 11);
+	memcpy(lq->to, "2026-02-28", 11);
+}
+static void set_range_period(struct listq *lq)
+{
+	lq->date = DATE_PERIOD;
+	memcpy(lq->from, "2025-12-01", 11);
+	memcpy(lq->to, "2025-12-31", 11);
+}
+static void set_from_period(struct listq *lq)
+{
+	lq->date = DATE_PERIOD;
+	memcpy(lq->from, "2025-12-01", 11);
+}
+static void set_min(struct listq *lq) { strcpy(lq->min, "10.500"); }
+static void set_max(struct listq *lq) { strcpy(lq->max, "99.000"); }
+static void set_min_max(struct listq *lq) { set_min(lq); set_max(lq); }
+static void set_q_number(struct listq *lq) { strcpy(lq->q, "INV-2026-0001"); }
+static void set_q_short(struct listq *lq) { strcpy(lq->q, "ab"); }
+static void set_q_words(struct listq *lq) { strcpy(lq->q, "zoe muller"); }
+static void set_q_accented(struct listq *lq) { strcpy(lq->q, "Zo\xc3\xab M\xc3\xbcller"); }
+static void set_q_wild(struct listq *lq) { strcpy(lq->q, "5%_\\x"); }
+static void set_q_sql(struct listq *lq) { strcpy(lq->q, "x' OR 1=1; DROP TABLE invoices; --"); }
+static void set_everything(struct listq *lq)
+{
+	lq->status = LISTQ_STATUS_BIT(INV_PARTIAL) | LISTQ_STATUS_BIT(INV_CANCEL);
+	lq->customer = 9;
+	memcpy(lq->currency, "EUR", 4);
+	lq->date = DATE_DUE;
+	memcpy(lq->from, "2026-01-01", 11);
+	memcpy(lq->to, "2026-12-31", 11);
+	strcpy(lq->min, "1.000");
+	strcpy(lq->max, "2.000");
+	strcpy(lq->q, "fibre");
+}
+
+#define DUE_SQL "(i.status = 'open' AND i.paid_amount = 0 AND i.due_date >= ?)"
+#define PARTIAL_SQL "(i.status = 'open' AND i.paid_amount > 0 AND i.due_date >= ?)"
+#define OVERDUE_SQL "(i.status = 'open' AND i.due_date < ?)"
+#define SEARCH_SQL "(i.number LIKE ? OR i.customer_id IN (SELECT c.id FROM customers c WHERE c.name LIKE ?)"
+#define FT_SQL " OR i.id IN (SELECT l.invoice_id FROM invoice_lines l WHERE MATCH (l.description) AGAINST (? IN BOOLEAN MODE))"
+#define CUST_SCOPE " WHERE i.customer_id = ? AND i.status <> 'draft'"
+
+static const struct build_case build_cases[] = {
+	{ "defaults, staff", set_none, &STAFF, "", { { A_END } } },
+	{ "defaults, customer", set_none, &CUST7, CUST_SCOPE, { XI(7), { A_END } } },
+	{ "draft", set_draft, &STAFF, " WHERE (i.status = 'draft')", { { A_END } } },
+	{ "due", set_due, &STAFF, " WHERE (" DUE_SQL ")", { XS(TODAY), { A_END } } },
+	{ "partial", set_partial, &STAFF, " WHERE (" PARTIAL_SQL ")", { XS(TODAY), { A_END } } },
+	{ "overdue", set_overdue, &STAFF, " WHERE (" OVERDUE_SQL ")", { XS(TODAY), { A_END } } },
+	{ "paid", set_paid, &STAFF, " WHERE (i.status = 'paid')", { { A_END } } },
+	{ "void", set_void, &STAFF, " WHERE (i.status = 'void')", { { A_END } } },
+	{ "due+overdue+paid", set_due_overdue_paid, &STAFF,
+	  " WHERE (" DUE_SQL " OR " OVERDUE_SQL " OR i.status = 'paid')", { XS(TODAY), XS(TODAY), { A_END } } },
+	{ "every status", set_all_statuses, &STAFF,
+	  " WHERE (i.status = 'draft' OR " DUE_SQL " OR " PARTIAL_SQL " OR " OVERDUE_SQL
+	  " OR i.status = 'paid' OR i.status = 'void')", { XS(TODAY), XS(TODAY), XS(TODAY), { A_END } } },
+	{ "draft, customer scope", set_draft, &CUST7, CUST_SCOPE " AND (i.status = 'draft')", { XI(7), { A_END } } },
+	{ "customer", set_customer, &STAFF, " WHERE i.customer_id = ?", { XI(42), { A_END } } },
+	{ "customer filter inside customer scope", set_customer, &CUST7,
+	  CUST_SCOPE " AND i.customer_id = ?", { XI(7), XI(42), { A_END } } },
+	{ "currency", set_currency, &STAFF, " WHERE i.currency = ?", { XS("JPY"), { A_END } } },
+	{ "from (invoice date)", set_from_invoice, &STAFF, " WHERE i.invoice_date >= ?", { XS("2026-01-01"), { A_END } } },
+	{ "to (invoice date)", set_to_invoice, &STAFF, " WHERE i.invoice_date <= ?", { XS("2026-02-28"), { A_END } } },
+	{ "from/to (due date)", set_range_due, &STAFF, " WHERE i.due_date >= ? AND i.due_date <= ?",
+	  { XS("2026-01-01"), XS("2026-02-28"), { A_END } } },
+	{ "from/to (period)", set_range_period, &STAFF, " WHERE i.period_start >= ? AND i.period_end <= ?",
+	  { XS("2025-12-01"), XS("2025-12-31"), { A_END } } },
+	{ "from (period)", set_from_period, &STAFF, " WHERE i.period_start >= ?", { XS("2025-12-01"), { A_END } } },
+	{ "min", set_min, &STAFF, " WHERE i.total >= ?", { XS("10.500"), { A_END } } },
+	{ "max", set_max, &STAFF, " WHERE i.total <= ?", { XS("99.000"), { A_END } } },
+	{ "min+max", set_min_max, &STAFF, " WHERE i.total >= ? AND i.total <= ?", { XS("10.500"), XS("99.000"), { A_END } } },
+	{ "q: number", set_q_number, &STAFF, " WHERE " SEARCH_SQL FT_SQL ")",
+	  { XS("INV-2026-0001%"), XS("%INV-2026-0001%"), XS("+INV* +2026* +0001*"), { A_END } } },
+	{ "q: too short for keywords", set_q_short, &STAFF, " WHERE " SEARCH_SQL ")",
+	  { XS("ab%"), XS("%ab%"), { A_END } } },
+	{ "q: words", set_q_words, &STAFF, " WHERE " SEARCH_SQL FT_SQL ")",
+	  { XS("zoe muller%"), XS("%zoe muller%"), XS("+zoe* +muller*"), { A_END } } },
+	{ "q: accented", set_q_accented, &STAFF, " WHERE " SEARCH_SQL FT_SQL ")",
+	  { XS("Zo\xc3\xab M\xc3\xbcller%"), XS("%Zo\xc3\xab M\xc3\xbcller%"), XS("+Zo\xc3\xab* +M\xc3\xbcller*"), { A_END } } },
+	{ "q: LIKE wildcards escaped", set_q_wild, &STAFF, " WHERE " SEARCH_SQL ")",
+	  { XS("5\\%\\_\\\\x%"), XS("%5\\%\\_\\\\x%"), { A_END } } },
+	{ "q: SQL stays a value", set_q_sql, &STAFF, " WHERE " SEARCH_SQL FT_SQL ")",
+	  { XS("x' OR 1=1; DROP TABLE invoices; --%"), XS("%x' OR 1=1; DROP TABLE invoices; --%"),
+	    XS("+DROP* +TABLE* +invoices*"), { A_END } } },
+	{ "everything, customer scope", set_everything, &CUST7,
+	  CUST_SCOPE " AND (" PARTIAL_SQL " OR i.status = 'void') AND i.customer_id = ? AND i.currency = ?"
+	  " AND i.due_date >= ? AND i.due_date <= ? AND i.total >= ? AND i.total <= ? AND " SEARCH_SQL FT_SQL ")",
+	  { XI(7), XS(TODAY), XI(9), XS("EUR"), XS("2026-01-01"), XS("2026-12-31"), XS("1.000"), XS("2.000"),
+	    XS("fibre%"), XS("%fibre%"), XS("+fibre*"), { A_END } } },
+};
+
+static void test_build_filters(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < ARRAY_LEN(build_cases); k++) {
+		const struct build_case *c = &build_cases[k];
+		struct listq lq;
+		struct listq_sql s;
+
+		listq_defaults(&lq);
+		c->set(&lq);
+		if (listq_build(&lq, c->scope, TODAY, &s) != IE_OK)
+			fail_msg("%s: listq_build failed", c->name);
+		if (strcmp(str(&s.where), c->where))
+			fail_msg("%s: WHERE is\n  \"%s\"\nexpected\n  \"%s\"", c->name, str(&s.where), c->where);
+		check_args(&s, c->args, c->name);
+		check_statements(&s, c->name);
+		/* the default sort whatever the filter */
+		if (find(str(&s.rows), "ORDER BY i.invoice_date DESC, i.id DESC LIMIT ? OFFSET ?") < 0)
+			fail_msg("%s: rows not ordered by the default sort: %s", c->name, str(&s.rows));
+		/* user text never reaches the SQL text */
+		if (lq.q[0] && (find(str(&s.rows), lq.q) >= 0 || find(str(&s.where), "DROP") >= 0))
+			fail_msg("%s: the search text is in the SQL", c->name);
+		listq_sql_free(&s);
+	}
+}
+
+static void test_scope_sql(void **state)
+{
+	struct listq_sql s;
+	struct auth_scope staff_no_drafts = { 0, 0 }, cust_drafts = { 3, 1 };
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(listq_scope_sql(&s, &STAFF), IE_OK);
+	assert_int_equal(s.where.len, 0);
+	assert_int_equal(s.nargs, 0);
+	listq_sql_free(&s);
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(listq_scope_sql(&s, &CUST7), IE_OK);
+	assert_string_equal(str(&s.where), CUST_SCOPE);
+	check_args(&s, (const struct xarg[]){ XI(7), { A_END } }, "customer scope");
+	listq_sql_free(&s);
+
+	/* the two halves are independent */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(listq_scope_sql(&s, &staff_no_drafts), IE_OK);
+	assert_string_equal(str(&s.where), " WHERE i.status <> 'draft'");
+	assert_int_equal(s.nargs, 0);
+	listq_sql_free(&s);
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(listq_scope_sql(&s, &cust_drafts), IE_OK);
+	assert_string_equal(str(&s.where), " WHERE i.customer_id = ?");
+	check_args(&s, (const struct xarg[]){ XI(3), { A_END } }, "customer scope with drafts");
+	listq_sql_free(&s);
+}
+
+/* The scope comes first and stays whatever the filters (a customer asking for
+ * another customer's invoices or for drafts gets both clauses). */
+static void test_scope_always_first(void **state)
+{
+	static void (*const sets[])(struct listq *) = {
+		set_none, set_draft, set_all_statuses, set_customer, set_currency, set_range_due,
+		set_min_max, set_q_sql, set_everything,
+	};
+
+	(void)state;
+	for (size_t k = 0; k < ARRAY_LEN(sets); k++) {
+		struct listq lq;
+		struct listq_sql s;
+
+		listq_defaults(&lq);
+		sets[k](&lq);
+		assert_int_equal(listq_build(&lq, &CUST7, TODAY, &s), IE_OK);
+		assert_int_equal(find(str(&s.where), CUST_SCOPE), 0);
+		assert_true(s.nargs >= 1);
+		assert_int_equal(s.args[0].type, DB_T_INT);
+		assert_int_equal(s.args[0].i, 7);
+		listq_sql_free(&s);
+	}
+}
+
+static void test_build_refuses_bad_today(void **state)
+{
+	struct listq lq;
+	struct listq_sql s;
+
+	(void)state;
+	listq_defaults(&lq);
+	set_due(&lq);
+	assert_int_equal(listq_build(&lq, &STAFF, "2026-03-15-and-more", &s), IE_INVALID);
+}
+
+/* ---------- listq_build: sorting ---------- */
+
+static const struct {
+	enum listq_col col;
+	const char *key, *sql;
+} sort_cases[] = {
+	{ COL_NUMBER, "number", "i.number" },
+	{ COL_CUSTOMER, "customer", "i.customer_name" },
+	{ COL_DATE, "date", "i.invoice_date" },
+	{ COL_PERIOD, "period", "i.period_start" },
+	{ COL_DUE, "due", "i.due_date" },
+	{ COL_TOTAL, "total", "i.total" },
+	{ COL_PAID, "paid", "i.paid_amount" },
+	{ COL_BALANCE, "balance", "i.balance" },
+	{ COL_PAID_STATE, "paid_state", "i.paid_state" },
+	{ COL_STATUS, "status", "i.status" },
+};
+
+static void test_build_sorts(void **state)
+{
+	(void)state;
+	assert_int_equal(ARRAY_LEN(sort_cases), COL__COUNT);
+	for (size_t k = 0; k < ARRAY_LEN(sort_cases); k++) {
+		for (int desc = 0; desc <= 1; desc++) {
+			const char *dir = desc ? "DESC" : "ASC";
+			struct listq lq;
+			struct listq_sql s;
+			char inner[160], outer[160];
+			const char *rows;
+			size_t rl;
+
+			listq_defaults(&lq);
+			lq.sort = sort_cases[k].col;
+			lq.desc = desc;
+			set_customer(&lq);
+			assert_int_equal(listq_build(&lq, &CUST7, TODAY, &s), IE_OK);
+			snprintf(inner, sizeof(inner), " ORDER BY %s %s, i.id %s LIMIT ? OFFSET ?", sort_cases[k].sql, dir, dir);
+			snprintf(outer, sizeof(outer), " ORDER BY %s %s, i.id %s", sort_cases[k].sql, dir, dir);
+			rows = str(&s.rows);
+			rl = strlen(rows);
+			if (find(rows, inner) < 0)
+				fail_msg("sort %s %s: no \"%s\" in %s", sort_cases[k].key, dir, inner, rows);
+			/* the outer query keeps the order of the page */
+			if (rl < strlen(outer) || strcmp(rows + rl - strlen(outer), outer))
+				fail_msg("sort %s %s: rows does not end with \"%s\": %s", sort_cases[k].key, dir, outer, rows);
+			assert_int_equal(count_of(rows, "ORDER BY"), 2);
+			/* sorting adds no bound values; the where stays the same */
+			check_args(&s, (const struct xarg[]){ XI(7), XI(42), { A_END } }, sort_cases[k].key);
+			check_statements(&s, sort_cases[k].key);
+			assert_int_equal(find(str(&s.totals), "ORDER BY i.currency"), (long)strlen(str(&s.totals)) - 19);
+			listq_sql_free(&s);
+		}
+	}
+}
+
+/* ---------- columns ---------- */
+
+static void test_columns(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < ARRAY_LEN(sort_cases); k++) {
+		const struct listq_colinfo *ci = listq_column(sort_cases[k].col);
+
+		assert_non_null(ci);
+		assert_string_equal(ci->key, sort_cases[k].key);
+		assert_non_null(ci->label);
+		assert_true(ci->label[0] != '\0');
+		assert_int_equal(ci->numeric, sort_cases[k].col == COL_TOTAL || sort_cases[k].col == COL_PAID
+				 || sort_cases[k].col == COL_BALANCE);
+	}
+	assert_null(listq_column(COL__COUNT));
+	assert_null(listq_column((enum listq_col)-1));
+}
+
+static void test_parse_cols(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t n;
+		enum listq_col want[COL__COUNT];
+	} ok[] = {
+		{ "number", 1, { COL_NUMBER } },
+		{ "status", 1, { COL_STATUS } },
+		{ "total,number,status", 3, { COL_TOTAL, COL_NUMBER, COL_STATUS } },
+		{ "paid_state,paid", 2, { COL_PAID_STATE, COL_PAID } },
+		{ "number,customer,date,period,due,total,paid,balance,paid_state,status", 10,
+		  { COL_NUMBER, COL_CUSTOMER, COL_DATE, COL_PERIOD, COL_DUE, COL_TOTAL, COL_PAID, COL_BALANCE,
+		    COL_PAID_STATE, COL_STATUS } },
+		{ "status,paid_state,balance,paid,total,due,period,date,customer,number", 10,
+		  { COL_STATUS, COL_PAID_STATE, COL_BALANCE, COL_PAID, COL_TOTAL, COL_DUE, COL_PERIOD, COL_DATE,
+		    COL_CUSTOMER, COL_NUMBER } },
+	};
+	static const char *const bad[] = {
+		"", ",", "bogus", "Number", "number,", ",number", "number,,total", "number,number",
+		"total,number,total", "number ,total", " number", "paid_stat", "paid_states", "number;total",
+		"number,total,bogus", "id", "i.total",
+	};
+	enum listq_col cols[COL__COUNT];
+	size_t n;
+
+	(void)state;
+	for (size_t k = 0; k < ARRAY_LEN(ok); k++) {
+		n = 99;
+		if (listq_parse_cols(ok[k].in, cols, &n) != IE_OK)
+			fail_msg("\"%s\" refused", ok[k].in);
+		assert_int_equal(n, ok[k].n);
+		for (size_t i = 0; i < n; i++)
+			if (cols[i] != ok[k].want[i])
+				fail_msg("\"%s\": column %zu is %d", ok[k].in, i, (int)cols[i]);
+	}
+	for (size_t k = 0; k < ARRAY_LEN(bad); k++) {
+		n = 99;
+		if (listq_parse_cols(bad[k], cols, &n) != IE_INVALID)
+			fail_msg("\"%s\" accepted", bad[k]);
+		assert_int_equal(n, 99);        /* untouched on refusal */
+	}
+}
+
+static void test_defaults(void **state)
+{
+	static const enum listq_col def[] = {
+		COL_NUMBER, COL_CUSTOMER, COL_DATE, COL_DUE, COL_TOTAL, COL_BALANCE, COL_PAID_STATE, COL_STATUS,
+	};
+	struct listq lq;
+
+	(void)state;
+	memset(&lq, 0x5a, sizeof(lq));
+	listq_defaults(&lq);
+	assert_string_equal(lq.q, "");
+	assert_int_equal(lq.status, 0);
+	assert_int_equal(lq.customer, 0);
+	assert_string_equal(lq.currency, "");
+	assert_int_equal(lq.date, DATE_INVOICE);
+	assert_string_equal(lq.from, "");
+	assert_string_equal(lq.to, "");
+	assert_string_equal(lq.min, "");
+	assert_string_equal(lq.max, "");
+	assert_int_equal(lq.sort, COL_DATE);
+	assert_int_equal(lq.desc, 1);
+	assert_int_equal(lq.page, 1);
+	assert_int_equal(lq.per_page, 50);
+	assert_int_equal(lq.cols_given, 0);
+	assert_int_equal(lq.ncols, ARRAY_LEN(def));
+	assert_memory_equal(lq.cols, def, sizeof(def));
+}
+
+static void test_status_keys(void **state)
+{
+	(void)state;
+	assert_string_equal(listq_status_key(INV_DRAFT), "draft");
+	assert_string_equal(listq_status_key(INV_DUE), "due");
+	assert_string_equal(listq_status_key(INV_PARTIAL), "partial");
+	assert_string_equal(listq_status_key(INV_OVERDUE), "overdue");
+	assert_string_equal(listq_status_key(INV_PAID), "paid");
+	assert_string_equal(listq_status_key(INV_CANCEL), "void");
+	assert_string_equal(listq_status_key((enum inv_shown)(INV_CANCEL + 1)), "");
+}
+
+/* ---------- listq_parse from a request ---------- */
+
+static struct config cfg;
+static struct arena *arena;
+static struct req req;
+
+static const struct app_route routes[] = { { APP_GET, "/invoices", ACT_PUBLIC, NULL } };
+static const struct app_def def = { "test_listq", routes, ARRAY_LEN(routes) };
+
+static ierr null_write(void *ctx, const char *p, size_t n)
+{
+	(void)ctx, (void)p, (void)n;
+	return IE_OK;
+}
+
+/* Parses QUERY_STRING `qs` into lq; returns listq_parse's result. */
+static ierr parse_qs(const char *qs, struct listq *lq)
+{
+	struct app_io io = { null_write, NULL, NULL };
+	char *env[4];
+	char *qenv;
+	ierr e;
+
+	app_req_reset(&req);
+	arena_reset(arena);
+	qenv = arena_printf(arena, "QUERY_STRING=%s", qs);
+	assert_non_null(qenv);
+	env[0] = "REQUEST_METHOD=GET";
+	env[1] = "SCRIPT_NAME=/invoices";
+	env[2] = qenv;
+	env[3] = NULL;
+	e = app_req_init(&req, &def, &cfg, NULL, NULL, arena, env, io);
+	if (e)
+		fail_msg("app_req_init(\"%s\") = %d", qs, (int)e);
+	return listq_parse(&req, lq);
+}
+
+static void parse_ok(const char *qs, struct listq *lq)
+{
+	ierr e = parse_qs(qs, lq);
+
+	if (e != IE_OK)
+		fail_msg("\"%s\" refused (%s: %s)", qs, req.error_param ? req.error_param : "-",
+			 req.error_msg ? req.error_msg : "-");
+}
+
+static void test_parse_defaults(void **state)
+{
+	struct listq lq, def_lq;
+
+	(void)state;
+	listq_defaults(&def_lq);
+	parse_ok("", &lq);
+	assert_memory_equal(&lq, &def_lq, sizeof(lq));
+	/* empty values of single parameters are "not given" (the filter form sends them) */
+	parse_ok("q=&customer=&currency=&from=&to=&min=&max=&per_page=&page=", &lq);
+	assert_memory_equal(&lq, &def_lq, sizeof(lq));
+	/* parameters the list does not know are not its business */
+	parse_ok("utm_source=x", &lq);
+	assert_memory_equal(&lq, &def_lq, sizeof(lq));
+}
+
+static void test_parse_values(void **state)
+{
+	struct listq lq;
+
+	(void)state;
+	parse_ok("q=++Zo%C3%AB+M%C3%BCller++", &lq);
+	assert_string_equal(lq.q, "Zo\xc3\xab M\xc3\xbcller");
+	parse_ok("q=INV-2026-000012", &lq);
+	assert_string_equal(lq.q, "INV-2026-000012");
+	parse_ok("q=+++", &lq);
+	assert_string_equal(lq.q, "");
+
+	parse_ok("status=due", &lq);
+	assert_int_equal(lq.status, LISTQ_STATUS_BIT(INV_DUE));
+	parse_ok("status=draft&status=partial&status=overdue&status=paid&status=void", &lq);
+	assert_int_equal(lq.status, LISTQ_STATUS_BIT(INV_DRAFT) | LISTQ_STATUS_BIT(INV_PARTIAL)
+			 | LISTQ_STATUS_BIT(INV_OVERDUE) | LISTQ_STATUS_BIT(INV_PAID) | LISTQ_STATUS_BIT(INV_CANCEL));
+	parse_ok("status=paid&status=paid", &lq);
+	assert_int_equal(lq.status, LISTQ_STATUS_BIT(INV_PAID));
+
+	parse_ok("customer=12", &lq);
+	assert_int_equal(lq.customer, 12);
+	parse_ok("currency=KWD", &lq);
+	assert_string_equal(lq.currency, "KWD");
+
+	parse_ok("from=2024-02-29&to=2024-03-01", &lq);
+	assert_int_equal(lq.date, DATE_INVOICE);
+	assert_string_equal(lq.from, "2024-02-29");
+	assert_string_equal(lq.to, "2024-03-01");
+	parse_ok("date=due&from=2026-01-01&to=2026-01-01", &lq);
+	assert_int_equal(lq.date, DATE_DUE);
+	assert_string_equal(lq.from, "2026-01-01");
+	assert_string_equal(lq.to, "2026-01-01");
+	parse_ok("date=period&to=2026-01-31", &lq);
+	assert_int_equal(lq.date, DATE_PERIOD);
+	assert_string_equal(lq.from, "");
+	assert_string_equal(lq.to, "2026-01-31");
+	parse_ok("date=invoice", &lq);
+	assert_int_equal(lq.date, DATE_INVOICE);
+
+	/* amounts are normalized to the DB's 3 decimals */
+	parse_ok("min=10.5&max=2000", &lq);
+	assert_string_equal(lq.min, "10.500");
+	assert_string_equal(lq.max, "2000.000");
+	parse_ok("min=0.001", &lq);
+	assert_string_equal(lq.min, "0.001");
+
+	/* sort: ascending unless dir says otherwise */
+	for (size_t k = 0; k < ARRAY_LEN(sort_cases); k++) {
+		char qs[64];
+
+		snprintf(qs, sizeof(qs), "sort=%s", sort_cases[k].key);
+		parse_ok(qs, &lq);
+		assert_int_equal(lq.sort, sort_cases[k].col);
+		assert_int_equal(lq.desc, 0);
+		snprintf(qs, sizeof(qs), "sort=%s&dir=desc", sort_cases[k].key);
+		parse_ok(qs, &lq);
+		assert_int_equal(lq.sort, sort_cases[k].col);
+		assert_int_equal(lq.desc, 1);
+	}
+	parse_ok("dir=asc", &lq);
+	assert_int_equal(lq.sort, COL_DATE);
+	assert_int_equal(lq.desc, 0);
+
+	parse_ok("page=1000000&per_page=10", &lq);
+	assert_int_equal(lq.page, 1000000);
+	assert_int_equal(lq.per_page, 10);
+	parse_ok("page=3&per_page=500", &lq);
+	assert_int_equal(lq.page, 3);
+	assert_int_equal(lq.per_page, 500);
+
+	parse_ok("cols=total%2Cnumber", &lq);
+	assert_int_equal(lq.cols_given, 1);
+	assert_int_equal(lq.ncols, 2);
+	assert_int_equal(lq.cols[0], COL_TOTAL);
+	assert_int_equal(lq.cols[1], COL_NUMBER);
+	parse_ok("cols=status,paid_state,period", &lq);
+	assert_int_equal(lq.ncols, 3);
+	assert_int_equal(lq.cols[0], COL_STATUS);
+	assert_int_equal(lq.cols[1], COL_PAID_STATE);
+	assert_int_equal(lq.cols[2], COL_PERIOD);
+}
+
+static const struct {
+	const char *qs, *param;
+} refusals[] = {
+	/* unknown status (every value of the repeated parameter is checked) */
+	{ "status=bogus", "status" },
+	{ "status=DUE", "status" },
+	{ "status=open", "status" },
+	{ "status=cancel", "status" },
+	{ "status=due&status=nope", "status" },
+	{ "status=", "status" },
+	{ "status=due%00", "status" },
+	/* bad dates */
+	{ "from=2026-13-01", "from" },
+	{ "from=2026-02-30", "from" },
+	{ "from=2025-02-29", "from" },
+	{ "from=2026-1-1", "from" },
+	{ "from=2026/01/01", "from" },
+	{ "from=yesterday", "from" },
+	{ "to=2026-00-10", "to" },
+	{ "to=20260110", "to" },
+	{ "to=2026-01-10T00:00", "to" },
+	{ "from=2026-02-01&to=2026-01-31", "to" },
+	{ "date=bogus", "date" },
+	{ "date=Due", "date" },
+	/* amounts */
+	{ "min=abc", "min" },
+	{ "min=1%2C000", "min" },
+	{ "min=1.2345", "min" },
+	{ "max=12e3", "max" },
+	{ "max=99999999999999999999999", "max" },
+	/* customer, currency */
+	{ "customer=0", "customer" },
+	{ "customer=-3", "customer" },
+	{ "customer=abc", "customer" },
+	{ "customer=1.5", "customer" },
+	{ "currency=eur", "currency" },
+	{ "currency=XXY", "currency" },
+	{ "currency=EURO", "currency" },
+	{ "currency=EU", "currency" },
+	/* sort and direction */
+	{ "sort=bogus", "sort" },
+	{ "sort=Total", "sort" },
+	{ "sort=i.total", "sort" },
+	{ "sort=total%3B+DROP+TABLE+invoices", "sort" },
+	{ "sort=id", "sort" },
+	{ "dir=up", "dir" },
+	{ "dir=DESC", "dir" },
+	{ "sort=total&dir=", "dir" },
+	/* paging */
+	{ "page=0", "page" },
+	{ "page=-1", "page" },
+	{ "page=abc", "page" },
+	{ "page=1000001", "page" },
+	{ "page=01", "page" },
+	{ "per_page=9", "per_page" },
+	{ "per_page=0", "per_page" },
+	{ "per_page=501", "per_page" },
+	{ "per_page=1000", "per_page" },
+	{ "per_page=ten", "per_page" },
+	/* columns */
+	{ "cols=bogus", "cols" },
+	{ "cols=number%2Cnumber", "cols" },
+	{ "cols=number%2C", "cols" },
+	{ "cols=", "cols" },
+};
+
+static void test_parse_refusals(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < ARRAY_LEN(refusals); k++) {
+		struct listq lq;
+		ierr e = parse_qs(refusals[k].qs, &lq);
+
+		if (e != IE_INVALID)
+			fail_msg("\"%s\" gave %d, expected IE_INVALID", refusals[k].qs, (int)e);
+		if (!req.error_param || strcmp(req.error_param, refusals[k].param))
+			fail_msg("\"%s\" named \"%s\", expected \"%s\"", refusals[k].qs,
+				 req.error_param ? req.error_param : "(none)", refusals[k].param);
+		/* the message says which parameter, for the 400 page */
+		assert_non_null(req.error_msg);
+		if (find(req.error_msg, refusals[k].param) < 0)
+			fail_msg("\"%s\": message \"%s\" does not name %s", refusals[k].qs, req.error_msg, refusals[k].param);
+	}
+}
+
+/* Values too long for the field: named, and nothing of them kept. */
+static void test_parse_oversized(void **state)
+{
+	static const char *const names[] = { "q", "status", "customer", "currency", "date", "from", "to",
+		"min", "max", "sort", "dir", "page", "per_page", "cols" };
+	char qs[1200], q100[101];
+	struct listq lq;
+
+	(void)state;
+	for (size_t k = 0; k < ARRAY_LEN(names); k++) {
+		int n = snprintf(qs, sizeof(qs), "%s=", names[k]);
+
+		memset(qs + n, names[k][0] == 'c' || names[k][0] == 'p' || names[k][0] == 'm' ? '1' : 'a', 1000);
+		qs[n + 1000] = '\0';
+		assert_int_equal(parse_qs(qs, &lq), IE_INVALID);
+		if (!req.error_param || strcmp(req.error_param, names[k]))
+			fail_msg("oversized %s named %s", names[k], req.error_param ? req.error_param : "(none)");
+	}
+	/* the search: 100 characters pass, 101 do not (spaces around do not count) */
+	memset(q100, 'x', 100);
+	q100[100] = '\0';
+	snprintf(qs, sizeof(qs), "q=+%s+", q100);
+	parse_ok(qs, &lq);
+	assert_string_equal(lq.q, q100);
+	snprintf(qs, sizeof(qs), "q=%sy", q100);
+	assert_int_equal(parse_qs(qs, &lq), IE_INVALID);
+	assert_string_equal(req.error_param, "q");
+	/* 17 digits is past any id */
+	assert_int_equal(parse_qs("customer=12345678901234567", &lq), IE_INVALID);
+	assert_string_equal(req.error_param, "customer");
+	assert_int_equal(parse_qs("page=99999999999999999", &lq), IE_INVALID);
+	assert_string_equal(req.error_param, "page");
+	/* a control character makes a line value invalid */
+	assert_int_equal(parse_qs("q=a%0Ab", &lq), IE_INVALID);
+	assert_string_equal(req.error_param, "q");
+}
+
+/* ---------- listq_url ---------- */
+
+static void url_of(const struct listq *lq, char *out, size_t outsz)
+{
+	struct buf b = BUF_INIT;
+
+	assert_int_equal(listq_url(lq, "/invoices", &b), IE_OK);
+	assert_int_equal(str_copy(out, outsz, b.data), IE_OK);
+	buf_free(&b);
+}
+
+static void test_url_defaults(void **state)
+{
+	struct listq lq;
+	char url[1024];
+
+	(void)state;
+	listq_defaults(&lq);
+	url_of(&lq, url, sizeof(url));
+	assert_string_equal(url, "/invoices");
+	lq.page = 4;
+	url_of(&lq, url, sizeof(url));
+	assert_string_equal(url, "/invoices?page=4");
+	lq.page = 1;
+	lq.sort = COL_TOTAL;
+	lq.desc = 1;
+	url_of(&lq, url, sizeof(url));
+	assert_string_equal(url, "/invoices?sort=total&dir=desc");
+	lq.sort = COL_DATE;
+	lq.desc = 0;
+	url_of(&lq, url, sizeof(url));
+	assert_string_equal(url, "/invoices?sort=date&dir=asc");
+}
+
+static const char *const round_trips[] = {
+	"",
+	"q=Zo%C3%AB+M%C3%BCller",
+	"q=a%26b%3Dc+%25_%5C&status=due",
+	"status=due&status=overdue&status=void",
+	"status=draft&customer=3&currency=JPY",
+	"date=due&from=2026-01-01&to=2026-06-30",
+	"date=period&from=2025-12-01",
+	"to=2026-01-01",
+	"min=10&max=20.25",
+	"sort=total",
+	"sort=status&dir=desc",
+	"sort=date&dir=asc",
+	"per_page=200&page=7",
+	"cols=balance%2Cnumber%2Cstatus",
+	"q=INV-2026&status=partial&status=paid&customer=2&currency=EUR&date=invoice&from=2026-01-01"
+	"&to=2026-12-31&min=1.5&max=1000&sort=balance&dir=desc&page=2&per_page=25&cols=number%2Ctotal%2Cperiod",
+};
+
+static void test_url_round_trip(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < ARRAY_LEN(round_trips); k++) {
+		struct listq a, b;
+		char url[2048];
+		const char *qm;
+
+		parse_ok(round_trips[k], &a);
+		url_of(&a, url, sizeof(url));
+		if (strncmp(url, "/invoices", 9) || (url[9] && url[9] != '?'))
+			fail_msg("\"%s\": url \"%s\"", round_trips[k], url);
+		qm = strchr(url, '?');
+		parse_ok(qm ? qm + 1 : "", &b);
+		/* date= only matters with from/to, and is left out without them */
+		if (!a.from[0] && !a.to[0])
+			a.date = b.date;
+		if (memcmp(&a, &b, sizeof(a)))
+			fail_msg("\"%s\" -> \"%s\" does not read back the same", round_trips[k], url);
+		/* and a second trip gives the same text */
+		{
+			char url2[2048];
+
+			url_of(&b, url2, sizeof(url2));
+			assert_string_equal(url, url2);
+		}
+	}
+}
+
+static void test_url_escapes(void **state)
+{
+	struct listq lq;
+	char url[1024];
+
+	(void)state;
+	listq_defaults(&lq);
+	strcpy(lq.q, "a&b=c #\"<x>");
+	url_of(&lq, url, sizeof(url));
+	assert_int_equal(find(url, "&b="), -1);
+	assert_int_equal(find(url, "#"), -1);
+	assert_int_equal(find(url, "<"), -1);
+	assert_int_equal(find(url, "\""), -1);
+	assert_int_equal(find(url, " "), -1);
+	assert_int_equal(count_of(url, "&"), 0);
+	assert_int_equal(strncmp(url, "/invoices?q=a", 13), 0);
+}
+
+/* ---------- setup ---------- */
+
+static int group_setup(void **state)
+{
+	char err[300];
+
+	(void)state;
+	unsetenv("INVOICE_CONFIG");
+	if (config_load(&cfg, NULL, err, sizeof(err))) {
+		print_error("config_load: %s\n", err);
+		return -1;
+	}
+	arena = arena_new();
+	return arena ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	app_req_reset(&req);
+	arena_free(arena);
+	config_free(&cfg);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_build_filters),
+		cmocka_unit_test(test_scope_sql),
+		cmocka_unit_test(test_scope_always_first),
+		cmocka_unit_test(test_build_refuses_bad_today),
+		cmocka_unit_test(test_build_sorts),
+		cmocka_unit_test(test_columns),
+		cmocka_unit_test(test_parse_cols),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_status_keys),
+		cmocka_unit_test(test_parse_defaults),
+		cmocka_unit_test(test_parse_values),
+		cmocka_unit_test(test_parse_refusals),
+		cmocka_unit_test(test_parse_oversized),
+		cmocka_unit_test(test_url_defaults),
+		cmocka_unit_test(test_url_round_trip),
+		cmocka_unit_test(test_url_escapes),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
