@@ -352,14 +352,17 @@ static ierr list_page(struct req *req)
 		return e;
 	if (!lq.cols_given && (e = listq_load_cols(req->db, u->id, &lq)))
 		return e;
-	if (!scope.drafts)
-		lq.status &= ~LISTQ_STATUS_BIT(INV_DRAFT);
 	if ((e = inv_today(req->cfg->time_zone, req->now, today)))
 		return e;
 	p.today = today;
 	if ((e = listq_build(&lq, &scope, today, &sql)))
 		return e;
 	built = 1;
+	/* A scoped user never has drafts: the draft bit stays in the SQL (so
+	 * status=draft alone matches nothing, not everything) and is dropped
+	 * only from what the page shows (chips, form, links). */
+	if (!scope.drafts)
+		lq.status &= ~LISTQ_STATUS_BIT(INV_DRAFT);
 	if ((e = listq_totals(req->db, &sql, &res)) || (e = listq_rows(req->db, &sql, &lq, add_row, &p)))
 		goto out;
 	if ((e = app_set(req, "Page.Title", "Invoices")) || (e = set_columns(req, &lq)) || (e = set_filters(req, &lq))

@@ -13,6 +13,7 @@
  * stroke), a subset font, graphics state changes only when they change.
  * Floats are coordinates only; money is formatted from integers.
  */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -453,8 +454,11 @@ static size_t plan_run(const struct pdf_block *bl, size_t n, float first_h, floa
 			need += block_min_h(nb) + (nb->table && !b->table && !st.table_on ? header_h : 0);
 			fresh += block_min_h(nb) + (nb->table && !b->table ? header_h : 0);
 		}
+		/* what does not fit here starts the next page, unless it is too
+		 * tall for any page: then it starts splitting right here */
 		if (st.used + need > st.avail + EPS &&
-		    (st.used > EPS || (st.page == 0 && fresh <= next_h + EPS)))
+		    ((st.used > EPS && (fresh <= next_h + EPS || !b->nlines)) ||
+		     (st.page == 0 && fresh <= next_h + EPS)))
 			plan_new_page(&st);
 		hdr = b->table && !st.table_on ? header_h : 0;
 		if (st.used + h + hdr <= st.avail + EPS || !b->nlines) {
@@ -512,7 +516,7 @@ enum op_kind { OP_TEXT, OP_RULE };
 
 struct op {
 	unsigned char kind, bold;
-	float gray;        /* fill (text, box) or stroke (rule) grey level, 0 = black */
+	float gray;        /* fill (text) or stroke (rule) grey level, 0 = black */
 	float x, y;        /* x from the page's left; y down from the block's top (text: baseline) */
 	float size;        /* text: font size; rule: line width */
 	float w;           /* rule: length */
@@ -559,6 +563,7 @@ struct r {
 	HPDF_Font font;
 	HPDF_Page page;
 	struct hpdf_err herr;
+	int oom;                   /* an allocation for text failed: IE_NOMEM at the end */
 	const struct invoice *inv;
 	const struct inv_seller *seller;
 	const char *title;         /* "Invoice" | "Credit note" */
@@ -737,6 +742,29 @@ static void end_block(struct r *r, struct rblock *b)
 
 /* ---- text helpers ---- */
 
+/* Formatted text from the arena; "" and r->oom set when memory runs out,
+ * so callers need not check and pdf_invoice() still fails cleanly. */
+static const char *fmt(struct r *r, const char *f, ...) __attribute__((format(printf, 2, 3)));
+static const char *fmt(struct r *r, const char *f, ...)
+{
+	va_list ap, ap2;
+	char *p;
+	int n;
+
+	va_start(ap, f);
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, f, ap2);
+	va_end(ap2);
+	if (n < 0 || !(p = arena_alloc(r->a, (size_t)n + 1))) {
+		va_end(ap);
+		r->oom = 1;
+		return "";
+	}
+	vsnprintf(p, (size_t)n + 1, f, ap);
+	va_end(ap);
+	return p;
+}
+
 static const char *clean(struct r *r, const char *s)
 {
 	return clean_text(r->a, s, 0);
@@ -820,7 +848,7 @@ static const char *period_text(struct r *r, const char *a, const char *b)
 		return "";
 	if (!has(a) || !has(b) || !strcmp(a, b))
 		return clean(r, has(a) ? a : b);
-	return arena_printf(r->a, "%s \xe2\x80\x93 %s", a, b);	/* en dash */
+	return fmt(r, "%s \xe2\x80\x93 %s", a, b);	/* en dash */
 }
 
 static const char *tax_text(struct r *r, const struct inv_line *l)
@@ -961,18 +989,18 @@ static ierr layout_top(struct r *r)
 	L.y += 2;
 	if ((e = col_text(&L, s->address, BODY_SIZE, 0, 0, 0, 1)))
 		return e;
-	if (has(s->tax_id) && (e = col_text(&L, arena_printf(r->a, "Tax ID: %s", s->tax_id),
+	if (has(s->tax_id) && (e = col_text(&L, fmt(r, "Tax ID: %s", s->tax_id),
 					     BODY_SIZE, 0, 0, 0, 0)))
 		return e;
 	if (has(s->iban)) {
 		if (!(t = iban_grouped(r, s->iban)))
 			return IE_NOMEM;
-		t = has(s->bic) ? arena_printf(r->a, "IBAN %s \xc2\xb7 BIC %s", t, s->bic)
-				: arena_printf(r->a, "IBAN %s", t);
+		t = has(s->bic) ? fmt(r, "IBAN %s \xc2\xb7 BIC %s", t, s->bic)
+				: fmt(r, "IBAN %s", t);
 		if ((e = col_text(&L, t, BODY_SIZE, 0, 0, 0, 0)))
 			return e;
 	}
-	t = arena_printf(r->a, "%s%s%s%s%s", has(s->email) ? s->email : "",
+	t = fmt(r, "%s%s%s%s%s", has(s->email) ? s->email : "",
 			 has(s->email) && (has(s->phone) || has(s->website)) ? " \xc2\xb7 " : "",
 			 has(s->phone) ? s->phone : "",
 			 has(s->phone) && has(s->website) ? " \xc2\xb7 " : "",
@@ -995,16 +1023,16 @@ static ierr layout_top(struct r *r)
 	if ((e = col_text(&L, b->street, BODY_SIZE, 0, 0, 0, 1)) ||
 	    (e = col_text(&L, b->address_line2, BODY_SIZE, 0, 0, 0, 1)))
 		return e;
-	t = arena_printf(r->a, "%s%s%s", has(b->post_code) ? b->post_code : "",
+	t = fmt(r, "%s%s%s", has(b->post_code) ? b->post_code : "",
 			 has(b->post_code) && has(b->city) ? " " : "", has(b->city) ? b->city : "");
 	if ((e = col_text(&L, t, BODY_SIZE, 0, 0, 0, 0)))
 		return e;
-	t = arena_printf(r->a, "%s%s%s", has(b->region) ? b->region : "",
+	t = fmt(r, "%s%s%s", has(b->region) ? b->region : "",
 			 has(b->region) && has(b->country) ? ", " : "",
 			 has(b->country) ? b->country : "");
 	if ((e = col_text(&L, t, BODY_SIZE, 0, 0, 0, 0)))
 		return e;
-	if (has(b->vat_id) && (e = col_text(&L, arena_printf(r->a, "VAT ID: %s", b->vat_id),
+	if (has(b->vat_id) && (e = col_text(&L, fmt(r, "VAT ID: %s", b->vat_id),
 					     BODY_SIZE, 0, 0, 0, 0)))
 		return e;
 	if ((e = col_text(&L, b->email, SMALL_SIZE, 0, GRAY_TEXT2, 0, 0)))
@@ -1021,7 +1049,7 @@ static ierr layout_top(struct r *r)
 	    (e = col_pair(&R, "Due date", inv->due_date)) ||
 	    (e = col_pair(&R, "Billing period", period_text(r, inv->period_start, inv->period_end))))
 		return e;
-	t = mc && strcmp(mc->symbol, mc->code) ? arena_printf(r->a, "%s (%s)", mc->code, mc->symbol)
+	t = mc && strcmp(mc->symbol, mc->code) ? fmt(r, "%s (%s)", mc->code, mc->symbol)
 					       : inv->currency;
 	if ((e = col_pair(&R, "Currency", t)) ||
 	    (e = col_pair(&R, "Credits invoice", inv->credited_number)) ||
@@ -1060,7 +1088,7 @@ static ierr row_cells(struct r *r, const struct inv_line *l, struct row_cells *r
 	if ((e = pdf_format_fixed6(l->quantity, 0, num, sizeof(num))))
 		return e;
 	u = unit_label(l->unit_code);
-	rc->c[C_QTY] = *u ? arena_printf(r->a, "%s %s", num, u) : arena_strdup(r->a, num);
+	rc->c[C_QTY] = *u ? fmt(r, "%s %s", num, u) : arena_strdup(r->a, num);
 	if ((e = pdf_format_fixed6(l->unit_price, r->price_dec, num, sizeof(num))))
 		return e;
 	rc->c[C_PRICE] = arena_strdup(r->a, num);
@@ -1083,7 +1111,7 @@ static float period_natural(struct r *r, const char *text, const struct inv_line
 
 	if (a <= cap)
 		return a;
-	t = arena_printf(r->a, "%s \xe2\x80\x93", l->period_start ? l->period_start : "");
+	t = fmt(r, "%s \xe2\x80\x93", l->period_start ? l->period_start : "");
 	a = t ? text_w(r, t, size) : 0;
 	b = text_w(r, l->period_end ? l->period_end : "", size);
 	return a > b ? a : b;
@@ -1249,7 +1277,7 @@ static ierr layout_summary(struct r *r)
 				return e;
 			cat = vat_category_name(tx->vat_category);
 			if (has(tx->exemption_reason))
-				cat = arena_printf(r->a, "%s: %s", cat, tx->exemption_reason);
+				cat = fmt(r, "%s: %s", cat, tx->exemption_reason);
 			if (!cat || !(t = clean(r, cat)))
 				return IE_NOMEM;
 			if ((e = op_wrapped(r, xcat, y + size * BASE_K, w, size, 0, GRAY_TEXT2, 0, t, 0,
@@ -1397,13 +1425,13 @@ static ierr layout_after(struct r *r)
 		if ((e = fmt_amount(r, inv->balance, 1, &bal)))
 			return e;
 		iban = has(r->seller->iban) ? iban_grouped(r, r->seller->iban) : NULL;
-		t = arena_printf(r->a, "Please pay %s%s%s%s%s%s%s%s%s.", bal,
+		t = fmt(r, "Please pay %s%s%s%s%s%s%s%s%s.", bal,
 				 has(inv->due_date) ? " by " : "", has(inv->due_date) ? inv->due_date : "",
 				 iban ? " to IBAN " : "", iban ? iban : "",
 				 iban && has(r->seller->bic) ? " (BIC " : "",
 				 iban && has(r->seller->bic) ? r->seller->bic : "",
 				 iban && has(r->seller->bic) ? ")" : "",
-				 has(inv->number) ? arena_printf(r->a, ", quoting %s", inv->number) : "");
+				 has(inv->number) ? fmt(r, ", quoting %s", inv->number) : "");
 		if (!t || !(t = clean(r, t)))
 			return IE_NOMEM;
 		if ((e = layout_paragraph(r, t, BODY_SIZE, 0)))
@@ -1486,7 +1514,7 @@ static void draw_text(struct r *r, float x, float y, float size, int bold, float
 	}
 	set_fill(r, gray);
 	if (bold) {
-		set_stroke(r, gray, size * 0.03f);
+		set_stroke(r, gray, size * 0.035f);	/* bold: fill + a thin outline */
 	}
 	if (r->g_bold != bold) {
 		HPDF_Page_SetTextRenderingMode(r->page, bold ? HPDF_FILL_THEN_STROKE : HPDF_FILL);
@@ -1598,7 +1626,7 @@ static ierr start_page(struct r *r, unsigned pageno, unsigned npages, const char
 	if (pageno == 0) {
 		draw_ops(r, r->top.op0, r->top.nops, 0, 0, r->ph - MARGIN_TOP, 0);
 	} else {
-		t = arena_printf(r->a, "%s %s", r->title, r->number);
+		t = fmt(r, "%s %s", r->title, r->number);
 		if (t)
 			draw_text(r, MARGIN_X, r->ph - MARGIN_TOP - 9, 9, 1, 0, t);
 		t = clean(r, r->seller->name);
@@ -1610,9 +1638,9 @@ static ierr start_page(struct r *r, unsigned pageno, unsigned npages, const char
 	/* footer */
 	draw_rule(r, MARGIN_X, FOOTER_Y + 11, r->bw, 0.5f, GRAY_RULE);
 	t = has(r->seller->iban) ? iban_grouped(r, r->seller->iban) : NULL;
-	t = t ? arena_printf(r->a, "%s \xc2\xb7 %s \xc2\xb7 IBAN %s",
+	t = t ? fmt(r, "%s \xc2\xb7 %s \xc2\xb7 IBAN %s",
 			     has(r->seller->name) ? r->seller->name : "", r->number, t)
-	      : arena_printf(r->a, "%s \xc2\xb7 %s",
+	      : fmt(r, "%s \xc2\xb7 %s",
 			     has(r->seller->name) ? r->seller->name : "", r->number);
 	if (t && (t = clean(r, t)))
 		draw_text(r, MARGIN_X, FOOTER_Y, SMALL_SIZE, 0, GRAY_TEXT2, t);
@@ -1715,14 +1743,14 @@ static ierr set_info(struct r *r)
 	HPDF_Date d;
 	ierr e;
 
-	if (!(t = arena_printf(r->a, "%s %s", r->title, r->number)))
+	if (!(t = fmt(r, "%s %s", r->title, r->number)))
 		return IE_NOMEM;
 	HPDF_SetInfoAttr(r->doc, HPDF_INFO_TITLE, t);
 	if (has(r->seller->name) && (t = clean(r, r->seller->name)))
 		HPDF_SetInfoAttr(r->doc, HPDF_INFO_AUTHOR, t);
 	if ((e = fmt_amount(r, inv->total, 1, &total)))
 		return e;
-	t = arena_printf(r->a, "%s %s%s%s, %s%s%s", r->title, r->number, has(buyer) ? " to " : "",
+	t = fmt(r, "%s %s%s%s, %s%s%s", r->title, r->number, has(buyer) ? " to " : "",
 			 has(buyer) ? buyer : "", total, has(inv->due_date) ? ", due " : "",
 			 has(inv->due_date) ? inv->due_date : "");
 	if (!t || !(t = clean(r, t)))
@@ -1829,7 +1857,7 @@ ierr pdf_invoice(const struct invoice *inv, const struct inv_seller *seller,
 	else
 		r.title = "Invoice";
 	if (!strcmp(inv->status, "draft") || !has(inv->number))
-		r.number = arena_printf(r.a, "Draft #%lld", inv->id);
+		r.number = fmt(&r, "Draft #%lld", inv->id);
 	else
 		r.number = clean(&r, inv->number);
 	if (!r.title || !r.number) {
@@ -1861,6 +1889,10 @@ ierr pdf_invoice(const struct invoice *inv, const struct inv_seller *seller,
 	}
 	if ((e = draw_all(&r, &plan, paper)))
 		goto out;
+	if (r.oom) {
+		e = IE_NOMEM;
+		goto out;
+	}
 	if (r.herr.no) {
 		e = hpdf_ierr(&r);
 		goto out;

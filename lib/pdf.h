@@ -39,7 +39,9 @@
  * Determinism: the same input gives the same bytes. No clock is read:
  * CreationDate and ModDate come from inv->issued_at (else inv->invoice_date,
  * else none); the trailer /ID is a hash of the invoice's identity (first
- * half: id, kind, number) and state (second half: status, paid, balance).
+ * half: id, kind, number) and state (second half: also status, paid,
+ * balance, total), so a re-render after a payment or voiding keeps the
+ * first half and changes the second, as PDF readers expect.
  * Metadata: Title "Invoice INV-2026-000001", Author the seller's name,
  * Subject with buyer, total and due date, Creator "invoice-manager".
  *

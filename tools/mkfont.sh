@@ -16,10 +16,15 @@
 #   2212 minus, 2215 division slash, 2248 almost equal, 2260 2264 2265 (in)equalities
 #   FFFD replacement character (what an invalid or unknown character prints as)
 #
-# Exit status: 0 when OUT.ttf was written and checked, non-zero otherwise.
+# Exit status: 0 when OUT.ttf was written and checked, 2 on usage errors,
+# 1 otherwise (OUT.ttf is then left as it was).
 set -eu
 
-out=${1:?usage: mkfont.sh OUT.ttf [SRC.ttf]}
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+	echo "usage: mkfont.sh OUT.ttf [SRC.ttf]" >&2
+	exit 2
+fi
+out=$1
 src=${2:-/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf}
 
 if ! command -v pyftsubset >/dev/null 2>&1; then

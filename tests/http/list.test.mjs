@@ -1,0 +1,631 @@
+// The invoice list (GET /invoices, POST /invoices/columns): every filter, sort, search and
+// paging edge against the truth computed with SQL on the same database, the 400 page for
+// bad parameters, the column chooser's persistence, and customer scoping.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client, as, sql } from './lib.mjs';
+
+// ---------- reading the page ----------
+
+const ALL_COLS = 'number,customer,date,period,due,total,paid,balance,paid_state,status';
+
+const decode = (s) => s.replace(/<[^>]*>/g, '').replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(+n))
+  .replace(/&#x([0-9a-f]+);/gi, (_, n) => String.fromCodePoint(parseInt(n, 16)))
+  .replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>')
+  .replace(/&amp;/g, '&').trim();
+
+function table(html) {
+  const m = html.match(/<table class="grid invoices" id="invoices">([\s\S]*?)<\/table>/);
+  assert.ok(m, 'no invoice table on the page');
+  return m[1];
+}
+
+// [{ id, draft, cells: { key: text } }] in page order
+function rows(html) {
+  const out = [];
+  for (const m of table(html).matchAll(/<tr data-id="(\d+)"([^>]*)>([\s\S]*?)<\/tr>/g)) {
+    const cells = {};
+    for (const c of m[3].matchAll(/<td class="c-([a-z_]+)[^"]*">([\s\S]*?)<\/td>/g)) cells[c[1]] = decode(c[2]);
+    out.push({ id: +m[1], draft: /class="draft"/.test(m[2]), cells, html: m[3] });
+  }
+  return out;
+}
+const ids = (html) => rows(html).map((r) => r.id);
+const headers = (html) => [...table(html).matchAll(/<th class="c-([a-z_]+)/g)].map((m) => m[1]);
+const rowKeys = (html) => rows(html).map((r) => Object.keys(r.cells));
+
+function count(html) {
+  const m = html.match(/<span id="count">(\d+)<\/span>/);
+  assert.ok(m, 'no count on the page');
+  return +m[1];
+}
+
+function sums(html) {
+  const out = {};
+  for (const m of html.matchAll(/<span class="sum" data-currency="([A-Z]{3})">([A-Z]{3}): (\d+) · total ([^<]*?) · balance ([^<]*?)<\/span>/g)) {
+    assert.equal(m[1], m[2]);
+    out[m[1]] = { count: +m[3], total: m[4], balance: m[5] };
+  }
+  return out;
+}
+
+// ---------- the truth, from SQL ----------
+
+const EXP = { JPY: 0, KWD: 3, BHD: 3, JOD: 3, OMR: 3, TND: 3, IQD: 3, LYD: 3 };
+// DB decimal text ("7316.920") as the page shows it ("7,316.92 CZK")
+function money(dec, cur) {
+  const e = EXP[cur] ?? 2;
+  let s = String(dec ?? '0'), sign = '';
+  if (s.startsWith('-')) { sign = '-'; s = s.slice(1); }
+  const [int, frac = ''] = s.split('.');
+  const f = frac.padEnd(3, '0');
+  assert.match(f.slice(e), /^0*$/, `${dec} has digits beyond ${cur}'s exponent`);
+  return `${sign}${int.replace(/\B(?=(\d{3})+$)/g, ',')}${e ? '.' + f.slice(0, e) : ''} ${cur}`;
+}
+
+const lines = (q) => { const s = sql(q); return s === '' ? [] : s.split('\n').map((l) => l.split('\t')); };
+const sqlIds = (q) => lines(q).map((r) => +r[0]);
+const q1 = (q) => sql(q);
+const str = (s) => `'${String(s).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+let TODAY;
+const SHOWN = () => `CASE WHEN i.status = 'draft' THEN 'DRAFT' WHEN i.status = 'paid' THEN 'PAID'
+  WHEN i.status = 'void' THEN 'CANCEL' WHEN i.due_date < '${TODAY}' THEN 'OVER_DUE'
+  WHEN i.paid_amount > 0 THEN 'PARTIAL' ELSE 'DUE' END`;
+const STATUS_SQL = () => ({
+  draft: `i.status = 'draft'`,
+  due: `i.status = 'open' AND i.paid_amount = 0 AND i.due_date >= '${TODAY}'`,
+  partial: `i.status = 'open' AND i.paid_amount > 0 AND i.due_date >= '${TODAY}'`,
+  overdue: `i.status = 'open' AND i.due_date < '${TODAY}'`,
+  paid: `i.status = 'paid'`,
+  void: `i.status = 'void'`,
+});
+
+// Sort expressions written from the schema (not from lib/listq.c).
+const SORT_SQL = {
+  number: 'i.number', customer: 'i.customer_name', date: 'i.invoice_date', period: 'i.period_start',
+  due: 'i.due_date', total: 'i.total', paid: 'i.paid_amount', balance: 'i.total - i.paid_amount',
+  paid_state: `CASE WHEN i.status = 'paid' THEN 2 WHEN i.status = 'open' AND i.paid_amount > 0 THEN 1 ELSE 0 END`,
+  status: `FIELD(i.status, 'draft', 'open', 'paid', 'void')`,
+};
+
+// Ids matching `where` (SQL over invoices i), in the order of `order`.
+const truthIds = (where, order = 'i.invoice_date DESC, i.id DESC') =>
+  sqlIds(`SELECT i.id FROM invoices i WHERE ${where} ORDER BY ${order}`);
+
+function truthSums(where) {
+  const out = {};
+  for (const [cur, n, total, balance] of lines(`SELECT i.currency, COUNT(*), SUM(i.total), SUM(i.total - i.paid_amount)
+      FROM invoices i WHERE ${where} GROUP BY i.currency`))
+    out[cur] = { count: +n, total: money(total, cur), balance: money(balance, cur) };
+  return out;
+}
+
+// GETs the list and checks rows (order included), count and per-currency sums against SQL.
+async function expectList(c, query, where, { order, min = 1 } = {}) {
+  const r = await c.get(`/invoices?${query}${query ? '&' : ''}per_page=500`);
+  assert.equal(r.status, 200, `${query}: ${r.status} ${r.text_.slice(0, 300)}`);
+  const want = truthIds(where, order);
+  assert.ok(want.length >= min, `${query}: the demo data has only ${want.length} matching invoices`);
+  assert.deepEqual(ids(r.text_), want, `${query}: rows`);
+  assert.equal(count(r.text_), want.length, `${query}: count`);
+  assert.deepEqual(sums(r.text_), truthSums(where), `${query}: sums`);
+  return r;
+}
+
+let billing, ALL_N;
+before(async () => {
+  sql('DELETE FROM login_failures');
+  TODAY = q1('SELECT UTC_DATE()');
+  billing = await as('billing');
+  ALL_N = +q1('SELECT COUNT(*) FROM invoices');
+});
+
+// ---------- filters ----------
+
+test('the unfiltered list shows every invoice to staff, newest first, with per-currency sums', async () => {
+  const r = await expectList(billing, '', '1', { min: 20 });
+  assert.ok(Object.keys(sums(r.text_)).length >= 2, 'the demo has several currencies');
+  // the sums never mix currencies: each one's count adds up to the total count
+  assert.equal(Object.values(sums(r.text_)).reduce((a, s) => a + s.count, 0), ALL_N);
+});
+
+for (const st of ['draft', 'due', 'partial', 'overdue', 'paid', 'void']) {
+  test(`status=${st} lists exactly those invoices and shows their status`, async () => {
+    const r = await expectList(billing, `status=${st}&cols=${ALL_COLS}`, STATUS_SQL()[st]);
+    const shown = { draft: 'DRAFT', due: 'DUE', partial: 'PARTIAL', overdue: 'OVER_DUE', paid: 'PAID', void: 'CANCEL' }[st];
+    for (const row of rows(r.text_)) {
+      assert.equal(row.cells.status, shown, `invoice ${row.id}`);
+      assert.match(row.html, new RegExp(`class="badge st-${st}"`));
+    }
+    // the active filter is a removable chip
+    assert.match(r.text_, /<li class="chip">Status: <strong>/);
+  });
+}
+
+test('several statuses at once are ORed', async () => {
+  const S = STATUS_SQL();
+  await expectList(billing, 'status=due&status=overdue&status=void', `(${S.due}) OR (${S.overdue}) OR (${S.void})`);
+  await expectList(billing, 'status=partial&status=paid', `(${S.partial}) OR (${S.paid})`);
+  const every = 'status=draft&status=due&status=partial&status=overdue&status=paid&status=void';
+  await expectList(billing, every, '1');
+});
+
+test('every row shows the status, the paid state and the number of its invoice', async () => {
+  const r = await billing.get(`/invoices?per_page=500&cols=${ALL_COLS}`);
+  const truth = new Map(lines(`SELECT i.id, IFNULL(i.number, ''), ${SHOWN()},
+      CASE WHEN i.status = 'paid' THEN 'Paid' WHEN i.status = 'open' AND i.paid_amount > 0 THEN 'Pending' ELSE 'Unpaid' END,
+      i.currency, i.total, i.total - i.paid_amount, i.paid_amount FROM invoices i`).map((l) => [+l[0], l]));
+  const seen = new Set();
+  for (const row of rows(r.text_)) {
+    const [, number, shown, paid, cur, total, balance, paidAmount] = truth.get(row.id);
+    seen.add(shown);
+    assert.equal(row.cells.status, shown, `status of ${row.id}`);
+    assert.equal(row.cells.paid_state, paid, `paid state of ${row.id}`);
+    assert.equal(row.cells.number, number || `Draft #${row.id}`, `number of ${row.id}`);
+    assert.equal(row.draft, !number, `draft class of ${row.id}`);
+    assert.equal(row.cells.total, money(total, cur));
+    assert.equal(row.cells.balance, money(balance, cur));
+    assert.equal(row.cells.paid, money(paidAmount, cur));
+    // staff may edit drafts only
+    assert.equal(/\/admin\/invoices\/\d+\/edit/.test(row.html), !number, `edit link of ${row.id}`);
+  }
+  assert.equal(seen.size, 6, `the demo data covers every shown status: ${[...seen]}`);
+});
+
+test('customer filter', async () => {
+  const cust = lines('SELECT customer_id FROM invoices GROUP BY customer_id ORDER BY COUNT(*) DESC LIMIT 2');
+  for (const [id] of cust) {
+    const r = await expectList(billing, `customer=${id}`, `i.customer_id = ${id}`);
+    assert.match(r.text_, new RegExp(`Customer: <strong>#${id}</strong>`));
+  }
+  await expectList(billing, 'customer=999999', `i.customer_id = 999999`, { min: 0 });
+});
+
+test('currency filter', async () => {
+  for (const [cur] of lines('SELECT DISTINCT currency FROM invoices ORDER BY currency')) {
+    const r = await expectList(billing, `currency=${cur}`, `i.currency = '${cur}'`);
+    assert.deepEqual(Object.keys(sums(r.text_)), [cur]);
+  }
+  await expectList(billing, 'currency=USD', `i.currency = 'USD'`, { min: 0 });
+});
+
+test('from/to on the invoice date, the due date and the billing period (bounds included)', async () => {
+  const pick = (col, k) => q1(`SELECT ${col} FROM invoices WHERE ${col} IS NOT NULL ORDER BY ${col} LIMIT 1 OFFSET ${k}`);
+  const n = ALL_N;
+  const cases = [
+    ['invoice', 'i.invoice_date', 'i.invoice_date', pick('invoice_date', Math.floor(n / 4)), pick('invoice_date', Math.floor(n * 3 / 4))],
+    ['due', 'i.due_date', 'i.due_date', pick('due_date', Math.floor(n / 3)), pick('due_date', Math.floor(n * 2 / 3))],
+    ['period', 'i.period_start', 'i.period_end', pick('period_start', Math.floor(n / 4)), pick('period_end', Math.floor(n * 3 / 4))],
+  ];
+  for (const [date, fromCol, toCol, from, to] of cases) {
+    const both = await expectList(billing, `date=${date}&from=${from}&to=${to}`, `${fromCol} >= '${from}' AND ${toCol} <= '${to}'`);
+    // the bounds are inclusive: an invoice exactly on `from` is in
+    assert.ok(+q1(`SELECT COUNT(*) FROM invoices i WHERE ${fromCol} = '${from}' AND ${toCol} <= '${to}'`) > 0);
+    assert.ok(count(both.text_) < n, `${date}: the range filters something out`);
+    await expectList(billing, `date=${date}&from=${from}`, `${fromCol} >= '${from}'`);
+    await expectList(billing, `date=${date}&to=${to}`, `${toCol} <= '${to}'`);
+  }
+  // without date= the range is on the invoice date
+  const [, , , from, to] = cases[0];
+  await expectList(billing, `from=${from}&to=${to}`, `i.invoice_date BETWEEN '${from}' AND '${to}'`);
+  await expectList(billing, `from=${from}&to=${from}`, `i.invoice_date = '${from}'`);
+});
+
+test('min/max on the total (bounds included)', async () => {
+  const t = lines('SELECT total FROM invoices ORDER BY total').map((l) => l[0]);
+  const lo = t[Math.floor(t.length / 4)], hi = t[Math.floor(t.length * 3 / 4)];
+  await expectList(billing, `min=${lo}`, `i.total >= ${lo}`);
+  await expectList(billing, `max=${hi}`, `i.total <= ${hi}`);
+  const r = await expectList(billing, `min=${lo}&max=${hi}`, `i.total BETWEEN ${lo} AND ${hi}`);
+  assert.ok(count(r.text_) < t.length);
+  await expectList(billing, `min=${lo}&max=${lo}`, `i.total = ${lo}`);
+  await expectList(billing, 'min=100.5', 'i.total >= 100.5');
+});
+
+test('filters combine (AND) and the sums cover only the filtered set', async () => {
+  const S = STATUS_SQL();
+  const cur = q1(`SELECT currency FROM invoices WHERE status = 'paid' GROUP BY currency ORDER BY COUNT(*) DESC LIMIT 1`);
+  const lo = q1(`SELECT total FROM invoices WHERE status = 'paid' AND currency = '${cur}' ORDER BY total LIMIT 1 OFFSET 1`);
+  await expectList(billing, `status=paid&currency=${cur}&min=${lo}`, `${S.paid} AND i.currency = '${cur}' AND i.total >= ${lo}`);
+  const cust = q1(`SELECT customer_id FROM invoices WHERE status = 'open' GROUP BY customer_id ORDER BY COUNT(*) DESC LIMIT 1`);
+  await expectList(billing, `customer=${cust}&status=due&status=partial&status=overdue`,
+    `i.customer_id = ${cust} AND ((${S.due}) OR (${S.partial}) OR (${S.overdue}))`);
+});
+
+// ---------- sorting ----------
+
+for (const key of Object.keys(SORT_SQL)) {
+  test(`sort=${key} in both directions, ties broken by id`, async () => {
+    for (const dir of ['asc', 'desc']) {
+      const D = dir.toUpperCase();
+      const r = await expectList(billing, `sort=${key}&dir=${dir}&cols=${ALL_COLS}`, '1', { order: `${SORT_SQL[key]} ${D}, i.id ${D}` });
+      // the header marks the sorted column, and its link flips the direction
+      const th = r.text_.match(new RegExp(`<th class="c-${key}(?: num)?"([^>]*)><a href="([^"]*)"`));
+      assert.ok(th, `no header for ${key}`);
+      assert.match(th[1], new RegExp(`aria-sort="${dir}ending"`));
+      if (key === 'date' && dir === 'asc') assert.doesNotMatch(th[2], /sort=/, 'newest first is the default, left out');
+      else assert.match(th[2], new RegExp(`sort=${key}&amp;dir=${dir === 'asc' ? 'desc' : 'asc'}`));
+      // the other headers sort ascending first
+      const other = key === 'number' ? 'total' : 'number';
+      assert.match(r.text_, new RegExp(`<th class="c-${other}(?: num)?"><a href="[^"]*sort=${other}&amp;dir=asc`));
+      // what the rows show follows the order (columns shown as stored)
+      if (['number', 'date', 'due'].includes(key)) {
+        const vals = rows(r.text_).map((x) => x.cells[key]).filter((v) => !v.startsWith('Draft #'));
+        const sorted = [...vals].sort();
+        assert.deepEqual(vals, dir === 'asc' ? sorted : sorted.reverse());
+      }
+    }
+    // sort without dir is ascending
+    await expectList(billing, `sort=${key}`, '1', { order: `${SORT_SQL[key]} ASC, i.id ASC` });
+  });
+}
+
+test('sorting keeps the filters, and a sorted filtered list pages consistently', async () => {
+  const S = STATUS_SQL();
+  await expectList(billing, 'status=paid&sort=total&dir=desc', S.paid, { order: 'i.total DESC, i.id DESC' });
+  const all = truthIds(S.paid, 'i.customer_name ASC, i.id ASC');
+  const r = await billing.get('/invoices?status=paid&sort=customer&per_page=10&page=2');
+  assert.deepEqual(ids(r.text_), all.slice(10, 20));
+});
+
+// ---------- search ----------
+
+const searchTruth = (q) => {
+  const words = q.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 3);
+  const kw = words.length ? `OR EXISTS (SELECT 1 FROM invoice_lines l WHERE l.invoice_id = i.id AND
+      ${words.map((w) => `l.description REGEXP ${str('(^|[^[:alnum:]])' + w)}`).join(' AND ')})` : '';
+  return `i.number LIKE ${str(q.replace(/[\\%_]/g, '\\$&') + '%')}
+    OR i.customer_id IN (SELECT c.id FROM customers c WHERE c.name LIKE ${str('%' + q.replace(/[\\%_]/g, '\\$&') + '%')}) ${kw}`;
+};
+
+test('search by invoice number: exact and prefix', async () => {
+  const [id, number] = lines(`SELECT id, number FROM invoices WHERE number IS NOT NULL AND kind = 'invoice' ORDER BY id DESC LIMIT 1`)[0];
+  // the exact number: that invoice, plus only what mentions the number in its lines (credit notes)
+  let r = await expectList(billing, `q=${encodeURIComponent(number)}`, searchTruth(number));
+  assert.ok(ids(r.text_).includes(+id), `q=${number} finds invoice ${id}`);
+  assert.deepEqual(rows(r.text_).filter((x) => x.cells.number?.startsWith(number.slice(0, 3))).map((x) => x.id), [+id]);
+  assert.match(r.text_, new RegExp(`Search: <strong>${number}</strong>`));
+  // lower case finds it too
+  r = await billing.get(`/invoices?q=${encodeURIComponent(number.toLowerCase())}`);
+  assert.ok(ids(r.text_).includes(+id));
+  // a prefix finds every number starting with it
+  const prefix = number.slice(0, -2);
+  const byNumber = truthIds(`i.number LIKE '${prefix}%'`);
+  assert.ok(byNumber.length > 1 && byNumber.length < ALL_N, 'the prefix matches several numbers but not all');
+  r = await expectList(billing, `q=${encodeURIComponent(prefix)}`, searchTruth(prefix));
+  for (const x of byNumber) assert.ok(ids(r.text_).includes(x), `prefix ${prefix} finds ${x}`);
+  // a number that is not there
+  await expectList(billing, `q=${encodeURIComponent(number + '9')}`, searchTruth(number + '9'), { min: 0 });
+  assert.equal(count((await billing.get(`/invoices?q=${encodeURIComponent(number + '9')}`)).text_),
+    truthIds(searchTruth(number + '9')).length);
+});
+
+test('search by customer name ignores case and accents', async () => {
+  const [cid, oldName] = lines(`SELECT id, name FROM customers ORDER BY id LIMIT 1`)[0];
+  const name = 'Zoë Müller GmbH';
+  if (oldName !== name) sql(`UPDATE customers SET name = ${str(name)} WHERE id = ${cid}`);
+  try {
+    for (const q of ['zoe muller', 'ZOË MÜLLER', 'Zoe Muller', 'müller gmbh', 'oe mu']) {
+      const r = await expectList(billing, `q=${encodeURIComponent(q)}`, `i.customer_id = ${cid}`);
+      assert.ok(count(r.text_) < ALL_N);
+    }
+    await expectList(billing, `q=${encodeURIComponent('zoe mullerx')}`, '0', { min: 0 });
+  } finally {
+    if (oldName !== name) sql(`UPDATE customers SET name = ${str(oldName)} WHERE id = ${cid}`);
+  }
+});
+
+test('search by keywords in line descriptions, whatever the sort', async () => {
+  // words of the demo's line descriptions that are in some invoices but not all
+  const cands = ['Fibre', 'Backup', 'Trunk', 'IPv4', 'Voice', 'Server', 'outage', 'Cloud', 'Static'];
+  const words = cands.filter((w) => {
+    const n = truthIds(searchTruth(w)).length;
+    return n > 0 && n < ALL_N;
+  });
+  assert.ok(words.length >= 2, `too few keywords of the demo line descriptions: ${words}`);
+  for (const word of words) {
+    const only = `EXISTS (SELECT 1 FROM invoice_lines l WHERE l.invoice_id = i.id AND l.description REGEXP ${str('(^|[^[:alnum:]])' + word)})`;
+    assert.deepEqual(truthIds(only), truthIds(searchTruth(word)), `${word}: only in line descriptions`);
+    await expectList(billing, `q=${word.toLowerCase()}`, only);
+    await expectList(billing, `q=${word}&sort=total&dir=desc`, only, { order: 'i.total DESC, i.id DESC' });
+    await expectList(billing, `q=${word}&sort=number`, only, { order: 'i.number ASC, i.id ASC' });
+    // a prefix of the word matches too (keywords are prefixes)
+    await expectList(billing, `q=${word.slice(0, 4)}`, searchTruth(word.slice(0, 4)));
+    // combined with another filter
+    await expectList(billing, `q=${word}&status=paid`, `(${only}) AND ${STATUS_SQL().paid}`, { min: 0 });
+  }
+  // two words: lines that have both
+  const word = words[0];
+  const two = lines(`SELECT description FROM invoice_lines WHERE description LIKE '%${word}%' LIMIT 1`)[0][0]
+    .split(/[^\p{L}\p{N}]+/u).filter((w) => /^\p{L}{4,}$/u.test(w) && w.toLowerCase() !== word.toLowerCase())[0];
+  assert.ok(two, 'a second word');
+  await expectList(billing, `q=${encodeURIComponent(`${word} ${two}`)}`, searchTruth(`${word} ${two}`));
+});
+
+test('search text is a value, never SQL or a pattern', async () => {
+  for (const q of [`' OR 1=1 -- `, '%', '_', '\\', 'INV_', '%%%']) {
+    await expectList(billing, `q=${encodeURIComponent(q)}`, searchTruth(q.trim()), { min: 0 });
+  }
+  const r = await billing.get(`/invoices?q=${encodeURIComponent('%')}`);
+  assert.equal(count(r.text_), 0, 'a % matches nothing literally');
+});
+
+// ---------- paging ----------
+
+test('paging: page 2, per_page, the last page, and the pager links', async () => {
+  const all = truthIds('1');
+  let r = await billing.get('/invoices?per_page=10&page=2');
+  assert.deepEqual(ids(r.text_), all.slice(10, 20));
+  assert.equal(count(r.text_), all.length);
+  assert.match(r.text_, /showing 11–20\./);
+  assert.match(r.text_, /rel="prev"/);
+  assert.match(r.text_, /<a href="\/invoices\?per_page=10&amp;page=3" rel="next">/);
+  assert.match(r.text_, /<a href="\/invoices\?per_page=10" rel="first">/);
+  const pages = Math.ceil(all.length / 10);
+  assert.match(r.text_, new RegExp(`<a href="/invoices\\?per_page=10&amp;page=${pages}" rel="last">`));
+  assert.match(r.text_, new RegExp(`Page 2 of ${pages}<`));
+
+  r = await billing.get('/invoices?per_page=25');
+  assert.deepEqual(ids(r.text_), all.slice(0, 25));
+  assert.doesNotMatch(r.text_, /rel="prev"/);
+  const last = Math.ceil(all.length / 25);
+  r = await billing.get(`/invoices?per_page=25&page=${last}`);
+  assert.deepEqual(ids(r.text_), all.slice((last - 1) * 25));
+  assert.doesNotMatch(r.text_, /rel="next"/);
+  assert.doesNotMatch(r.text_, /id="past-end"/);
+
+  r = await billing.get('/invoices');
+  assert.equal(ids(r.text_).length, Math.min(50, all.length), 'the default page has 50 rows');
+  for (const n of [10, 500]) {
+    r = await billing.get(`/invoices?per_page=${n}`);
+    assert.equal(r.status, 200);
+    assert.equal(ids(r.text_).length, Math.min(n, all.length));
+  }
+});
+
+test('a page past the last shows no rows and links back to the last page, filters kept', async () => {
+  const paid = truthIds(STATUS_SQL().paid);
+  const pages = Math.ceil(paid.length / 10);
+  assert.ok(pages >= 2);
+  const r = await billing.get(`/invoices?status=paid&per_page=10&page=${pages + 5}`);
+  assert.equal(r.status, 200);
+  assert.deepEqual(ids(r.text_), []);
+  assert.equal(count(r.text_), paid.length, 'the count is still the filtered set');
+  const m = r.text_.match(/<p class="alert" id="past-end">[^<]*<a href="([^"]*)">/);
+  assert.ok(m, 'no link back to the last page');
+  const href = m[1].replace(/&amp;/g, '&');
+  assert.equal(href, `/invoices?status=paid&per_page=10&page=${pages}`);
+  const back = await billing.get(href);
+  assert.deepEqual(ids(back.text_), paid.slice((pages - 1) * 10));
+  // an empty result past the end links to page 1 (no page= at all)
+  const e = await billing.get('/invoices?customer=999999&page=3');
+  assert.equal(e.status, 200);
+  assert.deepEqual(ids(e.text_), []);
+  assert.match(e.text_, /id="past-end">[^<]*<a href="\/invoices\?customer=999999">/);
+  // page 1 of an empty result is not "past the end"
+  const one = await billing.get('/invoices?customer=999999');
+  assert.doesNotMatch(one.text_, /id="past-end"/);
+  assert.match(one.text_, /No invoices match/);
+});
+
+// ---------- bad parameters ----------
+
+test('bad parameters get a 400 page naming the parameter', async () => {
+  const long = (n, c = 'a') => c.repeat(n);
+  const bad = [
+    ['status=bogus', 'status'], ['status=DUE', 'status'], ['status=paid&status=x', 'status'],
+    ['status=' + long(300), 'status'],
+    ['customer=0', 'customer'], ['customer=abc', 'customer'], ['customer=-1', 'customer'],
+    ['customer=' + long(20, '9'), 'customer'],
+    ['currency=eur', 'currency'], ['currency=XYZ', 'currency'], ['currency=EURO', 'currency'],
+    ['date=created', 'date'],
+    ['from=2026-02-30', 'from'], ['from=2026-13-01', 'from'], ['from=01.02.2026', 'from'], ['from=2026-1-1', 'from'],
+    ['to=tomorrow', 'to'], ['to=2025-02-29', 'to'], ['from=2026-03-01&to=2026-02-01', 'to'],
+    ['min=abc', 'min'], ['min=1,5', 'min'], ['max=1e3', 'max'], ['max=1.0001', 'max'], ['max=' + long(30, '9'), 'max'],
+    ['sort=bogus', 'sort'], ['sort=id', 'sort'], ['sort=total%20desc', 'sort'], ['sort=' + long(300), 'sort'],
+    ['dir=up', 'dir'], ['dir=ASC', 'dir'],
+    ['page=0', 'page'], ['page=-1', 'page'], ['page=1.5', 'page'], ['page=x', 'page'], ['page=' + long(20, '9'), 'page'],
+    ['per_page=9', 'per_page'], ['per_page=0', 'per_page'], ['per_page=501', 'per_page'], ['per_page=5000', 'per_page'],
+    ['cols=bogus', 'cols'], ['cols=number,number', 'cols'], ['cols=number,', 'cols'],
+    ['q=' + long(101, 'x'), 'q'], ['q=' + long(300, 'x'), 'q'],
+  ];
+  for (const [query, param] of bad) {
+    const r = await billing.get(`/invoices?${query}`);
+    assert.equal(r.status, 400, `${query}: ${r.status}`);
+    const m = r.text_.match(/<code class="param">([^<]*)<\/code>/);
+    assert.ok(m, `${query}: the page does not name the parameter`);
+    assert.equal(m[1], param, `${query}`);
+    assert.match(r.text_, new RegExp(`<p class="alert error" role="alert">The parameter &quot;${param}&quot;`), query);
+    assert.doesNotMatch(r.text_, /id="invoices"/, `${query}: no list on the error page`);
+  }
+  // the limits themselves are accepted
+  for (const ok of ['per_page=10', 'per_page=500', 'page=1', 'q=' + 'x'.repeat(100), 'from=2024-02-29', 'min=0', 'dir=desc']) {
+    assert.equal((await billing.get(`/invoices?${ok}`)).status, 200, ok);
+  }
+});
+
+// ---------- the column chooser ----------
+
+const prefOf = (email) => q1(`SELECT IFNULL((SELECT p.value FROM user_prefs p JOIN users u ON u.id = p.user_id
+  WHERE u.email = '${email}' AND p.pref = 'invoices.cols'), '')`);
+function restorePref(email, value) {
+  const uid = q1(`SELECT id FROM users WHERE email = '${email}'`);
+  if (value === '') sql(`DELETE FROM user_prefs WHERE user_id = ${uid} AND pref = 'invoices.cols'`);
+  else sql(`INSERT INTO user_prefs (user_id, pref, value) VALUES (${uid}, 'invoices.cols', ${str(value)})
+    ON DUPLICATE KEY UPDATE value = VALUES(value)`);
+}
+
+test('the column chooser saves per user, is restored on the next GET, and cols= overrides without saving', async () => {
+  const email = 'support@example.com', other = 'admin@example.com';
+  const saved = prefOf(email), otherSaved = prefOf(other);
+  try {
+    const c = await as('support');
+    const a = await as('admin');
+    const adminBefore = headers((await a.get('/invoices')).text_);
+    const csrf = await c.csrf('/invoices');
+    let r = await c.post('/invoices/columns', {
+      csrf, back: '/invoices?status=paid',
+      show_total: '1', pos_total: '1', show_status: '1', pos_status: '3', show_number: '1', pos_number: '2',
+      show_period: '1', pos_period: '4', pos_customer: '5', pos_date: '6',   // customer and date unticked
+    });
+    assert.equal(r.status, 303, r.text_.slice(0, 300));
+    assert.equal(r.headers.get('location'), '/invoices?status=paid');
+    assert.equal(prefOf(email), 'total,number,status,period');
+
+    r = await c.get('/invoices');
+    const want = ['total', 'number', 'status', 'period'];
+    assert.deepEqual(headers(r.text_), want);
+    for (const keys of rowKeys(r.text_)) assert.deepEqual(keys, want);
+    // the chooser lists the shown columns first, ticked, in their order
+    const chooser = [...r.text_.matchAll(/<li draggable="true" data-key="([a-z_]+)">\s*<label><input type="checkbox" name="show_\1" value="1"( checked)?>/g)]
+      .map((m) => [m[1], !!m[2]]);
+    assert.deepEqual(chooser.slice(0, 4), want.map((k) => [k, true]));
+    assert.equal(chooser.length, 10);
+    assert.ok(chooser.slice(4).every(([, on]) => !on));
+
+    // cols= in the URL wins for that page and is not saved
+    r = await c.get('/invoices?cols=due,customer');
+    assert.deepEqual(headers(r.text_), ['due', 'customer']);
+    assert.deepEqual(rowKeys(r.text_)[0], ['due', 'customer']);
+    assert.match(r.text_, /<input type="hidden" name="cols" value="due,customer">/);
+    assert.equal(prefOf(email), 'total,number,status,period');
+    assert.deepEqual(headers((await c.get('/invoices')).text_), want);
+
+    // someone else's columns did not change
+    assert.deepEqual(headers((await a.get('/invoices')).text_), adminBefore);
+    assert.equal(prefOf(other), otherSaved);
+
+    // a new session of the same user gets the saved columns
+    const c2 = await as('support');
+    assert.deepEqual(headers((await c2.get('/invoices')).text_), want);
+
+    // positions reorder, ties keep the table order
+    r = await c.post('/invoices/columns', { csrf, show_balance: '1', pos_balance: '1', show_customer: '1', pos_customer: '1', show_due: '1', pos_due: '0' });
+    assert.equal(r.status, 303);
+    assert.equal(r.headers.get('location'), '/invoices');
+    assert.deepEqual(headers((await c.get('/invoices')).text_), ['due', 'customer', 'balance']);
+  } finally {
+    restorePref(email, saved);
+    restorePref(other, otherSaved);
+  }
+});
+
+test('the column chooser refuses bad posts and changes nothing', async () => {
+  const email = 'support@example.com';
+  const saved = prefOf(email);
+  try {
+    const c = await as('support');
+    const csrf = await c.csrf('/invoices');
+    const before = prefOf(email);
+    // no CSRF token
+    let r = await c.post('/invoices/columns', { show_total: '1' });
+    assert.ok(r.status === 403 || r.status === 400, `no csrf: ${r.status}`);
+    r = await c.post('/invoices/columns', { csrf: 'f'.repeat(64), show_total: '1' });
+    assert.ok(r.status === 403 || r.status === 400, `wrong csrf: ${r.status}`);
+    // nothing ticked, a bad position, a bad checkbox value
+    r = await c.post('/invoices/columns', { csrf, pos_total: '1' });
+    assert.equal(r.status, 400);
+    r = await c.post('/invoices/columns', { csrf, show_total: '1', pos_total: 'abc' });
+    assert.equal(r.status, 400);
+    assert.match(r.text_, /<code class="param">pos_total<\/code>/);
+    r = await c.post('/invoices/columns', { csrf, show_total: '1', pos_total: '100' });
+    assert.equal(r.status, 400);
+    r = await c.post('/invoices/columns', { csrf, show_total: 'yes' });
+    assert.equal(r.status, 400);
+    assert.equal(prefOf(email), before);
+    // an off-site or non-list back= is not followed
+    for (const back of ['//evil.example/x', 'https://evil.example/', '/admin/users']) {
+      r = await c.post('/invoices/columns', { csrf, show_total: '1', back });
+      assert.equal(r.status, 303);
+      assert.equal(r.headers.get('location'), '/invoices', back);
+    }
+  } finally {
+    restorePref(email, saved);
+  }
+});
+
+// ---------- customer scoping ----------
+
+test('a customer sees only their own issued invoices, whatever the parameters', async () => {
+  const c = await as('customer');
+  const cid = q1(`SELECT customer_id FROM users WHERE email = 'customer1@example.com'`);
+  const own = `i.customer_id = ${cid} AND i.status <> 'draft'`;
+  const other = q1(`SELECT customer_id FROM invoices WHERE customer_id <> ${cid} GROUP BY customer_id ORDER BY COUNT(*) DESC LIMIT 1`);
+  const otherNumber = q1(`SELECT number FROM invoices WHERE customer_id = ${other} AND number IS NOT NULL LIMIT 1`);
+  const otherName = q1(`SELECT name FROM customers WHERE id = ${other}`);
+  const otherPrefix = otherNumber.slice(0, -3);
+  assert.ok(+q1(`SELECT COUNT(*) FROM invoices WHERE customer_id = ${cid} AND status = 'draft'`) > 0,
+    'the demo customer has a draft to hide');
+  const S = STATUS_SQL();
+  const allowed = new Set(truthIds(own));
+  const cases = [
+    ['', own],
+    [`customer=${other}`, `${own} AND i.customer_id = ${other}`],
+    [`customer=${cid}`, own],
+    ['status=draft', `${own} AND ${S.draft}`],
+    [`status=draft&customer=${other}`, '0'],
+    ['status=draft&status=due&status=overdue', `${own} AND ((${S.due}) OR (${S.overdue}))`],
+    [`q=${encodeURIComponent(otherNumber)}`, `${own} AND (${searchTruth(otherNumber)})`],
+    [`q=${encodeURIComponent(otherPrefix)}`, `${own} AND (${searchTruth(otherPrefix)})`],
+    [`q=${encodeURIComponent(otherName)}`, `${own} AND (${searchTruth(otherName)})`],
+    ['sort=customer&dir=desc', own, `i.customer_name DESC, i.id DESC`],
+    [`currency=${q1(`SELECT currency FROM customers WHERE id = ${other}`)}`,
+      `${own} AND i.currency = '${q1(`SELECT currency FROM customers WHERE id = ${other}`)}'`],
+    ['status=void&status=paid&min=0', `${own} AND ((${S.void}) OR (${S.paid}))`],
+  ];
+  for (const [query, where, order] of cases) {
+    const r = await expectList(c, query, where, { min: 0, order });
+    for (const id of ids(r.text_)) assert.ok(allowed.has(id), `${query}: invoice ${id} is not the customer's`);
+    assert.doesNotMatch(r.text_, /class="draft"|Draft #/, query);
+    assert.doesNotMatch(r.text_, /\/edit"/, `${query}: no edit links for customers`);
+    assert.doesNotMatch(r.text_, /name="status" value="draft"/, `${query}: no draft checkbox`);
+  }
+  // their whole list, and the totals only over it
+  const r = await expectList(c, '', own, { min: 2 });
+  assert.equal(count(r.text_), allowed.size);
+  // the export-like page sizes do not widen the scope either
+  const page2 = await c.get('/invoices?per_page=10&page=2');
+  for (const id of ids(page2.text_)) assert.ok(allowed.has(id));
+});
+
+test('the customer Paid column reads Paid / Unpaid / Pending', async () => {
+  const c = await as('customer');
+  const cid = q1(`SELECT customer_id FROM users WHERE email = 'customer1@example.com'`);
+  const r = await c.get('/invoices?cols=number,paid_state,status&per_page=500');
+  const truth = new Map(lines(`SELECT id, CASE WHEN status = 'paid' THEN 'Paid'
+      WHEN status = 'open' AND paid_amount > 0 THEN 'Pending' ELSE 'Unpaid' END
+      FROM invoices WHERE customer_id = ${cid} AND status <> 'draft'`).map(([id, p]) => [+id, p]));
+  const seen = new Set();
+  for (const row of rows(r.text_)) {
+    assert.equal(row.cells.paid_state, truth.get(row.id), `invoice ${row.id}`);
+    seen.add(row.cells.paid_state);
+  }
+  assert.equal(rows(r.text_).length, truth.size);
+  assert.ok(seen.size >= 2, `the demo customer's invoices show several paid states: ${[...seen]}`);
+  // sorting by it groups Unpaid, Pending, Paid
+  const asc = await c.get('/invoices?cols=number,paid_state&per_page=500&sort=paid_state');
+  const order = { Unpaid: 0, Pending: 1, Paid: 2 };
+  const vals = rows(asc.text_).map((x) => order[x.cells.paid_state]);
+  assert.deepEqual(vals, [...vals].sort((a, b) => a - b));
+});
+
+test('staff roles see drafts, as "Draft #id"; support cannot edit them', async () => {
+  const drafts = truthIds(STATUS_SQL().draft);
+  assert.ok(drafts.length > 0);
+  for (const role of ['admin', 'support']) {
+    const c = await as(role);
+    const r = await expectList(c, 'status=draft&cols=number,status', STATUS_SQL().draft);
+    for (const row of rows(r.text_)) {
+      assert.equal(row.cells.number, `Draft #${row.id}`);
+      assert.equal(row.cells.status, 'DRAFT');
+      assert.equal(/\/edit"/.test(row.html), role === 'admin', `${role}: edit link`);
+    }
+  }
+});
+
+test('the list needs a session', async () => {
+  const r = await new Client().get('/invoices?status=paid');
+  assert.equal(r.status, 303);
+  assert.match(r.headers.get('location'), /^\/login\?next=/);
+});
