@@ -7,12 +7,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "auth.h"
 #include "buf.h"
 #include "config.h"
 #include "db.h"
 #include "demo.h"
+#include "invoice.h"
+#include "link.h"
 
 struct ctl {
 	struct config cfg;
@@ -266,13 +269,71 @@ static int cmd_demo(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
+/* ---------- signed links ---------- */
+
+static int cmd_link(struct ctl *c, int argc, char **argv)
+{
+	static const struct auth_scope issued_only = { 0, 0 };
+	long long id = 0, days = 30;
+	struct inv_pdf_state st;
+	struct link l;
+	char token[LINK_TOKEN_LEN + 1];
+	int i;
+	ierr e;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--days") && i + 1 < argc) {
+			if (str_to_i64(argv[++i], 1, 3650, &days))
+				return fail("--days takes 1 to 3650, not %s", argv[i]);
+		} else if (!id && !str_to_i64(argv[i], 1, 1LL << 53, &id)) {
+			continue;
+		} else {
+			return fail("usage: invoicectl link INVOICE_ID [--days N]");
+		}
+	}
+	if (!id)
+		return fail("usage: invoicectl link INVOICE_ID [--days N]");
+	if (!c->cfg.has_secret)
+		return fail("no Secret in the configuration: signed links are off");
+	e = invoice_pdf_state(c->db, &issued_only, id, &st);
+	if (e == IE_NOTFOUND)
+		return fail("invoice %lld does not exist or is a draft (links are for issued invoices)", id);
+	if (e)
+		return db_fail(c, "link", e);
+	l.invoice_id = id;
+	l.expires = time(NULL) + (time_t)days * 86400;
+	l.epoch = st.link_epoch;
+	if (link_sign(c->cfg.secret, &l, token, sizeof(token)))
+		return fail("cannot sign the link");
+	printf("%s/d/%s\n", c->cfg.base_url, token);
+	return 0;
+}
+
+static int cmd_revoke_links(struct ctl *c, int argc, char **argv)
+{
+	long long id;
+	ierr e;
+
+	if (argc != 1 || str_to_i64(argv[0], 1, 1LL << 53, &id))
+		return fail("usage: invoicectl revoke-links INVOICE_ID");
+	e = invoice_revoke_links(c->db, id, 0, "invoicectl");
+	if (e == IE_NOTFOUND)
+		return fail("invoice %lld does not exist", id);
+	if (e)
+		return db_fail(c, "revoke-links", e);
+	printf("revoked every download link of invoice %lld\n", id);
+	return 0;
+}
+
 static void usage(void)
 {
 	fputs("usage: invoicectl [-c CONFIG] COMMAND\n"
 	      "  migrate                                  apply pending sql/ migrations\n"
 	      "  user add EMAIL --role ROLE [--customer ID] [--name NAME]   (password on stdin)\n"
 	      "  user list\n"
-	      "  demo [--customers N --invoices N --usage N]   load demo data into an empty database\n",
+	      "  demo [--customers N --invoices N --usage N]   load demo data into an empty database\n"
+	      "  link INVOICE_ID [--days N]               print a signed PDF download URL (default 30 days)\n"
+	      "  revoke-links INVOICE_ID                  invalidate every download link of an invoice\n",
 	      stderr);
 }
 
@@ -307,6 +368,10 @@ int main(int argc, char **argv)
 		rc = cmd_user_add(&c, argc - i - 2, argv + i + 2);
 	} else if (!strcmp(argv[i], "user") && i + 1 < argc && !strcmp(argv[i + 1], "list") && argc == i + 2) {
 		rc = cmd_user_list(&c);
+	} else if (!strcmp(argv[i], "link")) {
+		rc = cmd_link(&c, argc - i - 1, argv + i + 1);
+	} else if (!strcmp(argv[i], "revoke-links")) {
+		rc = cmd_revoke_links(&c, argc - i - 1, argv + i + 1);
 	} else if (!strcmp(argv[i], "demo")) {
 		rc = cmd_demo(&c, argc - i - 1, argv + i + 1);
 	} else {

@@ -517,6 +517,8 @@ ierr app_header(struct req *req, const char *name, const char *value)
 		return IE_INTERNAL;
 	if (!strcasecmp(name, "Content-Type"))
 		req->content_type_set = 1;
+	if (!strcasecmp(name, "Cache-Control"))
+		req->cache_control_set = 1;
 	return buf_printf(&req->headers, "%s: %s\r\n", name, value);
 }
 
@@ -565,7 +567,7 @@ static ierr send_headers(struct req *req)
 			     "Referrer-Policy: same-origin\r\n"
 			     "Content-Security-Policy: default-src 'self'; img-src 'self' data:; "
 			     "style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'\r\n");
-	if (!e && req->session.id)
+	if (!e && req->session.id && !req->cache_control_set)
 		e = buf_puts(&h, "Cache-Control: private, no-store\r\n");
 	if (!e && !req->streaming)
 		e = buf_printf(&h, "Content-Length: %zu\r\n", req->body.len);
@@ -793,6 +795,7 @@ static ierr render_error(struct req *req, ierr e)
 		buf_free(&req->headers);
 		req->headers = keep;
 		req->content_type_set = 0;
+		req->cache_control_set = 0;
 	}
 	if (req->hdf)
 		hdf_destroy((HDF **)&req->hdf);

@@ -132,6 +132,7 @@ struct req {
 	struct buf body;
 	int streaming;             /* headers sent, body written through */
 	int content_type_set;
+	int cache_control_set;
 	const char *error_msg;     /* user-facing reason for an error page */
 	const char *error_param;   /* which parameter was wrong */
 };

@@ -3,6 +3,8 @@
 #include <string.h>
 #include <time.h>
 #include "invoice.h"
+#include "config.h"
+#include "db.h"
 
 const char *inv_shown_name(enum inv_shown s)
 {
@@ -54,4 +56,387 @@ ierr inv_today(const char *tz, time_t now, char out[11])
 	if (tm.tm_year + 1900 < 1000 || tm.tm_year + 1900 > 9999)
 		return IE_INTERNAL;
 	return strftime(out, 11, "%Y-%m-%d", &tm) == 10 ? IE_OK : IE_INTERNAL;
+}
+
+/* ---------- loading ---------- */
+
+static const char *dup(struct arena *a, const struct db_res *r, unsigned col)
+{
+	const char *s = db_str(r, col);
+
+	return arena_strdup(a, s ? s : "");
+}
+
+static ierr amount_col(const struct db_res *r, unsigned col, int exponent, money_t *out)
+{
+	const char *s = db_str(r, col);
+
+	if (!s) {
+		*out = 0;
+		return IE_OK;
+	}
+	return money_from_db(s, exponent, out);
+}
+
+static ierr fixed_col(const struct db_res *r, unsigned col, int decimals, int64_t *out)
+{
+	const char *s = db_str(r, col);
+
+	if (!s) {
+		*out = 0;
+		return IE_OK;
+	}
+	return money_parse(s, decimals, out);
+}
+
+/* Grows an arena array by one element (arrays here are small: lines of one invoice). */
+static void *grow(struct arena *a, void *arr, size_t n, size_t *cap, size_t size)
+{
+	void *na;
+
+	if (n < *cap)
+		return arr;
+	*cap = *cap ? *cap * 2 : 16;
+	na = arena_alloc(a, *cap * size);
+	if (na && n)
+		memcpy(na, arr, n * size);
+	return na;
+}
+
+static ierr load_header(struct db *db, struct arena *a, const struct auth_scope *scope,
+			long long id, const char *today, struct invoice *inv)
+{
+	struct db_res r;
+	ierr e;
+
+	e = db_query_row(db, &r,
+		"SELECT i.id, i.kind, i.type_code, COALESCE(i.number, ''), i.customer_id, i.status, i.currency, "
+		"i.invoice_date, i.due_date, i.period_start, i.period_end, i.issued_at, i.net_total, i.tax_total, "
+		"i.total, i.paid_amount, i.notes, i.payment_means, i.buyer_reference, COALESCE(ci.number, ''), "
+		"c.name, c.legal_name, c.email, c.street, c.address_line2, c.city, c.post_code, c.region, "
+		"c.country, c.vat_id, i.link_epoch, i.voided_at "
+		"FROM invoices i JOIN customers c ON c.id = i.customer_id "
+		"LEFT JOIN invoices ci ON ci.id = i.credited_invoice_id "
+		"WHERE i.id = ? AND " INV_SCOPE_SQL,
+		DB_ARGS(DB_I(id), INV_SCOPE_ARGS(scope)));
+	if (e)
+		goto out;
+	inv->id = db_int(&r, 0);
+	inv->kind = dup(a, &r, 1);
+	inv->type_code = (int)db_int(&r, 2);
+	inv->number = dup(a, &r, 3);
+	inv->customer_id = db_int(&r, 4);
+	inv->status = dup(a, &r, 5);
+	inv->currency = dup(a, &r, 6);
+	inv->exponent = money_exponent(inv->currency);
+	if (inv->exponent < 0) {
+		e = IE_INTERNAL;
+		goto out;
+	}
+	inv->invoice_date = dup(a, &r, 7);
+	inv->due_date = dup(a, &r, 8);
+	inv->period_start = dup(a, &r, 9);
+	inv->period_end = dup(a, &r, 10);
+	inv->issued_at = dup(a, &r, 11);
+	if ((e = amount_col(&r, 12, inv->exponent, &inv->net_total))
+	    || (e = amount_col(&r, 13, inv->exponent, &inv->tax_total))
+	    || (e = amount_col(&r, 14, inv->exponent, &inv->total))
+	    || (e = amount_col(&r, 15, inv->exponent, &inv->paid))
+	    || (e = money_sub(inv->total, inv->paid, &inv->balance)))
+		goto out;
+	inv->notes = dup(a, &r, 16);
+	inv->payment_means = dup(a, &r, 17);
+	inv->buyer_reference = dup(a, &r, 18);
+	inv->credited_number = dup(a, &r, 19);
+	inv->buyer.name = dup(a, &r, 20);
+	inv->buyer.legal_name = dup(a, &r, 21);
+	inv->buyer.email = dup(a, &r, 22);
+	inv->buyer.street = dup(a, &r, 23);
+	inv->buyer.address_line2 = dup(a, &r, 24);
+	inv->buyer.city = dup(a, &r, 25);
+	inv->buyer.post_code = dup(a, &r, 26);
+	inv->buyer.region = dup(a, &r, 27);
+	inv->buyer.country = dup(a, &r, 28);
+	inv->buyer.vat_id = dup(a, &r, 29);
+	inv->link_epoch = (int)db_int(&r, 30);
+	inv->voided_at = dup(a, &r, 31);
+	inv->shown = inv_shown_of(inv->status, inv->paid, inv->due_date, today);
+out:
+	db_free(&r);
+	return e;
+}
+
+static ierr load_lines(struct db *db, struct arena *a, struct invoice *inv)
+{
+	struct db_res r;
+	size_t cap = 0;
+	ierr e;
+
+	e = db_query(db, &r, "SELECT position, description, quantity, unit_code, unit_price, tax_rate, "
+		     "vat_category, tax_description, period_start, period_end, net_amount, tax_amount "
+		     "FROM invoice_lines WHERE invoice_id = ? ORDER BY position",
+		     DB_ARGS(DB_I(inv->id)));
+	while (!e && (e = db_next(&r)) == IE_OK) {
+		struct inv_line *l;
+
+		inv->lines = grow(a, inv->lines, inv->nlines, &cap, sizeof(*inv->lines));
+		if (!inv->lines) {
+			e = IE_NOMEM;
+			break;
+		}
+		l = &inv->lines[inv->nlines];
+		l->position = (int)db_int(&r, 0);
+		l->description = dup(a, &r, 1);
+		l->unit_code = dup(a, &r, 3);
+		l->vat_category = dup(a, &r, 6);
+		l->tax_description = dup(a, &r, 7);
+		l->period_start = dup(a, &r, 8);
+		l->period_end = dup(a, &r, 9);
+		if ((e = fixed_col(&r, 2, 6, &l->quantity)) || (e = fixed_col(&r, 4, 6, &l->unit_price))
+		    || (e = fixed_col(&r, 5, 4, &l->tax_rate))
+		    || (e = amount_col(&r, 10, inv->exponent, &l->net))
+		    || (e = amount_col(&r, 11, inv->exponent, &l->tax))
+		    || (e = money_add(l->net, l->tax, &l->gross)))
+			break;
+		inv->nlines++;
+	}
+	if (e == IE_NOTFOUND)
+		e = IE_OK;
+	db_free(&r);
+	return e;
+}
+
+static ierr load_taxes(struct db *db, struct arena *a, struct invoice *inv)
+{
+	struct db_res r;
+	size_t cap = 0;
+	ierr e;
+
+	e = db_query(db, &r, "SELECT vat_category, tax_rate, exemption_reason, net_amount, tax_amount "
+		     "FROM invoice_tax_totals WHERE invoice_id = ? ORDER BY tax_rate DESC, vat_category",
+		     DB_ARGS(DB_I(inv->id)));
+	while (!e && (e = db_next(&r)) == IE_OK) {
+		struct inv_tax_total *t;
+
+		inv->taxes = grow(a, inv->taxes, inv->ntaxes, &cap, sizeof(*inv->taxes));
+		if (!inv->taxes) {
+			e = IE_NOMEM;
+			break;
+		}
+		t = &inv->taxes[inv->ntaxes];
+		t->vat_category = dup(a, &r, 0);
+		t->exemption_reason = dup(a, &r, 2);
+		if ((e = fixed_col(&r, 1, 4, &t->rate)) || (e = amount_col(&r, 3, inv->exponent, &t->net))
+		    || (e = amount_col(&r, 4, inv->exponent, &t->tax)))
+			break;
+		inv->ntaxes++;
+	}
+	if (e == IE_NOTFOUND)
+		e = IE_OK;
+	db_free(&r);
+	return e;
+}
+
+static ierr load_payments(struct db *db, struct arena *a, struct invoice *inv)
+{
+	struct db_res r;
+	size_t cap = 0;
+	ierr e;
+
+	e = db_query(db, &r, "SELECT COALESCE(p.received_on, DATE(a.created_at)), "
+		     "COALESCE(p.method, 'credit note'), COALESCE(p.reference, cn.number, ''), a.amount "
+		     "FROM payment_allocations a LEFT JOIN payments p ON p.id = a.payment_id "
+		     "LEFT JOIN invoices cn ON cn.id = a.credit_note_id "
+		     "WHERE a.invoice_id = ? ORDER BY 1, a.id",
+		     DB_ARGS(DB_I(inv->id)));
+	while (!e && (e = db_next(&r)) == IE_OK) {
+		struct inv_payment *p;
+
+		inv->payments = grow(a, inv->payments, inv->npayments, &cap, sizeof(*inv->payments));
+		if (!inv->payments) {
+			e = IE_NOMEM;
+			break;
+		}
+		p = &inv->payments[inv->npayments];
+		p->date = dup(a, &r, 0);
+		p->method = dup(a, &r, 1);
+		p->reference = dup(a, &r, 2);
+		if ((e = amount_col(&r, 3, inv->exponent, &p->amount)))
+			break;
+		inv->npayments++;
+	}
+	if (e == IE_NOTFOUND)
+		e = IE_OK;
+	db_free(&r);
+	return e;
+}
+
+static ierr load_fields(struct db *db, struct arena *a, const struct auth_scope *scope, struct invoice *inv)
+{
+	struct db_res r;
+	size_t cap = 0;
+	ierr e;
+
+	/* customers see only the fields marked visible to them */
+	e = db_query(db, &r, "SELECT d.label, f.value FROM invoice_custom_fields f "
+		     "JOIN custom_field_defs d ON d.id = f.field_id "
+		     "WHERE f.invoice_id = ? AND (? = 0 OR d.visible_to_customer = 1) ORDER BY d.position, d.id",
+		     DB_ARGS(DB_I(inv->id), DB_I(scope->customer_id != 0)));
+	while (!e && (e = db_next(&r)) == IE_OK) {
+		inv->fields = grow(a, inv->fields, inv->nfields, &cap, sizeof(*inv->fields));
+		if (!inv->fields) {
+			e = IE_NOMEM;
+			break;
+		}
+		inv->fields[inv->nfields].label = dup(a, &r, 0);
+		inv->fields[inv->nfields].value = dup(a, &r, 1);
+		inv->nfields++;
+	}
+	if (e == IE_NOTFOUND)
+		e = IE_OK;
+	db_free(&r);
+	return e;
+}
+
+ierr invoice_load(struct db *db, struct arena *a, const struct auth_scope *scope, long long id,
+		  const char *today, struct invoice *inv)
+{
+	ierr e;
+
+	memset(inv, 0, sizeof(*inv));
+	if ((e = load_header(db, a, scope, id, today, inv)) || (e = load_lines(db, a, inv))
+	    || (e = load_taxes(db, a, inv)) || (e = load_payments(db, a, inv))
+	    || (e = load_fields(db, a, scope, inv)))
+		return e;
+	return IE_OK;
+}
+
+void invoice_seller(const struct config *cfg, struct inv_seller *s)
+{
+	s->name = config_get(cfg, "Seller.Name", cfg->site_name);
+	s->address = config_get(cfg, "Seller.Address", "");
+	s->tax_id = config_get(cfg, "Seller.TaxId", "");
+	s->iban = config_get(cfg, "Seller.IBAN", "");
+	s->bic = config_get(cfg, "Seller.BIC", "");
+	s->email = config_get(cfg, "Seller.Email", "");
+	s->phone = config_get(cfg, "Seller.Phone", "");
+	s->website = config_get(cfg, "Seller.Website", "");
+}
+
+/* ---------- stored PDFs ---------- */
+
+ierr invoice_pdf_state(struct db *db, const struct auth_scope *scope, long long id,
+		       struct inv_pdf_state *st)
+{
+	struct db_res r;
+	ierr e;
+
+	memset(st, 0, sizeof(*st));
+	e = db_query_row(db, &r,
+		"SELECT i.id, i.status, COALESCE(i.number, ''), i.paid_amount, i.pdf_state, "
+		"COALESCE(i.pdf_paid, ''), COALESCE(i.pdf_etag, ''), i.link_epoch "
+		"FROM invoices i WHERE i.id = ? AND " INV_SCOPE_SQL,
+		DB_ARGS(DB_I(id), INV_SCOPE_ARGS(scope)));
+	if (!e) {
+		st->id = db_int(&r, 0);
+		str_copy(st->status, sizeof(st->status), db_str(&r, 1));
+		str_copy(st->number, sizeof(st->number), db_str(&r, 2));
+		str_copy(st->paid, sizeof(st->paid), db_str(&r, 3));
+		str_copy(st->pdf_state, sizeof(st->pdf_state), db_str(&r, 4));
+		str_copy(st->pdf_paid, sizeof(st->pdf_paid), db_str(&r, 5));
+		str_copy(st->etag, sizeof(st->etag), db_str(&r, 6));
+		st->link_epoch = (int)db_int(&r, 7);
+	}
+	db_free(&r);
+	return e;
+}
+
+const char *inv_pdf_want(const struct inv_pdf_state *st)
+{
+	if (!strcmp(st->status, "draft"))
+		return NULL;
+	return !strcmp(st->status, "void") ? "void" : "issued";
+}
+
+int inv_pdf_fresh(const struct inv_pdf_state *st)
+{
+	const char *want = inv_pdf_want(st);
+
+	return want && st->etag[0] && !strcmp(st->pdf_state, want) && !strcmp(st->pdf_paid, st->paid);
+}
+
+ierr invoice_pdf_fetch(struct db *db, long long id, struct buf *out)
+{
+	struct db_res r;
+	ierr e;
+
+	e = db_query_row(db, &r, "SELECT pdf FROM invoices WHERE id = ? AND pdf IS NOT NULL", DB_ARGS(DB_I(id)));
+	if (!e)
+		e = buf_put(out, db_str(&r, 0), r.collen[0]);
+	db_free(&r);
+	return e;
+}
+
+ierr invoice_pdf_store(struct db *db, const struct inv_pdf_state *st, const struct buf *pdf,
+		       const char *etag)
+{
+	const char *want = inv_pdf_want(st);
+
+	if (!want)
+		return IE_INVALID;
+	/* only if nothing changed since the state was read: a concurrent payment
+	 * or void leaves the row alone and the next request renders again */
+	return db_exec(db, "UPDATE invoices SET pdf = ?, pdf_state = ?, pdf_paid = ?, pdf_etag = ?, "
+		       "pdf_rendered_at = UTC_TIMESTAMP() WHERE id = ? AND status = ? AND paid_amount = ?",
+		       DB_ARGS(DB_B(pdf->data, pdf->len), DB_S(want), DB_S(st->paid), DB_S(etag),
+			       DB_I(st->id), DB_S(st->status), DB_S(st->paid)), NULL, NULL);
+}
+
+/* ---------- links and audit ---------- */
+
+ierr inv_audit(struct db *db, long long user_id, const char *actor, const char *address,
+	       const char *entity, long long entity_id, const char *action,
+	       const char *before_json, const char *after_json)
+{
+	return db_exec(db, "INSERT INTO audit_events (occurred_at, user_id, actor, address, entity, "
+		       "entity_id, action, before_json, after_json) "
+		       "VALUES (UTC_TIMESTAMP(), ?, ?, ?, ?, ?, ?, ?, ?)",
+		       DB_ARGS(user_id > 0 ? DB_I(user_id) : DB_N, DB_S(actor ? actor : ""),
+			       DB_S(address ? address : ""), DB_S(entity), DB_I(entity_id), DB_S(action),
+			       DB_S(before_json), DB_S(after_json)), NULL, NULL);
+}
+
+struct revoke_ctx {
+	long long id, user_id;
+	const char *actor;
+	int epoch;
+};
+
+static ierr revoke_tx(struct db *db, void *ctx)
+{
+	struct revoke_ctx *c = ctx;
+	char before[48], after[48];
+	struct db_res r;
+	ierr e;
+
+	e = db_query_row(db, &r, "SELECT link_epoch FROM invoices WHERE id = ? FOR UPDATE", DB_ARGS(DB_I(c->id)));
+	if (!e)
+		c->epoch = (int)db_int(&r, 0);
+	db_free(&r);
+	if (e)
+		return e;
+	if ((e = db_exec(db, "UPDATE invoices SET link_epoch = link_epoch + 1 WHERE id = ?",
+			 DB_ARGS(DB_I(c->id)), NULL, NULL)))
+		return e;
+	snprintf(before, sizeof(before), "{\"link_epoch\": %d}", c->epoch);
+	snprintf(after, sizeof(after), "{\"link_epoch\": %d}", c->epoch + 1);
+	c->epoch++;
+	return inv_audit(db, c->user_id, c->actor, "", "invoice", c->id, "revoke_links", before, after);
+}
+
+ierr invoice_revoke_links(struct db *db, long long id, long long user_id, const char *actor)
+{
+	struct revoke_ctx c = { id, user_id, actor, 0 };
+
+	return db_tx(db, revoke_tx, &c);
 }

@@ -16,6 +16,16 @@
 #include "money.h"
 
 struct db;
+struct config;
+
+/*
+ * The scope clause for single-invoice queries (view, PDF, CSV): everything, or
+ * one customer without drafts. Used as literal SQL text with its three bound
+ * values from INV_SCOPE_ARGS, so scope lives in one place; lib/listq.c builds
+ * the same rule for lists (listq_scope_sql).
+ */
+#define INV_SCOPE_SQL "(? = 0 OR i.customer_id = ?) AND (? = 1 OR i.status <> 'draft')"
+#define INV_SCOPE_ARGS(sc) DB_I((sc)->customer_id), DB_I((sc)->customer_id), DB_I((sc)->drafts)
 
 /* Shown status (DESIGN.md, Invoice status). */
 enum inv_shown { INV_DRAFT, INV_DUE, INV_PARTIAL, INV_OVERDUE, INV_PAID, INV_CANCEL };
@@ -70,6 +80,7 @@ struct invoice {
 	int exponent;
 	const char *invoice_date, *due_date, *period_start, *period_end;   /* "" when unset */
 	const char *issued_at;       /* "YYYY-MM-DD HH:MM:SS" UTC, "" for drafts */
+	const char *voided_at;       /* "" unless void */
 	money_t net_total, tax_total, total, paid, balance;
 	const char *notes, *payment_means, *buyer_reference;
 	const char *credited_number; /* credit notes: the invoice they credit */
@@ -98,5 +109,36 @@ enum inv_shown inv_shown_of(const char *status, money_t paid, const char *due_da
 const char *inv_paid_state(const char *status, money_t paid);
 /* Today's date ("YYYY-MM-DD") in time zone tz (IANA name; DST included). */
 ierr inv_today(const char *tz, time_t now, char out[11]);
+
+/* Loads one invoice within scope (IE_NOTFOUND outside it: another customer's
+ * invoice or, for customers, a draft look the same as a missing id).
+ * `today` ("YYYY-MM-DD") derives the shown status. Strings live in `a`. */
+ierr invoice_load(struct db *db, struct arena *a, const struct auth_scope *scope, long long id,
+		  const char *today, struct invoice *inv);
+/* The seller block from config (Seller.*). */
+void invoice_seller(const struct config *cfg, struct inv_seller *s);
+
+/* Stored PDFs: an issued invoice's PDF is rendered once per state (issued,
+ * void) and paid amount, kept in invoices.pdf, and served from there. */
+struct inv_pdf_state {
+	long long id;
+	char status[8], number[33], paid[32];      /* current */
+	char pdf_state[8], pdf_paid[32], etag[65]; /* what is stored */
+	int link_epoch;
+};
+ierr invoice_pdf_state(struct db *db, const struct auth_scope *scope, long long id,
+		       struct inv_pdf_state *st);
+const char *inv_pdf_want(const struct inv_pdf_state *st);   /* "issued", "void", NULL for drafts */
+int inv_pdf_fresh(const struct inv_pdf_state *st);          /* the stored PDF is current */
+ierr invoice_pdf_fetch(struct db *db, long long id, struct buf *out);
+ierr invoice_pdf_store(struct db *db, const struct inv_pdf_state *st, const struct buf *pdf,
+		       const char *etag);
+
+/* One audit event (who, when, what, before/after JSON), in the caller's transaction. */
+ierr inv_audit(struct db *db, long long user_id, const char *actor, const char *address,
+	       const char *entity, long long entity_id, const char *action,
+	       const char *before_json, const char *after_json);
+/* Revokes every signed link of an invoice (bumps link_epoch), audited, in one transaction. */
+ierr invoice_revoke_links(struct db *db, long long id, long long user_id, const char *actor);
 
 #endif

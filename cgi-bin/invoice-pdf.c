@@ -1,0 +1,203 @@
+/*
+ * invoice-pdf — GET /invoices/{id}.pdf, GET /invoices/{id}.csv (detailed),
+ * GET /d/{token} (signed link, no login).
+ * Issued invoices are immutable: their PDF is rendered once per state and
+ * paid amount, stored with the invoice and served from storage afterwards.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sodium.h>
+#include "app.h"
+#include "config.h"
+#include "csv.h"
+#include "invoice.h"
+#include "link.h"
+#include "pdf.h"
+
+#ifndef INVOICE_DATADIR
+#define INVOICE_DATADIR "."
+#endif
+
+/* "INV-2026-000001" or "draft-12", safe inside a quoted header value */
+static void file_name(const char *number, long long id, const char *ext, char *out, size_t outsz)
+{
+	size_t o = 0;
+
+	if (!number[0]) {
+		snprintf(out, outsz, "draft-%lld.%s", id, ext);
+		return;
+	}
+	for (; *number && o + 1 < outsz; number++)
+		out[o++] = strchr("\"\\/;", *number) || (unsigned char)*number < 0x20 ? '_' : *number;
+	out[o] = '\0';
+	snprintf(out + o, outsz - o, ".%s", ext);
+}
+
+static ierr send_file(struct req *req, const char *type, const char *name, const struct buf *body,
+		      const char *etag)
+{
+	char disp[160], tag[72];
+	ierr e;
+
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", name);
+	if ((e = app_header(req, "Content-Type", type)) || (e = app_header(req, "Content-Disposition", disp)))
+		return e;
+	if (etag) {
+		snprintf(tag, sizeof(tag), "\"%s\"", etag);
+		/* revalidate every time: a void or a payment changes the file */
+		if ((e = app_header(req, "ETag", tag))
+		    || (e = app_header(req, "Cache-Control", "private, no-cache")))
+			return e;
+	}
+	return app_write(req, body->data, body->len);
+}
+
+static int not_modified(struct req *req, const char *etag)
+{
+	const char *inm = app_env(req, "HTTP_IF_NONE_MATCH");
+	char tag[72];
+
+	if (!inm || !etag[0])
+		return 0;
+	snprintf(tag, sizeof(tag), "\"%s\"", etag);
+	return strstr(inm, tag) != NULL || !strcmp(inm, "*");
+}
+
+static void etag_of(const struct buf *b, char out[65])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(h, (const unsigned char *)b->data, b->len);
+	sodium_bin2hex(out, 65, h, 16);   /* 128 bits name a rendering well enough */
+}
+
+static ierr render(struct req *req, const struct auth_scope *scope, long long id, struct buf *out)
+{
+	struct invoice inv;
+	struct inv_seller seller;
+	struct pdf_opts o;
+	char today[11], font[600];
+	ierr e;
+
+	if ((e = inv_today(req->cfg->time_zone, req->now, today))
+	    || (e = invoice_load(req->db, req->arena, scope, id, today, &inv)))
+		return e;
+	invoice_seller(req->cfg, &seller);
+	snprintf(font, sizeof(font), "%s", config_get(req->cfg, "PDF.Font", INVOICE_DATADIR "/fonts/invoice-sans.ttf"));
+	o.paper = req->cfg->paper;
+	o.font_path = font;
+	o.title_prefix = "Invoice";
+	return pdf_invoice(&inv, &seller, &o, out);
+}
+
+/* The PDF of one invoice within scope, from storage when it is current. */
+static ierr serve_pdf(struct req *req, const struct auth_scope *scope, long long id)
+{
+	struct inv_pdf_state st;
+	struct buf pdf = BUF_INIT;
+	char name[64], etag[65];
+	ierr e;
+
+	if ((e = invoice_pdf_state(req->db, scope, id, &st)))
+		return e;
+	file_name(st.number, st.id, "pdf", name, sizeof(name));
+	if (inv_pdf_fresh(&st)) {
+		if (not_modified(req, st.etag)) {
+			char tag[72];
+
+			snprintf(tag, sizeof(tag), "\"%s\"", st.etag);
+			req->status = 304;
+			if ((e = app_header(req, "ETag", tag)))
+				return e;
+			return app_header(req, "Cache-Control", "private, no-cache");
+		}
+		e = invoice_pdf_fetch(req->db, st.id, &pdf);
+		if (!e)
+			e = send_file(req, "application/pdf", name, &pdf, st.etag);
+		buf_free(&pdf);
+		if (e != IE_NOTFOUND)
+			return e;
+	}
+	/* drafts every time; issued invoices once per state */
+	e = render(req, scope, id, &pdf);
+	if (e)
+		goto out;
+	if (inv_pdf_want(&st)) {
+		etag_of(&pdf, etag);
+		if ((e = invoice_pdf_store(req->db, &st, &pdf, etag)))
+			goto out;
+		e = send_file(req, "application/pdf", name, &pdf, etag);
+	} else {
+		e = send_file(req, "application/pdf", name, &pdf, NULL);
+	}
+out:
+	buf_free(&pdf);
+	return e;
+}
+
+static ierr invoice_pdf(struct req *req)
+{
+	struct auth_scope scope = auth_scope_of(&req->session.user);
+
+	return serve_pdf(req, &scope, req->ids[0]);
+}
+
+static ierr invoice_csv(struct req *req)
+{
+	struct auth_scope scope = auth_scope_of(&req->session.user);
+	struct invoice inv;
+	struct buf csv = BUF_INIT;
+	char today[11], name[64];
+	ierr e;
+
+	if ((e = inv_today(req->cfg->time_zone, req->now, today))
+	    || (e = invoice_load(req->db, req->arena, &scope, req->ids[0], today, &inv)))
+		return e;
+	file_name(inv.number, inv.id, "csv", name, sizeof(name));
+	/* a BOM so spreadsheet programs read the names as UTF-8 */
+	e = buf_puts(&csv, "\xEF\xBB\xBF");
+	if (!e)
+		e = csv_invoice(&inv, &csv);
+	if (!e)
+		e = send_file(req, "text/csv; charset=utf-8", name, &csv, NULL);
+	buf_free(&csv);
+	return e;
+}
+
+/* GET /d/{token}: one issued invoice's PDF for whoever holds a valid link. */
+static ierr download(struct req *req)
+{
+	static const struct auth_scope issued_only = { 0, 0 };
+	struct inv_pdf_state st;
+	struct link l;
+	ierr e;
+
+	if (!req->cfg->has_secret)
+		return app_fail(req, IE_NOTFOUND, "Download links are not enabled on this site.");
+	e = link_verify(req->cfg->secret, req->words[0], req->now, &l);
+	if (e == IE_GONE)
+		return app_fail(req, IE_GONE, "This download link has expired. Please ask for a new one.");
+	if (e)
+		return app_fail(req, IE_NOTFOUND, "This download link is not valid.");
+	e = invoice_pdf_state(req->db, &issued_only, l.invoice_id, &st);
+	if (e == IE_NOTFOUND)
+		return app_fail(req, IE_NOTFOUND, "This download link is not valid.");
+	if (e)
+		return e;
+	if (st.link_epoch != l.epoch)
+		return app_fail(req, IE_GONE, "This download link has been withdrawn. Please ask for a new one.");
+	return serve_pdf(req, &issued_only, l.invoice_id);
+}
+
+static const struct app_route routes[] = {
+	{ APP_GET, "/invoices/{id}.pdf", ACT_INVOICE_READ, invoice_pdf },
+	{ APP_GET, "/invoices/{id}.csv", ACT_INVOICE_READ, invoice_csv },
+	{ APP_GET, "/d/{tok}", ACT_PUBLIC, download },
+};
+
+static const struct app_def def = { "invoice-pdf", routes, sizeof(routes) / sizeof(routes[0]) };
+
+int main(int argc, char **argv)
+{
+	return app_main(argc, argv, &def);
+}
