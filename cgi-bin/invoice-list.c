@@ -276,19 +276,27 @@ static ierr set_form(struct req *req, const struct listq *lq)
 	return e;
 }
 
-static ierr set_paging(struct req *req, const struct listq *lq, long long count)
+static ierr set_paging(struct req *req, const struct listq *lq, const struct listq_result *res, size_t shown)
 {
+	long long count = res->count;
 	long long pages = count ? (count + lq->per_page - 1) / lq->per_page : 1;
 	struct listq f = *lq;
 	ierr e;
 
 	if ((e = app_set_int(req, "List.Count", count)) || (e = app_set_int(req, "List.Page", lq->page))
-	    || (e = app_set_int(req, "List.Pages", pages))
-	    || (e = app_set_int(req, "List.First", count ? (lq->page - 1) * lq->per_page + 1 : 0))
-	    || (e = app_set_int(req, "List.Last", lq->page * lq->per_page < count ? lq->page * lq->per_page : count)))
+	    || (e = app_set_int(req, "List.First", shown ? (lq->page - 1) * lq->per_page + 1 : 0))
+	    || (e = app_set_int(req, "List.Last", (lq->page - 1) * lq->per_page + (long long)shown)))
 		return e;
-	if (lq->page > pages) {
-		f.page = pages;
+	if (res->capped) {
+		/* more than LISTQ_COUNT_CAP rows: the last page is unknown, so no "of N" and no Last */
+		if ((e = app_set_int(req, "List.Capped", lq->count_cap)))
+			return e;
+		pages = (long long)shown == lq->per_page ? lq->page + 1 : lq->page;
+	} else if ((e = app_set_int(req, "List.Pages", pages))) {
+		return e;
+	}
+	if (lq->page > pages || (res->capped && !shown && lq->page > 1)) {
+		f.page = res->capped ? 1 : pages;
 		if ((e = app_set(req, "List.PastEnd", "1")) || (e = set_url(req, "Pager.LastURL", &f)))
 			return e;
 		return IE_OK;
@@ -306,7 +314,7 @@ static ierr set_paging(struct req *req, const struct listq *lq, long long count)
 		if ((e = set_url(req, "Pager.NextURL", &f)))
 			return e;
 		f.page = pages;
-		if ((e = set_url(req, "Pager.LastURL", &f)))
+		if (!res->capped && (e = set_url(req, "Pager.LastURL", &f)))
 			return e;
 	}
 	return IE_OK;
@@ -350,6 +358,7 @@ static ierr list_page(struct req *req)
 
 	if ((e = listq_parse(req, &lq)))
 		return e;
+	lq.count_cap = req->cfg->list_count_cap;
 	if (!lq.cols_given && (e = listq_load_cols(req->db, u->id, &lq)))
 		return e;
 	if ((e = inv_today(req->cfg->time_zone, req->now, today)))
@@ -366,7 +375,7 @@ static ierr list_page(struct req *req)
 	if ((e = listq_totals(req->db, &sql, &res)) || (e = listq_rows(req->db, &sql, &lq, add_row, &p)))
 		goto out;
 	if ((e = app_set(req, "Page.Title", "Invoices")) || (e = set_columns(req, &lq)) || (e = set_filters(req, &lq))
-	    || (e = set_form(req, &lq)) || (e = set_paging(req, &lq, res.count)) || (e = set_sums(req, &res))
+	    || (e = set_form(req, &lq)) || (e = set_paging(req, &lq, &res, p.n)) || (!res.capped && (e = set_sums(req, &res)))
 	    || (e = app_set_int(req, "Can.Drafts", scope.drafts)) || (e = app_set_int(req, "Can.Edit", p.can_edit))
 	    || (e = set_url(req, "BackURL", &lq)))
 		goto out;

@@ -176,6 +176,12 @@ ierr config_load(struct config *cfg, const char *path, char *errbuf, size_t errl
 	cfg->tax_per_document = !strcmp(s, "document");
 	STR("Invoice.TimeZone", "UTC", time_zone);
 	UINT("Invoice.PaymentDays", 14, 365, payment_days);
+	UINT("List.CountCap", 10000, 10000000, list_count_cap);
+	if (cfg->list_count_cap < 10) {
+		snprintf(errbuf, errlen, "config key List.CountCap: at least 10");
+		e = IE_INVALID;
+		goto out;
+	}
 	STR("PDF.Paper", "A4", paper);
 	if (strcmp(cfg->paper, "A4") && strcmp(cfg->paper, "Letter")) {
 		snprintf(errbuf, errlen, "config key PDF.Paper: A4 or Letter");

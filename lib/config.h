@@ -14,7 +14,8 @@
  *   Password.OpsLimit Password.MemLimitKiB   argon2id cost for new hashes
  *   Limits.Body Limits.Params Limits.ValueLength
  *   Invoice.Prefix Invoice.TaxRounding (line|document) Invoice.TimeZone Invoice.PaymentDays
- *   PDF.Paper (A4|Letter)
+ *   PDF.Paper (A4|Letter) PDF.Font (the TTF subset)
+ *   List.CountCap   exact counts up to this many rows for filters the per-day totals cannot answer
  *   Seller.Name Seller.Address Seller.TaxId Seller.IBAN Seller.BIC Seller.Email Seller.Country
  */
 #ifndef INVOICE_CONFIG_H
@@ -55,6 +56,7 @@ struct config {
 	char time_zone[64];
 	unsigned payment_days;
 	char paper[8];
+	long long list_count_cap;
 
 	void *hdf;                  /* the parsed HDF (HDF *), for pass-through keys */
 };

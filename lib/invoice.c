@@ -144,6 +144,8 @@ static ierr load_header(struct db *db, struct arena *a, const struct auth_scope 
 	    || (e = amount_col(&r, 15, inv->exponent, &inv->paid))
 	    || (e = money_sub(inv->total, inv->paid, &inv->balance)))
 		goto out;
+	if (!strcmp(inv->status, "void"))
+		inv->balance = 0;          /* a voided invoice owes nothing */
 	inv->notes = dup(a, &r, 16);
 	inv->payment_means = dup(a, &r, 17);
 	inv->buyer_reference = dup(a, &r, 18);

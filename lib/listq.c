@@ -82,6 +82,7 @@ void listq_defaults(struct listq *lq)
 	lq->desc = 1;
 	lq->page = 1;
 	lq->per_page = 50;
+	lq->count_cap = LISTQ_COUNT_CAP;
 	memcpy(lq->cols, default_cols, sizeof(default_cols));
 	lq->ncols = sizeof(default_cols) / sizeof(default_cols[0]);
 }
@@ -148,8 +149,14 @@ ierr listq_parse(struct req *req, struct listq *lq)
 		n = strlen(s);
 		while (n && s[n - 1] == ' ')
 			n--;
-		if (n > 100)
-			return bad(req, "q", "search for at most 100 characters");
+		{
+			size_t chars = 0;
+
+			for (i = 0; i < n; i++)
+				chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+			if (chars > 100 || n >= sizeof(lq->q))
+				return bad(req, "q", "search for at most 100 characters");
+		}
 		memcpy(lq->q, s, n);
 		lq->q[n] = '\0';
 	}
@@ -226,9 +233,30 @@ static ierr arg(struct listq_sql *s, struct db_arg a)
 	return IE_OK;
 }
 
+/* Appends a condition on invoices (alias i) and, when the filter can be
+ * answered from invoice_day_totals (alias t), the same condition there;
+ * `sum` NULL means it cannot, and totals are then counted from invoices. */
+static ierr clause2(struct listq_sql *s, const char *sql, const char *sum)
+{
+	ierr e = buf_puts(&s->where, s->where.len ? " AND " : " WHERE ") ?: buf_puts(&s->where, sql);
+
+	if (e)
+		return e;
+	if (!sum) {
+		s->summable = 0;
+		return IE_OK;
+	}
+	return buf_puts(&s->sumwhere, s->sumwhere.len ? " AND " : " WHERE ") ?: buf_puts(&s->sumwhere, sum);
+}
+
 static ierr clause(struct listq_sql *s, const char *sql)
 {
-	return buf_puts(&s->where, s->where.len ? " AND " : " WHERE ") ?: buf_puts(&s->where, sql);
+	return clause2(s, sql, NULL);
+}
+
+static ierr append2(struct listq_sql *s, const char *sql, const char *sum)
+{
+	return buf_puts(&s->where, sql) ?: buf_puts(&s->sumwhere, sum);
 }
 
 /* LIKE pattern for `text`: %, _ and \ escaped, then prefix/suffix wildcards. */
@@ -294,46 +322,50 @@ ierr listq_scope_sql(struct listq_sql *s, const struct auth_scope *scope)
 
 static ierr status_sql(struct listq_sql *s, unsigned mask, const char *today)
 {
-	static const char *const cond[] = {
-		[INV_DRAFT] = "i.status = 'draft'",
-		[INV_DUE] = "(i.status = 'open' AND i.paid_amount = 0 AND i.due_date >= ?)",
-		[INV_PARTIAL] = "(i.status = 'open' AND i.paid_amount > 0 AND i.due_date >= ?)",
-		[INV_OVERDUE] = "(i.status = 'open' AND i.due_date < ?)",
-		[INV_PAID] = "i.status = 'paid'",
-		[INV_CANCEL] = "i.status = 'void'",
+	static const char *const cond[][2] = {
+		[INV_DRAFT] = { "i.status = 'draft'", "t.status = 'draft'" },
+		[INV_DUE] = { "(i.status = 'open' AND i.paid_amount = 0 AND i.due_date >= ?)",
+			      "(t.status = 'open' AND t.paid_state = 0 AND t.due_date >= ?)" },
+		[INV_PARTIAL] = { "(i.status = 'open' AND i.paid_amount > 0 AND i.due_date >= ?)",
+				  "(t.status = 'open' AND t.paid_state = 1 AND t.due_date >= ?)" },
+		[INV_OVERDUE] = { "(i.status = 'open' AND i.due_date < ?)", "(t.status = 'open' AND t.due_date < ?)" },
+		[INV_PAID] = { "i.status = 'paid'", "t.status = 'paid'" },
+		[INV_CANCEL] = { "i.status = 'void'", "t.status = 'void'" },
 	};
 	unsigned i, first = 1;
 	ierr e;
 
-	if ((e = clause(s, "(")))
+	if ((e = clause2(s, "(", "(")))
 		return e;
 	for (i = 0; i < sizeof(cond) / sizeof(cond[0]); i++) {
 		if (!(mask & LISTQ_STATUS_BIT(i)))
 			continue;
-		if ((!first && (e = buf_puts(&s->where, " OR "))) || (e = buf_puts(&s->where, cond[i])))
+		if ((!first && (e = append2(s, " OR ", " OR "))) || (e = append2(s, cond[i][0], cond[i][1])))
 			return e;
 		if ((i == INV_DUE || i == INV_PARTIAL || i == INV_OVERDUE) && (e = arg(s, DB_S(today))))
 			return e;
 		first = 0;
 	}
-	return buf_puts(&s->where, ")");
+	return append2(s, ")", ")");
 }
 
 static ierr date_sql(struct listq_sql *s, const struct listq *lq)
 {
-	static const char *const from_sql[] = {
-		[DATE_INVOICE] = "i.invoice_date >= ?", [DATE_DUE] = "i.due_date >= ?",
-		[DATE_PERIOD] = "i.period_start >= ?",
+	static const char *const from_sql[][2] = {
+		[DATE_INVOICE] = { "i.invoice_date >= ?", "t.invoice_date >= ?" },
+		[DATE_DUE] = { "i.due_date >= ?", "t.due_date >= ?" },
+		[DATE_PERIOD] = { "i.period_start >= ?", NULL },
 	};
-	static const char *const to_sql[] = {
-		[DATE_INVOICE] = "i.invoice_date <= ?", [DATE_DUE] = "i.due_date <= ?",
-		[DATE_PERIOD] = "i.period_end <= ?",
+	static const char *const to_sql[][2] = {
+		[DATE_INVOICE] = { "i.invoice_date <= ?", "t.invoice_date <= ?" },
+		[DATE_DUE] = { "i.due_date <= ?", "t.due_date <= ?" },
+		[DATE_PERIOD] = { "i.period_end <= ?", NULL },
 	};
 	ierr e = IE_OK;
 
-	if (lq->from[0] && !(e = clause(s, from_sql[lq->date])))
+	if (lq->from[0] && !(e = clause2(s, from_sql[lq->date][0], from_sql[lq->date][1])))
 		e = arg(s, DB_S(lq->from));
-	if (!e && lq->to[0] && !(e = clause(s, to_sql[lq->date])))
+	if (!e && lq->to[0] && !(e = clause2(s, to_sql[lq->date][0], to_sql[lq->date][1])))
 		e = arg(s, DB_S(lq->to));
 	return e;
 }
@@ -370,6 +402,8 @@ ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const c
 	ierr e;
 
 	memset(s, 0, sizeof(*s));
+	s->summable = 1;
+	s->cap = lq->count_cap > 0 ? lq->count_cap : LISTQ_COUNT_CAP;
 	if (str_copy(s->today, sizeof(s->today), today))
 		return IE_INVALID;
 	if ((e = listq_scope_sql(s, scope)))
@@ -380,7 +414,7 @@ ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const c
 		goto out;
 	if (e)
 		goto out;
-	if (lq->currency[0] && ((e = clause(s, "i.currency = ?")) || (e = arg(s, DB_S(lq->currency)))))
+	if (lq->currency[0] && ((e = clause2(s, "i.currency = ?", "t.currency = ?")) || (e = arg(s, DB_S(lq->currency)))))
 		goto out;
 	if ((e = date_sql(s, lq)))
 		goto out;
@@ -399,10 +433,26 @@ ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const c
 	    || (e = buf_printf(&s->rows, " ORDER BY %s%s, i.id%s LIMIT ? OFFSET ?) p ON p.id = i.id "
 			       "ORDER BY %s%s, i.id%s", order, dir, dir, order, dir, dir)))
 		goto out;
-	if ((e = buf_puts(&s->totals, "SELECT i.currency, COUNT(*), SUM(i.total), SUM(i.paid_amount), "
-			  "SUM(i.balance) FROM invoices i"))
-	    || (e = buf_put(&s->totals, s->where.data ? s->where.data : "", s->where.len))
-	    || (e = buf_puts(&s->totals, " GROUP BY i.currency ORDER BY i.currency")))
+	if (s->summable) {
+		/* exact sums from the per-day totals: a few thousand rows, not a million */
+		e = buf_puts(&s->totals, "SELECT t.currency, SUM(t.n), SUM(t.total), SUM(t.paid), SUM(t.balance) "
+			     "FROM invoice_day_totals t");
+		if (!e)
+			e = buf_put(&s->totals, s->sumwhere.data ? s->sumwhere.data : "", s->sumwhere.len);
+		if (!e)
+			e = buf_puts(&s->totals, " GROUP BY t.currency HAVING SUM(t.n) > 0 ORDER BY t.currency");
+	} else {
+		/* filters the per-day totals cannot answer (customer, search, amount,
+		 * billing period): count at most LISTQ_COUNT_CAP + 1 rows */
+		e = buf_puts(&s->totals, "SELECT c.currency, COUNT(*), SUM(c.total), SUM(c.paid_amount), SUM(c.balance) "
+			     "FROM (SELECT i.currency, i.total, i.paid_amount, i.balance FROM invoices i");
+		if (!e)
+			e = buf_put(&s->totals, s->where.data ? s->where.data : "", s->where.len);
+		if (!e)
+			e = buf_printf(&s->totals, " LIMIT %lld) c GROUP BY c.currency ORDER BY c.currency",
+				       s->cap + 1);
+	}
+	if (e)
 		goto out;
 out:
 	if (e)
@@ -413,6 +463,7 @@ out:
 void listq_sql_free(struct listq_sql *s)
 {
 	buf_free(&s->where);
+	buf_free(&s->sumwhere);
 	buf_free(&s->rows);
 	buf_free(&s->totals);
 }
@@ -449,6 +500,8 @@ ierr listq_totals(struct db *db, struct listq_sql *s, struct listq_result *out)
 	}
 	if (e == IE_NOTFOUND)
 		e = IE_OK;
+	if (!e && !s->summable && out->count > s->cap)
+		out->capped = 1;
 	db_free(&r);
 	return e;
 }

@@ -35,7 +35,7 @@ enum listq_datefield { DATE_INVOICE, DATE_DUE, DATE_PERIOD };
 #define LISTQ_STATUS_BIT(s) (1u << (s))
 
 struct listq {
-	char q[101];                  /* trimmed search text, "" for none */
+	char q[401];                  /* trimmed search text (<= 100 characters), "" for none */
 	unsigned status;              /* 0: every status */
 	long long customer;           /* 0: any */
 	char currency[4];             /* "" : any */
@@ -48,6 +48,7 @@ struct listq {
 	enum listq_col cols[COL__COUNT];
 	size_t ncols;
 	int cols_given;               /* cols= was in the URL */
+	long long count_cap;          /* count at most this many rows when not summable (List.CountCap) */
 };
 
 struct listq_colinfo {
@@ -68,12 +69,15 @@ ierr listq_parse(struct req *req, struct listq *lq);
 
 struct listq_sql {
 	struct buf where;             /* " WHERE ..." with ? placeholders */
+	struct buf sumwhere;          /* the same over invoice_day_totals, when summable */
+	int summable;                 /* totals come from invoice_day_totals */
 	struct buf rows;              /* the page's SELECT */
 	struct buf totals;            /* per-currency count and sums */
 	struct db_arg args[LISTQ_MAX_ARGS];
 	size_t nargs;                 /* for where (totals); rows adds LIMIT/OFFSET */
-	char prefix_q[210], like_q[210], ft_q[210];  /* storage the bound args point into */
+	char prefix_q[810], like_q[810], ft_q[810];  /* storage the bound args point into */
 	char today[11];
+	long long cap;
 };
 
 /* The scope clause (everything, or one customer without drafts), appended to
@@ -106,8 +110,14 @@ struct listq_sum {
 
 #define LISTQ_MAX_CURRENCIES 64
 
+/* Filters the per-day totals cannot answer are counted up to lq->count_cap
+ * rows (default LISTQ_COUNT_CAP); past it the page says "more than 10,000"
+ * and shows no sums. */
+#define LISTQ_COUNT_CAP 10000
+
 struct listq_result {
 	long long count;              /* all rows matching, every currency */
+	int capped;                   /* more than count_cap rows: count and sums are partial */
 	struct listq_sum sums[LISTQ_MAX_CURRENCIES];
 	size_t nsums;
 };

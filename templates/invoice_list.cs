@@ -54,8 +54,9 @@
 </ul>
 <?cs /if ?>
 
-<p class="summary" id="summary"><span id="count"><?cs var:List.Count ?></span> invoice<?cs if:List.Count != 1 ?>s<?cs /if ?><?cs if:List.Count > 0 ?>, showing <?cs var:List.First ?>–<?cs var:List.Last ?><?cs /if ?>.
-<?cs each:s = Sums ?><span class="sum" data-currency="<?cs var:s.Currency ?>"><?cs var:s.Currency ?>: <?cs var:s.Count ?> · total <?cs var:s.Total ?> · balance <?cs var:s.Balance ?></span> <?cs /each ?></p>
+<p class="summary" id="summary"><?cs if:List.Capped ?>More than <span id="count-cap"><?cs var:List.Capped ?></span> invoices match<?cs if:List.Last > 0 ?>, showing <?cs var:List.First ?>–<?cs var:List.Last ?><?cs /if ?>. Narrow the filter to see the exact count and totals.
+<?cs else ?><span id="count"><?cs var:List.Count ?></span> invoice<?cs if:List.Count != 1 ?>s<?cs /if ?><?cs if:List.Last > 0 ?>, showing <?cs var:List.First ?>–<?cs var:List.Last ?><?cs /if ?>.
+<?cs each:s = Sums ?><span class="sum" data-currency="<?cs var:s.Currency ?>"><?cs var:s.Currency ?>: <?cs var:s.Count ?> · total <?cs var:s.Total ?> · balance <?cs var:s.Balance ?></span> <?cs /each ?><?cs /if ?></p>
 
 <table class="grid invoices" id="invoices">
   <thead><tr>
@@ -69,13 +70,13 @@
   </tr><?cs /each ?>
   </tbody>
 </table>
-<?cs if:List.PastEnd ?><p class="alert" id="past-end">This page is past the end of the list. <a href="<?cs var:Pager.LastURL ?>">Go to the last page (<?cs var:List.Pages ?>)</a>.</p>
+<?cs if:List.PastEnd ?><p class="alert" id="past-end">This page is past the end of the list. <a href="<?cs var:Pager.LastURL ?>"><?cs if:List.Pages ?>Go to the last page (<?cs var:List.Pages ?>)<?cs else ?>Go to the first page<?cs /if ?></a>.</p>
 <?cs elif:List.Count == 0 ?><p class="empty">No invoices match.</p><?cs /if ?>
 
 <nav class="pager" aria-label="Pages">
   <?cs if:Pager.FirstURL ?><a href="<?cs var:Pager.FirstURL ?>" rel="first">« First</a> <a href="<?cs var:Pager.PrevURL ?>" rel="prev">‹ Previous</a><?cs /if ?>
-  <span>Page <?cs var:List.Page ?> of <?cs var:List.Pages ?></span>
-  <?cs if:Pager.NextURL ?><a href="<?cs var:Pager.NextURL ?>" rel="next">Next ›</a> <a href="<?cs var:Pager.LastURL ?>" rel="last">Last »</a><?cs /if ?>
+  <span>Page <?cs var:List.Page ?><?cs if:List.Pages ?> of <?cs var:List.Pages ?><?cs /if ?></span>
+  <?cs if:Pager.NextURL ?><a href="<?cs var:Pager.NextURL ?>" rel="next">Next ›</a><?cs if:Pager.LastURL ?> <a href="<?cs var:Pager.LastURL ?>" rel="last">Last »</a><?cs /if ?><?cs /if ?>
 </nav>
 
 <details class="chooser" id="chooser">

@@ -1,0 +1,400 @@
+/*
+ * invoice-view — GET /invoices/{id}: one invoice as a document.
+ *
+ * Scoped like every single-invoice query (invoice_load with the user's
+ * auth_scope): another customer's invoice, or a draft for a customer, is a
+ * 404 that looks exactly like a missing id. `?print=1` renders the same
+ * template as a clean document (no navigation, no actions) for the browser's
+ * print; the normal page carries an @media print stylesheet as well.
+ *
+ * Nothing here computes money: amounts come from lib/ and are only formatted.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include "app.h"
+#include "config.h"
+#include "invoice.h"
+#include "link.h"
+#include "listq.h"
+#include "pdf.h"
+
+#define LINK_DAYS 30
+
+/* UN/ECE Rec 20 codes as people read them ("" for plain pieces). */
+static const char *unit_label(const char *code)
+{
+	static const struct {
+		const char *code, *label;
+	} units[] = {
+		{ "C62", "" }, { "H87", "" }, { "EA", "" }, { "XPP", "" },
+		{ "SEC", "s" }, { "MIN", "min" }, { "HUR", "h" }, { "DAY", "days" },
+		{ "WEE", "weeks" }, { "MON", "months" }, { "ANN", "years" },
+		{ "KB", "kB" }, { "4L", "MB" }, { "E34", "GB" }, { "E35", "TB" },
+		{ "KWH", "kWh" }, { "MTR", "m" }, { "KGM", "kg" }, { "LTR", "l" },
+	};
+
+	if (!code || !*code)
+		return "";
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(units[i].code, code))
+			return units[i].label;
+	return code;
+}
+
+static const char *vat_category_name(const char *c)
+{
+	static const struct {
+		const char *code, *name;
+	} cats[] = {
+		{ "S", "Standard rate" }, { "Z", "Zero rated" }, { "E", "Exempt" },
+		{ "AE", "Reverse charge" }, { "K", "Intra-community supply" },
+		{ "G", "Export outside the EU" }, { "O", "Outside the scope of VAT" },
+	};
+
+	for (size_t i = 0; c && i < sizeof(cats) / sizeof(cats[0]); i++)
+		if (!strcmp(cats[i].code, c))
+			return cats[i].name;
+	return c ? c : "";
+}
+
+static const char *method_name(const char *m)
+{
+	static const struct {
+		const char *key, *name;
+	} methods[] = {
+		{ "transfer", "Bank transfer" }, { "direct_debit", "Direct debit" }, { "card", "Card" },
+		{ "cash", "Cash" }, { "other", "Other" }, { "credit note", "Credit note" },
+	};
+
+	for (size_t i = 0; m && i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (!strcmp(methods[i].key, m))
+			return methods[i].name;
+	return m ? m : "";
+}
+
+/* UNTDID 4461 payment means the invoices carry. */
+static const char *means_name(const char *code)
+{
+	static const struct {
+		const char *code, *name;
+	} means[] = {
+		{ "58", "SEPA credit transfer" }, { "30", "Credit transfer" }, { "59", "SEPA direct debit" },
+		{ "49", "Direct debit" }, { "48", "Bank card" }, { "10", "Cash" }, { "1", "Not defined" },
+	};
+
+	for (size_t i = 0; code && i < sizeof(means) / sizeof(means[0]); i++)
+		if (!strcmp(means[i].code, code))
+			return means[i].name;
+	return "";
+}
+
+/* "a – b", one date when both are equal or one is missing, "" when none. */
+static const char *period_text(struct req *req, const char *a, const char *b)
+{
+	int ha = a && *a, hb = b && *b;
+
+	if (!ha && !hb)
+		return "";
+	if (!ha || !hb || !strcmp(a, b))
+		return ha ? a : b;
+	return arena_printf(req->arena, "%s \xe2\x80\x93 %s", a, b);
+}
+
+/* money_format, or without the code for table cells (the header names the currency). */
+static ierr amount(const struct invoice *inv, money_t v, int with_code, char *out, size_t outsz)
+{
+	ierr e = money_format(v, inv->currency, out, outsz);
+	char *sp;
+
+	if (!e && !with_code && (sp = strrchr(out, ' ')))
+		*sp = '\0';
+	return e;
+}
+
+static ierr set_amount(struct req *req, const char *key, const struct invoice *inv, money_t v)
+{
+	char text[64];
+	ierr e = amount(inv, v, 1, text, sizeof(text));
+
+	return e ? e : app_set(req, key, text);
+}
+
+static ierr set_amount_at(struct req *req, const char *prefix, size_t i, const char *field,
+			  const struct invoice *inv, money_t v, int with_code)
+{
+	char text[64];
+	ierr e = amount(inv, v, with_code, text, sizeof(text));
+
+	return e ? e : app_set_at(req, prefix, i, field, text);
+}
+
+/* Splits text into Prefix.0, Prefix.1 ... at newlines, or at ", " when it is one line. */
+static ierr set_lines(struct req *req, const char *prefix, const char *text)
+{
+	const char *sep = strchr(text, '\n') ? "\n" : ", ";
+	size_t n = 0, seplen = strlen(sep);
+	ierr e = IE_OK;
+
+	while (!e && *text) {
+		const char *end = strstr(text, sep);
+		size_t len = end ? (size_t)(end - text) : strlen(text);
+		char *part = arena_strndup(req->arena, text, len);
+
+		if (!part)
+			return IE_NOMEM;
+		for (size_t k = strlen(part); k && (part[k - 1] == '\r' || part[k - 1] == ' '); k--)
+			part[k - 1] = '\0';
+		if (*part)
+			e = app_set_at(req, prefix, n++, NULL, part);
+		text += len + (end ? seplen : 0);
+	}
+	return e;
+}
+
+/* "DE89370400440532013000" -> "DE89 3704 0044 0532 0130 00" */
+static const char *iban_grouped(struct req *req, const char *iban)
+{
+	size_t len = strlen(iban), o = 0, n = 0;
+	char *out = arena_alloc(req->arena, len * 2 + 1);
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		if (iban[i] == ' ')
+			continue;
+		if (n && n % 4 == 0)
+			out[o++] = ' ';
+		out[o++] = iban[i];
+		n++;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static ierr set_seller(struct req *req)
+{
+	struct inv_seller s;
+	const char *logo = config_get(req->cfg, "Seller.Logo", "");
+	const char *iban;
+	ierr e;
+
+	invoice_seller(req->cfg, &s);
+	if (!(iban = iban_grouped(req, s.iban)))
+		return IE_NOMEM;
+	if ((e = app_set(req, "Seller.Name", s.name)) || (e = set_lines(req, "Seller.Address", s.address))
+	    || (e = app_set(req, "Seller.TaxId", s.tax_id)) || (e = app_set(req, "Seller.IBAN", iban))
+	    || (e = app_set(req, "Seller.BIC", s.bic)) || (e = app_set(req, "Seller.Email", s.email))
+	    || (e = app_set(req, "Seller.Phone", s.phone)) || (e = app_set(req, "Seller.Website", s.website)))
+		return e;
+	/* a logo is an image of this site (CSP img-src 'self'): a path under /static/ only */
+	if (!strncmp(logo, "/static/", 8) && !strstr(logo, "..") && !strpbrk(logo, "\"'<> ?#\\"))
+		e = app_set(req, "Seller.Logo", logo);
+	return e;
+}
+
+static ierr set_buyer(struct req *req, const struct invoice *inv)
+{
+	const struct inv_party *b = &inv->buyer;
+	const char *name = *b->legal_name ? b->legal_name : b->name;
+	const char *city = *b->post_code ? arena_printf(req->arena, "%s %s", b->post_code, b->city) : b->city;
+	const char *land = *b->region && *b->country ? arena_printf(req->arena, "%s, %s", b->region, b->country)
+			   : *b->region ? b->region : b->country;
+	ierr e;
+
+	if (!city || !land)
+		return IE_NOMEM;
+	if ((e = app_set(req, "Buyer.Name", name)) || (e = app_set(req, "Buyer.Street", b->street))
+	    || (e = app_set(req, "Buyer.Line2", b->address_line2)) || (e = app_set(req, "Buyer.City", city))
+	    || (e = app_set(req, "Buyer.Country", land))
+	    || (e = app_set(req, "Buyer.VatId", b->vat_id)) || (e = app_set(req, "Buyer.Email", b->email)))
+		return e;
+	/* the trading name, when the legal name differs from it */
+	if (*b->legal_name && strcmp(b->legal_name, b->name) && (e = app_set(req, "Buyer.TradeName", b->name)))
+		return e;
+	return IE_OK;
+}
+
+static ierr set_header(struct req *req, const struct invoice *inv)
+{
+	int credit = !strcmp(inv->kind, "credit");
+	int draft = inv->shown == INV_DRAFT;
+	const char *doc = credit ? "Credit note" : "Invoice";
+	const char *number = draft ? arena_printf(req->arena, "Draft #%lld", inv->id) : inv->number;
+	const char *title = draft ? number : arena_printf(req->arena, "%s %s", doc, inv->number);
+	ierr e;
+
+	if (!number || !title)
+		return IE_NOMEM;
+	if ((e = app_set(req, "Page.Title", title)) || (e = app_set_int(req, "Inv.Id", inv->id))
+	    || (e = app_set(req, "Inv.Doc", doc)) || (e = app_set(req, "Inv.Number", number))
+	    || (e = app_set(req, "Inv.Status", inv_shown_name(inv->shown)))
+	    || (e = app_set(req, "Inv.StatusKey", listq_status_key(inv->shown)))
+	    || (e = app_set(req, "Inv.PaidState", inv_paid_state(inv->status, inv->paid)))
+	    || (e = app_set(req, "Inv.Date", inv->invoice_date)) || (e = app_set(req, "Inv.Due", inv->due_date))
+	    || (e = app_set(req, "Inv.Period", period_text(req, inv->period_start, inv->period_end)))
+	    || (e = app_set(req, "Inv.Currency", inv->currency))
+	    || (e = app_set(req, "Inv.BuyerRef", inv->buyer_reference))
+	    || (e = app_set(req, "Inv.Notes", inv->notes))
+	    || (e = app_set(req, "Inv.Means", means_name(inv->payment_means))))
+		return e;
+	if ((draft && (e = app_set(req, "Inv.Draft", "1")))
+	    || (credit && (e = app_set(req, "Inv.Credit", "1")))
+	    || (credit && (e = app_set(req, "Inv.Credited", inv->credited_number)))
+	    || (inv->shown == INV_CANCEL && (e = app_set(req, "Inv.Void", "1")))
+	    || (inv->shown == INV_CANCEL && (e = app_set(req, "Inv.VoidedOn", inv->voided_at)))
+	    || (*inv->issued_at && (e = app_set(req, "Inv.IssuedAt", inv->issued_at))))
+		return e;
+	/* what is still to pay, and how: issued invoices with an open balance */
+	if ((inv->shown == INV_DUE || inv->shown == INV_PARTIAL || inv->shown == INV_OVERDUE) && inv->balance > 0
+	    && (e = app_set(req, "Inv.Open", "1")))
+		return e;
+	if (inv->shown == INV_OVERDUE && (e = app_set(req, "Inv.Overdue", "1")))
+		return e;
+	return IE_OK;
+}
+
+static ierr set_body(struct req *req, const struct invoice *inv)
+{
+	char num[64];
+	size_t i;
+	ierr e;
+
+	for (i = 0; i < inv->nlines; i++) {
+		const struct inv_line *l = &inv->lines[i];
+		/* a line billed for the invoice's own period needs no period of its own (as on the PDF) */
+		int own = strcmp(l->period_start, inv->period_start) || strcmp(l->period_end, inv->period_end);
+		const char *period = own ? period_text(req, l->period_start, l->period_end) : "";
+
+		if (!period)
+			return IE_NOMEM;
+		if (*period && ((e = app_set_at(req, "Lines", i, "Period", period)) || (e = app_set(req, "Inv.LinePeriods", "1"))))
+			return e;
+		if ((e = app_set_at_int(req, "Lines", i, "Pos", l->position))
+		    || (e = app_set_at(req, "Lines", i, "Desc", l->description))
+		    || (e = pdf_format_fixed6(l->quantity, 0, num, sizeof(num)))
+		    || (e = app_set_at(req, "Lines", i, "Qty", num))
+		    || (e = app_set_at(req, "Lines", i, "Unit", unit_label(l->unit_code)))
+		    || (e = pdf_format_fixed6(l->unit_price, inv->exponent, num, sizeof(num)))
+		    || (e = app_set_at(req, "Lines", i, "Price", num))
+		    || (e = pdf_format_rate(l->tax_rate, num, sizeof(num)))
+		    || (e = app_set_at(req, "Lines", i, "Rate", num))
+		    || (e = app_set_at(req, "Lines", i, "TaxDesc", l->tax_description))
+		    || (e = set_amount_at(req, "Lines", i, "Net", inv, l->net, 0))
+		    || (e = set_amount_at(req, "Lines", i, "Tax", inv, l->tax, 0))
+		    || (e = set_amount_at(req, "Lines", i, "Gross", inv, l->gross, 0)))
+			return e;
+	}
+	for (i = 0; i < inv->ntaxes; i++) {
+		const struct inv_tax_total *t = &inv->taxes[i];
+
+		if ((e = pdf_format_rate(t->rate, num, sizeof(num)))
+		    || (e = app_set_at(req, "Taxes", i, "Rate", num))
+		    || (e = app_set_at(req, "Taxes", i, "Category", t->vat_category))
+		    || (e = app_set_at(req, "Taxes", i, "CategoryName", vat_category_name(t->vat_category)))
+		    /* the exemption reason, unless it only repeats the category's name */
+		    || (strcasecmp(t->exemption_reason, vat_category_name(t->vat_category))
+			&& (e = app_set_at(req, "Taxes", i, "Reason", t->exemption_reason)))
+		    || (e = set_amount_at(req, "Taxes", i, "Net", inv, t->net, 0))
+		    || (e = set_amount_at(req, "Taxes", i, "Tax", inv, t->tax, 0)))
+			return e;
+	}
+	if ((e = set_amount(req, "Totals.Net", inv, inv->net_total)) || (e = set_amount(req, "Totals.Tax", inv, inv->tax_total))
+	    || (e = set_amount(req, "Totals.Total", inv, inv->total)) || (e = set_amount(req, "Totals.Paid", inv, inv->paid))
+	    || (e = set_amount(req, "Totals.Balance", inv, inv->balance)))
+		return e;
+	for (i = 0; i < inv->npayments; i++) {
+		const struct inv_payment *p = &inv->payments[i];
+
+		if ((e = app_set_at(req, "Payments", i, "Date", p->date))
+		    || (e = app_set_at(req, "Payments", i, "Method", method_name(p->method)))
+		    || (e = app_set_at(req, "Payments", i, "Reference", p->reference))
+		    || (e = set_amount_at(req, "Payments", i, "Amount", inv, p->amount, 1)))
+			return e;
+	}
+	for (i = 0; i < inv->nfields; i++)
+		if ((e = app_set_at(req, "Fields", i, "Label", inv->fields[i].label))
+		    || (e = app_set_at(req, "Fields", i, "Value", inv->fields[i].value)))
+			return e;
+	return IE_OK;
+}
+
+/* Staff: a signed 30-day PDF link for an issued invoice, to paste into a mail. */
+static ierr set_share_link(struct req *req, const struct invoice *inv)
+{
+	struct link l = { inv->id, req->now + LINK_DAYS * 86400, inv->link_epoch };
+	char token[LINK_TOKEN_LEN + 1], until[11];
+	const char *base = req->cfg->base_url;
+	size_t blen = strlen(base);
+	ierr e;
+
+	if (!req->cfg->has_secret || inv->shown == INV_DRAFT)
+		return IE_OK;
+	if ((e = link_sign(req->cfg->secret, &l, token, sizeof(token)))
+	    || (e = inv_today(req->cfg->time_zone, l.expires, until)))
+		return e;
+	while (blen && base[blen - 1] == '/')
+		blen--;
+	if ((e = app_setf(req, "Share.URL", "%.*s/d/%s", (int)blen, base, token))
+	    || (e = app_set(req, "Share.Until", until)) || (e = app_set_int(req, "Share.Days", LINK_DAYS)))
+		return e;
+	return IE_OK;
+}
+
+static ierr view(struct req *req)
+{
+	static const struct app_field fields[] = { { "print", app_v_uint, 0 } };
+	const struct auth_user *u = &req->session.user;
+	struct auth_scope scope = auth_scope_of(u);
+	struct app_value v[1];
+	struct invoice inv;
+	long long id = req->ids[0];
+	char today[11];
+	int print;
+	ierr e;
+
+	if ((e = app_fields(req, fields, 1, v)))
+		return e;
+	if ((v[0].present && v[0].i != 1) || app_param_count(req, "print") > 1) {
+		req->error_param = "print";
+		return app_fail(req, IE_INVALID, "The parameter \"print\" can only be 1 (the print layout).");
+	}
+	print = v[0].present;
+	if ((e = inv_today(req->cfg->time_zone, req->now, today)))
+		return e;
+	/* outside the scope this is IE_NOTFOUND: app renders the same 404 as for a missing id */
+	if ((e = invoice_load(req->db, req->arena, &scope, id, today, &inv)))
+		return e;
+	if ((e = set_header(req, &inv)) || (e = set_seller(req)) || (e = set_buyer(req, &inv))
+	    || (e = set_body(req, &inv)))
+		return e;
+	if ((e = app_setf(req, "Act.PDF", "/invoices/%lld.pdf", inv.id))
+	    || (e = app_setf(req, "Act.CSV", "/invoices/%lld.csv", inv.id))
+	    || (e = app_setf(req, "Act.Print", "/invoices/%lld?print=1", inv.id)))
+		return e;
+	if (print)
+		e = app_set(req, "Print", "1");
+	else if (scope.customer_id == 0) {
+		if ((e = app_set(req, "Staff", "1")) || (e = app_setf(req, "Act.Customer", "/invoices?customer=%lld", inv.customer_id))
+		    || (e = set_share_link(req, &inv)))
+			return e;
+		/* invoice-admin's edit/issue/void/payment links go here; none exist yet */
+		if (auth_allowed(u->role, ACT_INVOICE_WRITE) || auth_allowed(u->role, ACT_PAYMENT_WRITE))
+			e = app_set(req, "Can.Admin", "1");
+	}
+	if (e)
+		return e;
+	return app_render(req, "invoice_view.cs");
+}
+
+static const struct app_route routes[] = {
+	{ APP_GET, "/invoices/{id}", ACT_INVOICE_READ, view },
+};
+
+static const struct app_def def = { "invoice-view", routes, sizeof(routes) / sizeof(routes[0]) };
+
+int main(int argc, char **argv)
+{
+	return app_main(argc, argv, &def);
+}
