@@ -82,6 +82,15 @@ static ierr render(struct req *req, const struct auth_scope *scope, long long id
 	if ((e = inv_today(req->cfg->time_zone, req->now, today))
 	    || (e = invoice_load(req->db, req->arena, scope, id, today, &inv)))
 		return e;
+	/* The PDF is the customer's document, stored once and served to everyone
+	 * allowed to see it (customer, staff, link holders): staff and links load
+	 * it again as its customer sees it, without the internal custom fields. */
+	if (!scope->customer_id) {
+		struct auth_scope as_customer = { inv.customer_id, 1 };
+
+		if ((e = invoice_load(req->db, req->arena, &as_customer, id, today, &inv)))
+			return e;
+	}
 	invoice_seller(req->cfg, &seller);
 	snprintf(font, sizeof(font), "%s", config_get(req->cfg, "PDF.Font", INVOICE_DATADIR "/fonts/invoice-sans.ttf"));
 	o.paper = req->cfg->paper;

@@ -600,6 +600,7 @@ struct customer {
 	int64_t pkqty[3], pkprice[3];
 	int pkcustom[3];            /* negotiated price */
 	long since;                 /* customer since (day) */
+	int multisite;              /* several invoices per period: one per site */
 };
 
 /* ------------------------------------------------------------ the state */
@@ -628,6 +629,7 @@ struct plan {
 struct seqno {
 	int year;
 	long long seq;
+	int site;                   /* the site label of the invoice (0: none) */
 };
 
 enum { T_INVOICES, T_LINES, T_TAXES, T_CFIELDS, T_PAYMENTS, T_ALLOCS, T_USAGE, T_AUDIT, T_OUTBOX, NT };
@@ -666,6 +668,8 @@ struct demo {
 	struct seqno *ring;
 	long ringsz;
 	long slot;
+	long *last_ps;              /* per customer: the period of its last invoice */
+	int *site;                  /* per customer: invoices for that period so far */
 	struct sink t[NT];
 	char prefix[16], cprefix[16], seller_country[4];
 	long long uid_admin, uid_billing, uid_support, uid_cust1, uid_cust2;
@@ -1455,15 +1459,18 @@ static void oneoff_line(const struct customer *c, struct rng *r, int tmpl, struc
  * line and is drawn first from the slot's LINES stream, so a credit note can
  * regenerate it alone (with_usage = 0). Usage lines are placeholders here.
  */
-static int plan_lines(const struct demo *d, const struct plan *p, struct gline *lines, int with_usage)
+static int plan_lines(const struct demo *d, const struct plan *p, int site, struct gline *lines, int with_usage)
 {
 	const struct customer *c = &d->cust[p->cust];
 	struct rng r = rng_for(d->seed, S_LINES, (uint64_t)p->slot);
 	long ps, pe;
 	int n = 0, i, nextra;
-	char per[64];
+	unsigned used = 0;          /* one-off templates already on the invoice */
+	char per[64], sitetxt[32] = "";
 
 	period_of(c, p->day, &ps, &pe);
+	if (site)
+		snprintf(sitetxt, sizeof(sitetxt), ", site %d", site);
 	if (c->sched != SCH_NONE) {
 		for (i = 0; i < c->npk && n < MAX_LINES; i++) {
 			struct gline *l = &lines[n++];
@@ -1483,9 +1490,9 @@ static int plan_lines(const struct demo *d, const struct plan *p, struct gline *
 				 : (int64_t)(((__int128)c->pkqty[i] * days * 2 + dim) / (2 * dim));
 			period_text(ps, pe, per, sizeof(per));
 			if (c->pk[i] == PT_DS64 && rng_below(&r, 100) < 30)
-				snprintf(l->desc, sizeof(l->desc), "%s, %s. %s", t->name, per, t->desc);
+				snprintf(l->desc, sizeof(l->desc), "%s%s, %s. %s", t->name, sitetxt, per, t->desc);
 			else
-				snprintf(l->desc, sizeof(l->desc), "%s, %s", t->name, per);
+				snprintf(l->desc, sizeof(l->desc), "%s%s, %s", t->name, sitetxt, per);
 			if (!with_usage)
 				return n;
 		}
@@ -1494,7 +1501,12 @@ static int plan_lines(const struct demo *d, const struct plan *p, struct gline *
 		int m = 1 + (int)rng_below(&r, 3);
 
 		for (i = 0; i < m; i++) {
-			oneoff_line(c, &r, manual[rng_below(&r, N(manual))], &lines[n++]);
+			int tmpl = manual[rng_below(&r, N(manual))];
+
+			if (used & (1u << (tmpl - PT_INSTALL)))
+				continue;       /* each item once */
+			used |= 1u << (tmpl - PT_INSTALL);
+			oneoff_line(c, &r, tmpl, &lines[n++]);
 			if (!with_usage)
 				return n;
 		}
@@ -1516,9 +1528,13 @@ static int plan_lines(const struct demo *d, const struct plan *p, struct gline *
 	nextra = rng_below(&r, 100) < 15 ? 1 : 0;
 	if (nextra && n < MAX_LINES) {
 		static const int extra[] = { PT_INSTALL, PT_SIM, PT_POSTAGE, PT_HANDBOOK, PT_ROUTER, PT_CONSULT };
+		int tmpl = extra[rng_below(&r, N(extra))];
 
-		oneoff_line(c, &r, extra[rng_below(&r, N(extra))], &lines[n++]);
-		if (rng_below(&r, 4) == 0 && n < MAX_LINES)
+		if (!(used & (1u << (tmpl - PT_INSTALL)))) {
+			used |= 1u << (tmpl - PT_INSTALL);
+			oneoff_line(c, &r, tmpl, &lines[n++]);
+		}
+		if (rng_below(&r, 4) == 0 && n < MAX_LINES && !(used & (1u << (PT_POSTAGE - PT_INSTALL))))
 			oneoff_line(c, &r, PT_POSTAGE, &lines[n++]);
 	}
 	return n;
@@ -1902,14 +1918,29 @@ static int do_slot(struct demo *d, long i)
 	struct sink *k = &d->t[T_INVOICES];
 	long long inv_id = i + 1, cust_id, created, issued = 0, voided = 0, updated, first_line;
 	char number[48] = "", tnumber[48] = "", json_b[512], json_a[512];
-	struct seqno sn = { 0, 0 };
+	struct seqno sn = { 0, 0, 0 };
 	money_t credit_amt = 0, paid = 0;
 	long due;
-	int n, j, issued_st;
+	int n, j, issued_st, site = 0;
 
 	plan_slot(d, i, &p);
 	c = &d->cust[p.cust];
 	cust_id = p.cust + 1;
+	if (!p.credit) {
+		long ps, pe;
+
+		/* a second invoice for the same period is for another site */
+		period_of(c, p.day, &ps, &pe);
+		if (ps >= 0) {
+			if (d->last_ps[p.cust] == ps) {
+				d->site[p.cust]++;
+			} else {
+				d->last_ps[p.cust] = ps;
+				d->site[p.cust] = 1;
+			}
+			site = c->multisite || d->site[p.cust] > 1 ? d->site[p.cust] : 0;
+		}
+	}
 	due = p.credit ? p.day : p.day + c->pay_days;
 	issued_st = p.status != ST_DRAFT;
 	created = time_on(d, &mr, p.day, 7, 12);
@@ -1918,6 +1949,7 @@ static int do_slot(struct demo *d, long i)
 		if (issued > d->now - 30)
 			issued = created;
 		sn = next_number(d, p.credit, p.day);
+		sn.site = site;
 		number_text(d, p.credit, sn, number, sizeof(number));
 		if (!p.credit)
 			d->ring[i % d->ringsz] = sn;
@@ -1932,7 +1964,7 @@ static int do_slot(struct demo *d, long i)
 
 		plan_base(d, p.target, &tp);
 		tp.cust = p.cust;
-		if (plan_lines(d, &tp, tl, 0) < 1)
+		if (plan_lines(d, &tp, tsn.site, tl, 0) < 1)
 			return -1;
 		lines[0] = tl[0];
 		number_text(d, 0, tsn, tnumber, sizeof(tnumber));
@@ -1940,7 +1972,7 @@ static int do_slot(struct demo *d, long i)
 			 tnumber, tl[0].desc);
 		n = 1;
 	} else {
-		n = plan_lines(d, &p, lines, 1);
+		n = plan_lines(d, &p, site, lines, 1);
 		/* usage lines: take this invoice's share of the records; drop empty ones */
 		for (j = 0; j < n; j++) {
 			struct gline *l = &lines[j];
@@ -1962,7 +1994,7 @@ static int do_slot(struct demo *d, long i)
 			struct rng ur;
 			long long from, to, r;
 			int64_t q = 0, amt = 0;
-			char per[64], mins[48];
+			char per[64], mins[48], sitetxt[32] = "";
 
 			if (!l->usage)
 				continue;
@@ -1974,21 +2006,23 @@ static int do_slot(struct demo *d, long i)
 					     inv_id, first_line + j, &q, &amt);
 			period_text(l->ps, l->pe, per, sizeof(per));
 			money_to_decimal(q / 10000, 2, mins, sizeof(mins));
+			if (site)
+				snprintf(sitetxt, sizeof(sitetxt), ", site %d", site);
 			if (l->dest >= 0) {
 				/* per destination: minutes x rate */
 				l->qty = q;
 				l->price = dest_rate(c, l->dest);
 				l->unit = "MIN";
 				l->pkg = pkg_id(PT_USAGE0 + l->dest, c->cur);
-				snprintf(l->desc, sizeof(l->desc), "Voice calls to %s, %s (%lld calls)",
-					 dests[l->dest].name, per, l->nrec);
+				snprintf(l->desc, sizeof(l->desc), "Voice calls to %s%s, %s (%lld calls)",
+					 dests[l->dest].name, sitetxt, per, l->nrec);
 			} else {
 				/* all destinations in one line: the rated sum */
 				l->qty = MONEY_SCALE;
 				l->price = amt;
 				l->unit = "C62";
-				snprintf(l->desc, sizeof(l->desc), "Voice calls, all destinations, %s (%lld calls, %s min)",
-					 per, l->nrec, mins);
+				snprintf(l->desc, sizeof(l->desc), "Voice calls, all destinations%s, %s (%lld calls, %s min)",
+					 sitetxt, per, l->nrec, mins);
 			}
 		}
 	}
@@ -2267,6 +2301,14 @@ static void reset(struct demo *d)
 	d->line_id = d->tax_id = d->cf_id = d->pay_id = d->alloc_id = d->usage_id = d->audit_id = d->outbox_id = 0;
 	d->uline = 0;
 	d->slot = 0;
+	if (d->last_ps) {
+		long c;
+
+		for (c = 0; c < d->ncust; c++) {
+			d->last_ps[c] = -1;
+			d->site[c] = 0;
+		}
+	}
 	memset(d->seq_inv, 0, sizeof(d->seq_inv));
 	memset(d->seq_cn, 0, sizeof(d->seq_cn));
 	d->step = 0;
@@ -2364,8 +2406,10 @@ static ierr demo_tx(struct db *db, void *ctx)
 	reset(d);
 	for (t = 0; t < NT; t++)
 		sink_close(&d->t[t]);
+	/* the per-day totals triggers would run once per loaded row: rebuilt once at the end */
 	if ((e = db_exec(d->db, "SET SESSION foreign_key_checks = 0", DB_NOARGS, NULL, NULL))
-	    || (e = db_exec(d->db, "SET SESSION unique_checks = 0", DB_NOARGS, NULL, NULL))) {
+	    || (e = db_exec(d->db, "SET SESSION unique_checks = 0", DB_NOARGS, NULL, NULL))
+	    || (e = db_exec(d->db, "SET @invoice_day_totals_off = 1", DB_NOARGS, NULL, NULL))) {
 		seterr(d, "session setup: %s", db_error(d->db));
 		return e;
 	}
@@ -2438,6 +2482,16 @@ static ierr demo_tx(struct db *db, void *ctx)
 	step(d, "number_sequences");
 	if ((e = sequences(d)))
 		return e;
+	step(d, "invoice_day_totals");
+	if ((e = db_exec(d->db, "DELETE FROM invoice_day_totals", DB_NOARGS, NULL, NULL))
+	    || (e = db_exec(d->db, "INSERT INTO invoice_day_totals (invoice_date, due_date, status, paid_state, "
+			    "currency, n, total, paid, balance) SELECT invoice_date, due_date, status, paid_state, "
+			    "currency, COUNT(*), SUM(total), SUM(paid_amount), SUM(balance) FROM invoices "
+			    "GROUP BY invoice_date, due_date, status, paid_state, currency", DB_NOARGS, NULL, NULL))
+	    || (e = db_exec(d->db, "SET @invoice_day_totals_off = NULL", DB_NOARGS, NULL, NULL))) {
+		seterr(d, "invoice_day_totals: %s", db_error(d->db));
+		return e;
+	}
 	step(d, "commit");
 	return IE_OK;
 oom:
@@ -2504,7 +2558,9 @@ ierr demo_run(struct db *db, const struct config *cfg, const struct demo_opts *o
 	str_copy(d->seller_country, sizeof(d->seller_country), config_get(cfg, "Seller.Country", "DE"));
 	d->cust = calloc((size_t)d->ncust, sizeof(*d->cust));
 	d->ring = calloc((size_t)d->ringsz, sizeof(*d->ring));
-	if (!d->cust || !d->ring) {
+	d->last_ps = calloc((size_t)d->ncust, sizeof(*d->last_ps));
+	d->site = calloc((size_t)d->ncust, sizeof(*d->site));
+	if (!d->cust || !d->ring || !d->last_ps || !d->site) {
 		snprintf(errbuf, errlen, "out of memory");
 		e = IE_NOMEM;
 		goto out;
@@ -2543,6 +2599,22 @@ ierr demo_run(struct db *db, const struct config *cfg, const struct demo_opts *o
 			}
 		}
 	}
+	/* expected invoices per billing period (plan_base's customer choice):
+	 * where that is well above one, each invoice is for one of the sites */
+	for (i = 0; i < d->ncust; i++) {
+		struct customer *c = &d->cust[i];
+		long long rest = d->ncust > 2 ? d->ncust - 2 : 1, heavy = (d->ncust - 2) / 10 + 1, ppm;
+		long long per = c->sched == SCH_WEEKLY ? 7 : c->sched == SCH_DAILY ? 1 : 30;
+
+		if (d->ncust < 3)
+			ppm = 500000;
+		else if (i < 2)
+			ppm = 5000;
+		else
+			ppm = 690000 / rest + (i < 2 + heavy ? 300000 / heavy : 0);
+		/* share (ppm) x invoices x days per period / span > 1.5 */
+		c->multisite = ppm * d->n * per / d->span > 1500000;
+	}
 	force_statuses(d);
 
 	e = db_tx(db, demo_tx, d);
@@ -2551,6 +2623,7 @@ ierr demo_run(struct db *db, const struct config *cfg, const struct demo_opts *o
 	/* back to the defaults on this connection (a new one has them anyway) */
 	db_exec(db, "SET SESSION foreign_key_checks = 1", DB_NOARGS, NULL, NULL);
 	db_exec(db, "SET SESSION unique_checks = 1", DB_NOARGS, NULL, NULL);
+	db_exec(db, "SET @invoice_day_totals_off = NULL", DB_NOARGS, NULL, NULL);
 	if (e) {
 		snprintf(errbuf, errlen, "%s", d->err[0] ? d->err : db_error(db));
 		if (!d->err[0] && !db_error(db)[0])
@@ -2564,6 +2637,8 @@ out:
 		sink_close(&d->t[t]);
 	free(d->cust);
 	free(d->ring);
+	free(d->last_ps);
+	free(d->site);
 	free(d);
 	return e;
 }

@@ -156,7 +156,10 @@ ierr db_connect(struct db *db)
 		size_t h = (db->host + i) % cfg->ndb_hosts;
 		const struct config_dbhost *dh = &cfg->db_hosts[h];
 		unsigned timeout = cfg->db_connect_timeout ? cfg->db_connect_timeout : 2;
-		unsigned rw_timeout = 30;
+		/* Web workers give up on a stuck server after 30 s. invoicectl (the
+		 * only caller of db_allow_local_infile) runs migrations, bulk loads
+		 * and their COMMITs, which may legitimately take many minutes. */
+		unsigned rw_timeout = db->local_infile ? 3600 : 30;
 		my_bool off = 0;
 		MYSQL *c = mysql_init(NULL);
 
