@@ -2538,7 +2538,7 @@ ierr demo_run(struct db *db, const struct config *cfg, const struct demo_opts *o
 	d->seed = o->seed;
 	d->progress = o->progress;
 	d->start_ns = mono_ns();
-	d->nsteps = 17;
+	d->nsteps = 18;
 	d->now = (long long)time(NULL);
 	d->today = (long)(d->now / 86400);
 	d->ncust = o->customers;

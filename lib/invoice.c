@@ -388,8 +388,10 @@ ierr invoice_pdf_store(struct db *db, const struct inv_pdf_state *st, const stru
 		return IE_INVALID;
 	/* only if nothing changed since the state was read: a concurrent payment
 	 * or void leaves the row alone and the next request renders again */
+	/* updated_at stays: storing a rendering does not change the invoice */
 	return db_exec(db, "UPDATE invoices SET pdf = ?, pdf_state = ?, pdf_paid = ?, pdf_etag = ?, "
-		       "pdf_rendered_at = UTC_TIMESTAMP() WHERE id = ? AND status = ? AND paid_amount = ?",
+		       "pdf_rendered_at = UTC_TIMESTAMP(), updated_at = updated_at "
+		       "WHERE id = ? AND status = ? AND paid_amount = ?",
 		       DB_ARGS(DB_B(pdf->data, pdf->len), DB_S(want), DB_S(st->paid), DB_S(etag),
 			       DB_I(st->id), DB_S(st->status), DB_S(st->paid)), NULL, NULL);
 }

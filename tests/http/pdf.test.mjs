@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, as, sql, ctl, BASE } from './lib.mjs';
+import { as, sql, ctl, BASE } from './lib.mjs';
 
 // ---------- SQL ----------
 
@@ -45,12 +45,12 @@ const group = (int) => int.replace(/\B(?=(\d{3})+$)/g, ',');
 // DB decimal text ("7316.920") as documents print it ("7,316.92 EUR"; without the code in the line table)
 function money(dec, cur, withCode = true) {
   const e = EXP[cur] ?? 2;
-  let s = String(dec), sign = '';
-  if (s.startsWith('-')) { sign = '-'; s = s.slice(1); }
+  let s = String(dec), neg = '';
+  if (s.startsWith('-')) { neg = '-'; s = s.slice(1); }
   const [int, frac = ''] = s.split('.');
   const f = frac.padEnd(3, '0');
   assert.match(f.slice(e), /^0*$/, `${dec} has digits beyond ${cur}'s exponent`);
-  const v = `${sign}${group(int)}${e ? '.' + f.slice(0, e) : ''}`;
+  const v = `${neg}${group(int)}${e ? '.' + f.slice(0, e) : ''}`;
   return withCode ? `${v} ${cur}` : v;
 }
 // the plain decimal with the currency's exponent ("7316.920" -> "7316.92"), as the CSV writes amounts
@@ -199,6 +199,7 @@ const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 // ---------- signed links ----------
 
 function sign(id, expires, epoch, key = SECRET) {
+  touch(id);
   const p = Buffer.alloc(20);
   p.writeBigUInt64BE(BigInt(id), 0);
   p.writeBigUInt64BE(BigInt(expires), 8);
@@ -763,7 +764,6 @@ test('CSV quoting and the formula guard on real data', async () => {
     assert.equal(table[1][COL.description], values[0]);
     assert.equal(table[2][COL.description], `'${values[1]}`);
     assert.equal(table[1][COL.customer_name], `'${legal}`);
-    // numbers are not guarded: a credit note's amounts keep their sign as numbers
   } finally {
     sql(`UPDATE customers SET legal_name = ${str(oldLegal)}, updated_at = ${str(oldUpdated)} WHERE id = ${t0.customer}`);
     old.forEach(([pos, desc]) => sql(`UPDATE invoice_lines SET description = ${str(desc)}
