@@ -2488,6 +2488,12 @@ static ierr demo_tx(struct db *db, void *ctx)
 			    "currency, n, total, paid, balance) SELECT invoice_date, due_date, status, paid_state, "
 			    "currency, COUNT(*), SUM(total), SUM(paid_amount), SUM(balance) FROM invoices "
 			    "GROUP BY invoice_date, due_date, status, paid_state, currency", DB_NOARGS, NULL, NULL))
+	    || (e = db_exec(d->db, "DELETE FROM invoice_month_totals", DB_NOARGS, NULL, NULL))
+	    || (e = db_exec(d->db, "INSERT INTO invoice_month_totals (month, due_month, status, paid_state, "
+			    "currency, n, total, paid, balance) SELECT invoice_date - INTERVAL DAYOFMONTH(invoice_date) - 1 DAY, "
+			    "due_date - INTERVAL DAYOFMONTH(due_date) - 1 DAY, status, paid_state, currency, SUM(n), "
+			    "SUM(total), SUM(paid), SUM(balance) FROM invoice_day_totals GROUP BY 1, 2, status, paid_state, "
+			    "currency", DB_NOARGS, NULL, NULL))
 	    || (e = db_exec(d->db, "SET @invoice_day_totals_off = NULL", DB_NOARGS, NULL, NULL))) {
 		seterr(d, "invoice_day_totals: %s", db_error(d->db));
 		return e;

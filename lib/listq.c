@@ -394,6 +394,164 @@ static ierr search_sql(struct listq_sql *s, const struct listq *lq)
 	return buf_puts(&s->where, ")");
 }
 
+
+/* ---------- totals from the monthly and per-day sums ---------- */
+
+static int days_in_month(int y, int m)
+{
+	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	return m == 2 && ((y % 4 == 0 && y % 100) || y % 400 == 0) ? 29 : d[m - 1];
+}
+
+/* "YYYY-MM-DD" -> first day of its month, or of the next month (next = 1) */
+static void month_of(const char *date, int next, char out[11])
+{
+	int y = (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 + (date[3] - '0');
+	int m = (date[5] - '0') * 10 + (date[6] - '0');
+
+	if (next && ++m == 13) {
+		m = 1;
+		y++;
+	}
+	out[0] = (char)('0' + y / 1000 % 10);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	memcpy(out + 7, "-01", 4);
+}
+
+static int day_of(const char *date)
+{
+	return (date[8] - '0') * 10 + (date[9] - '0');
+}
+
+static int last_day(const char *date)
+{
+	int y = (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 + (date[3] - '0');
+	int m = (date[5] - '0') * 10 + (date[6] - '0');
+
+	return day_of(date) == days_in_month(y, m);
+}
+
+static ierr targ(struct listq_sql *s, struct db_arg a)
+{
+	if (s->ntargs == sizeof(s->targs) / sizeof(s->targs[0]))
+		return IE_INTERNAL;
+	s->targs[s->ntargs++] = a;
+	return IE_OK;
+}
+
+/* b holds the monthly part's conditions only; the SELECT is put in front later */
+static ierr mcond(struct buf *b, const char *sql)
+{
+	return buf_puts(b, b->len ? " AND " : " WHERE ") ?: buf_puts(b, sql);
+}
+
+/*
+ * Whole months come from invoice_month_totals; invoice_day_totals adds the
+ * rest: the partial months at the edges of a date range and, when a status
+ * turns on today's date (due, partial, overdue), the invoices due this month.
+ * R is "counted by month": every range covers the row's whole month and, for
+ * those statuses, the row is not due this month. The monthly part sums R with
+ * month-level conditions, the daily part sums NOT R with the exact ones.
+ */
+static ierr totals_summed(struct listq_sql *s, const struct listq *lq)
+{
+	static const char *const mstatus[] = {
+		[INV_DRAFT] = "m.status = 'draft'",
+		[INV_DUE] = "(m.status = 'open' AND m.paid_state = 0 AND m.due_month > ?)",
+		[INV_PARTIAL] = "(m.status = 'open' AND m.paid_state = 1 AND m.due_month > ?)",
+		[INV_OVERDUE] = "(m.status = 'open' AND m.due_month < ?)",
+		[INV_PAID] = "m.status = 'paid'",
+		[INV_CANCEL] = "m.status = 'void'",
+	};
+	const unsigned derived_bits = LISTQ_STATUS_BIT(INV_DUE) | LISTQ_STATUS_BIT(INV_PARTIAL)
+				      | LISTQ_STATUS_BIT(INV_OVERDUE);
+	int derived = (lq->status & derived_bits) != 0;
+	int ranged = (lq->date == DATE_INVOICE || lq->date == DATE_DUE) && (lq->from[0] || lq->to[0]);
+	const char *mcol = lq->date == DATE_DUE ? "m.due_month" : "m.month";
+	struct buf m = BUF_INIT;
+	unsigned i, first = 1;
+	ierr e;
+
+	month_of(s->today, 0, s->cm);
+	month_of(s->today, 1, s->nm);
+	if (lq->from[0])
+		month_of(lq->from, day_of(lq->from) != 1, s->lo);
+	if (lq->to[0])
+		month_of(lq->to, last_day(lq->to), s->hi);
+	s->ntargs = 0;
+
+	e = IE_OK;
+	if (lq->status) {
+		e = mcond(&m, "(");
+		for (i = 0; !e && i < sizeof(mstatus) / sizeof(mstatus[0]); i++) {
+			if (!(lq->status & LISTQ_STATUS_BIT(i)))
+				continue;
+			if (!first)
+				e = buf_puts(&m, " OR ");
+			if (!e)
+				e = buf_puts(&m, mstatus[i]);
+			if (!e && (i == INV_DUE || i == INV_PARTIAL || i == INV_OVERDUE))
+				e = targ(s, DB_S(s->cm));
+			first = 0;
+		}
+		if (!e)
+			e = buf_puts(&m, ")");
+	}
+	if (!e && lq->currency[0] && !(e = mcond(&m, "m.currency = ?")))
+		e = targ(s, DB_S(lq->currency));
+	if (!e && ranged && lq->from[0] && !(e = mcond(&m, mcol)) && !(e = buf_puts(&m, " >= ?")))
+		e = targ(s, DB_S(s->lo));
+	if (!e && ranged && lq->to[0] && !(e = mcond(&m, mcol)) && !(e = buf_puts(&m, " < ?")))
+		e = targ(s, DB_S(s->hi));
+	if (!e && derived && !(e = mcond(&m, "m.due_month <> ?")))
+		e = targ(s, DB_S(s->cm));
+
+	if (!e)
+		e = buf_puts(&s->totals, "SELECT x.currency, SUM(x.n), SUM(x.total), SUM(x.paid), SUM(x.balance) FROM ("
+			     "SELECT m.currency, m.n, m.total, m.paid, m.balance FROM invoice_month_totals m");
+	if (!e && m.len)
+		e = buf_put(&s->totals, m.data, m.len);
+	if (!e && (derived || ranged)) {
+		const char *dcol = lq->date == DATE_DUE ? "t.due_date" : "t.invoice_date";
+		size_t k;
+		int or = 0;
+
+		e = buf_puts(&s->totals, " UNION ALL SELECT t.currency, t.n, t.total, t.paid, t.balance "
+			     "FROM invoice_day_totals t");
+		if (!e)
+			e = buf_put(&s->totals, s->sumwhere.data ? s->sumwhere.data : "", s->sumwhere.len);
+		for (k = 0; !e && k < s->nargs; k++)
+			e = targ(s, s->args[k]);
+		if (!e)
+			e = buf_puts(&s->totals, s->sumwhere.len ? " AND (" : " WHERE (");
+		if (!e && ranged && lq->from[0]) {
+			e = buf_puts(&s->totals, dcol) ?: buf_puts(&s->totals, " < ?") ?: targ(s, DB_S(s->lo));
+			or = 1;
+		}
+		if (!e && ranged && lq->to[0]) {
+			e = buf_puts(&s->totals, or ? " OR " : "") ?: buf_puts(&s->totals, dcol)
+			    ?: buf_puts(&s->totals, " >= ?") ?: targ(s, DB_S(s->hi));
+			or = 1;
+		}
+		if (!e && derived) {
+			e = buf_puts(&s->totals, or ? " OR " : "") ?: buf_puts(&s->totals, "(t.due_date >= ? AND t.due_date < ?)")
+			    ?: targ(s, DB_S(s->cm)) ?: targ(s, DB_S(s->nm));
+		}
+		if (!e)
+			e = buf_puts(&s->totals, ")");
+	}
+	if (!e)
+		e = buf_puts(&s->totals, ") x GROUP BY x.currency HAVING SUM(x.n) > 0 ORDER BY x.currency");
+	buf_free(&m);
+	return e;
+}
+
 ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const char *today,
 		 struct listq_sql *s)
 {
@@ -434,13 +592,7 @@ ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const c
 			       "ORDER BY %s%s, i.id%s", order, dir, dir, order, dir, dir)))
 		goto out;
 	if (s->summable) {
-		/* exact sums from the per-day totals: a few thousand rows, not a million */
-		e = buf_puts(&s->totals, "SELECT t.currency, SUM(t.n), SUM(t.total), SUM(t.paid), SUM(t.balance) "
-			     "FROM invoice_day_totals t");
-		if (!e)
-			e = buf_put(&s->totals, s->sumwhere.data ? s->sumwhere.data : "", s->sumwhere.len);
-		if (!e)
-			e = buf_puts(&s->totals, " GROUP BY t.currency HAVING SUM(t.n) > 0 ORDER BY t.currency");
+		e = totals_summed(s, lq);
 	} else {
 		/* filters the per-day totals cannot answer (customer, search, amount,
 		 * billing period): count at most LISTQ_COUNT_CAP + 1 rows */
@@ -481,7 +633,10 @@ ierr listq_totals(struct db *db, struct listq_sql *s, struct listq_result *out)
 	ierr e;
 
 	memset(out, 0, sizeof(*out));
-	e = db_query_built(db, &r, &s->totals, s->args, s->nargs);
+	if (s->summable)
+		e = db_query_built(db, &r, &s->totals, s->targs, s->ntargs);
+	else
+		e = db_query_built(db, &r, &s->totals, s->args, s->nargs);
 	while (!e && (e = db_next(&r)) == IE_OK) {
 		struct listq_sum *sum;
 		int exp = money_exponent(db_str(&r, 0) ? db_str(&r, 0) : "");

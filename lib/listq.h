@@ -74,7 +74,10 @@ struct listq_sql {
 	struct buf rows;              /* the page's SELECT */
 	struct buf totals;            /* per-currency count and sums */
 	struct db_arg args[LISTQ_MAX_ARGS];
-	size_t nargs;                 /* for where (totals); rows adds LIMIT/OFFSET */
+	size_t nargs;                 /* for where; rows adds LIMIT/OFFSET */
+	struct db_arg targs[LISTQ_MAX_ARGS * 2];
+	size_t ntargs;                /* the totals statement's own, when summable */
+	char cm[11], nm[11], lo[11], hi[11];   /* month bounds the bound args point into */
 	char prefix_q[810], like_q[810], ft_q[810];  /* storage the bound args point into */
 	char today[11];
 	long long cap;

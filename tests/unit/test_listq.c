@@ -105,25 +105,39 @@ static void check_statements(const struct listq_sql *s, const char *what)
 		fail_msg("%s: %d placeholders in WHERE for %zu values", what, count_of(where, "?"), s->nargs);
 	if ((size_t)count_of(str(&s->rows), "?") != s->nargs + 2)
 		fail_msg("%s: rows has %d placeholders, expected %zu", what, count_of(str(&s->rows), "?"), s->nargs + 2);
-	if ((size_t)count_of(str(&s->totals), "?") != s->nargs)
-		fail_msg("%s: totals has %d placeholders, expected %zu", what, count_of(str(&s->totals), "?"), s->nargs);
 	assert_true(find(str(&s->rows), "LIMIT ? OFFSET ?") >= 0);
 	assert_true(find(str(&s->rows), "FROM invoices i") >= 0);
 	if (s->summable) {
-		/* status, currency and invoice/due dates: summed from the per-day totals */
-		assert_true(find(str(&s->totals), "SELECT t.currency, SUM(t.n), SUM(t.total), SUM(t.paid), SUM(t.balance) "
-				 "FROM invoice_day_totals t") >= 0);
-		if (s->sumwhere.len && find(str(&s->totals), str(&s->sumwhere)) < 0)
-			fail_msg("%s: totals lacks the summary WHERE text", what);
-		if ((size_t)count_of(str(&s->sumwhere), "?") != s->nargs)
-			fail_msg("%s: summary WHERE has %d placeholders for %zu values", what,
-				 count_of(str(&s->sumwhere), "?"), s->nargs);
+		/* status, currency and invoice/due dates: whole months from the monthly
+		 * sums, the rest (edge days, this month's due dates) from the per-day sums */
+		assert_true(find(str(&s->totals), "SELECT x.currency, SUM(x.n), SUM(x.total), SUM(x.paid), SUM(x.balance) "
+				 "FROM (SELECT m.currency, m.n, m.total, m.paid, m.balance FROM invoice_month_totals m") >= 0);
+		if ((size_t)count_of(str(&s->totals), "?") != s->ntargs)
+			fail_msg("%s: totals has %d placeholders for %zu values", what,
+				 count_of(str(&s->totals), "?"), s->ntargs);
+		if (find(str(&s->totals), "UNION ALL") >= 0) {
+			if (find(str(&s->totals), "FROM invoice_day_totals t") < 0
+			    || (s->sumwhere.len && find(str(&s->totals), str(&s->sumwhere)) < 0))
+				fail_msg("%s: the per-day part lacks the exact conditions", what);
+			/* the per-day part repeats the exact values, in order, after the monthly ones */
+			for (size_t k = 0; k < s->nargs; k++) {
+				const struct db_arg *a = NULL;
+
+				for (size_t j = 0; j + s->nargs <= s->ntargs && !a; j++)
+					if (!memcmp(&s->targs[j + k], &s->args[k], sizeof(*a)))
+						a = &s->targs[j + k];
+				if (!a)
+					fail_msg("%s: value %zu of the filter is not bound in the totals", what, k);
+			}
+		}
 		assert_int_equal(find(str(&s->totals), "invoices i"), -1);
 		assert_int_equal(find(str(&s->totals), "LIMIT"), -1);
 	} else {
 		/* anything else: counted from invoices, at most LISTQ_COUNT_CAP + 1 rows */
 		if (s->where.len && find(str(&s->totals), where) < 0)
 			fail_msg("%s: totals lacks the WHERE text", what);
+		if ((size_t)count_of(str(&s->totals), "?") != s->nargs)
+			fail_msg("%s: totals has %d placeholders, expected %zu", what, count_of(str(&s->totals), "?"), s->nargs);
 		assert_true(find(str(&s->totals), "SELECT c.currency, COUNT(*), SUM(c.total), SUM(c.paid_amount), "
 				 "SUM(c.balance) FROM (SELECT i.currency, i.total, i.paid_amount, i.balance FROM invoices i") >= 0);
 		assert_true(find(str(&s->totals), " LIMIT 10001) c GROUP BY c.currency") >= 0);
@@ -289,6 +303,81 @@ static void test_build_filters(void **state)
 			fail_msg("%s: the search text is in the SQL", c->name);
 		listq_sql_free(&s);
 	}
+}
+
+
+/* Whole months from the monthly sums, the rest from the per-day sums: the
+ * month bounds for ranges that start/end on month edges or inside months. */
+static void test_totals_month_bounds(void **state)
+{
+	static const struct {
+		const char *from, *to;
+		int date;
+		const char *lo, *hi;   /* expected bound values, "" when absent */
+		const char *mfrag;     /* fragment of the monthly part */
+		const char *dfrag;     /* fragment of the per-day part, "" for none */
+	} cases[] = {
+		{ "2026-01-01", "2026-03-31", DATE_INVOICE, "2026-01-01", "2026-04-01",
+		  "m.month >= ? AND m.month < ?", "t.invoice_date < ? OR t.invoice_date >= ?" },
+		{ "2026-01-15", "2026-03-10", DATE_INVOICE, "2026-02-01", "2026-03-01",
+		  "m.month >= ? AND m.month < ?", "t.invoice_date < ? OR t.invoice_date >= ?" },
+		{ "2024-02-29", "", DATE_INVOICE, "2024-03-01", "", "m.month >= ?", "(t.invoice_date < ?)" },
+		{ "", "2024-02-29", DATE_DUE, "", "2024-03-01", "m.due_month < ?", "(t.due_date >= ?)" },
+		{ "2025-12-02", "2025-12-30", DATE_DUE, "2026-01-01", "2025-12-01",
+		  "m.due_month >= ? AND m.due_month < ?", "t.due_date < ? OR t.due_date >= ?" },
+	};
+	static const struct auth_scope staff = { 0, 1 };
+
+	(void)state;
+	for (size_t k = 0; k < ARRAY_LEN(cases); k++) {
+		struct listq lq;
+		struct listq_sql s;
+		const char *t;
+
+		listq_defaults(&lq);
+		lq.date = cases[k].date;
+		snprintf(lq.from, sizeof(lq.from), "%s", cases[k].from);
+		snprintf(lq.to, sizeof(lq.to), "%s", cases[k].to);
+		assert_int_equal(listq_build(&lq, &staff, TODAY, &s), IE_OK);
+		assert_true(s.summable);
+		t = str(&s.totals);
+		if (find(t, cases[k].mfrag) < 0 || find(t, cases[k].dfrag) < 0)
+			fail_msg("case %zu: totals %s", k, t);
+		if (cases[k].lo[0] && strcmp(s.lo, cases[k].lo))
+			fail_msg("case %zu: lower month bound %s, expected %s", k, s.lo, cases[k].lo);
+		if (cases[k].hi[0] && strcmp(s.hi, cases[k].hi))
+			fail_msg("case %zu: upper month bound %s, expected %s", k, s.hi, cases[k].hi);
+		listq_sql_free(&s);
+	}
+}
+
+/* Statuses that turn on today's date keep this month's due dates out of the
+ * monthly part and take them from the per-day sums. */
+static void test_totals_derived_status(void **state)
+{
+	static const struct auth_scope staff = { 0, 1 };
+	struct listq lq;
+	struct listq_sql s;
+	const char *t;
+
+	(void)state;
+	listq_defaults(&lq);
+	lq.status = LISTQ_STATUS_BIT(INV_OVERDUE) | LISTQ_STATUS_BIT(INV_PAID);
+	assert_int_equal(listq_build(&lq, &staff, "2026-11-22", &s), IE_OK);
+	t = str(&s.totals);
+	assert_true(find(t, "(m.status = 'open' AND m.due_month < ?) OR m.status = 'paid'") >= 0);
+	assert_true(find(t, "m.due_month <> ?") >= 0);
+	assert_true(find(t, "(t.due_date >= ? AND t.due_date < ?)") >= 0);
+	assert_string_equal(s.cm, "2026-11-01");
+	assert_string_equal(s.nm, "2026-12-01");
+	listq_sql_free(&s);
+	/* neither a range nor such a status: the monthly sums alone */
+	listq_defaults(&lq);
+	lq.status = LISTQ_STATUS_BIT(INV_PAID);
+	assert_int_equal(listq_build(&lq, &staff, "2026-12-31", &s), IE_OK);
+	assert_int_equal(find(str(&s.totals), "UNION ALL"), -1);
+	assert_int_equal(s.ntargs, 0);
+	listq_sql_free(&s);
 }
 
 static void test_scope_sql(void **state)
@@ -911,6 +1000,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_build_filters),
+		cmocka_unit_test(test_totals_month_bounds),
+		cmocka_unit_test(test_totals_derived_status),
 		cmocka_unit_test(test_scope_sql),
 		cmocka_unit_test(test_scope_always_first),
 		cmocka_unit_test(test_build_refuses_bad_today),
