@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "demo.h"
 #include "auth.h"
 #include "buf.h"
@@ -151,11 +152,36 @@ struct sink {
 	size_t len, cap;
 	FILE *f;
 	long long rows;
-	int err;
+	int err;                    /* errno of the first failure */
 };
 
 #define SINK_CAP (256u * 1024u)
 #define ROW_MAX 16384u          /* no row is longer: reserved before each row */
+
+/* An unlinked temporary file in $TMPDIR (tmpfile() would ignore TMPDIR;
+ * the large run spills about 2.5 GB). */
+static FILE *spill_file(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[512];
+	FILE *f;
+	int fd;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	if (snprintf(path, sizeof(path), "%s/invoicectl-demo-XXXXXX", dir) >= (int)sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	fd = mkstemp(path);
+	if (fd < 0)
+		return NULL;
+	unlink(path);
+	f = fdopen(fd, "w+");
+	if (!f)
+		close(fd);
+	return f;
+}
 
 static ierr sink_open(struct sink *s, int spill)
 {
@@ -165,7 +191,7 @@ static ierr sink_open(struct sink *s, int spill)
 		return IE_NOMEM;
 	s->cap = SINK_CAP;
 	if (spill) {
-		s->f = tmpfile();
+		s->f = spill_file();
 		if (!s->f) {
 			free(s->buf);
 			s->buf = NULL;
@@ -186,8 +212,8 @@ static void sink_close(struct sink *s)
 static void sink_flush(struct sink *s)
 {
 	if (s->f && s->len) {
-		if (fwrite(s->buf, 1, s->len, s->f) != s->len)
-			s->err = 1;
+		if (fwrite(s->buf, 1, s->len, s->f) != s->len && !s->err)
+			s->err = errno ? errno : EIO;
 		s->len = 0;
 	}
 }
@@ -208,7 +234,7 @@ static int sink_need(struct sink *s, size_t n)
 	cap = s->cap * 2 > s->len + n + 1 ? s->cap * 2 : s->len + n + 1;
 	p = realloc(s->buf, cap);
 	if (!p) {
-		s->err = 1;
+		s->err = ENOMEM;
 		return 0;
 	}
 	s->buf = p;
@@ -315,7 +341,7 @@ static void put_dec(struct sink *s, int64_t v, int decimals)
 	char tmp[48];
 
 	if (money_to_decimal(v, decimals, tmp, sizeof(tmp))) {
-		s->err = 1;
+		s->err = ERANGE;
 		return;
 	}
 	put_raw(s, tmp, strlen(tmp));
@@ -777,7 +803,7 @@ static long src_fill(void *ctx, char *buf, unsigned size)
 			return -1;
 		}
 		if (k->err) {
-			seterr(s->d, "generating %s: out of memory or disk", s->name);
+			seterr(s->d, "generating %s: %s", s->name, strerror(k->err));
 			return -1;
 		}
 		progress(s->d, s->name, s->pos, s->total, 0);
@@ -815,8 +841,10 @@ static ierr rewind_sink(struct demo *d, struct src *s, struct sink *k, const cha
 	s->name = name;
 	s->sink = k;
 	sink_flush(k);
-	if (k->err || fflush(k->f) || (s->fsize = ftell(k->f)) < 0 || fseek(k->f, 0, SEEK_SET)) {
-		seterr(d, "writing the %s temporary file: %s", name, strerror(errno));
+	if (!k->err && (fflush(k->f) || (s->fsize = ftell(k->f)) < 0 || fseek(k->f, 0, SEEK_SET)))
+		k->err = errno ? errno : EIO;
+	if (k->err) {
+		seterr(d, "writing the %s temporary file: %s", name, strerror(k->err));
 		return IE_IO;
 	}
 	return IE_OK;
@@ -1573,7 +1601,7 @@ static void usage_record(struct demo *d, const struct customer *c, long long cus
 	int64_t rate = dest_rate(c, dest), amt;
 
 	if (money_round_div((__int128)q * rate, MONEY_SCALE, &amt))
-		k->err = 1;
+		k->err = ERANGE;
 	if (!sink_need(k, 512))
 		return;
 	put_u(k, (unsigned long long)++d->usage_id); TAB(k);
@@ -2204,6 +2232,12 @@ static int gen_invoices(struct src *s)
 			return -1;
 		s->pos = d->slot;
 	}
+	for (c = T_LINES; c < NT; c++) {
+		if (d->t[c].err) {
+			seterr(d, "writing a temporary file: %s", strerror(d->t[c].err));
+			return -1;
+		}
+	}
 	if (d->slot < d->n)
 		return 1;
 	/* after the last slot: the unbilled usage, spread over telecom customers */
@@ -2459,7 +2493,8 @@ static ierr demo_tx(struct db *db, void *ctx)
 	/* invoices: the generator streams them and spills the other tables */
 	for (t = 0; t < NT; t++) {
 		if (sink_open(&d->t[t], t != T_INVOICES)) {
-			seterr(d, "cannot create a temporary file: %s", strerror(errno));
+			seterr(d, "cannot create a temporary file in %s: %s",
+			       getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", strerror(errno));
 			return IE_IO;
 		}
 	}

@@ -176,7 +176,7 @@ ierr config_load(struct config *cfg, const char *path, char *errbuf, size_t errl
 	cfg->tax_per_document = !strcmp(s, "document");
 	STR("Invoice.TimeZone", "UTC", time_zone);
 	UINT("Invoice.PaymentDays", 14, 365, payment_days);
-	UINT("List.CountCap", 10000, 10000000, list_count_cap);
+	UINT("List.CountCap", 2000, 10000000, list_count_cap);
 	if (cfg->list_count_cap < 10) {
 		snprintf(errbuf, errlen, "config key List.CountCap: at least 10");
 		e = IE_INVALID;

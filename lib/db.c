@@ -683,9 +683,11 @@ static ierr load_warnings(struct db *db)
 		row = mysql_fetch_row(res);
 		if (row && row[1] && row[2]) {
 			char msg[200];
+			long long code = 0;
 
 			snprintf(msg, sizeof(msg), "%s (%u warnings)", row[2], count);
-			set_err(db, (unsigned)strtoul(row[1], NULL, 10), msg);
+			str_to_i64(row[1], 0, 65535, &code);
+			set_err(db, (unsigned)code, msg);
 		}
 		mysql_free_result(res);
 	}

@@ -2,6 +2,7 @@
 #include "listq.h"
 #include <stdio.h>
 #include "app.h"
+#include "config.h"
 #include "html.h"
 #include "invoice.h"
 
@@ -118,6 +119,20 @@ static ierr parse_amount(struct req *req, const char *name, const char *s, char 
 	return IE_OK;
 }
 
+/* "INV-2026-0001" (the configured prefixes, any case): a number, not words */
+static int looks_like_number(const struct req *req, const char *q)
+{
+	const char *prefixes[2] = { req->cfg->invoice_prefix, config_get(req->cfg, "Invoice.CreditPrefix", "CN") };
+
+	for (int k = 0; k < 2; k++) {
+		size_t n = strlen(prefixes[k]);
+
+		if (n && !strncasecmp(q, prefixes[k], n) && q[n] == '-' && !strchr(q, ' '))
+			return 1;
+	}
+	return 0;
+}
+
 ierr listq_parse(struct req *req, struct listq *lq)
 {
 	static const struct app_field fields[] = {
@@ -159,6 +174,7 @@ ierr listq_parse(struct req *req, struct listq *lq)
 		}
 		memcpy(lq->q, s, n);
 		lq->q[n] = '\0';
+		lq->q_number = looks_like_number(req, lq->q);
 	}
 	if ((e = app_field_each(req, "status", app_v_line, add_status, lq)))
 		return e;
@@ -292,7 +308,8 @@ static int fulltext_query(const char *text, char *out, size_t outsz)
 		       || (*text >= 'a' && *text <= 'z') || (*text >= 'A' && *text <= 'Z'))
 			text++;
 		len = (size_t)(text - w);
-		if (len < 3)
+		/* short words are not indexed; bare numbers match dates in half the lines */
+		if (len < 3 || strspn(w, "0123456789") >= len)
 			continue;
 		if (o + len + 4 >= outsz)
 			break;
@@ -377,6 +394,12 @@ static ierr search_sql(struct listq_sql *s, const struct listq *lq)
 
 	like_pattern(lq->q, 0, s->prefix_q, sizeof(s->prefix_q));
 	like_pattern(lq->q, 1, s->like_q, sizeof(s->like_q));
+	if (lq->q_number) {
+		/* an invoice number, exact or a prefix of one: its unique index alone */
+		if ((e = clause(s, "i.number LIKE ?")) || (e = arg(s, DB_S(s->prefix_q))))
+			return e;
+		return IE_OK;
+	}
 	ft = fulltext_query(lq->q, s->ft_q, sizeof(s->ft_q));
 	/* Number (exact or prefix), customer name (any part, accent-insensitive),
 	 * line keywords: each branch on its own index, their ids materialized once

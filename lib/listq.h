@@ -49,6 +49,7 @@ struct listq {
 	size_t ncols;
 	int cols_given;               /* cols= was in the URL */
 	long long count_cap;          /* count at most this many rows when not summable (List.CountCap) */
+	int q_number;                 /* q looks like an invoice number: search numbers only */
 };
 
 struct listq_colinfo {
@@ -114,9 +115,9 @@ struct listq_sum {
 #define LISTQ_MAX_CURRENCIES 64
 
 /* Filters the per-day totals cannot answer are counted up to lq->count_cap
- * rows (default LISTQ_COUNT_CAP); past it the page says "more than 10,000"
+ * rows (default LISTQ_COUNT_CAP); past it the page says "more than 2000"
  * and shows no sums. */
-#define LISTQ_COUNT_CAP 10000
+#define LISTQ_COUNT_CAP 2000
 
 struct listq_result {
 	long long count;              /* all rows matching, every currency */

@@ -140,7 +140,7 @@ static void check_statements(const struct listq_sql *s, const char *what)
 			fail_msg("%s: totals has %d placeholders, expected %zu", what, count_of(str(&s->totals), "?"), s->nargs);
 		assert_true(find(str(&s->totals), "SELECT c.currency, COUNT(*), SUM(c.total), SUM(c.paid_amount), "
 				 "SUM(c.balance) FROM (SELECT i.currency, i.total, i.paid_amount, i.balance FROM invoices i") >= 0);
-		assert_true(find(str(&s->totals), " LIMIT 10001) c GROUP BY c.currency") >= 0);
+		assert_true(find(str(&s->totals), " LIMIT 2001) c GROUP BY c.currency") >= 0);
 	}
 }
 
@@ -252,7 +252,7 @@ static const struct build_case build_cases[] = {
 	{ "max", set_max, &STAFF, " WHERE i.total <= ?", { XS("99.000"), { A_END } } },
 	{ "min+max", set_min_max, &STAFF, " WHERE i.total >= ? AND i.total <= ?", { XS("10.500"), XS("99.000"), { A_END } } },
 	{ "q: number", set_q_number, &STAFF, " WHERE " SEARCH_SQL FT_SQL ") sq)",
-	  { XS("INV-2026-0001%"), XS("%INV-2026-0001%"), XS("+INV* +2026* +0001*"), { A_END } } },
+	  { XS("INV-2026-0001%"), XS("%INV-2026-0001%"), XS("+INV*"), { A_END } } },
 	{ "q: too short for keywords", set_q_short, &STAFF, " WHERE " SEARCH_SQL ") sq)",
 	  { XS("ab%"), XS("%ab%"), { A_END } } },
 	{ "q: words", set_q_words, &STAFF, " WHERE " SEARCH_SQL FT_SQL ") sq)",
