@@ -403,24 +403,22 @@ static ierr search_sql(struct listq_sql *s, const struct listq *lq)
 	ft = fulltext_query(lq->q, s->ft_q, sizeof(s->ft_q));
 	/* Number (exact or prefix), customer name (any part, accent-insensitive),
 	 * line keywords: each branch on its own index, their ids materialized once
-	 * as a UNION (an OR across columns would scan every invoice; and a plain
-	 * IN subquery with MATCH under an OR runs per outer row, which in 10.11
-	 * silently loses fulltext matches). */
-	if ((e = clause(s, "i.id IN (SELECT sq.id FROM (SELECT n.id FROM invoices n WHERE n.number LIKE ? "
-			"UNION SELECT cn.id FROM customers c JOIN invoices cn ON cn.customer_id = c.id "
-			"WHERE c.name LIKE ?"))
+	 * as a UNION and joined, so the optimizer can start from the matches (an
+	 * OR across columns would scan every invoice; a plain IN subquery with
+	 * MATCH under an OR runs per outer row and in 10.11 silently loses
+	 * fulltext matches). It comes before the WHERE, so do its values. */
+	s->summable = 0;
+	if ((e = buf_puts(&s->join, " JOIN (SELECT n.id FROM invoices n WHERE n.number LIKE ? "
+			  "UNION SELECT cn.id FROM customers c JOIN invoices cn ON cn.customer_id = c.id "
+			  "WHERE c.name LIKE ?"))
 	    || (e = arg(s, DB_S(s->prefix_q))) || (e = arg(s, DB_S(s->like_q))))
 		return e;
-	if (ft && ((e = buf_puts(&s->where, " UNION SELECT l.invoice_id FROM invoice_lines l "
+	if (ft && ((e = buf_puts(&s->join, " UNION SELECT l.invoice_id FROM invoice_lines l "
 				  "WHERE MATCH (l.description) AGAINST (? IN BOOLEAN MODE)"))
 		   || (e = arg(s, DB_S(s->ft_q)))))
 		return e;
-	e = buf_puts(&s->where, ") sq");
-	if (e)
-		return e;
-	return buf_puts(&s->where, ")");
+	return buf_puts(&s->join, ") sq ON sq.id = i.id");
 }
-
 
 /* ---------- totals from the monthly and per-day sums ---------- */
 
@@ -591,6 +589,9 @@ ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const c
 	s->cap = lq->count_cap > 0 ? lq->count_cap : LISTQ_COUNT_CAP;
 	if (str_copy(s->today, sizeof(s->today), today))
 		return IE_INVALID;
+	/* a word search joins its matches ahead of the WHERE: its values go first */
+	if (lq->q[0] && !lq->q_number && (e = search_sql(s, lq)))
+		goto out;
 	if ((e = listq_scope_sql(s, scope)))
 		goto out;
 	if (lq->status && (e = status_sql(s, lq->status, s->today)))
@@ -607,13 +608,14 @@ ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const c
 		goto out;
 	if (lq->max[0] && ((e = clause(s, "i.total <= ?")) || (e = arg(s, DB_S(lq->max)))))
 		goto out;
-	if (lq->q[0] && (e = search_sql(s, lq)))
+	if (lq->q[0] && lq->q_number && (e = search_sql(s, lq)))
 		goto out;
 
 	/* the page: ids from the narrowest index first (a deferred join keeps deep pages cheap) */
 	if ((e = buf_puts(&s->rows, "SELECT i.id, i.number, i.customer_id, i.customer_name, i.invoice_date, "
 			  "i.period_start, i.period_end, i.due_date, i.currency, i.total, i.paid_amount, "
 			  "i.balance, i.status, i.kind FROM invoices i JOIN (SELECT i.id FROM invoices i"))
+	    || (e = buf_put(&s->rows, s->join.data ? s->join.data : "", s->join.len))
 	    || (e = buf_put(&s->rows, s->where.data ? s->where.data : "", s->where.len))
 	    || (e = buf_printf(&s->rows, " ORDER BY %s%s, i.id%s LIMIT ? OFFSET ?) p ON p.id = i.id "
 			       "ORDER BY %s%s, i.id%s", order, dir, dir, order, dir, dir)))
@@ -625,6 +627,8 @@ ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const c
 		 * billing period): count at most LISTQ_COUNT_CAP + 1 rows */
 		e = buf_puts(&s->totals, "SELECT c.currency, COUNT(*), SUM(c.total), SUM(c.paid_amount), SUM(c.balance) "
 			     "FROM (SELECT i.currency, i.total, i.paid_amount, i.balance FROM invoices i");
+		if (!e)
+			e = buf_put(&s->totals, s->join.data ? s->join.data : "", s->join.len);
 		if (!e)
 			e = buf_put(&s->totals, s->where.data ? s->where.data : "", s->where.len);
 		if (!e)
@@ -641,6 +645,7 @@ out:
 
 void listq_sql_free(struct listq_sql *s)
 {
+	buf_free(&s->join);
 	buf_free(&s->where);
 	buf_free(&s->sumwhere);
 	buf_free(&s->rows);

@@ -69,6 +69,7 @@ ierr listq_parse(struct req *req, struct listq *lq);
 #define LISTQ_MAX_ARGS 48
 
 struct listq_sql {
+	struct buf join;              /* " JOIN (...) sq ON sq.id = i.id" for a search, its values first */
 	struct buf where;             /* " WHERE ..." with ? placeholders */
 	struct buf sumwhere;          /* the same over invoice_day_totals, when summable */
 	int summable;                 /* totals come from invoice_day_totals */

@@ -101,8 +101,9 @@ static void check_statements(const struct listq_sql *s, const char *what)
 	if (s->where.len && find(str(&s->rows), where) < 0)
 		fail_msg("%s: rows lacks the WHERE text", what);
 	/* placeholders: where's own, plus LIMIT and OFFSET in rows */
-	if ((size_t)count_of(where, "?") != s->nargs)
-		fail_msg("%s: %d placeholders in WHERE for %zu values", what, count_of(where, "?"), s->nargs);
+	if ((size_t)(count_of(where, "?") + count_of(str(&s->join), "?")) != s->nargs)
+		fail_msg("%s: %d placeholders in JOIN+WHERE for %zu values", what,
+			 count_of(where, "?") + count_of(str(&s->join), "?"), s->nargs);
 	if ((size_t)count_of(str(&s->rows), "?") != s->nargs + 2)
 		fail_msg("%s: rows has %d placeholders, expected %zu", what, count_of(str(&s->rows), "?"), s->nargs + 2);
 	assert_true(find(str(&s->rows), "LIMIT ? OFFSET ?") >= 0);
@@ -216,8 +217,8 @@ static void set_everything(struct listq *lq)
 #define DUE_SQL "(i.status = 'open' AND i.paid_amount = 0 AND i.due_date >= ?)"
 #define PARTIAL_SQL "(i.status = 'open' AND i.paid_amount > 0 AND i.due_date >= ?)"
 #define OVERDUE_SQL "(i.status = 'open' AND i.due_date < ?)"
-/* each branch on its own index, the ids materialized once as a UNION derived table */
-#define SEARCH_SQL "i.id IN (SELECT sq.id FROM (SELECT n.id FROM invoices n WHERE n.number LIKE ? " \
+/* each branch on its own index, the ids materialized once as a UNION and joined ahead of the WHERE */
+#define SEARCH_SQL " JOIN (SELECT n.id FROM invoices n WHERE n.number LIKE ? " \
 	"UNION SELECT cn.id FROM customers c JOIN invoices cn ON cn.customer_id = c.id WHERE c.name LIKE ?"
 #define FT_SQL " UNION SELECT l.invoice_id FROM invoice_lines l WHERE MATCH (l.description) AGAINST (? IN BOOLEAN MODE)"
 #define CUST_SCOPE " WHERE i.customer_id = ? AND i.status <> 'draft'"
@@ -251,24 +252,26 @@ static const struct build_case build_cases[] = {
 	{ "min", set_min, &STAFF, " WHERE i.total >= ?", { XS("10.500"), { A_END } } },
 	{ "max", set_max, &STAFF, " WHERE i.total <= ?", { XS("99.000"), { A_END } } },
 	{ "min+max", set_min_max, &STAFF, " WHERE i.total >= ? AND i.total <= ?", { XS("10.500"), XS("99.000"), { A_END } } },
-	{ "q: number", set_q_number, &STAFF, " WHERE " SEARCH_SQL FT_SQL ") sq)",
+	{ "q: number", set_q_number, &STAFF, SEARCH_SQL FT_SQL ") sq ON sq.id = i.id",
 	  { XS("INV-2026-0001%"), XS("%INV-2026-0001%"), XS("+INV*"), { A_END } } },
-	{ "q: too short for keywords", set_q_short, &STAFF, " WHERE " SEARCH_SQL ") sq)",
+	{ "q: too short for keywords", set_q_short, &STAFF, SEARCH_SQL ") sq ON sq.id = i.id",
 	  { XS("ab%"), XS("%ab%"), { A_END } } },
-	{ "q: words", set_q_words, &STAFF, " WHERE " SEARCH_SQL FT_SQL ") sq)",
+	{ "q: words", set_q_words, &STAFF, SEARCH_SQL FT_SQL ") sq ON sq.id = i.id",
 	  { XS("zoe muller%"), XS("%zoe muller%"), XS("+zoe* +muller*"), { A_END } } },
-	{ "q: accented", set_q_accented, &STAFF, " WHERE " SEARCH_SQL FT_SQL ") sq)",
+	{ "q: accented", set_q_accented, &STAFF, SEARCH_SQL FT_SQL ") sq ON sq.id = i.id",
 	  { XS("Zo\xc3\xab M\xc3\xbcller%"), XS("%Zo\xc3\xab M\xc3\xbcller%"), XS("+Zo\xc3\xab* +M\xc3\xbcller*"), { A_END } } },
-	{ "q: LIKE wildcards escaped", set_q_wild, &STAFF, " WHERE " SEARCH_SQL ") sq)",
+	{ "q: LIKE wildcards escaped", set_q_wild, &STAFF, SEARCH_SQL ") sq ON sq.id = i.id",
 	  { XS("5\\%\\_\\\\x%"), XS("%5\\%\\_\\\\x%"), { A_END } } },
-	{ "q: SQL stays a value", set_q_sql, &STAFF, " WHERE " SEARCH_SQL FT_SQL ") sq)",
+	{ "q: SQL stays a value", set_q_sql, &STAFF, SEARCH_SQL FT_SQL ") sq ON sq.id = i.id",
 	  { XS("x' OR 1=1; DROP TABLE invoices; --%"), XS("%x' OR 1=1; DROP TABLE invoices; --%"),
 	    XS("+DROP* +TABLE* +invoices*"), { A_END } } },
 	{ "everything, customer scope", set_everything, &CUST7,
+	  SEARCH_SQL FT_SQL ") sq ON sq.id = i.id"
 	  CUST_SCOPE " AND (" PARTIAL_SQL " OR i.status = 'void') AND i.customer_id = ? AND i.currency = ?"
-	  " AND i.due_date >= ? AND i.due_date <= ? AND i.total >= ? AND i.total <= ? AND " SEARCH_SQL FT_SQL ") sq)",
-	  { XI(7), XS(TODAY), XI(9), XS("EUR"), XS("2026-01-01"), XS("2026-12-31"), XS("1.000"), XS("2.000"),
-	    XS("fibre%"), XS("%fibre%"), XS("+fibre*"), { A_END } } },
+	  " AND i.due_date >= ? AND i.due_date <= ? AND i.total >= ? AND i.total <= ?",
+	  { XS("fibre%"), XS("%fibre%"), XS("+fibre*"),
+	    XI(7), XS(TODAY), XI(9), XS("EUR"), XS("2026-01-01"), XS("2026-12-31"), XS("1.000"), XS("2.000"),
+	    { A_END } } },
 };
 
 static void test_build_filters(void **state)
@@ -283,8 +286,14 @@ static void test_build_filters(void **state)
 		c->set(&lq);
 		if (listq_build(&lq, c->scope, TODAY, &s) != IE_OK)
 			fail_msg("%s: listq_build failed", c->name);
-		if (strcmp(str(&s.where), c->where))
-			fail_msg("%s: WHERE is\n  \"%s\"\nexpected\n  \"%s\"", c->name, str(&s.where), c->where);
+		{
+			char jw[4096];
+
+			/* a search joins ahead of the WHERE: compare both, in statement order */
+			snprintf(jw, sizeof(jw), "%s%s", str(&s.join), str(&s.where));
+			if (strcmp(jw, c->where))
+				fail_msg("%s: JOIN+WHERE is\n  \"%s\"\nexpected\n  \"%s\"", c->name, jw, c->where);
+		}
 		check_args(&s, c->args, c->name);
 		check_statements(&s, c->name);
 		/* only status, currency and invoice/due dates, unscoped, are summed from the per-day totals */
@@ -430,9 +439,14 @@ static void test_scope_always_first(void **state)
 		sets[k](&lq);
 		assert_int_equal(listq_build(&lq, &CUST7, TODAY, &s), IE_OK);
 		assert_int_equal(find(str(&s.where), CUST_SCOPE), 0);
-		assert_true(s.nargs >= 1);
-		assert_int_equal(s.args[0].type, DB_T_INT);
-		assert_int_equal(s.args[0].i, 7);
+		/* the scope's value is the first of the WHERE's (a search's join values precede it) */
+		{
+			size_t first = (size_t)count_of(str(&s.join), "?");
+
+			assert_true(s.nargs >= first + 1);
+			assert_int_equal(s.args[first].type, DB_T_INT);
+			assert_int_equal(s.args[first].i, 7);
+		}
 		listq_sql_free(&s);
 	}
 }
