@@ -99,16 +99,26 @@ static ierr render(struct req *req, const struct auth_scope *scope, long long id
 	return pdf_invoice(&inv, &seller, &o, out);
 }
 
-/* The PDF of one invoice within scope, from storage when it is current. */
-static ierr serve_pdf(struct req *req, const struct auth_scope *scope, long long id)
+/* The PDF of one invoice within scope, from storage when it is current.
+ * With a link, the link's epoch must still be the invoice's. */
+static ierr serve_pdf(struct req *req, const struct auth_scope *scope, long long id, const struct link *l)
 {
 	struct inv_pdf_state st;
 	struct buf pdf = BUF_INIT;
 	char name[64], etag[65];
+	int revalidating = app_env(req, "HTTP_IF_NONE_MATCH") != NULL;
 	ierr e;
 
-	if ((e = invoice_pdf_state(req->db, scope, id, &st)))
-		return e;
+	/* a revalidation needs only the tag; a download takes the file in the same query */
+	e = invoice_pdf_state(req->db, scope, id, &st, revalidating ? NULL : &pdf);
+	if (e == IE_NOTFOUND && l)
+		e = app_fail(req, IE_NOTFOUND, "This download link is not valid.");
+	if (e)
+		goto out;
+	if (l && st.link_epoch != l->epoch) {
+		e = app_fail(req, IE_GONE, "This download link has been withdrawn. Please ask for a new one.");
+		goto out;
+	}
 	file_name(st.number, st.id, "pdf", name, sizeof(name));
 	if (inv_pdf_fresh(&st)) {
 		if (not_modified(req, st.etag)) {
@@ -116,18 +126,19 @@ static ierr serve_pdf(struct req *req, const struct auth_scope *scope, long long
 
 			snprintf(tag, sizeof(tag), "\"%s\"", st.etag);
 			req->status = 304;
-			if ((e = app_header(req, "ETag", tag)))
-				return e;
-			return app_header(req, "Cache-Control", "private, no-cache");
+			if (!(e = app_header(req, "ETag", tag)))
+				e = app_header(req, "Cache-Control", "private, no-cache");
+			goto out;
 		}
-		e = invoice_pdf_fetch(req->db, st.id, &pdf);
-		if (!e)
+		if (!pdf.len && (e = invoice_pdf_fetch(req->db, st.id, &pdf)) && e != IE_NOTFOUND)
+			goto out;
+		if (pdf.len) {
 			e = send_file(req, "application/pdf", name, &pdf, st.etag);
-		buf_free(&pdf);
-		if (e != IE_NOTFOUND)
-			return e;
+			goto out;
+		}
 	}
 	/* drafts every time; issued invoices once per state */
+	buf_clear(&pdf);
 	e = render(req, scope, id, &pdf);
 	if (e)
 		goto out;
@@ -148,7 +159,7 @@ static ierr invoice_pdf(struct req *req)
 {
 	struct auth_scope scope = auth_scope_of(&req->session.user);
 
-	return serve_pdf(req, &scope, req->ids[0]);
+	return serve_pdf(req, &scope, req->ids[0], NULL);
 }
 
 static ierr invoice_csv(struct req *req)
@@ -177,7 +188,6 @@ static ierr invoice_csv(struct req *req)
 static ierr download(struct req *req)
 {
 	static const struct auth_scope issued_only = { 0, 0 };
-	struct inv_pdf_state st;
 	struct link l;
 	ierr e;
 
@@ -188,14 +198,7 @@ static ierr download(struct req *req)
 		return app_fail(req, IE_GONE, "This download link has expired. Please ask for a new one.");
 	if (e)
 		return app_fail(req, IE_NOTFOUND, "This download link is not valid.");
-	e = invoice_pdf_state(req->db, &issued_only, l.invoice_id, &st);
-	if (e == IE_NOTFOUND)
-		return app_fail(req, IE_NOTFOUND, "This download link is not valid.");
-	if (e)
-		return e;
-	if (st.link_epoch != l.epoch)
-		return app_fail(req, IE_GONE, "This download link has been withdrawn. Please ask for a new one.");
-	return serve_pdf(req, &issued_only, l.invoice_id);
+	return serve_pdf(req, &issued_only, l.invoice_id, &l);
 }
 
 static const struct app_route routes[] = {

@@ -328,17 +328,20 @@ void invoice_seller(const struct config *cfg, struct inv_seller *s)
 /* ---------- stored PDFs ---------- */
 
 ierr invoice_pdf_state(struct db *db, const struct auth_scope *scope, long long id,
-		       struct inv_pdf_state *st)
+		       struct inv_pdf_state *st, struct buf *pdf)
 {
 	struct db_res r;
 	ierr e;
 
 	memset(st, 0, sizeof(*st));
+	/* the stored file comes along when it is current and wanted: one round trip */
 	e = db_query_row(db, &r,
 		"SELECT i.id, i.status, COALESCE(i.number, ''), i.paid_amount, i.pdf_state, "
-		"COALESCE(i.pdf_paid, ''), COALESCE(i.pdf_etag, ''), i.link_epoch "
+		"COALESCE(i.pdf_paid, ''), COALESCE(i.pdf_etag, ''), i.link_epoch, "
+		"CASE WHEN ? = 1 AND i.status <> 'draft' AND i.pdf_etag IS NOT NULL AND i.pdf_paid = i.paid_amount "
+		"AND i.pdf_state = IF(i.status = 'void', 'void', 'issued') THEN i.pdf END "
 		"FROM invoices i WHERE i.id = ? AND " INV_SCOPE_SQL,
-		DB_ARGS(DB_I(id), INV_SCOPE_ARGS(scope)));
+		DB_ARGS(DB_I(pdf != NULL), DB_I(id), INV_SCOPE_ARGS(scope)));
 	if (!e) {
 		st->id = db_int(&r, 0);
 		str_copy(st->status, sizeof(st->status), db_str(&r, 1));
@@ -348,6 +351,8 @@ ierr invoice_pdf_state(struct db *db, const struct auth_scope *scope, long long 
 		str_copy(st->pdf_paid, sizeof(st->pdf_paid), db_str(&r, 5));
 		str_copy(st->etag, sizeof(st->etag), db_str(&r, 6));
 		st->link_epoch = (int)db_int(&r, 7);
+		if (pdf && db_str(&r, 8))
+			e = buf_put(pdf, db_str(&r, 8), r.collen[8]);
 	}
 	db_free(&r);
 	return e;

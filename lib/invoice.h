@@ -126,8 +126,9 @@ struct inv_pdf_state {
 	char pdf_state[8], pdf_paid[32], etag[65]; /* what is stored */
 	int link_epoch;
 };
+/* The state; with pdf non-NULL also the stored file when it is current. */
 ierr invoice_pdf_state(struct db *db, const struct auth_scope *scope, long long id,
-		       struct inv_pdf_state *st);
+		       struct inv_pdf_state *st, struct buf *pdf);
 const char *inv_pdf_want(const struct inv_pdf_state *st);   /* "issued", "void", NULL for drafts */
 int inv_pdf_fresh(const struct inv_pdf_state *st);          /* the stored PDF is current */
 ierr invoice_pdf_fetch(struct db *db, long long id, struct buf *out);
