@@ -22,43 +22,6 @@
 
 #define LINK_DAYS 30
 
-/* UN/ECE Rec 20 codes as people read them ("" for plain pieces). */
-static const char *unit_label(const char *code)
-{
-	static const struct {
-		const char *code, *label;
-	} units[] = {
-		{ "C62", "" }, { "H87", "" }, { "EA", "" }, { "XPP", "" },
-		{ "SEC", "s" }, { "MIN", "min" }, { "HUR", "h" }, { "DAY", "days" },
-		{ "WEE", "weeks" }, { "MON", "months" }, { "ANN", "years" },
-		{ "KB", "kB" }, { "4L", "MB" }, { "E34", "GB" }, { "E35", "TB" },
-		{ "KWH", "kWh" }, { "MTR", "m" }, { "KGM", "kg" }, { "LTR", "l" },
-	};
-
-	if (!code || !*code)
-		return "";
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (!strcmp(units[i].code, code))
-			return units[i].label;
-	return code;
-}
-
-static const char *vat_category_name(const char *c)
-{
-	static const struct {
-		const char *code, *name;
-	} cats[] = {
-		{ "S", "Standard rate" }, { "Z", "Zero rated" }, { "E", "Exempt" },
-		{ "AE", "Reverse charge" }, { "K", "Intra-community supply" },
-		{ "G", "Export outside the EU" }, { "O", "Outside the scope of VAT" },
-	};
-
-	for (size_t i = 0; c && i < sizeof(cats) / sizeof(cats[0]); i++)
-		if (!strcmp(cats[i].code, c))
-			return cats[i].name;
-	return c ? c : "";
-}
-
 static const char *method_name(const char *m)
 {
 	static const struct {
@@ -275,7 +238,7 @@ static ierr set_body(struct req *req, const struct invoice *inv)
 		    || (e = app_set_at(req, "Lines", i, "Desc", l->description))
 		    || (e = pdf_format_fixed6(l->quantity, 0, num, sizeof(num)))
 		    || (e = app_set_at(req, "Lines", i, "Qty", num))
-		    || (e = app_set_at(req, "Lines", i, "Unit", unit_label(l->unit_code)))
+		    || (e = app_set_at(req, "Lines", i, "Unit", inv_unit_label(l->unit_code)))
 		    || (e = pdf_format_fixed6(l->unit_price, inv->exponent, num, sizeof(num)))
 		    || (e = app_set_at(req, "Lines", i, "Price", num))
 		    || (e = pdf_format_rate(l->tax_rate, num, sizeof(num)))
@@ -292,9 +255,9 @@ static ierr set_body(struct req *req, const struct invoice *inv)
 		if ((e = pdf_format_rate(t->rate, num, sizeof(num)))
 		    || (e = app_set_at(req, "Taxes", i, "Rate", num))
 		    || (e = app_set_at(req, "Taxes", i, "Category", t->vat_category))
-		    || (e = app_set_at(req, "Taxes", i, "CategoryName", vat_category_name(t->vat_category)))
+		    || (e = app_set_at(req, "Taxes", i, "CategoryName", inv_vat_category_name(t->vat_category)))
 		    /* the exemption reason, unless it only repeats the category's name */
-		    || (strcasecmp(t->exemption_reason, vat_category_name(t->vat_category))
+		    || (strcasecmp(t->exemption_reason, inv_vat_category_name(t->vat_category))
 			&& (e = app_set_at(req, "Taxes", i, "Reason", t->exemption_reason)))
 		    || (e = set_amount_at(req, "Taxes", i, "Net", inv, t->net, 0))
 		    || (e = set_amount_at(req, "Taxes", i, "Tax", inv, t->tax, 0)))

@@ -449,3 +449,44 @@ ierr invoice_revoke_links(struct db *db, long long id, long long user_id, const 
 
 	return db_tx(db, revoke_tx, &c);
 }
+
+const char *inv_unit_label(const char *code)
+{
+	static const struct {
+		const char *code, *label;
+	} units[] = {
+		{ "C62", "" }, { "H87", "" }, { "EA", "" }, { "XPP", "" },
+		{ "SEC", "s" }, { "MIN", "min" }, { "HUR", "h" }, { "DAY", "days" },
+		{ "WEE", "weeks" }, { "MON", "months" }, { "ANN", "years" },
+		{ "KB", "kB" }, { "4L", "MB" }, { "E34", "GB" }, { "E35", "TB" },
+		{ "KWH", "kWh" }, { "MTR", "m" }, { "KGM", "kg" }, { "LTR", "l" },
+	};
+	size_t i;
+
+	if (!code || !*code)
+		return "";
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(units[i].code, code))
+			return units[i].label;
+	return code;
+}
+
+const char *inv_vat_category_name(const char *c)
+{
+	static const struct {
+		const char *code, *name;
+	} cats[] = {
+		{ "S", "Standard rate" }, { "Z", "Zero rated" }, { "E", "Exempt" },
+		{ "AE", "Reverse charge" }, { "K", "Intra-community supply" },
+		{ "G", "Export outside the EU" }, { "O", "Outside the scope of VAT" },
+		{ "L", "Canary Islands tax" }, { "M", "Ceuta and Melilla tax" },
+	};
+	size_t i;
+
+	if (!c)
+		return "";
+	for (i = 0; i < sizeof(cats) / sizeof(cats[0]); i++)
+		if (!strcmp(cats[i].code, c))
+			return cats[i].name;
+	return c;
+}

@@ -107,6 +107,10 @@ enum inv_shown inv_shown_of(const char *status, money_t paid, const char *due_da
 
 /* "Paid" / "Pending" (partially paid) / "Unpaid": the customer's Paid column. */
 const char *inv_paid_state(const char *status, money_t paid);
+/* UN/ECE Rec 20 unit code as people read it ("min", "GB"; "" for pieces). */
+const char *inv_unit_label(const char *code);
+/* VAT category code (S, Z, E, AE, K, G, O, L, M) in words. */
+const char *inv_vat_category_name(const char *code);
 /* Today's date ("YYYY-MM-DD") in time zone tz (IANA name; DST included). */
 ierr inv_today(const char *tz, time_t now, char out[11]);
 

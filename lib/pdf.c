@@ -800,27 +800,6 @@ static ierr fmt_amount(struct r *r, money_t v, int with_code, const char **out)
 	return *out ? IE_OK : IE_NOMEM;
 }
 
-static const char *unit_label(const char *code)
-{
-	static const struct {
-		const char *code, *label;
-	} units[] = {
-		{ "C62", "" }, { "H87", "" }, { "EA", "" }, { "XPP", "" },
-		{ "SEC", "s" }, { "MIN", "min" }, { "HUR", "h" }, { "DAY", "days" },
-		{ "WEE", "weeks" }, { "MON", "months" }, { "ANN", "years" },
-		{ "KB", "kB" }, { "4L", "MB" }, { "E34", "GB" }, { "E35", "TB" },
-		{ "KWH", "kWh" }, { "MTR", "m" }, { "KGM", "kg" }, { "LTR", "l" },
-	};
-	size_t i;
-
-	if (!code || !*code)
-		return "";
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (!strcmp(units[i].code, code))
-			return units[i].label;
-	return code;
-}
-
 /* "DE89370400440532013000" -> "DE89 3704 0044 0532 0130 00" */
 static const char *iban_grouped(struct r *r, const char *iban)
 {
@@ -860,26 +839,6 @@ static const char *tax_text(struct r *r, const struct inv_line *l)
 	if (pdf_format_rate(l->tax_rate, rate, sizeof(rate)))
 		return "";
 	return arena_strdup(r->a, rate);
-}
-
-static const char *vat_category_name(const char *c)
-{
-	static const struct {
-		const char *code, *name;
-	} cats[] = {
-		{ "S", "Standard rate" }, { "Z", "Zero rated" }, { "E", "Exempt" },
-		{ "AE", "Reverse charge" }, { "K", "Intra-community supply" },
-		{ "G", "Export outside the EU" }, { "O", "Outside the scope of VAT" },
-		{ "L", "Canary Islands tax" }, { "M", "Ceuta and Melilla tax" },
-	};
-	size_t i;
-
-	if (!c)
-		return "";
-	for (i = 0; i < sizeof(cats) / sizeof(cats[0]); i++)
-		if (!strcmp(cats[i].code, c))
-			return cats[i].name;
-	return c;
 }
 
 /* Strict "YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS". */
@@ -1087,7 +1046,7 @@ static ierr row_cells(struct r *r, const struct inv_line *l, struct row_cells *r
 		return IE_NOMEM;
 	if ((e = pdf_format_fixed6(l->quantity, 0, num, sizeof(num))))
 		return e;
-	u = unit_label(l->unit_code);
+	u = inv_unit_label(l->unit_code);
 	rc->c[C_QTY] = *u ? fmt(r, "%s %s", num, u) : arena_strdup(r->a, num);
 	if ((e = pdf_format_fixed6(l->unit_price, r->price_dec, num, sizeof(num))))
 		return e;
@@ -1275,7 +1234,7 @@ static ierr layout_summary(struct r *r)
 			    (e = op_text(r, xnet, y + size * BASE_K, size, 0, 0, 1, net[i], 0)) ||
 			    (e = op_text(r, xtax, y + size * BASE_K, size, 0, 0, 1, tax[i], 0)))
 				return e;
-			cat = vat_category_name(tx->vat_category);
+			cat = inv_vat_category_name(tx->vat_category);
 			if (has(tx->exemption_reason))
 				cat = fmt(r, "%s: %s", cat, tx->exemption_reason);
 			if (!cat || !(t = clean(r, cat)))
