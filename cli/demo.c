@@ -2529,6 +2529,11 @@ static ierr demo_tx(struct db *db, void *ctx)
 			    "due_date - INTERVAL DAYOFMONTH(due_date) - 1 DAY, status, paid_state, currency, SUM(n), "
 			    "SUM(total), SUM(paid), SUM(balance) FROM invoice_day_totals GROUP BY 1, 2, status, paid_state, "
 			    "currency", DB_NOARGS, NULL, NULL))
+	    || (e = db_exec(d->db, "DELETE FROM invoice_status_totals", DB_NOARGS, NULL, NULL))
+	    || (e = db_exec(d->db, "INSERT INTO invoice_status_totals (status, paid_state, currency, n, total, "
+			    "paid, balance) SELECT status, paid_state, currency, SUM(n), SUM(total), SUM(paid), "
+			    "SUM(balance) FROM invoice_month_totals GROUP BY status, paid_state, currency",
+			    DB_NOARGS, NULL, NULL))
 	    || (e = db_exec(d->db, "SET @invoice_day_totals_off = NULL", DB_NOARGS, NULL, NULL))) {
 		seterr(d, "invoice_day_totals: %s", db_error(d->db));
 		return e;

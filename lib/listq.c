@@ -537,9 +537,13 @@ static ierr totals_summed(struct listq_sql *s, const struct listq *lq)
 	if (!e && derived && !(e = mcond(&m, "m.due_month <> ?")))
 		e = targ(s, DB_S(s->cm));
 
+	/* neither a range nor a status that turns on today: the all-time sums (a few dozen rows) */
 	if (!e)
-		e = buf_puts(&s->totals, "SELECT x.currency, SUM(x.n), SUM(x.total), SUM(x.paid), SUM(x.balance) FROM ("
-			     "SELECT m.currency, m.n, m.total, m.paid, m.balance FROM invoice_month_totals m");
+		e = buf_puts(&s->totals, derived || ranged
+			     ? "SELECT x.currency, SUM(x.n), SUM(x.total), SUM(x.paid), SUM(x.balance) FROM ("
+			       "SELECT m.currency, m.n, m.total, m.paid, m.balance FROM invoice_month_totals m"
+			     : "SELECT x.currency, SUM(x.n), SUM(x.total), SUM(x.paid), SUM(x.balance) FROM ("
+			       "SELECT m.currency, m.n, m.total, m.paid, m.balance FROM invoice_status_totals m");
 	if (!e && m.len)
 		e = buf_put(&s->totals, m.data, m.len);
 	if (!e && (derived || ranged)) {
