@@ -76,25 +76,17 @@ static ierr render(struct req *req, const struct auth_scope *scope, long long id
 	struct invoice inv;
 	struct inv_seller seller;
 	struct pdf_opts o;
-	char today[11], font[600];
+	char today[11];
 	ierr e;
 
+	/* the PDF is the document as the customer gets it, whoever downloads it
+	 * (it is stored and may be served to the customer or a link holder) */
 	if ((e = inv_today(req->cfg->time_zone, req->now, today))
-	    || (e = invoice_load(req->db, req->arena, scope, id, today, &inv)))
+	    || (e = invoice_load(req->db, req->arena, scope, id, today, 1, &inv)))
 		return e;
-	/* The PDF is the customer's document, stored once and served to everyone
-	 * allowed to see it (customer, staff, link holders): staff and links load
-	 * it again as its customer sees it, without the internal custom fields. */
-	if (!scope->customer_id) {
-		struct auth_scope as_customer = { inv.customer_id, 1 };
-
-		if ((e = invoice_load(req->db, req->arena, &as_customer, id, today, &inv)))
-			return e;
-	}
 	invoice_seller(req->cfg, &seller);
-	snprintf(font, sizeof(font), "%s", config_get(req->cfg, "PDF.Font", INVOICE_DATADIR "/fonts/invoice-sans.ttf"));
 	o.paper = req->cfg->paper;
-	o.font_path = font;
+	o.font_path = config_get(req->cfg, "PDF.Font", INVOICE_DATADIR "/fonts/invoice-sans.ttf");
 	o.title_prefix = "Invoice";
 	return pdf_invoice(&inv, &seller, &o, out);
 }
@@ -171,7 +163,7 @@ static ierr invoice_csv(struct req *req)
 	ierr e;
 
 	if ((e = inv_today(req->cfg->time_zone, req->now, today))
-	    || (e = invoice_load(req->db, req->arena, &scope, req->ids[0], today, &inv)))
+	    || (e = invoice_load(req->db, req->arena, &scope, req->ids[0], today, 0, &inv)))
 		return e;
 	file_name(inv.number, inv.id, "csv", name, sizeof(name));
 	/* a BOM so spreadsheet programs read the names as UTF-8 */

@@ -327,7 +327,7 @@ static ierr view(struct req *req)
 	if ((e = inv_today(req->cfg->time_zone, req->now, today)))
 		return e;
 	/* outside the scope this is IE_NOTFOUND: app renders the same 404 as for a missing id */
-	if ((e = invoice_load(req->db, req->arena, &scope, id, today, &inv)))
+	if ((e = invoice_load(req->db, req->arena, &scope, id, today, 0, &inv)))
 		return e;
 	if ((e = set_header(req, &inv)) || (e = set_seller(req)) || (e = set_buyer(req, &inv))
 	    || (e = set_body(req, &inv)))

@@ -1088,6 +1088,12 @@ int app_main(int argc, char **argv, const struct app_def *def)
 		fprintf(stderr, "%s: %s\n", def->name, err);
 		return 1;
 	}
+	/* dates ("today", overdue) are computed in the configured zone: set once */
+	if (setenv("TZ", p.cfg.time_zone[0] ? p.cfg.time_zone : "UTC", 1)) {
+		fprintf(stderr, "%s: cannot set the time zone\n", def->name);
+		goto out;
+	}
+	tzset();
 	if (db_new(&p.cfg, &p.db) || tmpl_new(p.cfg.templates_dir, &p.tmpl) || !(p.arena = arena_new())) {
 		fprintf(stderr, "%s: out of memory\n", def->name);
 		goto out;

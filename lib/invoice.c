@@ -38,21 +38,29 @@ const char *inv_paid_state(const char *status, money_t paid)
 
 ierr inv_today(const char *tz, time_t now, char out[11])
 {
-	char *old = getenv("TZ"), saved[128] = "";
+	const char *cur = getenv("TZ");
+	char saved[128] = "";
 	struct tm tm;
-	int had = old != NULL;
 
-	if (had && str_copy(saved, sizeof(saved), old))
-		return IE_INTERNAL;
-	if (setenv("TZ", tz && *tz ? tz : "UTC", 1))
-		return IE_INTERNAL;
-	tzset();
-	localtime_r(&now, &tm);
-	if (had)
-		setenv("TZ", saved, 1);
-	else
-		unsetenv("TZ");
-	tzset();
+	if (!tz || !*tz)
+		tz = "UTC";
+	/* the process runs in the configured zone (app_main sets TZ once);
+	 * switching costs a zoneinfo read, so only another zone switches */
+	if (cur && !strcmp(cur, tz)) {
+		localtime_r(&now, &tm);
+	} else {
+		if (cur && str_copy(saved, sizeof(saved), cur))
+			return IE_INTERNAL;
+		if (setenv("TZ", tz, 1))
+			return IE_INTERNAL;
+		tzset();
+		localtime_r(&now, &tm);
+		if (cur)
+			setenv("TZ", saved, 1);
+		else
+			unsetenv("TZ");
+		tzset();
+	}
 	if (tm.tm_year + 1900 < 1000 || tm.tm_year + 1900 > 9999)
 		return IE_INTERNAL;
 	return strftime(out, 11, "%Y-%m-%d", &tm) == 10 ? IE_OK : IE_INTERNAL;
@@ -273,7 +281,7 @@ static ierr load_payments(struct db *db, struct arena *a, struct invoice *inv)
 	return e;
 }
 
-static ierr load_fields(struct db *db, struct arena *a, const struct auth_scope *scope, struct invoice *inv)
+static ierr load_fields(struct db *db, struct arena *a, int customer_copy, struct invoice *inv)
 {
 	struct db_res r;
 	size_t cap = 0;
@@ -283,7 +291,7 @@ static ierr load_fields(struct db *db, struct arena *a, const struct auth_scope 
 	e = db_query(db, &r, "SELECT d.label, f.value FROM invoice_custom_fields f "
 		     "JOIN custom_field_defs d ON d.id = f.field_id "
 		     "WHERE f.invoice_id = ? AND (? = 0 OR d.visible_to_customer = 1) ORDER BY d.position, d.id",
-		     DB_ARGS(DB_I(inv->id), DB_I(scope->customer_id != 0)));
+		     DB_ARGS(DB_I(inv->id), DB_I(customer_copy)));
 	while (!e && (e = db_next(&r)) == IE_OK) {
 		inv->fields = grow(a, inv->fields, inv->nfields, &cap, sizeof(*inv->fields));
 		if (!inv->fields) {
@@ -301,14 +309,14 @@ static ierr load_fields(struct db *db, struct arena *a, const struct auth_scope 
 }
 
 ierr invoice_load(struct db *db, struct arena *a, const struct auth_scope *scope, long long id,
-		  const char *today, struct invoice *inv)
+		  const char *today, int customer_copy, struct invoice *inv)
 {
 	ierr e;
 
 	memset(inv, 0, sizeof(*inv));
 	if ((e = load_header(db, a, scope, id, today, inv)) || (e = load_lines(db, a, inv))
 	    || (e = load_taxes(db, a, inv)) || (e = load_payments(db, a, inv))
-	    || (e = load_fields(db, a, scope, inv)))
+	    || (e = load_fields(db, a, customer_copy || scope->customer_id, inv)))
 		return e;
 	return IE_OK;
 }

@@ -233,9 +233,6 @@ ierr listq_parse(struct req *req, struct listq *lq)
 			return bad(req, "cols", "use column keys separated by commas");
 		lq->cols_given = 1;
 	}
-	for (i = 0; i < req->nparams; i++)
-		if (!strcmp(req->params[i].key, "status") && req->params[i].len > 10)
-			return bad(req, "status", "use draft, due, partial, overdue, paid or void");
 	return IE_OK;
 }
 
