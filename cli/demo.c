@@ -2440,10 +2440,10 @@ static ierr demo_tx(struct db *db, void *ctx)
 	reset(d);
 	for (t = 0; t < NT; t++)
 		sink_close(&d->t[t]);
-	/* the per-day totals triggers would run once per loaded row: rebuilt once at the end */
+	/* the totals triggers would run once per loaded row: rebuilt once at the end */
 	if ((e = db_exec(d->db, "SET SESSION foreign_key_checks = 0", DB_NOARGS, NULL, NULL))
 	    || (e = db_exec(d->db, "SET SESSION unique_checks = 0", DB_NOARGS, NULL, NULL))
-	    || (e = db_exec(d->db, "SET @invoice_day_totals_off = 1", DB_NOARGS, NULL, NULL))) {
+	    || (e = db_exec(d->db, "SET @invoice_totals_off = 1", DB_NOARGS, NULL, NULL))) {
 		seterr(d, "session setup: %s", db_error(d->db));
 		return e;
 	}
@@ -2517,25 +2517,10 @@ static ierr demo_tx(struct db *db, void *ctx)
 	step(d, "number_sequences");
 	if ((e = sequences(d)))
 		return e;
-	step(d, "invoice_day_totals");
-	if ((e = db_exec(d->db, "DELETE FROM invoice_day_totals", DB_NOARGS, NULL, NULL))
-	    || (e = db_exec(d->db, "INSERT INTO invoice_day_totals (invoice_date, due_date, status, paid_state, "
-			    "currency, n, total, paid, balance) SELECT invoice_date, due_date, status, paid_state, "
-			    "currency, COUNT(*), SUM(total), SUM(paid_amount), SUM(balance) FROM invoices "
-			    "GROUP BY invoice_date, due_date, status, paid_state, currency", DB_NOARGS, NULL, NULL))
-	    || (e = db_exec(d->db, "DELETE FROM invoice_month_totals", DB_NOARGS, NULL, NULL))
-	    || (e = db_exec(d->db, "INSERT INTO invoice_month_totals (month, due_month, status, paid_state, "
-			    "currency, n, total, paid, balance) SELECT invoice_date - INTERVAL DAYOFMONTH(invoice_date) - 1 DAY, "
-			    "due_date - INTERVAL DAYOFMONTH(due_date) - 1 DAY, status, paid_state, currency, SUM(n), "
-			    "SUM(total), SUM(paid), SUM(balance) FROM invoice_day_totals GROUP BY 1, 2, status, paid_state, "
-			    "currency", DB_NOARGS, NULL, NULL))
-	    || (e = db_exec(d->db, "DELETE FROM invoice_status_totals", DB_NOARGS, NULL, NULL))
-	    || (e = db_exec(d->db, "INSERT INTO invoice_status_totals (status, paid_state, currency, n, total, "
-			    "paid, balance) SELECT status, paid_state, currency, SUM(n), SUM(total), SUM(paid), "
-			    "SUM(balance) FROM invoice_month_totals GROUP BY status, paid_state, currency",
-			    DB_NOARGS, NULL, NULL))
-	    || (e = db_exec(d->db, "SET @invoice_day_totals_off = NULL", DB_NOARGS, NULL, NULL))) {
-		seterr(d, "invoice_day_totals: %s", db_error(d->db));
+	step(d, "invoice totals");
+	if ((e = db_exec(d->db, "CALL invoice_totals_rebuild()", DB_NOARGS, NULL, NULL))
+	    || (e = db_exec(d->db, "SET @invoice_totals_off = NULL", DB_NOARGS, NULL, NULL))) {
+		seterr(d, "invoice totals: %s", db_error(d->db));
 		return e;
 	}
 	step(d, "commit");
@@ -2669,7 +2654,7 @@ ierr demo_run(struct db *db, const struct config *cfg, const struct demo_opts *o
 	/* back to the defaults on this connection (a new one has them anyway) */
 	db_exec(db, "SET SESSION foreign_key_checks = 1", DB_NOARGS, NULL, NULL);
 	db_exec(db, "SET SESSION unique_checks = 1", DB_NOARGS, NULL, NULL);
-	db_exec(db, "SET @invoice_day_totals_off = NULL", DB_NOARGS, NULL, NULL);
+	db_exec(db, "SET @invoice_totals_off = NULL", DB_NOARGS, NULL, NULL);
 	if (e) {
 		snprintf(errbuf, errlen, "%s", d->err[0] ? d->err : db_error(db));
 		if (!d->err[0] && !db_error(db)[0])

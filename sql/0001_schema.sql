@@ -18,7 +18,7 @@
 --     scan, not a filesort.
 --
 -- Invoice list (lib/listq.c) sort key -> ORDER BY -> index:
---   number   number, id                -> uq_invoices_number
+--   number   number, id                -> ix_invoices_number_id
 --   customer customer_name, id         -> ix_invoices_customer_name
 --   date     invoice_date, id          -> ix_invoices_date   (default sort)
 --   period   period_start, id          -> ix_invoices_period
@@ -26,7 +26,8 @@
 --   total    total, id                 -> ix_invoices_total
 --   paid     paid_amount, id           -> ix_invoices_paid
 --   balance  balance, id               -> ix_invoices_balance
---   status   status, invoice_date, id  -> ix_invoices_status_date
+--   paid_state paid_state, id          -> ix_invoices_paid_state
+--   status   status, id                -> ix_invoices_status_date
 -- Filters: customer -> ix_invoices_customer_* , status -> ix_invoices_status_*
 -- (derived: due/partial/overdue are status = 'open' plus paid_amount and
 -- due_date), currency -> ix_invoices_currency_date, date ranges -> the date,
@@ -34,9 +35,9 @@
 -- Customer scope (customer_id = ? AND status <> 'draft', newest first) walks
 -- ix_invoices_customer_date backwards and skips the few drafts, a customer's
 -- open/overdue invoices (portal balance) come from ix_invoices_customer_status_due.
--- Search `q`: number prefix (uq_invoices_number), customer name
--- (ft_customers_name, or invoices.customer_name LIKE for scripts without word
--- breaks such as Japanese), keywords (ft_invoice_lines_description).
+-- Search `q`: number prefix (uq_invoices_number), customer name (LIKE over
+-- customers, then ix_invoices_customer_*), keywords (ft_invoice_lines_description).
+-- Count and per-currency sums: the summary tables of 0002_list_totals.sql.
 
 -- ---------------------------------------------------------------- customers
 
@@ -224,7 +225,12 @@ CREATE TABLE invoices (
   tax_total           DECIMAL(19,3) NOT NULL DEFAULT 0,
   total               DECIMAL(19,3) NOT NULL DEFAULT 0,
   paid_amount         DECIMAL(19,3) NOT NULL DEFAULT 0,
-  balance             DECIMAL(19,3) AS (total - paid_amount) STORED,
+  -- a voided invoice owes nothing, so lists and their sums never count it
+  balance             DECIMAL(19,3) AS (CASE WHEN status = 'void' THEN 0 ELSE total - paid_amount END) STORED,
+  -- orders the customer-facing Paid column: 0 Unpaid, 1 Pending (partly paid), 2 Paid
+  paid_state          TINYINT UNSIGNED AS (CASE WHEN status = 'paid' THEN 2
+                                                WHEN paid_amount > 0 AND status = 'open' THEN 1
+                                                ELSE 0 END) STORED,
   payment_means       VARCHAR(4) NOT NULL DEFAULT '58',         -- UNTDID 4461: 58 SEPA transfer, 30, 49, 48
   buyer_reference     VARCHAR(100) NOT NULL DEFAULT '',         -- BT-10, copied from the customer
   buyer_snapshot      JSON NULL,                                -- set at issue
@@ -241,16 +247,23 @@ CREATE TABLE invoices (
   pdf_state           ENUM('none','issued','void') NOT NULL DEFAULT 'none',
   pdf                 MEDIUMBLOB NULL,                          -- off-page (DYNAMIC rows)
   pdf_etag            CHAR(64) CHARACTER SET ascii NULL,        -- hex SHA-256 of pdf
+  pdf_paid            DECIMAL(19,3) NULL,                       -- paid_amount the stored PDF shows
   pdf_rendered_at     DATETIME NULL,
   link_epoch          INT NOT NULL DEFAULT 0,                   -- bumped to revoke signed links
   PRIMARY KEY (id),
   UNIQUE KEY uq_invoices_number (number),
   KEY ix_invoices_customer_date (customer_id, invoice_date, id),
   KEY ix_invoices_customer_status_due (customer_id, status, due_date, id),
-  KEY ix_invoices_status_date (status, invoice_date, id),
+  -- due date (and paid) ride along: "overdue" is decided inside the index
+  KEY ix_invoices_status_date (status, invoice_date, id, due_date, paid_amount),
   KEY ix_invoices_status_due (status, due_date, id),
-  KEY ix_invoices_status_total (status, total, id),
+  KEY ix_invoices_status_total (status, total, id, due_date, currency, paid_amount),
   KEY ix_invoices_date (invoice_date, id),
+  -- newest first with a billing-period filter: the period is checked inside the index
+  KEY ix_invoices_date_period (invoice_date, id, period_start, period_end),
+  -- the unique index alone cannot serve ORDER BY number, id (drafts have no number)
+  KEY ix_invoices_number_id (number, id),
+  KEY ix_invoices_paid_state (paid_state, id),
   KEY ix_invoices_due (due_date, id),
   KEY ix_invoices_period (period_start, id),
   KEY ix_invoices_total (total, id),
