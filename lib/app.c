@@ -74,17 +74,8 @@ static ierr parse_pairs(struct req *req, const char *src, size_t len, struct app
 			return app_fail(req, IE_INVALID, "The request is not valid UTF-8.");
 		if ((size_t)vlen > cfg->limit_value)
 			return app_fail(req, IE_INVALID, "A parameter is too long.");
-		if (req->nparams == *cap) {
-			size_t ncap = *cap ? *cap * 2 : 16;
-			struct app_kv *na = arena_alloc(req->arena, ncap * sizeof(*na));
-
-			if (!na)
-				return IE_NOMEM;
-			if (*cap)
-				memcpy(na, *arr, *cap * sizeof(*na));
-			*arr = na;
-			*cap = ncap;
-		}
+		if (!(*arr = arena_grow(req->arena, *arr, req->nparams, cap, sizeof(**arr))))
+			return IE_NOMEM;
 		(*arr)[req->nparams].key = key;
 		(*arr)[req->nparams].val = val;
 		(*arr)[req->nparams].len = (size_t)vlen;
@@ -112,17 +103,9 @@ static ierr parse_cookies(struct req *req)
 			end = c + strlen(c);
 		eq = memchr(name, '=', (size_t)(end - name));
 		if (eq && eq > name && req->ncookies < 32) {
-			if (req->ncookies == cap) {
-				size_t ncap = cap ? cap * 2 : 8;
-				struct app_kv *na = arena_alloc(req->arena, ncap * sizeof(*na));
-
-				if (!na)
-					return IE_NOMEM;
-				if (cap)
-					memcpy(na, req->cookies, cap * sizeof(*na));
-				req->cookies = na;
-				cap = ncap;
-			}
+			if (!(req->cookies = arena_grow(req->arena, req->cookies, req->ncookies, &cap,
+							sizeof(*req->cookies))))
+				return IE_NOMEM;
 			req->cookies[req->ncookies].key = arena_strndup(req->arena, name, (size_t)(eq - name));
 			req->cookies[req->ncookies].val = arena_strndup(req->arena, eq + 1, (size_t)(end - eq - 1));
 			req->cookies[req->ncookies].len = (size_t)(end - eq - 1);

@@ -224,34 +224,19 @@ const char *auth_csrf_token(struct req *req)
 {
 	const char *c;
 	unsigned char raw[32];
-	char *hex;
 
-	if (req->session.id)
+	/* a session's own token, or the one this anonymous request already chose */
+	if (req->session.csrf[0])
 		return req->session.csrf;
 	c = app_cookie(req, "lcsrf");
-	if (parse_token(c, raw))
-		return c;
-	hex = arena_alloc(req->arena, 65);
-	if (!hex)
-		return NULL;
-	new_token(raw, hex);
-	if (app_set_cookie(req, "lcsrf", hex, 7200, 1, "Strict"))
-		return NULL;
-	/* later calls in this request see the same token */
-	if (req->ncookies < 32) {
-		struct app_kv *na = arena_alloc(req->arena, (req->ncookies + 1) * sizeof(*na));
-
-		if (!na)
-			return NULL;
-		if (req->ncookies)
-			memcpy(na, req->cookies, req->ncookies * sizeof(*na));
-		na[req->ncookies].key = "lcsrf";
-		na[req->ncookies].val = hex;
-		na[req->ncookies].len = 64;
-		req->cookies = na;
-		req->ncookies++;
+	if (parse_token(c, raw)) {
+		str_copy(req->session.csrf, sizeof(req->session.csrf), c);
+		return req->session.csrf;
 	}
-	return hex;
+	new_token(raw, req->session.csrf);
+	if (app_set_cookie(req, "lcsrf", req->session.csrf, 7200, 1, "Strict"))
+		return NULL;
+	return req->session.csrf;
 }
 
 ierr auth_csrf_check(struct req *req)

@@ -48,7 +48,7 @@ struct auth_user {
 struct auth_session {
 	long long id;               /* 0: anonymous */
 	struct auth_user user;
-	char csrf[65];
+	char csrf[65];              /* the session's token; anonymous: the lcsrf cookie's, or a new one */
 };
 
 /* Everything (customer_id 0, drafts visible) or one customer without drafts. */

@@ -185,6 +185,25 @@ void *arena_alloc(struct arena *a, size_t n)
 	return p;
 }
 
+void *arena_grow(struct arena *a, void *arr, size_t n, size_t *cap, size_t size)
+{
+	size_t ncap;
+	void *na;
+
+	if (n < *cap)
+		return arr;
+	ncap = *cap ? *cap * 2 : 16;
+	if (ncap > SIZE_MAX / size)
+		return NULL;
+	na = arena_alloc(a, ncap * size);
+	if (!na)
+		return NULL;
+	if (n)
+		memcpy(na, arr, n * size);
+	*cap = ncap;
+	return na;
+}
+
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
 	char *p = arena_alloc(a, n + 1);

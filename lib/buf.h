@@ -39,6 +39,9 @@ struct arena;
 
 struct arena *arena_new(void);
 void *arena_alloc(struct arena *a, size_t n);          /* zeroed, aligned */
+/* Room for element n of an arena-backed array of `size`-byte elements with
+ * capacity *cap: returns arr, or a doubled copy; NULL when out of memory. */
+void *arena_grow(struct arena *a, void *arr, size_t n, size_t *cap, size_t size);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

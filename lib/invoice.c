@@ -97,20 +97,6 @@ static ierr fixed_col(const struct db_res *r, unsigned col, int decimals, int64_
 	return money_parse(s, decimals, out);
 }
 
-/* Grows an arena array by one element (arrays here are small: lines of one invoice). */
-static void *grow(struct arena *a, void *arr, size_t n, size_t *cap, size_t size)
-{
-	void *na;
-
-	if (n < *cap)
-		return arr;
-	*cap = *cap ? *cap * 2 : 16;
-	na = arena_alloc(a, *cap * size);
-	if (na && n)
-		memcpy(na, arr, n * size);
-	return na;
-}
-
 static ierr load_header(struct db *db, struct arena *a, const struct auth_scope *scope,
 			long long id, const char *today, struct invoice *inv)
 {
@@ -189,7 +175,7 @@ static ierr load_lines(struct db *db, struct arena *a, struct invoice *inv)
 	while (!e && (e = db_next(&r)) == IE_OK) {
 		struct inv_line *l;
 
-		inv->lines = grow(a, inv->lines, inv->nlines, &cap, sizeof(*inv->lines));
+		inv->lines = arena_grow(a, inv->lines, inv->nlines, &cap, sizeof(*inv->lines));
 		if (!inv->lines) {
 			e = IE_NOMEM;
 			break;
@@ -228,7 +214,7 @@ static ierr load_taxes(struct db *db, struct arena *a, struct invoice *inv)
 	while (!e && (e = db_next(&r)) == IE_OK) {
 		struct inv_tax_total *t;
 
-		inv->taxes = grow(a, inv->taxes, inv->ntaxes, &cap, sizeof(*inv->taxes));
+		inv->taxes = arena_grow(a, inv->taxes, inv->ntaxes, &cap, sizeof(*inv->taxes));
 		if (!inv->taxes) {
 			e = IE_NOMEM;
 			break;
@@ -262,7 +248,7 @@ static ierr load_payments(struct db *db, struct arena *a, struct invoice *inv)
 	while (!e && (e = db_next(&r)) == IE_OK) {
 		struct inv_payment *p;
 
-		inv->payments = grow(a, inv->payments, inv->npayments, &cap, sizeof(*inv->payments));
+		inv->payments = arena_grow(a, inv->payments, inv->npayments, &cap, sizeof(*inv->payments));
 		if (!inv->payments) {
 			e = IE_NOMEM;
 			break;
@@ -293,7 +279,7 @@ static ierr load_fields(struct db *db, struct arena *a, int customer_copy, struc
 		     "WHERE f.invoice_id = ? AND (? = 0 OR d.visible_to_customer = 1) ORDER BY d.position, d.id",
 		     DB_ARGS(DB_I(inv->id), DB_I(customer_copy)));
 	while (!e && (e = db_next(&r)) == IE_OK) {
-		inv->fields = grow(a, inv->fields, inv->nfields, &cap, sizeof(*inv->fields));
+		inv->fields = arena_grow(a, inv->fields, inv->nfields, &cap, sizeof(*inv->fields));
 		if (!inv->fields) {
 			e = IE_NOMEM;
 			break;
