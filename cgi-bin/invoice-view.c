@@ -117,25 +117,6 @@ static ierr set_lines(struct req *req, const char *prefix, const char *text)
 }
 
 /* "DE89370400440532013000" -> "DE89 3704 0044 0532 0130 00" */
-static const char *iban_grouped(struct req *req, const char *iban)
-{
-	size_t len = strlen(iban), o = 0, n = 0;
-	char *out = arena_alloc(req->arena, len * 2 + 1);
-
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < len; i++) {
-		if (iban[i] == ' ')
-			continue;
-		if (n && n % 4 == 0)
-			out[o++] = ' ';
-		out[o++] = iban[i];
-		n++;
-	}
-	out[o] = '\0';
-	return out;
-}
-
 static ierr set_seller(struct req *req)
 {
 	struct inv_seller s;
@@ -144,7 +125,7 @@ static ierr set_seller(struct req *req)
 	ierr e;
 
 	invoice_seller(req->cfg, &s);
-	if (!(iban = iban_grouped(req, s.iban)))
+	if (!(iban = inv_iban_grouped(req->arena, s.iban)))
 		return IE_NOMEM;
 	if ((e = app_set(req, "Seller.Name", s.name)) || (e = set_lines(req, "Seller.Address", s.address))
 	    || (e = app_set(req, "Seller.TaxId", s.tax_id)) || (e = app_set(req, "Seller.IBAN", iban))

@@ -484,3 +484,22 @@ const char *inv_vat_category_name(const char *c)
 			return cats[i].name;
 	return c;
 }
+
+const char *inv_iban_grouped(struct arena *a, const char *iban)
+{
+	size_t i, o = 0, n = 0, len = strlen(iban);
+	char *out = arena_alloc(a, len * 2 + 1);
+
+	if (!out)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		if (iban[i] == ' ')
+			continue;
+		if (n && n % 4 == 0)
+			out[o++] = ' ';
+		out[o++] = iban[i];
+		n++;
+	}
+	out[o] = '\0';
+	return out;
+}

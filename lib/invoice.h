@@ -111,6 +111,8 @@ const char *inv_paid_state(const char *status, money_t paid);
 const char *inv_unit_label(const char *code);
 /* VAT category code (S, Z, E, AE, K, G, O, L, M) in words. */
 const char *inv_vat_category_name(const char *code);
+/* An IBAN in groups of four for reading: "DE89 3704 0044 0532 0130 00" (NULL: no memory). */
+const char *inv_iban_grouped(struct arena *a, const char *iban);
 /* Today's date ("YYYY-MM-DD") in time zone tz (IANA name; DST included). */
 ierr inv_today(const char *tz, time_t now, char out[11]);
 

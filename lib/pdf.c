@@ -800,26 +800,6 @@ static ierr fmt_amount(struct r *r, money_t v, int with_code, const char **out)
 	return *out ? IE_OK : IE_NOMEM;
 }
 
-/* "DE89370400440532013000" -> "DE89 3704 0044 0532 0130 00" */
-static const char *iban_grouped(struct r *r, const char *iban)
-{
-	size_t i, o = 0, n = 0, len = strlen(iban);
-	char *out = arena_alloc(r->a, len * 2 + 1);
-
-	if (!out)
-		return NULL;
-	for (i = 0; i < len; i++) {
-		if (iban[i] == ' ')
-			continue;
-		if (n && n % 4 == 0)
-			out[o++] = ' ';
-		out[o++] = iban[i];
-		n++;
-	}
-	out[o] = '\0';
-	return out;
-}
-
 /* "a – b", "a" when both are equal or one is missing, "" when none. */
 static const char *period_text(struct r *r, const char *a, const char *b)
 {
@@ -952,7 +932,7 @@ static ierr layout_top(struct r *r)
 					     BODY_SIZE, 0, 0, 0, 0)))
 		return e;
 	if (has(s->iban)) {
-		if (!(t = iban_grouped(r, s->iban)))
+		if (!(t = inv_iban_grouped(r->a, s->iban)))
 			return IE_NOMEM;
 		t = has(s->bic) ? fmt(r, "IBAN %s \xc2\xb7 BIC %s", t, s->bic)
 				: fmt(r, "IBAN %s", t);
@@ -1383,7 +1363,7 @@ static ierr layout_after(struct r *r)
 	if (!credit && inv->balance > 0 && strcmp(inv->status, "void") && strcmp(inv->status, "paid")) {
 		if ((e = fmt_amount(r, inv->balance, 1, &bal)))
 			return e;
-		iban = has(r->seller->iban) ? iban_grouped(r, r->seller->iban) : NULL;
+		iban = has(r->seller->iban) ? inv_iban_grouped(r->a, r->seller->iban) : NULL;
 		t = fmt(r, "Please pay %s%s%s%s%s%s%s%s%s.", bal,
 				 has(inv->due_date) ? " by " : "", has(inv->due_date) ? inv->due_date : "",
 				 iban ? " to IBAN " : "", iban ? iban : "",
@@ -1596,7 +1576,7 @@ static ierr start_page(struct r *r, unsigned pageno, unsigned npages, const char
 	}
 	/* footer */
 	draw_rule(r, MARGIN_X, FOOTER_Y + 11, r->bw, 0.5f, GRAY_RULE);
-	t = has(r->seller->iban) ? iban_grouped(r, r->seller->iban) : NULL;
+	t = has(r->seller->iban) ? inv_iban_grouped(r->a, r->seller->iban) : NULL;
 	t = t ? fmt(r, "%s \xc2\xb7 %s \xc2\xb7 IBAN %s",
 			     has(r->seller->name) ? r->seller->name : "", r->number, t)
 	      : fmt(r, "%s \xc2\xb7 %s",
