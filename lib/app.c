@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <fcgiapp.h>
 #include <ClearSilver.h>
+#include "memo.h"
 #include "app.h"
 #include "config.h"
 #include "db.h"
@@ -682,13 +683,20 @@ static ierr fill_layout(struct req *req)
 
 ierr app_render(struct req *req, const char *name)
 {
+	return app_render_slots(req, name, NULL, 0);
+}
+
+ierr app_render_slots(struct req *req, const char *name, const struct tmpl_slot *slots, size_t nslots)
+{
 	ierr e;
 
 	if (!app_hdf(req))
 		return IE_NOMEM;
 	if ((e = fill_layout(req)))
 		return e;
-	return tmpl_render(req->tmpl, name, req->hdf, &req->body);
+	if (!nslots)
+		return tmpl_render(req->tmpl, name, req->hdf, &req->body);
+	return tmpl_render_slots(req->tmpl, name, req->hdf, slots, nslots, &req->body);
 }
 
 /* ---------- dispatch ---------- */
@@ -949,6 +957,7 @@ struct app_proc {
 	struct db *db;
 	struct tmpl *tmpl;
 	struct arena *arena;
+	struct memo *memo;
 };
 
 static void handle_one(struct app_proc *p, char **env, struct app_io io)
@@ -956,6 +965,7 @@ static void handle_one(struct app_proc *p, char **env, struct app_io io)
 	struct req req;
 	ierr e = app_req_init(&req, p->def, &p->cfg, p->db, p->tmpl, p->arena, env, io);
 
+	req.memo = p->memo;
 	app_dispatch(&req, e);
 	app_req_reset(&req);
 }
@@ -1077,7 +1087,8 @@ int app_main(int argc, char **argv, const struct app_def *def)
 		goto out;
 	}
 	tzset();
-	if (db_new(&p.cfg, &p.db) || tmpl_new(p.cfg.templates_dir, &p.tmpl) || !(p.arena = arena_new())) {
+	if (db_new(&p.cfg, &p.db) || tmpl_new(p.cfg.templates_dir, &p.tmpl) || !(p.arena = arena_new())
+	    || memo_new(&p.memo)) {
 		fprintf(stderr, "%s: out of memory\n", def->name);
 		goto out;
 	}
@@ -1117,6 +1128,7 @@ out:
 	tmpl_free(p.tmpl);
 	db_close(p.db);
 	arena_free(p.arena);
+	memo_free(p.memo);
 	config_free(&p.cfg);
 	return rc;
 }

@@ -30,6 +30,7 @@
 #include "err.h"
 #include "buf.h"
 #include "auth.h"
+#include "tmpl.h"
 
 struct config;
 struct db;
@@ -102,6 +103,7 @@ struct req {
 	const struct config *cfg;
 	struct db *db;
 	struct tmpl *tmpl;
+	struct memo *memo;         /* values stamped with a data version (memo.h); may be NULL */
 
 	/* per request */
 	struct arena *arena;
@@ -172,6 +174,9 @@ ierr app_write(struct req *req, const char *p, size_t n);
 ierr app_stream(struct req *req);
 /* Renders templates/<name> with req's HDF into the body (text/html). */
 ierr app_render(struct req *req, const char *name);
+/* The same, with HTML the handler built through html.h's escapers put in
+ * place of the template's <!--slot:NAME--> markers (see tmpl.h). */
+ierr app_render_slots(struct req *req, const char *name, const struct tmpl_slot *slots, size_t nslots);
 /* Sets an error for the error page and returns e (for `return app_fail(...)`). */
 ierr app_fail(struct req *req, ierr e, const char *msg);
 

@@ -65,20 +65,44 @@ ierr buf_putc(struct buf *b, char c)
 ierr buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list ap2;
+	size_t room;
 	int n;
 	ierr e;
 
-	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	if (n < 0)
-		return IE_INTERNAL;
-	e = buf_grow(b, (size_t)n);
-	if (e)
+	/* format once into the free space; again only when it did not fit */
+	if ((e = buf_grow(b, 64)))
 		return e;
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	room = b->cap - b->len;
+	va_copy(ap2, ap);
+	n = vsnprintf(b->data + b->len, room, fmt, ap2);
+	va_end(ap2);
+	if (n < 0) {
+		b->data[b->len] = '\0';
+		return IE_INTERNAL;
+	}
+	if ((size_t)n >= room) {
+		if ((e = buf_grow(b, (size_t)n))) {
+			b->data[b->len] = '\0';
+			return e;
+		}
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
 	return IE_OK;
+}
+
+ierr buf_put_int(struct buf *b, long long v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	unsigned long long m = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		*--p = (char)('0' + m % 10);
+		m /= 10;
+	} while (m);
+	if (v < 0)
+		*--p = '-';
+	return buf_put(b, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 ierr buf_printf(struct buf *b, const char *fmt, ...)

@@ -27,6 +27,8 @@ ierr buf_grow(struct buf *b, size_t extra);
 ierr buf_put(struct buf *b, const void *p, size_t n);
 ierr buf_puts(struct buf *b, const char *s);
 ierr buf_putc(struct buf *b, char c);
+/* Decimal digits of v, without printf (hot paths). */
+ierr buf_put_int(struct buf *b, long long v);
 /* snprintf-style append; the only formatted-print entry point. */
 ierr buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 ierr buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));

@@ -384,6 +384,54 @@ static int is_text_type(enum enum_field_types t)
 	}
 }
 
+enum { KIND_TEXT, KIND_INT, KIND_UINT, KIND_DATE };
+
+static unsigned char kind_of(const MYSQL_FIELD *f)
+{
+	switch (f->type) {
+	case MYSQL_TYPE_TINY: case MYSQL_TYPE_SHORT: case MYSQL_TYPE_INT24:
+	case MYSQL_TYPE_LONG: case MYSQL_TYPE_LONGLONG:
+		return (f->flags & UNSIGNED_FLAG) ? KIND_UINT : KIND_INT;
+	case MYSQL_TYPE_DATE: case MYSQL_TYPE_NEWDATE:
+		return KIND_DATE;
+	default:
+		return KIND_TEXT;
+	}
+}
+
+/* Right-aligned decimal digits of v into the `width` bytes before *end. */
+static char *digits(char *end, unsigned long long v, int width)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (--width > 0 || v);
+	return end;
+}
+
+/* The text libmariadb would have produced for a binary column. */
+static void binary_to_text(struct db_res *r, unsigned i)
+{
+	char tmp[24], *end = tmp + sizeof(tmp), *p;
+
+	if (r->kind[i] == KIND_DATE) {
+		const MYSQL_TIME *t = (const MYSQL_TIME *)r->times + i;
+
+		p = digits(end, t->day, 2);
+		*--p = '-';
+		p = digits(p, t->month, 2);
+		*--p = '-';
+		p = digits(p, t->year, 4);
+	} else if (r->kind[i] == KIND_UINT || r->num[i] >= 0) {
+		p = digits(end, (unsigned long long)r->num[i], 1);
+	} else {
+		p = digits(end, 0ULL - (unsigned long long)r->num[i], 1);
+		*--p = '-';
+	}
+	r->collen[i] = (unsigned long)(end - p);
+	memcpy(r->col[i], p, r->collen[i]);
+}
+
 static ierr query(struct db *db, struct db_res *r, const char *sql,
 		  const struct db_arg *args, size_t nargs, int dynamic)
 {
@@ -419,27 +467,42 @@ static ierr query(struct db *db, struct db_res *r, const char *sql,
 		goto out;
 	}
 	f = mysql_fetch_fields(meta);
+	/* the MYSQL_TIME slots first (aligned), then the text buffers */
+	total = sizeof(MYSQL_TIME) * r->ncols;
 	for (i = 0; i < r->ncols; i++) {
 		size_t sz = f[i].max_length;
 
+		r->kind[i] = kind_of(&f[i]);
 		if (!is_text_type(f[i].type) && sz < 64)
 			sz = 64;
 		offs[i] = total;
 		total += sz + 1;
 	}
-	r->bufs = malloc(total ? total : 1);
+	r->bufs = malloc(total);
 	if (!r->bufs) {
 		e = IE_NOMEM;
 		goto out;
 	}
+	r->times = r->bufs;
 	memset(bind, 0, sizeof(bind[0]) * r->ncols);
 	for (i = 0; i < r->ncols; i++) {
-		bind[i].buffer_type = MYSQL_TYPE_STRING;
-		bind[i].buffer = r->bufs + offs[i];
-		bind[i].buffer_length = (i + 1 < r->ncols ? offs[i + 1] : total) - offs[i] - 1;
-		bind[i].length = &r->collen[i];
-		bind[i].is_null = (my_bool *)&r->isnull[i];
 		r->col[i] = r->bufs + offs[i];
+		bind[i].is_null = (my_bool *)&r->isnull[i];
+		if (r->kind[i] == KIND_DATE) {
+			bind[i].buffer_type = MYSQL_TYPE_DATE;
+			bind[i].buffer = (MYSQL_TIME *)r->times + i;
+			bind[i].buffer_length = sizeof(MYSQL_TIME);
+		} else if (r->kind[i] != KIND_TEXT) {
+			bind[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			bind[i].buffer = &r->num[i];
+			bind[i].buffer_length = sizeof(r->num[i]);
+			bind[i].is_unsigned = r->kind[i] == KIND_UINT;
+		} else {
+			bind[i].buffer_type = MYSQL_TYPE_STRING;
+			bind[i].buffer = r->col[i];
+			bind[i].buffer_length = (i + 1 < r->ncols ? offs[i + 1] : total) - offs[i] - 1;
+			bind[i].length = &r->collen[i];
+		}
 	}
 	if (mysql_stmt_bind_result(st, bind)) {
 		e = classify(db, mysql_stmt_errno(st), mysql_stmt_error(st));
@@ -478,9 +541,13 @@ ierr db_next(struct db_res *r)
 	if (rc == 1)
 		return classify(r->db, mysql_stmt_errno(st), mysql_stmt_error(st));
 	/* MYSQL_DATA_TRUNCATED cannot happen: buffers are sized from max_length */
-	for (i = 0; i < r->ncols; i++)
-		if (!r->isnull[i])
-			r->col[i][r->collen[i]] = '\0';
+	for (i = 0; i < r->ncols; i++) {
+		if (r->isnull[i])
+			continue;
+		if (r->kind[i] != KIND_TEXT)
+			binary_to_text(r, i);
+		r->col[i][r->collen[i]] = '\0';
+	}
 	return IE_OK;
 }
 

@@ -59,6 +59,11 @@ struct db_res {
 	unsigned long collen[DB_MAX_COLS];
 	char isnull[DB_MAX_COLS];   /* my_bool flags of the current row */
 	char *bufs;                 /* one allocation behind col[] */
+	/* integer and date columns arrive binary and are written into col[] by
+	 * db_next itself (libmariadb would sprintf each one) */
+	unsigned char kind[DB_MAX_COLS];
+	long long num[DB_MAX_COLS];
+	void *times;                /* MYSQL_TIME per date column, in bufs */
 	unsigned long long nrows;
 };
 

@@ -33,25 +33,32 @@ ierr html_attr(struct buf *out, const char *s, size_t n)
 	return escape_markup(out, s, n);
 }
 
+static int url_unreserved(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
+	       || c == '.' || c == '~';
+}
+
 ierr html_url(struct buf *out, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	size_t i;
+	size_t i = 0, run;
 	ierr e;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-		    || c == '-' || c == '_' || c == '.' || c == '~') {
-			e = buf_putc(out, (char)c);
-		} else {
+	while (i < n) {
+		for (run = i; run < n && url_unreserved((unsigned char)s[run]); run++)
+			;
+		if (run > i && (e = buf_put(out, s + i, run - i)))
+			return e;
+		if (run < n) {
+			unsigned char c = (unsigned char)s[run];
 			char enc[3] = { '%', hex[c >> 4], hex[c & 15] };
 
-			e = buf_put(out, enc, 3);
+			if ((e = buf_put(out, enc, 3)))
+				return e;
+			run++;
 		}
-		if (e)
-			return e;
+		i = run;
 	}
 	return IE_OK;
 }

@@ -1,5 +1,6 @@
 #include <string.h>
 #include "listq.h"
+#include "memo.h"
 #include <stdio.h>
 #include "app.h"
 #include "config.h"
@@ -534,13 +535,14 @@ static ierr totals_summed(struct listq_sql *s, const struct listq *lq)
 	if (!e && derived && !(e = mcond(&m, "m.due_month <> ?")))
 		e = targ(s, DB_S(s->cm));
 
-	/* neither a range nor a status that turns on today: the all-time sums (a few dozen rows) */
+	/* neither a range nor a status that turns on today: the all-time sums, a
+	 * few dozen rows read as they are and added up by listq_totals (cheaper
+	 * than a GROUP BY's temporary table on the page everyone opens) */
 	if (!e)
 		e = buf_puts(&s->totals, derived || ranged
 			     ? "SELECT x.currency, SUM(x.n), SUM(x.total), SUM(x.paid), SUM(x.balance) FROM ("
 			       "SELECT m.currency, m.n, m.total, m.paid, m.balance FROM invoice_month_totals m"
-			     : "SELECT x.currency, SUM(x.n), SUM(x.total), SUM(x.paid), SUM(x.balance) FROM ("
-			       "SELECT m.currency, m.n, m.total, m.paid, m.balance FROM invoice_status_totals m");
+			     : "SELECT m.currency, m.n, m.total, m.paid, m.balance FROM invoice_status_totals m");
 	if (!e && m.len)
 		e = buf_put(&s->totals, m.data, m.len);
 	if (!e && (derived || ranged)) {
@@ -572,8 +574,8 @@ static ierr totals_summed(struct listq_sql *s, const struct listq *lq)
 		if (!e)
 			e = buf_puts(&s->totals, ")");
 	}
-	if (!e)
-		e = buf_puts(&s->totals, ") x GROUP BY x.currency HAVING SUM(x.n) > 0 ORDER BY x.currency");
+	if (!e && (derived || ranged))
+		e = buf_puts(&s->totals, ") x GROUP BY x.currency");
 	buf_free(&m);
 	return e;
 }
@@ -583,6 +585,7 @@ ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const c
 {
 	const char *order = columns[lq->sort].order;
 	const char *dir = lq->desc ? " DESC" : " ASC";
+	int deep;
 	ierr e;
 
 	memset(s, 0, sizeof(*s));
@@ -612,14 +615,19 @@ ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const c
 	if (lq->q[0] && lq->q_number && (e = search_sql(s, lq)))
 		goto out;
 
-	/* the page: ids from the narrowest index first (a deferred join keeps deep pages cheap) */
+	/* the page; deep ones take the ids from the narrowest index first (a
+	 * deferred join), near ones read the rows directly (one step less) */
+	deep = (lq->page - 1) * lq->per_page >= LISTQ_DEEP_OFFSET;
 	if ((e = buf_puts(&s->rows, "SELECT i.id, i.number, i.customer_id, i.customer_name, i.invoice_date, "
 			  "i.period_start, i.period_end, i.due_date, i.currency, i.total, i.paid_amount, "
-			  "i.balance, i.status, i.kind FROM invoices i JOIN (SELECT i.id FROM invoices i"))
+			  "i.balance, i.status, i.kind, "
+			  /* the sums' version rides along (a constant subquery, run once) */
+			  "(SELECT v FROM invoice_totals_version WHERE id = 1) FROM invoices i"))
+	    || (deep && (e = buf_puts(&s->rows, " JOIN (SELECT i.id FROM invoices i")))
 	    || (e = buf_put(&s->rows, s->join.data ? s->join.data : "", s->join.len))
 	    || (e = buf_put(&s->rows, s->where.data ? s->where.data : "", s->where.len))
-	    || (e = buf_printf(&s->rows, " ORDER BY %s%s, i.id%s LIMIT ? OFFSET ?) p ON p.id = i.id "
-			       "ORDER BY %s%s, i.id%s", order, dir, dir, order, dir, dir)))
+	    || (e = buf_printf(&s->rows, " ORDER BY %s%s, i.id%s LIMIT ? OFFSET ?", order, dir, dir))
+	    || (deep && (e = buf_printf(&s->rows, ") p ON p.id = i.id ORDER BY %s%s, i.id%s", order, dir, dir))))
 		goto out;
 	if (s->summable) {
 		e = totals_summed(s, lq);
@@ -660,37 +668,104 @@ static ierr amount(const struct db_res *r, unsigned col, int exponent, money_t *
 	return v ? money_from_db(v, exponent, out) : (*out = 0, IE_OK);
 }
 
-ierr listq_totals(struct db *db, struct listq_sql *s, struct listq_result *out)
+/* Adds one row of sums to its currency's entry (rows may repeat a currency). */
+static ierr add_sum(struct listq_result *out, const struct db_res *r)
 {
+	const char *cur = db_str(r, 0) ? db_str(r, 0) : "";
+	int exp = money_exponent(cur);
+	struct listq_sum *sum = NULL;
+	money_t total, paid, balance;
+	long long n = db_int(r, 1);
+	size_t i;
+	ierr e;
+
+	if (exp < 0)
+		return IE_INTERNAL;
+	if ((e = amount(r, 2, exp, &total)) || (e = amount(r, 3, exp, &paid)) || (e = amount(r, 4, exp, &balance)))
+		return e;
+	for (i = 0; i < out->nsums && !sum; i++)
+		if (!strcmp(out->sums[i].currency, cur))
+			sum = &out->sums[i];
+	if (!sum) {
+		if (out->nsums == LISTQ_MAX_CURRENCIES)
+			return IE_INTERNAL;
+		sum = &out->sums[out->nsums++];
+		str_copy(sum->currency, sizeof(sum->currency), cur);
+	}
+	sum->count += n;
+	out->count += n;
+	if ((e = money_add(sum->total, total, &sum->total)) || (e = money_add(sum->paid, paid, &sum->paid))
+	    || (e = money_add(sum->balance, balance, &sum->balance)))
+		return e;
+	return IE_OK;
+}
+
+/* Currencies with invoices, in code order. */
+static void tidy_sums(struct listq_result *out)
+{
+	size_t i, j, k = 0;
+
+	for (i = 0; i < out->nsums; i++)
+		if (out->sums[i].count)
+			out->sums[k++] = out->sums[i];
+	out->nsums = k;
+	for (i = 1; i < out->nsums; i++) {
+		struct listq_sum t = out->sums[i];
+
+		for (j = i; j > 0 && strcmp(out->sums[j - 1].currency, t.currency) > 0; j--)
+			out->sums[j] = out->sums[j - 1];
+		out->sums[j] = t;
+	}
+}
+
+/* The memo key: the statement and its values (each with its length). */
+static ierr totals_key(const struct listq_sql *s, struct buf *key)
+{
+	size_t i;
+	ierr e = buf_put(key, s->totals.data, s->totals.len);
+
+	for (i = 0; !e && i < s->ntargs; i++) {
+		const struct db_arg *a = &s->targs[i];
+		size_t len = a->s ? strlen(a->s) : 0;
+
+		e = buf_printf(key, "|%d:%lld:%zu:", (int)a->type, a->i, len) ?: buf_put(key, a->s ? a->s : "", len);
+	}
+	return e;
+}
+
+ierr listq_totals(struct db *db, struct memo *memo, struct listq_sql *s, struct listq_result *out)
+{
+	struct buf key = BUF_INIT;
 	struct db_res r;
 	ierr e;
 
 	memset(out, 0, sizeof(*out));
+	memset(&r, 0, sizeof(r));
+	/* only the totals tables move the version; counted filters always ask */
+	if (memo && s->summable && s->version) {
+		if ((e = totals_key(s, &key)))
+			goto out;
+		if (memo_get(memo, key.data, key.len, s->version, out, sizeof(*out)) == IE_OK)
+			goto out;
+	}
 	if (s->summable)
 		e = db_query_built(db, &r, &s->totals, s->targs, s->ntargs);
 	else
 		e = db_query_built(db, &r, &s->totals, s->args, s->nargs);
-	while (!e && (e = db_next(&r)) == IE_OK) {
-		struct listq_sum *sum;
-		int exp = money_exponent(db_str(&r, 0) ? db_str(&r, 0) : "");
-
-		if (out->nsums == LISTQ_MAX_CURRENCIES || exp < 0) {
-			e = IE_INTERNAL;
-			break;
-		}
-		sum = &out->sums[out->nsums++];
-		str_copy(sum->currency, sizeof(sum->currency), db_str(&r, 0));
-		sum->count = db_int(&r, 1);
-		out->count += sum->count;
-		if ((e = amount(&r, 2, exp, &sum->total)) || (e = amount(&r, 3, exp, &sum->paid))
-		    || (e = amount(&r, 4, exp, &sum->balance)))
-			break;
-	}
+	while (!e && (e = db_next(&r)) == IE_OK)
+		e = add_sum(out, &r);
 	if (e == IE_NOTFOUND)
 		e = IE_OK;
+	if (!e)
+		tidy_sums(out);
 	if (!e && !s->summable && out->count > s->cap)
 		out->capped = 1;
+	/* a full memo only costs the next request a query */
+	if (!e && key.len)
+		(void)memo_put(memo, key.data, key.len, s->version, out, sizeof(*out));
 	db_free(&r);
+out:
+	buf_free(&key);
 	return e;
 }
 
@@ -727,6 +802,7 @@ ierr listq_rows(struct db *db, struct listq_sql *s, const struct listq *lq,
 		}
 		row.status = db_str(&r, 12);
 		row.kind = db_str(&r, 13);
+		s->version = db_int(&r, 14);
 		if ((e = fn(ctx, &row)))
 			break;
 	}
@@ -738,6 +814,7 @@ ierr listq_rows(struct db *db, struct listq_sql *s, const struct listq *lq,
 
 /* ---------- URLs of the list (bookmarkable: every filter is in the query) ---------- */
 
+/* key=val (val URL-encoded; NULL: the caller appends the value) */
 static ierr qs_add(struct buf *b, const char *key, const char *val)
 {
 	ierr e = buf_puts(b, b->len ? "&" : "?");
@@ -746,7 +823,7 @@ static ierr qs_add(struct buf *b, const char *key, const char *val)
 		e = buf_puts(b, key);
 	if (!e)
 		e = buf_putc(b, '=');
-	if (!e)
+	if (!e && val)
 		e = html_url(b, val, strlen(val));
 	return e;
 }
@@ -763,10 +840,8 @@ ierr listq_url(const struct listq *lq, const char *path, struct buf *out)
 	for (i = 0; !e && i < sizeof(status_keys) / sizeof(status_keys[0]); i++)
 		if (lq->status & LISTQ_STATUS_BIT(i))
 			e = qs_add(&q, "status", status_keys[i]);
-	if (!e && lq->customer) {
-		snprintf(num, sizeof(num), "%lld", lq->customer);
-		e = qs_add(&q, "customer", num);
-	}
+	if (!e && lq->customer)
+		e = qs_add(&q, "customer", NULL) ?: buf_put_int(&q, lq->customer);
 	if (!e && lq->currency[0])
 		e = qs_add(&q, "currency", lq->currency);
 	if (!e && (lq->from[0] || lq->to[0]) && lq->date != DATE_INVOICE)
@@ -815,25 +890,16 @@ ierr listq_url(const struct listq *lq, const char *path, struct buf *out)
 
 /* ---------- the saved column choice (user_prefs) ---------- */
 
-ierr listq_load_cols(struct db *db, long long user_id, struct listq *lq)
+void listq_saved_cols(const char *saved, struct listq *lq)
 {
-	struct db_res r;
-	ierr e;
+	enum listq_col cols[COL__COUNT];
+	size_t n;
 
-	e = db_query_row(db, &r, "SELECT value FROM user_prefs WHERE user_id = ? AND pref = 'invoices.cols'",
-			 DB_ARGS(DB_I(user_id)));
-	if (e == IE_OK) {
-		enum listq_col cols[COL__COUNT];
-		size_t n;
-
-		/* a stale or hand-edited preference falls back to the default */
-		if (db_str(&r, 0) && !listq_parse_cols(db_str(&r, 0), cols, &n)) {
-			memcpy(lq->cols, cols, n * sizeof(cols[0]));
-			lq->ncols = n;
-		}
+	/* a stale or hand-edited preference falls back to the default */
+	if (saved && !listq_parse_cols(saved, cols, &n)) {
+		memcpy(lq->cols, cols, n * sizeof(cols[0]));
+		lq->ncols = n;
 	}
-	db_free(&r);
-	return e == IE_NOTFOUND ? IE_OK : e;
 }
 
 ierr listq_save_cols(struct db *db, long long user_id, const enum listq_col *cols, size_t n)

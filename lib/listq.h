@@ -68,6 +68,8 @@ ierr listq_parse(struct req *req, struct listq *lq);
 
 #define LISTQ_MAX_ARGS 48
 
+struct memo;
+
 struct listq_sql {
 	struct buf join;              /* " JOIN (...) sq ON sq.id = i.id" for a search, its values first */
 	struct buf where;             /* " WHERE ..." with ? placeholders */
@@ -83,6 +85,7 @@ struct listq_sql {
 	char prefix_q[810], like_q[810], ft_q[810];  /* storage the bound args point into */
 	char today[11];
 	long long cap;
+	long long version;            /* invoice_totals_version as listq_rows read it; 0: unknown */
 };
 
 /* The scope clause (everything, or one customer without drafts), appended to
@@ -120,6 +123,9 @@ struct listq_sum {
  * and shows no sums. */
 #define LISTQ_COUNT_CAP 2000
 
+/* From this row offset on, a page's ids come from an index-only subquery. */
+#define LISTQ_DEEP_OFFSET 1000
+
 struct listq_result {
 	long long count;              /* all rows matching, every currency */
 	int capped;                   /* more than count_cap rows: count and sums are partial */
@@ -127,18 +133,22 @@ struct listq_result {
 	size_t nsums;
 };
 
-/* Runs the totals query. */
-ierr listq_totals(struct db *db, struct listq_sql *s, struct listq_result *out);
-/* Runs the page query and calls fn per row (values valid during the call). */
+/* Count and sums. Sums from the totals tables are kept in memo (may be NULL)
+ * under the statement, its values and s->version, and reused while the
+ * version stays: run listq_rows first, which reads the version. */
+ierr listq_totals(struct db *db, struct memo *memo, struct listq_sql *s, struct listq_result *out);
+/* Runs the page query and calls fn per row (values valid during the call);
+ * sets s->version. */
 ierr listq_rows(struct db *db, struct listq_sql *s, const struct listq *lq,
 		ierr (*fn)(void *ctx, const struct listq_row *row), void *ctx);
 
 /* path + "?..." reproducing every parameter of lq (defaults left out). */
 ierr listq_url(const struct listq *lq, const char *path, struct buf *out);
 
-/* The user's saved column choice (user_prefs 'invoices.cols'); a missing or
- * stale one leaves lq's columns alone. */
-ierr listq_load_cols(struct db *db, long long user_id, struct listq *lq);
+/* The user's saved column choice (user_prefs LISTQ_COLS_PREF, see
+ * auth_pref); a missing or stale one leaves lq's columns alone. */
+#define LISTQ_COLS_PREF "invoices.cols"
+void listq_saved_cols(const char *saved, struct listq *lq);
 ierr listq_save_cols(struct db *db, long long user_id, const enum listq_col *cols, size_t n);
 
 /* The status= key of a shown status ("overdue" for INV_OVERDUE). */

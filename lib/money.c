@@ -154,18 +154,21 @@ static uint64_t magnitude(int64_t v)
 /* "num" or "num code"; on failure an empty string, never a truncated amount. */
 static ierr put_text(char *out, size_t outsz, const char *num, const char *code)
 {
-	int n;
+	size_t n = strlen(num), c = code ? strlen(code) : 0;
 
 	if (!out || !outsz)
 		return IE_OVERFLOW;
-	if (code)
-		n = snprintf(out, outsz, "%s %s", num, code);
-	else
-		n = snprintf(out, outsz, "%s", num);
-	if (n < 0 || (size_t)n >= outsz) {
+	if (n + (code ? 1 + c : 0) >= outsz) {
 		out[0] = '\0';
 		return IE_OVERFLOW;
 	}
+	memcpy(out, num, n);
+	if (code) {
+		out[n++] = ' ';
+		memcpy(out + n, code, c);
+		n += c;
+	}
+	out[n] = '\0';
 	return IE_OK;
 }
 

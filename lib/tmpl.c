@@ -6,6 +6,7 @@
 #include "tmpl.h"
 
 #define TMPL_MAX 64
+#define TMPL_MAX_SLOTS 4
 
 struct tmpl_entry {
 	char name[64];
@@ -148,6 +149,49 @@ ierr tmpl_render(struct tmpl *t, const char *name, void *hdf, struct buf *out)
 		return IE_INTERNAL;
 	}
 	return IE_OK;
+}
+
+ierr tmpl_render_slots(struct tmpl *t, const char *name, void *hdf, const struct tmpl_slot *slots,
+		       size_t nslots, struct buf *out)
+{
+	struct buf page = BUF_INIT;
+	const char *at[TMPL_MAX_SLOTS];
+	size_t order[TMPL_MAX_SLOTS], mlen[TMPL_MAX_SLOTS], i, j;
+	const char *from;
+	ierr e;
+
+	if (nslots > TMPL_MAX_SLOTS)
+		return IE_INTERNAL;
+	if ((e = tmpl_render(t, name, hdf, &page)))
+		goto out;
+	for (i = 0; i < nslots; i++) {
+		char marker[80];
+
+		if (snprintf(marker, sizeof(marker), "<!--slot:%s-->", slots[i].name) >= (int)sizeof(marker)
+		    || !(at[i] = strstr(page.data ? page.data : "", marker))) {
+			e = IE_INTERNAL;
+			goto out;
+		}
+		mlen[i] = strlen(marker);
+		/* splice in page order */
+		for (j = i; j > 0 && at[order[j - 1]] > at[i]; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	from = page.data;
+	for (i = 0; i < nslots && !e; i++) {
+		size_t k = order[i];
+
+		e = buf_put(out, from, (size_t)(at[k] - from));
+		if (!e)
+			e = buf_put(out, slots[k].html->data, slots[k].html->len);
+		from = at[k] + mlen[k];
+	}
+	if (!e)
+		e = buf_put(out, from, page.len - (size_t)(from - page.data));
+out:
+	buf_free(&page);
+	return e;
 }
 
 ierr tmpl_check_all(struct tmpl *t, char *errbuf, size_t errlen)

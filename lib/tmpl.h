@@ -21,6 +21,19 @@ ierr tmpl_new(const char *dir, struct tmpl **out);
 void tmpl_free(struct tmpl *t);
 /* Renders `name` (e.g. "login.cs") with data from `hdf` (HDF *), appending to out. */
 ierr tmpl_render(struct tmpl *t, const char *name, void *hdf, struct buf *out);
+/*
+ * A slot is HTML the caller built itself, through the html.h escapers, for
+ * output too large to go through HDF cheaply (the list's rows). The template
+ * marks the place with the literal comment <!--slot:NAME-->, which escaped
+ * data can never produce ('<' always leaves as &lt;); the first marker of each
+ * slot is replaced, a slot without a marker is an error.
+ */
+struct tmpl_slot {
+	const char *name;
+	const struct buf *html;
+};
+ierr tmpl_render_slots(struct tmpl *t, const char *name, void *hdf, const struct tmpl_slot *slots,
+		       size_t nslots, struct buf *out);
 /* Parses every *.cs now (for --check and tests); reports the first failure. */
 ierr tmpl_check_all(struct tmpl *t, char *errbuf, size_t errlen);
 

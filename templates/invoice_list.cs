@@ -64,10 +64,7 @@
     <th class="actions">Actions</th>
   </tr></thead>
   <tbody>
-  <?cs each:r = Rows ?><tr data-id="<?cs var:r.Id ?>"<?cs if:r.Draft ?> class="draft"<?cs /if ?>>
-    <?cs each:c = r.C ?><td class="c-<?cs var:c.K ?><?cs if:c.N ?> num<?cs /if ?>"><?cs if:c.L ?><a href="<?cs var:c.L ?>"><?cs var:c.V ?></a><?cs elif:c.B ?><span class="badge st-<?cs var:c.B ?>"><?cs var:c.V ?></span><?cs else ?><?cs var:c.V ?><?cs /if ?></td><?cs /each ?>
-    <td class="actions"><a href="/invoices/<?cs var:r.Id ?>">View</a> <a href="/invoices/<?cs var:r.Id ?>.pdf">PDF</a><?cs if:r.Edit ?> <a href="/admin/invoices/<?cs var:r.Id ?>/edit">Edit</a><?cs /if ?></td>
-  </tr><?cs /each ?>
+  <!--slot:rows-->
   </tbody>
 </table>
 <?cs if:List.PastEnd ?><p class="alert" id="past-end">This page is past the end of the list. <a href="<?cs var:Pager.LastURL ?>"><?cs if:List.Pages ?>Go to the last page (<?cs var:List.Pages ?>)<?cs else ?>Go to the first page<?cs /if ?></a>.</p>

@@ -4,6 +4,7 @@
  * Input layout: QUERY \0 COOKIE \0 BODY.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "app.h"
@@ -56,8 +57,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < size && k < 2; i++)
 		if (!copy[i])
 			parts[++k] = copy + i + 1;
-	while (k < 2)
-		parts[++k] = copy + size + 1 + (k > 1);
+	while (k < 2) {
+		k++;
+		parts[k] = copy + size + 1 + (k > 1);
+	}
 	body.p = parts[2];
 	body.n = strlen(parts[2]);
 	body.off = 0;

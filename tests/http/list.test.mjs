@@ -171,6 +171,25 @@ for (const st of ['draft', 'due', 'partial', 'overdue', 'paid', 'void']) {
   });
 }
 
+// Each worker keeps the sums it added up, stamped with invoice_totals_version;
+// any change to an invoice's figures moves the version in the same transaction.
+test('the sums follow every change at once, whichever worker answers', async () => {
+  const pageSums = async () => sums((await billing.get('/invoices')).text_);
+  const before = truthSums('1');
+  // more requests than workers, so every worker has the sums in hand
+  for (let i = 0; i < 8; i++) assert.deepEqual(await pageSums(), before, `warm-up ${i}`);
+  const id = +q1("SELECT id FROM invoices WHERE status = 'open' AND total > paid_amount + 1 ORDER BY id LIMIT 1");
+  sql(`UPDATE invoices SET paid_amount = paid_amount + 1 WHERE id = ${id}`);
+  try {
+    const after = truthSums('1');
+    assert.notDeepEqual(after, before, 'the change moves a balance');
+    for (let i = 0; i < 8; i++) assert.deepEqual(await pageSums(), after, `after the change ${i}`);
+  } finally {
+    sql(`UPDATE invoices SET paid_amount = paid_amount - 1 WHERE id = ${id}`);
+  }
+  for (let i = 0; i < 8; i++) assert.deepEqual(await pageSums(), before, `after the undo ${i}`);
+});
+
 test('several statuses at once are ORed', async () => {
   const S = STATUS_SQL();
   await expectList(billing, 'status=due&status=overdue&status=void', `(${S.due}) OR (${S.overdue}) OR (${S.void})`);

@@ -18,6 +18,47 @@
 
 /* ---- struct buf ---- */
 
+static void test_buf_put_int(void **state)
+{
+	static const struct {
+		long long v;
+		const char *text;
+	} cases[] = {
+		{ 0, "0" }, { 7, "7" }, { -7, "-7" }, { 10, "10" }, { 1234567890123LL, "1234567890123" },
+		{ LLONG_MAX, "9223372036854775807" }, { LLONG_MIN, "-9223372036854775808" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		struct buf b = BUF_INIT;
+
+		assert_int_equal(buf_puts(&b, "x="), IE_OK);
+		assert_int_equal(buf_put_int(&b, cases[i].v), IE_OK);
+		assert_int_equal(b.len, 2 + strlen(cases[i].text));
+		assert_string_equal(b.data + 2, cases[i].text);
+		buf_free(&b);
+	}
+}
+
+/* Formatting past the free space takes the second pass and loses nothing. */
+static void test_buf_printf_grows(void **state)
+{
+	static char big[3000], want[8 * sizeof(big)];
+	struct buf b = BUF_INIT;
+	size_t i, w = 0;
+
+	(void)state;
+	memset(big, 'y', sizeof(big) - 1);
+	for (i = 0; i < 5; i++) {
+		assert_int_equal(buf_printf(&b, "%zu:%s;", i, i % 2 ? big : "s"), IE_OK);
+		w += (size_t)snprintf(want + w, sizeof(want) - w, "%zu:%s;", i, i % 2 ? big : "s");
+	}
+	assert_int_equal(b.len, w);
+	assert_string_equal(b.data, want);
+	buf_free(&b);
+}
+
 static void test_buf_put_terminates(void **state)
 {
 	struct buf b = BUF_INIT;
@@ -440,6 +481,8 @@ static void test_ierr_name(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_buf_put_int),
+		cmocka_unit_test(test_buf_printf_grows),
 		cmocka_unit_test(test_buf_put_terminates),
 		cmocka_unit_test(test_buf_empty_put_allocates),
 		cmocka_unit_test(test_buf_binary_and_growth),

@@ -193,6 +193,46 @@ static void test_query_values_and_nulls(void **state)
 	db_free(&r);                                    /* twice is harmless */
 }
 
+/* Integer and date columns arrive binary and are written as text by db_next:
+ * every width, sign and the edges come out as the server would print them. */
+static void test_query_binary_columns_as_text(void **state)
+{
+	static const struct {
+		const char *sql, *text;
+	} cases[] = {
+		{ "SELECT CAST(0 AS SIGNED)", "0" },
+		{ "SELECT CAST(-1 AS SIGNED)", "-1" },
+		{ "SELECT CAST(-9223372036854775808 AS SIGNED)", "-9223372036854775808" },
+		{ "SELECT CAST(9223372036854775807 AS SIGNED)", "9223372036854775807" },
+		{ "SELECT CAST(18446744073709551615 AS UNSIGNED)", "18446744073709551615" },
+		{ "SELECT CAST(-128 AS INT)", "-128" },
+		{ "SELECT id FROM (SELECT CAST(255 AS UNSIGNED) AS id) x", "255" },
+		{ "SELECT DATE '2026-01-05'", "2026-01-05" },
+		{ "SELECT DATE '0001-12-31'", "0001-12-31" },
+		{ "SELECT DATE '9999-12-31'", "9999-12-31" },
+		{ "SELECT CAST('2026-11-22' AS DATE) + INTERVAL 40 DAY", "2027-01-01" },
+		{ "SELECT CAST(NULL AS DATE)", NULL },
+		{ "SELECT CAST(NULL AS SIGNED)", NULL },
+	};
+	struct db_res r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(db_query(db, &r, cases[i].sql, NULL, 0), IE_OK);
+		assert_int_equal(db_next(&r), IE_OK);
+		if (!cases[i].text) {
+			assert_null(db_str(&r, 0));
+		} else {
+			if (!db_str(&r, 0) || strcmp(db_str(&r, 0), cases[i].text))
+				fail_msg("%s: got %s, want %s", cases[i].sql, db_str(&r, 0) ? db_str(&r, 0) : "NULL",
+					 cases[i].text);
+			assert_int_equal(r.collen[0], strlen(cases[i].text));
+		}
+		db_free(&r);
+	}
+}
+
 static void test_query_rows_and_binding(void **state)
 {
 	struct db_res r;
@@ -548,6 +588,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_query_values_and_nulls),
+		cmocka_unit_test(test_query_binary_columns_as_text),
 		cmocka_unit_test(test_query_rows_and_binding),
 		cmocka_unit_test(test_query_row_notfound),
 		cmocka_unit_test(test_bad_statements),

@@ -43,7 +43,7 @@ static void remove_file(const char *dir, const char *name)
 }
 
 static const char *const files[] = {
-	"page.cs", "_x.cs", "alt.cs", "raw.cs", "loop.cs", "broken.cs",
+	"page.cs", "_x.cs", "alt.cs", "raw.cs", "loop.cs", "broken.cs", "slots.cs",
 };
 
 static int setup(void **state)
@@ -63,6 +63,7 @@ static int setup(void **state)
 	put_file(fx->dir, "_x.cs", "<i><?cs var:Name ?></i>");
 	put_file(fx->dir, "alt.cs", "[<?cs alt:html_escape(Title) ?>fallback<?cs /alt ?>]");
 	put_file(fx->dir, "raw.cs", "[<?cs var:Count ?>]");
+	put_file(fx->dir, "slots.cs", "<h1><?cs var:Title ?></h1><!--slot:b--><hr><!--slot:a-->|<!--slot:a-->");
 	put_file(fx->dir, "loop.cs", "<?cs each:row = Rows ?>(<?cs var:row.name ?>)<?cs /each ?>");
 	if (tmpl_new(fx->dir, &fx->t))
 		return -1;
@@ -124,6 +125,35 @@ static void test_var_is_html_escaped(void **state)
 	assert_non_null(strstr(out.data, "<i>&lt;b&gt;bold&lt;/b&gt;</i>"));
 	hdf_destroy(&hdf);
 	buf_free(&out);
+}
+
+/* Slots: HTML built by the caller replaces the first marker of each, in page
+ * order whatever the order given; data cannot forge a marker. */
+static void test_slots(void **state)
+{
+	struct fixture *fx = *state;
+	struct buf out = BUF_INIT, a = BUF_INIT, b = BUF_INIT;
+	struct tmpl_slot slots[] = { { "a", &a }, { "b", &b } };
+	HDF *hdf = new_hdf();
+
+	assert_int_equal(buf_puts(&a, "<tr>A</tr>"), IE_OK);
+	assert_int_equal(buf_puts(&b, "<p>B</p>"), IE_OK);
+	set(hdf, "Title", "<!--slot:a-->");
+	assert_int_equal(buf_puts(&out, "before;"), IE_OK);
+	assert_int_equal(tmpl_render_slots(fx->t, "slots.cs", hdf, slots, 2, &out), IE_OK);
+	assert_string_equal(out.data, "before;<h1>&lt;!--slot:a--&gt;</h1><p>B</p><hr><tr>A</tr>|<!--slot:a-->");
+	/* a slot the template does not mark is an error, and adds nothing */
+	buf_clear(&out);
+	slots[1].name = "missing";
+	assert_int_equal(tmpl_render_slots(fx->t, "slots.cs", hdf, slots, 2, &out), IE_INTERNAL);
+	assert_int_equal(out.len, 0);
+	/* no slots: the plain page */
+	assert_int_equal(tmpl_render_slots(fx->t, "slots.cs", hdf, NULL, 0, &out), IE_OK);
+	assert_non_null(strstr(out.data, "<hr><!--slot:a-->|"));
+	hdf_destroy(&hdf);
+	buf_free(&out);
+	buf_free(&a);
+	buf_free(&b);
 }
 
 static void test_reuse_with_second_hdf(void **state)
@@ -291,6 +321,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_var_is_html_escaped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_slots, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reuse_with_second_hdf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_render_appends, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_include, setup, teardown),
