@@ -3,7 +3,11 @@
  * GET /d/{token} (signed link, no login).
  * Issued invoices are immutable: their PDF is rendered once per state and
  * paid amount, stored with the invoice and served from storage afterwards.
+ * With PDF.Files and PDF.AccelRedirect set, a stored PDF also gets a file
+ * copy and downloads answer with headers only: nginx sends the file
+ * (X-Accel-Redirect), so the bytes cross neither MariaDB nor FastCGI.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sodium.h>
@@ -33,8 +37,7 @@ static void file_name(const char *number, long long id, const char *ext, char *o
 	snprintf(out + o, outsz - o, ".%s", ext);
 }
 
-static ierr send_file(struct req *req, const char *type, const char *name, const struct buf *body,
-		      const char *etag)
+static ierr file_headers(struct req *req, const char *type, const char *name, const char *etag)
 {
 	char disp[160], tag[72];
 	ierr e;
@@ -49,7 +52,55 @@ static ierr send_file(struct req *req, const char *type, const char *name, const
 		    || (e = app_header(req, "Cache-Control", "private, no-cache")))
 			return e;
 	}
-	return app_write(req, body->data, body->len);
+	return IE_OK;
+}
+
+static ierr send_file(struct req *req, const char *type, const char *name, const struct buf *body,
+		      const char *etag)
+{
+	ierr e = file_headers(req, type, name, etag);
+
+	return e ? e : app_write(req, body->data, body->len);
+}
+
+/* File copies served by the web server: both keys set (Apache has no X-Accel). */
+static int accel_on(const struct config *cfg)
+{
+	return cfg->pdf_files[0] && cfg->pdf_accel[0];
+}
+
+/* Headers only, the same as a direct download; nginx's internal location
+ * sends <PDF.Files>/<id>-<etag>.pdf and re-adds what its redirect drops. */
+static ierr send_accel(struct req *req, const char *name, const struct inv_pdf_state *st)
+{
+	char file[96], uri[384];
+	ierr e;
+
+	/* the name comes from a validated id and a hex etag only */
+	if ((e = inv_pdf_file_name(st->id, st->etag, file, sizeof(file))))
+		return e;
+	snprintf(uri, sizeof(uri), "%s%s", req->cfg->pdf_accel, file);
+	if ((e = file_headers(req, "application/pdf", name, st->etag)))
+		return e;
+	return app_header(req, "X-Accel-Redirect", uri);
+}
+
+/* Writes the file copy of a stored PDF. A failure is logged, never fatal:
+ * the caller sends the bytes itself and the next download tries again. */
+static void keep_file(struct req *req, long long id, const char *etag, const struct buf *pdf)
+{
+	ierr e = inv_pdf_file_write(req->cfg->pdf_files, id, etag, pdf);
+
+	if (e)
+		fprintf(stderr, "invoice-pdf: cannot write the file of invoice %lld (%s) in %s: %s\n", id,
+			ierr_name(e), req->cfg->pdf_files, e == IE_IO ? strerror(errno) : "bad name");
+}
+
+static void drop_file(struct req *req, long long id, const char *etag)
+{
+	if (inv_pdf_file_remove(req->cfg->pdf_files, id, etag))
+		fprintf(stderr, "invoice-pdf: cannot remove %s/%lld-%s.pdf: %s\n", req->cfg->pdf_files, id, etag,
+			strerror(errno));
 }
 
 static int not_modified(struct req *req, const char *etag)
@@ -99,10 +150,12 @@ static ierr serve_pdf(struct req *req, const struct auth_scope *scope, long long
 	struct buf pdf = BUF_INIT;
 	char name[64], etag[65];
 	int revalidating = app_env(req, "HTTP_IF_NONE_MATCH") != NULL;
+	int files = accel_on(req->cfg);
 	ierr e;
 
-	/* a revalidation needs only the tag; a download takes the file in the same query */
-	e = invoice_pdf_state(req->db, scope, id, &st, revalidating ? NULL : &pdf);
+	/* a revalidation needs only the tag; a download takes the file in the same
+	 * query, unless the web server sends it from its file copy */
+	e = invoice_pdf_state(req->db, scope, id, &st, revalidating || files ? NULL : &pdf);
 	if (e == IE_NOTFOUND && l)
 		e = app_fail(req, IE_NOTFOUND, "This download link is not valid.");
 	if (e)
@@ -122,9 +175,20 @@ static ierr serve_pdf(struct req *req, const struct auth_scope *scope, long long
 				e = app_header(req, "Cache-Control", "private, no-cache");
 			goto out;
 		}
+		if (files && inv_pdf_file_exists(req->cfg->pdf_files, st.id, st.etag)) {
+			e = send_accel(req, name, &st);
+			goto out;
+		}
 		if (!pdf.len && (e = invoice_pdf_fetch(req->db, st.id, &pdf)) && e != IE_NOTFOUND)
 			goto out;
 		if (pdf.len) {
+			if (files) {
+				/* a file's name must name its bytes: the blob came in a second
+				 * query, and a concurrent rendering may have replaced it */
+				etag_of(&pdf, etag);
+				if (!strcmp(etag, st.etag))
+					keep_file(req, st.id, st.etag, &pdf);
+			}
 			e = send_file(req, "application/pdf", name, &pdf, st.etag);
 			goto out;
 		}
@@ -138,6 +202,11 @@ static ierr serve_pdf(struct req *req, const struct auth_scope *scope, long long
 		etag_of(&pdf, etag);
 		if ((e = invoice_pdf_store(req->db, &st, &pdf, etag)))
 			goto out;
+		if (files) {
+			keep_file(req, st.id, etag, &pdf);
+			if (st.etag[0] && strcmp(st.etag, etag))
+				drop_file(req, st.id, st.etag);
+		}
 		e = send_file(req, "application/pdf", name, &pdf, etag);
 	} else {
 		e = send_file(req, "application/pdf", name, &pdf, NULL);

@@ -41,6 +41,16 @@ static ierr get_str(HDF *hdf, const char *key, const char *def, char *dst, size_
 	return IE_OK;
 }
 
+/* "/x/": starts and ends with '/', only URI path characters, no "..". */
+static int accel_prefix_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 2 || s[0] != '/' || s[n - 1] != '/' || strstr(s, "..") || strstr(s, "//"))
+		return 0;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_.-~") == n;
+}
+
 ierr config_parse_dbhost(const char *s, struct config_dbhost *h)
 {
 	const char *colon;
@@ -177,6 +187,7 @@ ierr config_load(struct config *cfg, const char *path, char *errbuf, size_t errl
 	STR("Invoice.TimeZone", "UTC", time_zone);
 	UINT("Invoice.PaymentDays", 14, 365, payment_days);
 	UINT("List.CountCap", 2000, 10000000, list_count_cap);
+	UINT("List.DeepOffset", 1000, 10000000, list_deep_offset);
 	if (cfg->list_count_cap < 10) {
 		snprintf(errbuf, errlen, "config key List.CountCap: at least 10");
 		e = IE_INVALID;
@@ -185,6 +196,20 @@ ierr config_load(struct config *cfg, const char *path, char *errbuf, size_t errl
 	STR("PDF.Paper", "A4", paper);
 	if (strcmp(cfg->paper, "A4") && strcmp(cfg->paper, "Letter")) {
 		snprintf(errbuf, errlen, "config key PDF.Paper: A4 or Letter");
+		e = IE_INVALID;
+		goto out;
+	}
+	/* the workers' cwd is arbitrary and nginx aliases the same directory */
+	STR("PDF.Files", "", pdf_files);
+	if (cfg->pdf_files[0] && cfg->pdf_files[0] != '/') {
+		snprintf(errbuf, errlen, "config key PDF.Files: an absolute directory");
+		e = IE_INVALID;
+		goto out;
+	}
+	/* goes into a header: a path prefix, nothing else */
+	STR("PDF.AccelRedirect", "", pdf_accel);
+	if (cfg->pdf_accel[0] && !accel_prefix_ok(cfg->pdf_accel)) {
+		snprintf(errbuf, errlen, "config key PDF.AccelRedirect: a URI prefix such as /_stored-pdf/");
 		e = IE_INVALID;
 		goto out;
 	}

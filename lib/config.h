@@ -15,7 +15,14 @@
  *   Limits.Body Limits.Params Limits.ValueLength
  *   Invoice.Prefix Invoice.TaxRounding (line|document) Invoice.TimeZone Invoice.PaymentDays
  *   PDF.Paper (A4|Letter) PDF.Font (the TTF subset)
+ *   PDF.Files PDF.AccelRedirect   serving stored PDFs through the web server: Files is a
+ *                  directory (absolute) for copies of stored PDFs, AccelRedirect the URI
+ *                  prefix ("/_stored-pdf/") of an nginx `internal` location aliasing it.
+ *                  Both set: downloads answer with X-Accel-Redirect; otherwise (the
+ *                  default, and for Apache) the program sends the bytes itself.
  *   List.CountCap   exact counts up to this many rows for filters the per-day totals cannot answer
+ *   List.DeepOffset from this row offset on, pages come from an index-only subquery, read from
+ *                   the nearer end of the list
  *   Seller.Name Seller.Address Seller.TaxId Seller.IBAN Seller.BIC Seller.Email Seller.Country
  */
 #ifndef INVOICE_CONFIG_H
@@ -56,7 +63,10 @@ struct config {
 	char time_zone[64];
 	unsigned payment_days;
 	char paper[8];
+	char pdf_files[512];        /* "" = no file copies of stored PDFs */
+	char pdf_accel[256];        /* X-Accel-Redirect prefix, "" = off */
 	long long list_count_cap;
+	long long list_deep_offset;
 
 	void *hdf;                  /* the parsed HDF (HDF *), for pass-through keys */
 };

@@ -1,7 +1,12 @@
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sodium.h>
 #include "invoice.h"
 #include "config.h"
 #include "db.h"
@@ -68,7 +73,7 @@ ierr inv_today(const char *tz, time_t now, char out[11])
 
 /* ---------- loading ---------- */
 
-static const char *dup(struct arena *a, const struct db_res *r, unsigned col)
+static const char *col_dup(struct arena *a, const struct db_res *r, unsigned col)
 {
 	const char *s = db_str(r, col);
 
@@ -116,22 +121,22 @@ static ierr load_header(struct db *db, struct arena *a, const struct auth_scope 
 	if (e)
 		goto out;
 	inv->id = db_int(&r, 0);
-	inv->kind = dup(a, &r, 1);
+	inv->kind = col_dup(a, &r, 1);
 	inv->type_code = (int)db_int(&r, 2);
-	inv->number = dup(a, &r, 3);
+	inv->number = col_dup(a, &r, 3);
 	inv->customer_id = db_int(&r, 4);
-	inv->status = dup(a, &r, 5);
-	inv->currency = dup(a, &r, 6);
+	inv->status = col_dup(a, &r, 5);
+	inv->currency = col_dup(a, &r, 6);
 	inv->exponent = money_exponent(inv->currency);
 	if (inv->exponent < 0) {
 		e = IE_INTERNAL;
 		goto out;
 	}
-	inv->invoice_date = dup(a, &r, 7);
-	inv->due_date = dup(a, &r, 8);
-	inv->period_start = dup(a, &r, 9);
-	inv->period_end = dup(a, &r, 10);
-	inv->issued_at = dup(a, &r, 11);
+	inv->invoice_date = col_dup(a, &r, 7);
+	inv->due_date = col_dup(a, &r, 8);
+	inv->period_start = col_dup(a, &r, 9);
+	inv->period_end = col_dup(a, &r, 10);
+	inv->issued_at = col_dup(a, &r, 11);
 	if ((e = amount_col(&r, 12, inv->exponent, &inv->net_total))
 	    || (e = amount_col(&r, 13, inv->exponent, &inv->tax_total))
 	    || (e = amount_col(&r, 14, inv->exponent, &inv->total))
@@ -140,22 +145,22 @@ static ierr load_header(struct db *db, struct arena *a, const struct auth_scope 
 		goto out;
 	if (!strcmp(inv->status, "void"))
 		inv->balance = 0;          /* a voided invoice owes nothing */
-	inv->notes = dup(a, &r, 16);
-	inv->payment_means = dup(a, &r, 17);
-	inv->buyer_reference = dup(a, &r, 18);
-	inv->credited_number = dup(a, &r, 19);
-	inv->buyer.name = dup(a, &r, 20);
-	inv->buyer.legal_name = dup(a, &r, 21);
-	inv->buyer.email = dup(a, &r, 22);
-	inv->buyer.street = dup(a, &r, 23);
-	inv->buyer.address_line2 = dup(a, &r, 24);
-	inv->buyer.city = dup(a, &r, 25);
-	inv->buyer.post_code = dup(a, &r, 26);
-	inv->buyer.region = dup(a, &r, 27);
-	inv->buyer.country = dup(a, &r, 28);
-	inv->buyer.vat_id = dup(a, &r, 29);
+	inv->notes = col_dup(a, &r, 16);
+	inv->payment_means = col_dup(a, &r, 17);
+	inv->buyer_reference = col_dup(a, &r, 18);
+	inv->credited_number = col_dup(a, &r, 19);
+	inv->buyer.name = col_dup(a, &r, 20);
+	inv->buyer.legal_name = col_dup(a, &r, 21);
+	inv->buyer.email = col_dup(a, &r, 22);
+	inv->buyer.street = col_dup(a, &r, 23);
+	inv->buyer.address_line2 = col_dup(a, &r, 24);
+	inv->buyer.city = col_dup(a, &r, 25);
+	inv->buyer.post_code = col_dup(a, &r, 26);
+	inv->buyer.region = col_dup(a, &r, 27);
+	inv->buyer.country = col_dup(a, &r, 28);
+	inv->buyer.vat_id = col_dup(a, &r, 29);
 	inv->link_epoch = (int)db_int(&r, 30);
-	inv->voided_at = dup(a, &r, 31);
+	inv->voided_at = col_dup(a, &r, 31);
 	inv->shown = inv_shown_of(inv->status, inv->paid, inv->due_date, today);
 out:
 	db_free(&r);
@@ -182,12 +187,12 @@ static ierr load_lines(struct db *db, struct arena *a, struct invoice *inv)
 		}
 		l = &inv->lines[inv->nlines];
 		l->position = (int)db_int(&r, 0);
-		l->description = dup(a, &r, 1);
-		l->unit_code = dup(a, &r, 3);
-		l->vat_category = dup(a, &r, 6);
-		l->tax_description = dup(a, &r, 7);
-		l->period_start = dup(a, &r, 8);
-		l->period_end = dup(a, &r, 9);
+		l->description = col_dup(a, &r, 1);
+		l->unit_code = col_dup(a, &r, 3);
+		l->vat_category = col_dup(a, &r, 6);
+		l->tax_description = col_dup(a, &r, 7);
+		l->period_start = col_dup(a, &r, 8);
+		l->period_end = col_dup(a, &r, 9);
 		if ((e = fixed_col(&r, 2, 6, &l->quantity)) || (e = fixed_col(&r, 4, 6, &l->unit_price))
 		    || (e = fixed_col(&r, 5, 4, &l->tax_rate))
 		    || (e = amount_col(&r, 10, inv->exponent, &l->net))
@@ -220,8 +225,8 @@ static ierr load_taxes(struct db *db, struct arena *a, struct invoice *inv)
 			break;
 		}
 		t = &inv->taxes[inv->ntaxes];
-		t->vat_category = dup(a, &r, 0);
-		t->exemption_reason = dup(a, &r, 2);
+		t->vat_category = col_dup(a, &r, 0);
+		t->exemption_reason = col_dup(a, &r, 2);
 		if ((e = fixed_col(&r, 1, 4, &t->rate)) || (e = amount_col(&r, 3, inv->exponent, &t->net))
 		    || (e = amount_col(&r, 4, inv->exponent, &t->tax)))
 			break;
@@ -254,9 +259,9 @@ static ierr load_payments(struct db *db, struct arena *a, struct invoice *inv)
 			break;
 		}
 		p = &inv->payments[inv->npayments];
-		p->date = dup(a, &r, 0);
-		p->method = dup(a, &r, 1);
-		p->reference = dup(a, &r, 2);
+		p->date = col_dup(a, &r, 0);
+		p->method = col_dup(a, &r, 1);
+		p->reference = col_dup(a, &r, 2);
 		if ((e = amount_col(&r, 3, inv->exponent, &p->amount)))
 			break;
 		inv->npayments++;
@@ -284,8 +289,8 @@ static ierr load_fields(struct db *db, struct arena *a, int customer_copy, struc
 			e = IE_NOMEM;
 			break;
 		}
-		inv->fields[inv->nfields].label = dup(a, &r, 0);
-		inv->fields[inv->nfields].value = dup(a, &r, 1);
+		inv->fields[inv->nfields].label = col_dup(a, &r, 0);
+		inv->fields[inv->nfields].value = col_dup(a, &r, 1);
 		inv->nfields++;
 	}
 	if (e == IE_NOTFOUND)
@@ -321,6 +326,9 @@ void invoice_seller(const struct config *cfg, struct inv_seller *s)
 
 /* ---------- stored PDFs ---------- */
 
+#define PDF_STATE_COLS "i.id, i.status, COALESCE(i.number, ''), i.paid_amount, i.pdf_state, " \
+	"COALESCE(i.pdf_paid, ''), COALESCE(i.pdf_etag, ''), i.link_epoch"
+
 ierr invoice_pdf_state(struct db *db, const struct auth_scope *scope, long long id,
 		       struct inv_pdf_state *st, struct buf *pdf)
 {
@@ -329,13 +337,19 @@ ierr invoice_pdf_state(struct db *db, const struct auth_scope *scope, long long 
 
 	memset(st, 0, sizeof(*st));
 	/* the stored file comes along when it is current and wanted: one round trip */
-	e = db_query_row(db, &r,
-		"SELECT i.id, i.status, COALESCE(i.number, ''), i.paid_amount, i.pdf_state, "
-		"COALESCE(i.pdf_paid, ''), COALESCE(i.pdf_etag, ''), i.link_epoch, "
-		"CASE WHEN ? = 1 AND i.status <> 'draft' AND i.pdf_etag IS NOT NULL AND i.pdf_paid = i.paid_amount "
-		"AND i.pdf_state = IF(i.status = 'void', 'void', 'issued') THEN i.pdf END "
-		"FROM invoices i WHERE i.id = ? AND " INV_SCOPE_SQL,
-		DB_ARGS(DB_I(pdf != NULL), DB_I(id), INV_SCOPE_ARGS(scope)));
+	if (pdf)
+		e = db_query_row(db, &r,
+			"SELECT " PDF_STATE_COLS ", "
+			"CASE WHEN i.status <> 'draft' AND i.pdf_etag IS NOT NULL AND i.pdf_paid = i.paid_amount "
+			"AND i.pdf_state = IF(i.status = 'void', 'void', 'issued') THEN i.pdf END "
+			"FROM invoices i WHERE i.id = ? AND " INV_SCOPE_SQL,
+			DB_ARGS(DB_I(id), INV_SCOPE_ARGS(scope)));
+	else
+		/* a query that names the column reads the off-page blob even when
+		 * it returns NULL: leave it out altogether */
+		e = db_query_row(db, &r,
+			"SELECT " PDF_STATE_COLS ", NULL FROM invoices i WHERE i.id = ? AND " INV_SCOPE_SQL,
+			DB_ARGS(DB_I(id), INV_SCOPE_ARGS(scope)));
 	if (!e) {
 		st->id = db_int(&r, 0);
 		str_copy(st->status, sizeof(st->status), db_str(&r, 1));
@@ -393,6 +407,104 @@ ierr invoice_pdf_store(struct db *db, const struct inv_pdf_state *st, const stru
 		       "WHERE id = ? AND status = ? AND paid_amount = ?",
 		       DB_ARGS(DB_B(pdf->data, pdf->len), DB_S(want), DB_S(st->paid), DB_S(etag),
 			       DB_I(st->id), DB_S(st->status), DB_S(st->paid)), NULL, NULL);
+}
+
+/* ---------- file copies of stored PDFs ---------- */
+
+ierr inv_pdf_file_name(long long id, const char *etag, char *out, size_t outsz)
+{
+	size_t n = etag ? strlen(etag) : 0;
+	int w;
+
+	if (id <= 0 || n == 0 || n > 64 || strspn(etag, "0123456789abcdef") != n)
+		return IE_INVALID;
+	w = snprintf(out, outsz, "%lld-%s.pdf", id, etag);
+	return w > 0 && (size_t)w < outsz ? IE_OK : IE_INVALID;
+}
+
+static ierr file_path(const char *dir, long long id, const char *etag, char *out, size_t outsz)
+{
+	char name[96];
+	int w;
+	ierr e;
+
+	if (!dir || dir[0] != '/')
+		return IE_INVALID;
+	if ((e = inv_pdf_file_name(id, etag, name, sizeof(name))))
+		return e;
+	w = snprintf(out, outsz, "%s/%s", dir, name);
+	return w > 0 && (size_t)w < outsz ? IE_OK : IE_INVALID;
+}
+
+int inv_pdf_file_exists(const char *dir, long long id, const char *etag)
+{
+	char path[4096];
+	struct stat sb;
+
+	return !file_path(dir, id, etag, path, sizeof(path)) && !stat(path, &sb) && S_ISREG(sb.st_mode)
+		&& sb.st_size > 0;
+}
+
+ierr inv_pdf_file_write(const char *dir, long long id, const char *etag, const struct buf *pdf)
+{
+	char path[4096], tmp[4096 + 32], rnd[17];
+	unsigned char r[8];
+	size_t done = 0;
+	int fd = -1, saved, w;
+	ierr e;
+
+	if ((e = file_path(dir, id, etag, path, sizeof(path))) || !pdf->len)
+		return e ? e : IE_INVALID;
+	/* a name of our own: concurrent writers of the same file each rename a whole copy */
+	if (sodium_init() < 0)
+		return IE_INTERNAL;
+	randombytes_buf(r, sizeof(r));
+	sodium_bin2hex(rnd, sizeof(rnd), r, sizeof(r));
+	w = snprintf(tmp, sizeof(tmp), "%s.%s.tmp", path, rnd);
+	if (w < 0 || (size_t)w >= sizeof(tmp))
+		return IE_INVALID;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return IE_IO;
+	e = IE_IO;
+	/* the mode the web server's group needs, whatever the umask */
+	if (fchmod(fd, 0640))
+		goto out;
+	while (done < pdf->len) {
+		ssize_t n = write(fd, pdf->data + done, pdf->len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto out;
+		done += (size_t)n;
+	}
+	/* the bytes are on disk before the name appears: a crash leaves no short file */
+	if (fsync(fd))
+		goto out;
+	w = close(fd);
+	fd = -1;
+	if (w || rename(tmp, path))
+		goto out;
+	e = IE_OK;
+out:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	if (e)
+		unlink(tmp);
+	errno = saved;
+	return e;
+}
+
+ierr inv_pdf_file_remove(const char *dir, long long id, const char *etag)
+{
+	char path[4096];
+	ierr e;
+
+	if ((e = file_path(dir, id, etag, path, sizeof(path))))
+		return e;
+	return unlink(path) && errno != ENOENT ? IE_IO : IE_OK;
 }
 
 /* ---------- links and audit ---------- */

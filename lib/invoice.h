@@ -144,6 +144,25 @@ ierr invoice_pdf_fetch(struct db *db, long long id, struct buf *out);
 ierr invoice_pdf_store(struct db *db, const struct inv_pdf_state *st, const struct buf *pdf,
 		       const char *etag);
 
+/* File copies of stored PDFs, for the web server to send (config PDF.Files,
+ * PDF.AccelRedirect; nginx: X-Accel-Redirect to an `internal` location that
+ * aliases the directory). One file per rendering, named "<id>-<etag>.pdf": a
+ * name never changes content, so a file is either complete and right or
+ * absent. invoices.pdf stays the source: a missing file is written again from
+ * it on the next download, and losing the directory loses nothing.
+ * Drafts never get files. */
+/* "<id>-<etag>.pdf"; IE_INVALID unless id > 0 and etag is 1..64 lowercase hex
+ * (so the name holds no '/' and no "..", and is safe in a header). */
+ierr inv_pdf_file_name(long long id, const char *etag, char *out, size_t outsz);
+/* 1 when dir holds the (regular, non-empty) file for id and etag. */
+int inv_pdf_file_exists(const char *dir, long long id, const char *etag);
+/* Writes the file atomically: a new temporary name (O_CREAT|O_EXCL, mode 0640),
+ * all bytes, fsync, rename over the final name. IE_IO on failure (errno set;
+ * nothing is left behind). */
+ierr inv_pdf_file_write(const char *dir, long long id, const char *etag, const struct buf *pdf);
+/* Removes the file for id and etag; IE_OK when it is not there. */
+ierr inv_pdf_file_remove(const char *dir, long long id, const char *etag);
+
 /* One audit event (who, when, what, before/after JSON), in the caller's transaction. */
 ierr inv_audit(struct db *db, long long user_id, const char *actor, const char *address,
 	       const char *entity, long long entity_id, const char *action,

@@ -4,12 +4,17 @@
 // same bytes every time, ETag and 304), the DRAFT and CANCELLED watermarks, scoping, the detailed
 // CSV (RFC 4180, formula guard, one row per line) and signed links (/d/{token}: expiry, tampering,
 // revocation with its audit event, drafts, nothing but the one PDF).
+// File copies (PDF.Files + PDF.AccelRedirect, set by scripts/dev): a stored PDF is also a file
+// <id>-<etag>.pdf in the stack's pdf-files directory, and later downloads are headers only from
+// the program with X-Accel-Redirect: nginx sends the file, with the program's headers, after
+// the same checks (scope, link epoch); the internal location is not reachable from outside.
 // Every change made here is undone in a finally block or in after().
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { as, sql, ctl, BASE } from './lib.mjs';
@@ -39,6 +44,8 @@ const DRAFT2 = one(`i.customer_id = ${CUST2} AND i.status = 'draft'`);
 const OTHER = one(`i.customer_id = ${CUST2} AND i.status <> 'draft'`);
 const MISSING = +q1('SELECT MAX(id) FROM invoices') + 1000;
 const SECRET = Buffer.from(readFileSync(`${process.env.STACK_DIR}/secret`, 'utf8').trim(), 'hex');
+// the file copies of stored PDFs (PDF.Files in the stack's invoice.hdf)
+const FILES = join(process.env.STACK_DIR, 'pdf-files');
 
 const EXP = { JPY: 0, KWD: 3, BHD: 3, JOD: 3, OMR: 3, TND: 3, IQD: 3, LYD: 3 };
 const group = (int) => int.replace(/\B(?=(\d{3})+$)/g, ',');
@@ -115,6 +122,33 @@ async function get(client, path, headers = {}) {
   return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
 }
 const sha256 = (b) => createHash('sha256').update(b).digest('hex');
+
+// The file copy of an invoice's stored PDF for a response's ETag, and every file of an invoice.
+const fileOf = (id, etag) => join(FILES, `${id}-${etag.replace(/"/g, '')}.pdf`);
+const filesOf = (id) => readdirSync(FILES).filter((n) => n.startsWith(`${id}-`)).sort();
+// nginx's static handler announces ranges; answers from the FastCGI programs never do
+const fromNginx = (r) => r.headers.get('accept-ranges') === 'bytes';
+// GET with the raw header list (fetch joins repeated headers into one)
+function rawGet(client, path, headers = {}) {
+  const h = { ...headers };
+  if (client && client.cookies.size) h.cookie = client.cookieHeader();
+  const m = path.match(/^\/invoices\/(\d+)\.pdf$/);
+  if (m) touch(+m[1]);
+  return new Promise((resolve, reject) => {
+    http.get(BASE + path, { headers: h }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const counts = {};
+        for (let i = 0; i < res.rawHeaders.length; i += 2) {
+          const k = res.rawHeaders[i].toLowerCase();
+          counts[k] = (counts[k] || 0) + 1;
+        }
+        resolve({ status: res.statusCode, headers: res.headers, counts, body: Buffer.concat(chunks) });
+      });
+    }).on('error', reject);
+  });
+}
 const tool = (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
 const flat = (s) => s.replace(/\s+/g, ' ').trim();
 
@@ -469,12 +503,34 @@ test('issued PDFs are stored once per state: served from storage, re-rendered wh
     first = await get(c, `/invoices/${id}.pdf`);
     assert.equal(first.status, 200);
     assert.equal(q1(`SELECT pdf_state FROM invoices WHERE id = ${id}`), 'issued', 'stored after the first download');
-    // the next download comes from storage, not from a new rendering: mark the stored bytes
-    sql(`UPDATE invoices SET pdf = CONCAT(pdf, '%stored-copy'), pdf_rendered_at = '2001-01-01 00:00:00' WHERE id = ${id}`);
-    const second = await get(c, `/invoices/${id}.pdf`);
-    assert.ok(second.body.equals(Buffer.concat([first.body, Buffer.from('%stored-copy')])), 'served from storage');
+    const file = fileOf(id, first.headers.get('etag'));
+    assert.equal(sha256(readFileSync(file)), sha256(first.body), 'the file copy written with the stored PDF');
+    // the next download comes from storage (the file copy, sent by nginx), not from a new
+    // rendering: mark the file
+    sql(`UPDATE invoices SET pdf_rendered_at = '2001-01-01 00:00:00' WHERE id = ${id}`);
+    const marked = Buffer.concat([first.body, Buffer.from('%stored-copy')]);
+    writeFileSync(file, marked);
+    try {
+      const second = await get(c, `/invoices/${id}.pdf`);
+      assert.ok(second.body.equals(marked), 'served from the file copy');
+      assert.ok(fromNginx(second), 'sent by nginx');
+      assert.equal(second.headers.get('etag'), first.headers.get('etag'));
+    } finally {
+      writeFileSync(file, first.body);
+    }
     assert.equal(q1(`SELECT pdf_rendered_at FROM invoices WHERE id = ${id}`), '2001-01-01 00:00:00', 'not rendered again');
-    sql(`UPDATE invoices SET pdf = LEFT(pdf, LENGTH(pdf) - 12) WHERE id = ${id}`);
+    // without the file: the stored bytes from the database, and the file is written again
+    unlinkSync(file);
+    const third = await get(c, `/invoices/${id}.pdf`);
+    assert.equal(third.status, 200);
+    assert.ok(third.body.equals(first.body), 'the stored bytes');
+    assert.ok(!fromNginx(third), 'sent by the program');
+    assert.equal(q1(`SELECT pdf_rendered_at FROM invoices WHERE id = ${id}`), '2001-01-01 00:00:00',
+      'from the stored blob, not rendered again');
+    assert.equal(sha256(readFileSync(file)), sha256(first.body), 'the file copy written again');
+    assert.equal(statSync(file).mode & 0o777, 0o640);
+    const fourth = await get(c, `/invoices/${id}.pdf`);
+    assert.ok(fromNginx(fourth) && fourth.body.equals(first.body), 'and sent by nginx again');
     const firstDoc = inspect(first.body, 'issued');
     assert.deepEqual(marks(firstDoc), { draft: 0, cancelled: 0, rotated: 0 });
 
@@ -524,6 +580,7 @@ test('a change of the paid amount renders the stored PDF again', async () => {
     const doc = inspect(r.body, 'paid changed');
     checkDocument(doc, t, 'admin');   // the new paid amount and balance
     assert.deepEqual(rows(`SELECT pdf_state, pdf_paid FROM invoices WHERE id = ${id}`)[0], ['issued', t.paid]);
+    assert.deepEqual(filesOf(id), [`${id}-${r.headers.get('etag').slice(1, -1)}.pdf`], 'the new file, not the old one');
     const again = await get(c, `/invoices/${id}.pdf`);
     assert.ok(again.body.equals(r.body));
   } finally {
@@ -532,6 +589,7 @@ test('a change of the paid amount renders the stored PDF again', async () => {
   const back = await get(c, `/invoices/${id}.pdf`);
   assert.ok(back.body.equals(first.body), 'the old amount gives the old bytes');
   assert.equal(back.headers.get('etag'), first.headers.get('etag'));
+  assert.deepEqual(filesOf(id), [`${id}-${first.headers.get('etag').slice(1, -1)}.pdf`]);
 });
 
 test('drafts render on each request with a DRAFT watermark and are never stored', async () => {
@@ -549,6 +607,8 @@ test('drafts render on each request with a DRAFT watermark and are never stored'
   const b = await get(c, `/invoices/${id}.pdf`);
   assert.ok(b.body.equals(a.body), 'the same draft gives the same bytes');
   assert.deepEqual(rows(`SELECT pdf_state, pdf IS NULL FROM invoices WHERE id = ${id}`)[0], ['none', '1']);
+  assert.deepEqual(filesOf(id), [], 'no file copy of a draft');
+  assert.ok(!fromNginx(b), 'sent by the program every time');
   // an edit shows on the next download
   const desc = `Edited draft line ${process.pid}`;
   try {
@@ -599,6 +659,150 @@ test('internal custom fields stay out of the document, whoever downloads it firs
     sql(`DELETE FROM custom_field_defs WHERE field_key IN (${str(pub)}, ${str(priv)})`);
     sql(`UPDATE invoices SET ${UNSTORE} WHERE id = ${id}`);
   }
+});
+
+// ---------- file copies sent by nginx (X-Accel-Redirect) ----------
+
+const SECURITY = ['x-content-type-options', 'x-frame-options', 'referrer-policy', 'content-security-policy'];
+
+test('a second download is sent by nginx from the file copy, with the program\'s headers once each', async () => {
+  const id = PARTIAL;
+  const admin = await as('admin');
+  touch(id);
+  sql(`UPDATE invoices SET ${UNSTORE} WHERE id = ${id}`);
+  for (const f of filesOf(id)) unlinkSync(join(FILES, f));
+  const first = await rawGet(admin, `/invoices/${id}.pdf`);
+  assert.equal(first.status, 200);
+  assert.equal(first.headers['accept-ranges'], undefined, 'the first download is rendered and sent by the program');
+  for (const [h, n] of Object.entries(first.counts)) assert.equal(n, 1, `direct download: ${h} once`);
+  const etag = first.headers.etag;
+  assert.match(etag, /^"[0-9a-f]{32}"$/);
+  const file = fileOf(id, etag);
+  assert.deepEqual(filesOf(id), [`${id}-${etag.slice(1, -1)}.pdf`], 'one file, named by id and ETag');
+  assert.equal(sha256(readFileSync(file)), sha256(first.body), 'the file holds the stored bytes');
+  assert.equal(statSync(file).mode & 0o777, 0o640);
+  for (const role of ['admin', 'customer']) {
+    const c = role === 'admin' ? admin : await as(role);
+    const r = await rawGet(c, `/invoices/${id}.pdf`);
+    assert.equal(r.status, 200, role);
+    assert.equal(r.headers['accept-ranges'], 'bytes', `${role}: sent by nginx (a static-file answer)`);
+    assert.equal(sha256(r.body), sha256(readFileSync(file)), `${role}: the file's bytes`);
+    assert.ok(r.body.equals(first.body));
+    assert.equal(+r.headers['content-length'], r.body.length);
+    for (const h of ['content-type', 'content-disposition', 'etag', 'cache-control', ...SECURITY]) {
+      assert.ok(first.headers[h], `the direct download has ${h}`);
+      assert.equal(r.headers[h], first.headers[h], `${role}: ${h} as in the direct download`);
+    }
+    for (const [h, n] of Object.entries(r.counts)) assert.equal(n, 1, `${role}: ${h} once`);
+    assert.equal(r.headers['x-accel-redirect'], undefined, 'the redirect stays inside');
+    assert.equal(r.headers['last-modified'], undefined, 'revalidation by the ETag only, as from the program');
+  }
+  // revalidation stays with the program; ranges come with the file
+  const nm = await rawGet(admin, `/invoices/${id}.pdf`, { 'if-none-match': etag });
+  assert.equal(nm.status, 304);
+  assert.equal(nm.headers.etag, etag);
+  assert.equal(nm.body.length, 0);
+  const part = await rawGet(admin, `/invoices/${id}.pdf`, { range: 'bytes=0-99' });
+  assert.equal(part.status, 206);
+  assert.ok(part.body.equals(first.body.subarray(0, 100)));
+  assert.equal(part.headers.etag, etag);
+});
+
+test('the internal location of the file copies cannot be reached from outside', async () => {
+  const id = PARTIAL;
+  const admin = await as('admin');
+  const r0 = await get(admin, `/invoices/${id}.pdf`);
+  const name = `${id}-${r0.headers.get('etag').slice(1, -1)}.pdf`;
+  assert.ok(existsSync(join(FILES, name)), 'the file exists');
+  for (const p of [`/_stored-pdf/${name}`, '/_stored-pdf/', `/_stored-pdf//${name}`, `/_stored-pdf/./${name}`,
+    `/_stored-pdf%2F${name}`, `/%5Fstored-pdf/${name}`, `/_stored-pdf/${name}?x=1`]) {
+    for (const c of [null, admin]) {
+      const r = await get(c, p);
+      assert.equal(r.status, 404, `${p} ${c ? 'with' : 'without'} a session`);
+      assert.notEqual(r.headers.get('content-type'), 'application/pdf', p);
+    }
+  }
+});
+
+test('the file is sent only after the scope check: another customer gets the 404 of a missing id', async () => {
+  const id = PARTIAL;
+  const own = await get(await as('customer'), `/invoices/${id}.pdf`);
+  assert.equal(own.status, 200);
+  assert.ok(existsSync(fileOf(id, own.headers.get('etag'))), 'the file exists');
+  const c2 = await as('customer2');
+  const missing = await get(c2, `/invoices/${MISSING}.pdf`);
+  assert.equal(missing.status, 404);
+  const r = await get(c2, `/invoices/${id}.pdf`);
+  assert.equal(r.status, 404);
+  assert.ok(r.body.equals(missing.body), 'the same page as for a missing id');
+  assert.ok(!fromNginx(r));
+  assert.equal(r.headers.get('content-disposition'), null);
+  assert.equal(r.headers.get('etag'), null);
+  assert.equal((await get(null, `/invoices/${id}.pdf`)).status, 303, 'no session: the login');
+});
+
+test('a link download gets the same file from nginx; a revoked link is a 410 though the file exists', async () => {
+  const id = UNPAID1;
+  const staff = await get(await as('admin'), `/invoices/${id}.pdf`);
+  assert.equal(staff.status, 200);
+  const file = fileOf(id, staff.headers.get('etag'));
+  assert.ok(existsSync(file), 'the file exists');
+  const [epoch0, updated] = rows(`SELECT link_epoch, updated_at FROM invoices WHERE id = ${id}`)[0];
+  const auditMax = +q1('SELECT COALESCE(MAX(id), 0) FROM audit_events');
+  const l = link(id);
+  const r = await anon(l.path);
+  assert.equal(r.status, 200);
+  assert.ok(fromNginx(r), 'sent by nginx');
+  assert.equal(sha256(r.body), sha256(readFileSync(file)), 'the file');
+  assert.ok(r.body.equals(staff.body));
+  for (const h of ['content-type', 'content-disposition', 'etag', 'cache-control', ...SECURITY]) {
+    assert.equal(r.headers.get(h), staff.headers.get(h), h);
+  }
+  try {
+    ctl(['revoke-links', String(id)]);
+    const g = await anon(l.path);
+    assert.equal(g.status, 410, 'a revoked link');
+    assert.match(g.body.toString(), /withdrawn/);
+    assert.notEqual(g.headers.get('content-type'), 'application/pdf');
+    assert.ok(!fromNginx(g));
+    assert.ok(existsSync(file), 'the file is still there');
+  } finally {
+    sql(`UPDATE invoices SET link_epoch = ${epoch0}, updated_at = ${str(updated)} WHERE id = ${id}`);
+    sql(`DELETE FROM audit_events WHERE id > ${auditMax} AND entity = 'invoice' AND entity_id = ${id}
+      AND action = 'revoke_links'`);
+  }
+  assert.equal((await anon(l.path)).status, 200, 'restored');
+});
+
+test('voiding writes the cancelled document\'s file and removes the old one; restoring swaps back', async () => {
+  const id = one(`i.status = 'open' AND i.paid_amount = 0 AND i.id NOT IN (${PARTIAL}, ${UNPAID1})
+    AND ${nlines('i.id')} > 0`);
+  const c = await as('billing');
+  const before = rows(`SELECT status, updated_at FROM invoices WHERE id = ${id}`)[0];
+  touch(id);
+  const open = await get(c, `/invoices/${id}.pdf`);
+  assert.equal(open.status, 200);
+  const openName = `${id}-${open.headers.get('etag').slice(1, -1)}.pdf`;
+  assert.deepEqual(filesOf(id), [openName]);
+  try {
+    sql(`UPDATE invoices SET status = 'void', voided_at = UTC_TIMESTAMP() WHERE id = ${id}`);
+    const v = await get(c, `/invoices/${id}.pdf`);
+    assert.equal(v.status, 200);
+    assert.notEqual(v.headers.get('etag'), open.headers.get('etag'));
+    assert.ok(!fromNginx(v), 'rendered for the new state and sent by the program');
+    assert.ok(marks(inspect(v.body, 'void')).cancelled > 0, 'the cancelled document');
+    const voidName = `${id}-${v.headers.get('etag').slice(1, -1)}.pdf`;
+    assert.deepEqual(filesOf(id), [voidName], 'the new file written, the old one removed');
+    assert.equal(sha256(readFileSync(join(FILES, voidName))), sha256(v.body));
+    const again = await get(c, `/invoices/${id}.pdf`);
+    assert.ok(fromNginx(again) && again.body.equals(v.body), 'then sent by nginx');
+  } finally {
+    sql(`UPDATE invoices SET status = ${str(before[0])}, voided_at = NULL, updated_at = ${str(before[1])} WHERE id = ${id}`);
+  }
+  const back = await get(c, `/invoices/${id}.pdf`);
+  assert.ok(back.body.equals(open.body), 'restored: the first document again');
+  assert.deepEqual(filesOf(id), [openName], 'its file again, the cancelled one removed');
+  assert.equal(sha256(readFileSync(join(FILES, openName))), sha256(open.body));
 });
 
 // ---------- scoping ----------

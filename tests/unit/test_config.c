@@ -81,6 +81,8 @@ static void test_defaults_without_file(void **state)
 	assert_string_equal(cfg.time_zone, "UTC");
 	assert_int_equal(cfg.payment_days, 14);
 	assert_string_equal(cfg.paper, "A4");
+	assert_string_equal(cfg.pdf_files, "");     /* bytes from the program by default */
+	assert_string_equal(cfg.pdf_accel, "");
 	/* pass-through keys fall back to the caller's default */
 	assert_string_equal(config_get(&cfg, "Seller.Name", "none"), "none");
 	assert_null(config_get(&cfg, "Seller.IBAN", NULL));
@@ -121,6 +123,8 @@ static const char full_hdf[] =
 	"Invoice.TimeZone = Europe/Berlin\n"
 	"Invoice.PaymentDays = 30\n"
 	"PDF.Paper = Letter\n"
+	"PDF.Files = /var/lib/invoice-manager/pdf-files\n"
+	"PDF.AccelRedirect = /_stored-pdf/\n"
 	"Seller.Name = Example Networks Ltd\n"
 	"Seller.IBAN = DE89370400440532013000\n";
 
@@ -164,6 +168,8 @@ static void check_full(const struct config *cfg)
 	assert_string_equal(cfg->time_zone, "Europe/Berlin");
 	assert_int_equal(cfg->payment_days, 30);
 	assert_string_equal(cfg->paper, "Letter");
+	assert_string_equal(cfg->pdf_files, "/var/lib/invoice-manager/pdf-files");
+	assert_string_equal(cfg->pdf_accel, "/_stored-pdf/");
 	assert_string_equal(config_get(cfg, "Seller.Name", "none"), "Example Networks Ltd");
 	assert_string_equal(config_get(cfg, "Seller.IBAN", NULL), "DE89370400440532013000");
 	assert_string_equal(config_get(cfg, "Seller.BIC", "dflt"), "dflt");
@@ -269,6 +275,13 @@ static void test_bad_values(void **state)
 		{ "Invoice.TaxRounding = Line\n", "Invoice.TaxRounding" },
 		{ "PDF.Paper = A5\n", "PDF.Paper" },
 		{ "PDF.Paper = a4\n", "PDF.Paper" },
+		{ "PDF.Files = pdf-files\n", "PDF.Files" },
+		{ "PDF.AccelRedirect = _stored-pdf/\n", "PDF.AccelRedirect" },
+		{ "PDF.AccelRedirect = /_stored-pdf\n", "PDF.AccelRedirect" },
+		{ "PDF.AccelRedirect = /\n", "PDF.AccelRedirect" },
+		{ "PDF.AccelRedirect = /a/../b/\n", "PDF.AccelRedirect" },
+		{ "PDF.AccelRedirect = /a b/\n", "PDF.AccelRedirect" },
+		{ "PDF.AccelRedirect = http://x/\n", "PDF.AccelRedirect" },
 		{ "Secret = abc\n", "Secret" },
 		{ "Secret = " SECRET_HEX "00\n", "Secret" },
 		{ "Secret = zz0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n", "Secret" },
