@@ -392,6 +392,7 @@ static ierr list_page(struct req *req)
 	if ((e = listq_parse(req, &lq)))
 		return e;
 	lq.count_cap = req->cfg->list_count_cap;
+	lq.deep_offset = req->cfg->list_deep_offset;
 	if (!lq.cols_given)
 		listq_saved_cols(auth_pref(req, LISTQ_COLS_PREF), &lq);
 	if ((e = inv_today(req->cfg->time_zone, req->now, today)))
@@ -405,7 +406,13 @@ static ierr list_page(struct req *req)
 	 * only from what the page shows (chips, form, links). */
 	if (!scope.drafts)
 		lq.status &= ~LISTQ_STATUS_BIT(INV_DRAFT);
-	if ((e = listq_rows(req->db, &sql, &lq, add_row, &p)) || (e = listq_totals(req->db, req->memo, &sql, &res)))
+	/* the rows bring the sums' version, so the sums may come from the memo;
+	 * a deep page needs the count first, to read from the nearer end */
+	if (listq_deep(&lq))
+		e = listq_totals(req->db, NULL, &sql, &res) ?: listq_rows(req->db, &sql, &lq, add_row, &p);
+	else
+		e = listq_rows(req->db, &sql, &lq, add_row, &p) ?: listq_totals(req->db, req->memo, &sql, &res);
+	if (e)
 		goto out;
 	if ((e = app_set(req, "Page.Title", "Invoices")) || (e = set_columns(req, &lq)) || (e = set_filters(req, &lq))
 	    || (e = set_form(req, &lq)) || (e = set_paging(req, &lq, &res, p.n)) || (!res.capped && (e = set_sums(req, &res)))

@@ -551,6 +551,14 @@ ierr db_next(struct db_res *r)
 	return IE_OK;
 }
 
+ierr db_seek(struct db_res *r, unsigned long long n)
+{
+	if (!r->stmt || n >= r->nrows)
+		return IE_NOTFOUND;
+	mysql_stmt_data_seek(r->stmt, n);
+	return IE_OK;
+}
+
 const char *db_str(const struct db_res *r, unsigned col)
 {
 	if (col >= r->ncols || r->isnull[col])

@@ -87,6 +87,8 @@ ierr db_query_built(struct db *db, struct db_res *r, const struct buf *sql,
 
 /* Next row: IE_OK with a row, IE_NOTFOUND at the end. */
 ierr db_next(struct db_res *r);
+/* Makes row n (from 0) of the buffered result the next one db_next returns. */
+ierr db_seek(struct db_res *r, unsigned long long n);
 const char *db_str(const struct db_res *r, unsigned col);     /* NULL for SQL NULL */
 long long db_int(const struct db_res *r, unsigned col);       /* 0 for NULL */
 int db_isnull(const struct db_res *r, unsigned col);

@@ -85,6 +85,7 @@ void listq_defaults(struct listq *lq)
 	lq->page = 1;
 	lq->per_page = 50;
 	lq->count_cap = LISTQ_COUNT_CAP;
+	lq->deep_offset = LISTQ_DEEP_OFFSET;
 	memcpy(lq->cols, default_cols, sizeof(default_cols));
 	lq->ncols = sizeof(default_cols) / sizeof(default_cols[0]);
 }
@@ -427,6 +428,22 @@ static int days_in_month(int y, int m)
 	return m == 2 && ((y % 4 == 0 && y % 100) || y % 400 == 0) ? 29 : d[m - 1];
 }
 
+/* out = "YYYY-MM-DD" */
+static void put_date(char out[11], int y, int m, int d)
+{
+	out[0] = (char)('0' + y / 1000 % 10);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + d / 10);
+	out[9] = (char)('0' + d % 10);
+	out[10] = '\0';
+}
+
 /* "YYYY-MM-DD" -> first day of its month, or of the next month (next = 1) */
 static void month_of(const char *date, int next, char out[11])
 {
@@ -437,14 +454,7 @@ static void month_of(const char *date, int next, char out[11])
 		m = 1;
 		y++;
 	}
-	out[0] = (char)('0' + y / 1000 % 10);
-	out[1] = (char)('0' + y / 100 % 10);
-	out[2] = (char)('0' + y / 10 % 10);
-	out[3] = (char)('0' + y % 10);
-	out[4] = '-';
-	out[5] = (char)('0' + m / 10);
-	out[6] = (char)('0' + m % 10);
-	memcpy(out + 7, "-01", 4);
+	put_date(out, y, m, 1);
 }
 
 static int day_of(const char *date)
@@ -580,16 +590,102 @@ static ierr totals_summed(struct listq_sql *s, const struct listq *lq)
 	return e;
 }
 
+int listq_deep(const struct listq *lq)
+{
+	return (lq->page - 1) * lq->per_page >= (lq->deep_offset > 0 ? lq->deep_offset : LISTQ_DEEP_OFFSET);
+}
+
+/* The page's SELECT in one direction (deep pages read backwards too, see listq_rows). */
+static ierr rows_sql(const struct listq_sql *s, const char *order, int desc, int deep, const char *extra,
+		     struct buf *out)
+{
+	const char *dir = desc ? " DESC" : " ASC";
+	ierr e;
+
+	if ((e = buf_puts(out, "SELECT i.id, i.number, i.customer_id, i.customer_name, i.invoice_date, "
+			  "i.period_start, i.period_end, i.due_date, i.currency, i.total, i.paid_amount, "
+			  "i.balance, i.status, i.kind, "
+			  /* the sums' version rides along (a constant subquery, run once) */
+			  "(SELECT v FROM invoice_totals_version WHERE id = 1) FROM invoices i"))
+	    || (deep && (e = buf_puts(out, " JOIN (SELECT i.id FROM invoices i")))
+	    || (e = buf_put(out, s->join.data ? s->join.data : "", s->join.len))
+	    || (e = buf_put(out, s->where.data ? s->where.data : "", s->where.len))
+	    || (extra && ((e = buf_puts(out, s->where.len ? " AND " : " WHERE ")) || (e = buf_puts(out, extra))))
+	    || (e = buf_printf(out, " ORDER BY %s%s, i.id%s LIMIT ? OFFSET ?", order, dir, dir))
+	    || (deep && (e = buf_printf(out, ") p ON p.id = i.id ORDER BY %s%s, i.id%s", order, dir, dir))))
+		return e;
+	return IE_OK;
+}
+
+/*
+ * Deep pages of the date sorts need no long OFFSET when the sums tables can
+ * count the filter exactly per day: no date range, no status that turns on
+ * today, any currency. The monthly counts find the page's month, that
+ * month's daily counts its first day, and the page is then read from that
+ * day on with the few rows of that day before it skipped.
+ */
+static int seekable(const struct listq_sql *s, const struct listq *lq)
+{
+	const unsigned stored = LISTQ_STATUS_BIT(INV_DRAFT) | LISTQ_STATUS_BIT(INV_PAID) | LISTQ_STATUS_BIT(INV_CANCEL);
+
+	return s->summable && (lq->sort == COL_DATE || lq->sort == COL_DUE) && !lq->from[0] && !lq->to[0]
+	       && !(lq->status & ~stored);
+}
+
+static ierr seek_sql(struct listq_sql *s, const struct listq *lq)
+{
+	static const char *const stored[] = {
+		[INV_DRAFT] = "'draft'", [INV_PAID] = "'paid'", [INV_CANCEL] = "'void'",
+	};
+	int due = lq->sort == COL_DUE;
+	const char *dir = lq->desc ? " DESC" : " ASC";
+	struct buf cond = BUF_INIT;
+	unsigned i, n = 0;
+	ierr e = IE_OK;
+
+	/* the filter over a sums table aliased x (status list, currency) */
+	for (i = 0; !e && i < sizeof(stored) / sizeof(stored[0]); i++) {
+		if (!stored[i] || !(lq->status & LISTQ_STATUS_BIT(i)))
+			continue;
+		e = buf_puts(&cond, n++ ? ", " : " AND x.status IN (") ?: buf_puts(&cond, stored[i]);
+	}
+	if (!e && n)
+		e = buf_puts(&cond, ")");
+	if (!e && lq->currency[0]) {
+		e = buf_puts(&cond, " AND x.currency = ?");
+		s->sargs[s->nsargs++] = DB_S(lq->currency);
+	}
+	if (!e)
+		e = buf_printf(&s->seek_months, "SELECT x.%s, SUM(x.n) FROM invoice_month_totals x WHERE 1 = 1%s "
+			       "GROUP BY x.%s ORDER BY x.%s%s", due ? "due_month" : "month", cond.data ? cond.data : "",
+			       due ? "due_month" : "month", due ? "due_month" : "month", dir);
+	if (!e)
+		e = buf_printf(&s->seek_days, "SELECT x.%s, SUM(x.n) FROM invoice_day_totals x WHERE x.%s >= ? "
+			       "AND x.%s < ?%s GROUP BY x.%s ORDER BY x.%s%s", due ? "due_date" : "invoice_date",
+			       due ? "due_date" : "invoice_date", due ? "due_date" : "invoice_date",
+			       cond.data ? cond.data : "", due ? "due_date" : "invoice_date",
+			       due ? "due_date" : "invoice_date", dir);
+	buf_free(&cond);
+	if (!e)
+		e = rows_sql(s, columns[lq->sort].order, lq->desc, 0,
+			     /* bounded on both sides: an open range with an equality next to
+			      * it (currency) makes 10.11 drop the range for the ORDER BY */
+			     due ? (lq->desc ? "i.due_date <= ? AND i.due_date >= ?" : "i.due_date >= ? AND i.due_date < ?")
+				 : (lq->desc ? "i.invoice_date <= ? AND i.invoice_date >= ?"
+					     : "i.invoice_date >= ? AND i.invoice_date < ?"), &s->rows_seek);
+	return e;
+}
+
 ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const char *today,
 		 struct listq_sql *s)
 {
 	const char *order = columns[lq->sort].order;
-	const char *dir = lq->desc ? " DESC" : " ASC";
 	int deep;
 	ierr e;
 
 	memset(s, 0, sizeof(*s));
 	s->summable = 1;
+	s->known_count = -1;
 	s->cap = lq->count_cap > 0 ? lq->count_cap : LISTQ_COUNT_CAP;
 	if (str_copy(s->today, sizeof(s->today), today))
 		return IE_INVALID;
@@ -617,17 +713,10 @@ ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const c
 
 	/* the page; deep ones take the ids from the narrowest index first (a
 	 * deferred join), near ones read the rows directly (one step less) */
-	deep = (lq->page - 1) * lq->per_page >= LISTQ_DEEP_OFFSET;
-	if ((e = buf_puts(&s->rows, "SELECT i.id, i.number, i.customer_id, i.customer_name, i.invoice_date, "
-			  "i.period_start, i.period_end, i.due_date, i.currency, i.total, i.paid_amount, "
-			  "i.balance, i.status, i.kind, "
-			  /* the sums' version rides along (a constant subquery, run once) */
-			  "(SELECT v FROM invoice_totals_version WHERE id = 1) FROM invoices i"))
-	    || (deep && (e = buf_puts(&s->rows, " JOIN (SELECT i.id FROM invoices i")))
-	    || (e = buf_put(&s->rows, s->join.data ? s->join.data : "", s->join.len))
-	    || (e = buf_put(&s->rows, s->where.data ? s->where.data : "", s->where.len))
-	    || (e = buf_printf(&s->rows, " ORDER BY %s%s, i.id%s LIMIT ? OFFSET ?", order, dir, dir))
-	    || (deep && (e = buf_printf(&s->rows, ") p ON p.id = i.id ORDER BY %s%s, i.id%s", order, dir, dir))))
+	deep = listq_deep(lq);
+	if ((e = rows_sql(s, order, lq->desc, deep, NULL, &s->rows))
+	    || (deep && (e = rows_sql(s, order, !lq->desc, deep, NULL, &s->rows_rev)))
+	    || (deep && seekable(s, lq) && (e = seek_sql(s, lq))))
 		goto out;
 	if (s->summable) {
 		e = totals_summed(s, lq);
@@ -658,6 +747,10 @@ void listq_sql_free(struct listq_sql *s)
 	buf_free(&s->where);
 	buf_free(&s->sumwhere);
 	buf_free(&s->rows);
+	buf_free(&s->rows_rev);
+	buf_free(&s->seek_months);
+	buf_free(&s->seek_days);
+	buf_free(&s->rows_seek);
 	buf_free(&s->totals);
 }
 
@@ -765,46 +858,173 @@ ierr listq_totals(struct db *db, struct memo *memo, struct listq_sql *s, struct 
 		(void)memo_put(memo, key.data, key.len, s->version, out, sizeof(*out));
 	db_free(&r);
 out:
+	if (!e && !out->capped)
+		s->known_count = out->count;
 	buf_free(&key);
 	return e;
+}
+
+static ierr row_of(struct db_res *r, struct listq_sql *s, struct listq_row *row)
+{
+	int exp;
+	ierr e;
+
+	memset(row, 0, sizeof(*row));
+	row->id = db_int(r, 0);
+	row->number = db_str(r, 1);
+	row->customer_id = db_int(r, 2);
+	row->customer = db_str(r, 3);
+	row->invoice_date = db_str(r, 4);
+	row->period_start = db_str(r, 5);
+	row->period_end = db_str(r, 6);
+	row->due_date = db_str(r, 7);
+	row->currency = db_str(r, 8);
+	exp = money_exponent(row->currency ? row->currency : "");
+	if (exp < 0)
+		return IE_INTERNAL;
+	if ((e = amount(r, 9, exp, &row->total)) || (e = amount(r, 10, exp, &row->paid))
+	    || (e = amount(r, 11, exp, &row->balance)))
+		return e;
+	row->status = db_str(r, 12);
+	row->kind = db_str(r, 13);
+	s->version = db_int(r, 14);
+	return IE_OK;
+}
+
+/* "YYYY-MM-DD" -> the day after it. */
+static ierr next_day(const char *date, char out[11])
+{
+	int y, m, d;
+
+	if (strlen(date) != 10)
+		return IE_INTERNAL;
+	y = (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 + (date[3] - '0');
+	m = (date[5] - '0') * 10 + (date[6] - '0');
+	d = (date[8] - '0') * 10 + (date[9] - '0');
+	if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+		return IE_INTERNAL;
+	if (++d > days_in_month(y, m)) {
+		d = 1;
+		if (++m == 13) {
+			m = 1;
+			y++;
+		}
+	}
+	put_date(out, y, m, d);
+	return IE_OK;
+}
+
+/* Walks (key, count) rows in page order to the one holding row `offset`:
+ * its key into at, the rows before it within it into *skip, and into until
+ * the key where the `need` rows from there on end (or the last key).
+ * IE_NOTFOUND past the end. */
+static ierr walk(struct db *db, const struct buf *sql, const struct db_arg *args, size_t nargs,
+		 long long offset, long long need, char at[11], long long *skip, char until[11])
+{
+	struct db_res r;
+	long long seen = 0, have = -1;
+	ierr e = db_query_built(db, &r, sql, args, nargs);
+
+	while (!e && have < need && (e = db_next(&r)) == IE_OK) {
+		const char *key = db_str(&r, 0) ? db_str(&r, 0) : "";
+		long long n = db_int(&r, 1);
+
+		if (have >= 0) {
+			have += n;
+		} else if (seen + n > offset) {
+			if (str_copy(at, 11, key))
+				e = IE_INTERNAL;
+			*skip = offset - seen;
+			have = seen + n - offset;
+		}
+		seen += n;
+		if (!e && have >= 0 && str_copy(until, 11, key))
+			e = IE_INTERNAL;
+	}
+	if (e == IE_NOTFOUND && have >= 0)
+		e = IE_OK;   /* the list ends within the page */
+	db_free(&r);
+	return e;
+}
+
+/* The page's first day, the rows of it to skip, and the far end of the days
+ * that hold the page (see seekable). */
+static ierr seek(struct db *db, struct listq_sql *s, long long offset, long long limit, int desc,
+		 long long *skip)
+{
+	struct db_arg args[2 + 2];
+	char month[11], last_month[11], end_day[11];
+	long long in_month;
+	ierr e;
+
+	if ((e = walk(db, &s->seek_months, s->sargs, s->nsargs, offset, limit, month, &in_month, last_month)))
+		return e;
+	/* the days from the page's month to the month where it ends */
+	month_of(desc ? last_month : month, 0, s->seek_lo);
+	month_of(desc ? month : last_month, 1, s->seek_hi);
+	args[0] = DB_S(s->seek_lo);
+	args[1] = DB_S(s->seek_hi);
+	memcpy(args + 2, s->sargs, s->nsargs * sizeof(args[0]));
+	if ((e = walk(db, &s->seek_days, args, 2 + s->nsargs, in_month, limit, s->seek_day, skip, end_day)))
+		return e;
+	/* the rows query's other bound: the page's last day (inclusive when
+	 * newest first, exclusive as the day after when oldest first) */
+	if (desc)
+		return str_copy(s->seek_end, sizeof(s->seek_end), end_day) ? IE_INTERNAL : IE_OK;
+	return next_day(end_day, s->seek_end);
 }
 
 ierr listq_rows(struct db *db, struct listq_sql *s, const struct listq *lq,
 		ierr (*fn)(void *ctx, const struct listq_row *row), void *ctx)
 {
-	struct db_arg args[LISTQ_MAX_ARGS + 2];
+	struct db_arg args[LISTQ_MAX_ARGS + 4];
+	long long offset = (lq->page - 1) * lq->per_page, limit = lq->per_page;
+	long long n = s->known_count;
+	const struct buf *sql = &s->rows;
+	int backwards = 0;
 	struct db_res r;
+	struct listq_row row;
+	unsigned long long i;
 	ierr e;
 
-	memcpy(args, s->args, s->nargs * sizeof(args[0]));
-	args[s->nargs] = DB_I(lq->per_page);
-	args[s->nargs + 1] = DB_I((lq->page - 1) * lq->per_page);
-	e = db_query_built(db, &r, &s->rows, args, s->nargs + 2);
-	while (!e && (e = db_next(&r)) == IE_OK) {
-		struct listq_row row;
-		int exp;
+	if (s->rows_seek.len) {
+		long long skip;
 
-		memset(&row, 0, sizeof(row));
-		row.id = db_int(&r, 0);
-		row.number = db_str(&r, 1);
-		row.customer_id = db_int(&r, 2);
-		row.customer = db_str(&r, 3);
-		row.invoice_date = db_str(&r, 4);
-		row.period_start = db_str(&r, 5);
-		row.period_end = db_str(&r, 6);
-		row.due_date = db_str(&r, 7);
-		row.currency = db_str(&r, 8);
-		exp = money_exponent(row.currency ? row.currency : "");
-		if (exp < 0 || (e = amount(&r, 9, exp, &row.total)) || (e = amount(&r, 10, exp, &row.paid))
-		    || (e = amount(&r, 11, exp, &row.balance))) {
-			e = e ? e : IE_INTERNAL;
-			break;
-		}
-		row.status = db_str(&r, 12);
-		row.kind = db_str(&r, 13);
-		s->version = db_int(&r, 14);
-		if ((e = fn(ctx, &row)))
-			break;
+		e = seek(db, s, offset, limit, lq->desc, &skip);
+		if (e == IE_NOTFOUND)
+			return IE_OK;   /* past the end */
+		if (e)
+			return e;
+		memcpy(args, s->args, s->nargs * sizeof(args[0]));
+		args[s->nargs] = DB_S(s->seek_day);
+		args[s->nargs + 1] = DB_S(s->seek_end);
+		args[s->nargs + 2] = DB_I(limit);
+		args[s->nargs + 3] = DB_I(skip);
+		e = db_query_built(db, &r, &s->rows_seek, args, s->nargs + 4);
+		goto rows;
+	}
+	/* A deep page nearer the end than the start is the same rows read from
+	 * the end: OFFSET walks the index, so the shorter walk wins. */
+	if (s->rows_rev.len && n >= 0 && offset < n && offset + limit / 2 > n / 2) {
+		limit = n - offset < limit ? n - offset : limit;
+		offset = n - offset - limit;
+		sql = &s->rows_rev;
+		backwards = 1;
+	}
+	memcpy(args, s->args, s->nargs * sizeof(args[0]));
+	args[s->nargs] = DB_I(limit);
+	args[s->nargs + 1] = DB_I(offset);
+	e = db_query_built(db, &r, sql, args, s->nargs + 2);
+rows:
+	for (i = 0; !e && i < r.nrows; i++) {
+		if (backwards)
+			e = db_seek(&r, r.nrows - 1 - i);
+		if (!e)
+			e = db_next(&r);
+		if (!e)
+			e = row_of(&r, s, &row);
+		if (!e)
+			e = fn(ctx, &row);
 	}
 	if (e == IE_NOTFOUND)
 		e = IE_OK;

@@ -49,6 +49,7 @@ struct listq {
 	size_t ncols;
 	int cols_given;               /* cols= was in the URL */
 	long long count_cap;          /* count at most this many rows when not summable (List.CountCap) */
+	long long deep_offset;        /* deep pages start at this row offset (List.DeepOffset) */
 	int q_number;                 /* q looks like an invoice number: search numbers only */
 };
 
@@ -76,6 +77,13 @@ struct listq_sql {
 	struct buf sumwhere;          /* the same over invoice_day_totals, when summable */
 	int summable;                 /* totals come from invoice_day_totals */
 	struct buf rows;              /* the page's SELECT */
+	struct buf rows_rev;          /* deep pages: the same read from the end */
+	/* deep pages by invoice or due date over the sums tables' filters: the
+	 * page's first day from the monthly and daily counts, then a short OFFSET */
+	struct buf seek_months, seek_days, rows_seek;
+	struct db_arg sargs[2];       /* the currency, when filtered */
+	size_t nsargs;
+	char seek_lo[11], seek_hi[11], seek_day[11], seek_end[11];
 	struct buf totals;            /* per-currency count and sums */
 	struct db_arg args[LISTQ_MAX_ARGS];
 	size_t nargs;                 /* for where; rows adds LIMIT/OFFSET */
@@ -86,6 +94,7 @@ struct listq_sql {
 	char today[11];
 	long long cap;
 	long long version;            /* invoice_totals_version as listq_rows read it; 0: unknown */
+	long long known_count;        /* the exact count once listq_totals ran; -1: unknown or capped */
 };
 
 /* The scope clause (everything, or one customer without drafts), appended to
@@ -123,7 +132,8 @@ struct listq_sum {
  * and shows no sums. */
 #define LISTQ_COUNT_CAP 2000
 
-/* From this row offset on, a page's ids come from an index-only subquery. */
+/* From this row offset on (lq->deep_offset), a page's ids come from an
+ * index-only subquery, and past the middle the page is read from the end. */
 #define LISTQ_DEEP_OFFSET 1000
 
 struct listq_result {
@@ -133,12 +143,16 @@ struct listq_result {
 	size_t nsums;
 };
 
+/* 1 when lq's page starts at or past its deep offset. */
+int listq_deep(const struct listq *lq);
+
 /* Count and sums. Sums from the totals tables are kept in memo (may be NULL)
  * under the statement, its values and s->version, and reused while the
  * version stays: run listq_rows first, which reads the version. */
 ierr listq_totals(struct db *db, struct memo *memo, struct listq_sql *s, struct listq_result *out);
 /* Runs the page query and calls fn per row (values valid during the call);
- * sets s->version. */
+ * sets s->version. A deep page (LISTQ_DEEP_OFFSET) past the middle of an
+ * exactly counted list is read from the end: call listq_totals first there. */
 ierr listq_rows(struct db *db, struct listq_sql *s, const struct listq *lq,
 		ierr (*fn)(void *ctx, const struct listq_row *row), void *ctx);
 

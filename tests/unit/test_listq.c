@@ -519,6 +519,25 @@ static void check_sort(size_t k, int desc, int deep)
 		fail_msg("sort %s %s: rows does not end with \"%s\": %s", sort_cases[k].key, dir, outer, rows);
 	assert_int_equal(count_of(rows, "ORDER BY"), deep ? 2 : 1);
 	assert_int_equal(find(rows, "JOIN (SELECT i.id FROM invoices i") >= 0, deep);
+	assert_int_equal(listq_deep(&lq), deep);
+	if (deep) {
+		/* the same page read from the end: every direction flipped, nothing else */
+		const char *rev = str(&s.rows_rev), *back = desc ? "ASC" : "DESC";
+		char rinner[160];
+
+		snprintf(rinner, sizeof(rinner), " ORDER BY %s %s, i.id %s LIMIT ? OFFSET ?", sort_cases[k].sql, back, back);
+		char tok[8], rtok[8];
+
+		snprintf(tok, sizeof(tok), " %s", dir);
+		snprintf(rtok, sizeof(rtok), " %s", back);
+		/* inner and outer ORDER BY, each on the column and on the id */
+		if (find(rev, rinner) < 0 || count_of(rows, tok) != 4 || count_of(rev, rtok) != 4
+		    || strlen(rev) != rl + 4 * (strlen(back) - strlen(dir)))
+			fail_msg("sort %s %s: reversed rows %s", sort_cases[k].key, dir, rev);
+		assert_int_equal(count_of(rev, "?"), count_of(rows, "?"));
+	} else {
+		assert_int_equal(s.rows_rev.len, 0);
+	}
 	/* the sums' version comes with every page */
 	assert_true(find(rows, ", (SELECT v FROM invoice_totals_version WHERE id = 1) FROM invoices i") > 0);
 	/* sorting adds no bound values; the where stays the same */
@@ -536,6 +555,57 @@ static void test_build_sorts(void **state)
 		for (int desc = 0; desc <= 1; desc++)
 			for (int deep = 0; deep <= 1; deep++)
 				check_sort(k, desc, deep);
+}
+
+static void parse_ok(const char *qs, struct listq *lq);
+
+/* Deep pages by date over filters the sums tables count exactly: the
+ * monthly and daily counts first, then the rows from the page's first day. */
+static void test_deep_date_seek(void **state)
+{
+	static const struct {
+		const char *query;
+		int seek;
+	} cases[] = {
+		{ "page=100", 1 },
+		{ "page=100&sort=due&dir=asc", 1 },
+		{ "page=100&status=paid&status=void&currency=EUR", 1 },
+		{ "page=100&status=draft", 1 },
+		{ "page=2", 0 },                                   /* not deep */
+		{ "page=100&sort=total", 0 },                      /* not a date */
+		{ "page=100&status=overdue", 0 },                  /* turns on today */
+		{ "page=100&from=2026-01-01", 0 },                 /* a range */
+		{ "page=100&customer=3", 0 },                      /* counted, not summed */
+		{ "page=100&q=cloud", 0 },
+	};
+	(void)state;
+	for (size_t k = 0; k < ARRAY_LEN(cases); k++) {
+		struct listq lq;
+		struct listq_sql s;
+
+		parse_ok(cases[k].query, &lq);
+		assert_int_equal(listq_build(&lq, &STAFF, TODAY, &s), IE_OK);
+		if ((s.rows_seek.len > 0) != cases[k].seek)
+			fail_msg("%s: seek %zu", cases[k].query, s.rows_seek.len);
+		if (cases[k].seek) {
+			int due = lq.sort == COL_DUE;
+
+			assert_true(find(str(&s.seek_months), due ? "SELECT x.due_month, SUM(x.n) FROM invoice_month_totals x"
+					 : "SELECT x.month, SUM(x.n) FROM invoice_month_totals x") == 0);
+			assert_true(find(str(&s.seek_days), "FROM invoice_day_totals x WHERE x.") > 0);
+			/* the rows between the page's first and last day, both bound */
+			assert_true(find(str(&s.rows_seek), lq.desc ? (due ? "i.due_date <= ? AND i.due_date >= ?"
+				     : "i.invoice_date <= ? AND i.invoice_date >= ?")
+				     : (due ? "i.due_date >= ? AND i.due_date < ?" : "i.invoice_date >= ? AND i.invoice_date < ?")) > 0);
+			assert_int_equal(count_of(str(&s.rows_seek), "?"), (int)s.nargs + 4);
+			assert_int_equal(s.nsargs, lq.currency[0] ? 1 : 0);
+			assert_int_equal(count_of(str(&s.seek_months), "?"), (int)s.nsargs);
+			assert_int_equal(count_of(str(&s.seek_days), "?"), (int)s.nsargs + 2);
+			if (lq.status)
+				assert_true(find(str(&s.seek_days), " AND x.status IN (") > 0);
+		}
+		listq_sql_free(&s);
+	}
 }
 
 /* ---------- columns ---------- */
@@ -1040,6 +1110,7 @@ int main(void)
 		cmocka_unit_test(test_scope_always_first),
 		cmocka_unit_test(test_build_refuses_bad_today),
 		cmocka_unit_test(test_build_sorts),
+		cmocka_unit_test(test_deep_date_seek),
 		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_parse_cols),
 		cmocka_unit_test(test_defaults),
