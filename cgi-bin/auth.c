@@ -64,7 +64,7 @@ static const struct app_route routes[] = {
 	{ APP_POST, "/logout", ACT_PUBLIC, logout_post },
 };
 
-static const struct app_def def = { "auth", routes, sizeof(routes) / sizeof(routes[0]) };
+static const struct app_def def = { "auth", routes, sizeof(routes) / sizeof(routes[0]), NULL };
 
 int main(int argc, char **argv)
 {

@@ -49,7 +49,7 @@ static const struct app_route routes[] = {
 	{ APP_GET, "/admin/users", ACT_USER_ADMIN, users },
 };
 
-static const struct app_def def = { "invoice-admin", routes, sizeof(routes) / sizeof(routes[0]) };
+static const struct app_def def = { "invoice-admin", routes, sizeof(routes) / sizeof(routes[0]), NULL };
 
 int main(int argc, char **argv)
 {

@@ -73,17 +73,12 @@ static ierr put_cell(struct buf *b, const char *key, int numeric, const char *va
 /* prefix + id in out (64 bytes), without printf: this runs for every row. */
 static const char *prefixed_id(char *out, const char *prefix, long long id)
 {
-	char digits[24], *d = digits + sizeof(digits);
+	char tmp[24];
+	const char *d = str_of_int(id, tmp);
 	size_t n = strlen(prefix);
-	unsigned long long v = (unsigned long long)id;
 
-	*--d = '\0';
-	do {
-		*--d = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
 	memcpy(out, prefix, n);
-	memcpy(out + n, d, (size_t)(digits + sizeof(digits) - d));
+	memcpy(out + n, d, strlen(d) + 1);
 	return out;
 }
 
@@ -488,7 +483,7 @@ static const struct app_route routes[] = {
 	{ APP_POST, "/invoices/columns", ACT_INVOICE_READ, save_columns },
 };
 
-static const struct app_def def = { "invoice-list", routes, sizeof(routes) / sizeof(routes[0]) };
+static const struct app_def def = { "invoice-list", routes, sizeof(routes) / sizeof(routes[0]), LISTQ_COLS_PREF };
 
 int main(int argc, char **argv)
 {

@@ -268,7 +268,7 @@ static const struct app_route routes[] = {
 	{ APP_GET, "/d/{tok}", ACT_PUBLIC, download },
 };
 
-static const struct app_def def = { "invoice-pdf", routes, sizeof(routes) / sizeof(routes[0]) };
+static const struct app_def def = { "invoice-pdf", routes, sizeof(routes) / sizeof(routes[0]), NULL };
 
 int main(int argc, char **argv)
 {

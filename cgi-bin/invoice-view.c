@@ -336,7 +336,7 @@ static const struct app_route routes[] = {
 	{ APP_GET, "/invoices/{id}", ACT_INVOICE_READ, view },
 };
 
-static const struct app_def def = { "invoice-view", routes, sizeof(routes) / sizeof(routes[0]) };
+static const struct app_def def = { "invoice-view", routes, sizeof(routes) / sizeof(routes[0]), NULL };
 
 int main(int argc, char **argv)
 {

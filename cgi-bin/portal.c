@@ -14,7 +14,7 @@ static const struct app_route routes[] = {
 	{ APP_GET, "/portal", ACT_PORTAL, portal_home },
 };
 
-static const struct app_def def = { "portal", routes, sizeof(routes) / sizeof(routes[0]) };
+static const struct app_def def = { "portal", routes, sizeof(routes) / sizeof(routes[0]), NULL };
 
 int main(int argc, char **argv)
 {

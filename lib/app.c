@@ -635,26 +635,35 @@ ierr app_setf(struct req *req, const char *key, const char *fmt, ...)
 
 ierr app_set_int(struct req *req, const char *key, long long v)
 {
-	return app_setf(req, key, "%lld", v);
+	char tmp[24];
+
+	return app_set(req, key, str_of_int(v, tmp));
 }
 
 ierr app_set_at(struct req *req, const char *prefix, size_t idx, const char *field, const char *value)
 {
-	char key[128];
-	int n = field ? snprintf(key, sizeof(key), "%s.%zu.%s", prefix, idx, field)
-		      : snprintf(key, sizeof(key), "%s.%zu", prefix, idx);
+	char key[128], tmp[24];
+	const char *num = str_of_int((long long)idx, tmp);
+	size_t lp = strlen(prefix), ln = strlen(num), lf = field ? strlen(field) : 0;
 
-	if (n < 0 || (size_t)n >= sizeof(key))
+	/* prefix.idx[.field] */
+	if (lp + 1 + ln + (field ? 1 + lf : 0) >= sizeof(key))
 		return IE_INTERNAL;
+	memcpy(key, prefix, lp);
+	key[lp] = '.';
+	memcpy(key + lp + 1, num, ln + 1);
+	if (field) {
+		key[lp + 1 + ln] = '.';
+		memcpy(key + lp + 2 + ln, field, lf + 1);
+	}
 	return app_set(req, key, value);
 }
 
 ierr app_set_at_int(struct req *req, const char *prefix, size_t idx, const char *field, long long v)
 {
-	char num[24];
+	char tmp[24];
 
-	snprintf(num, sizeof(num), "%lld", v);
-	return app_set_at(req, prefix, idx, field, num);
+	return app_set_at(req, prefix, idx, field, str_of_int(v, tmp));
 }
 
 /* What every page's layout needs: site, user, role flags, CSRF token. */

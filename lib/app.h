@@ -86,6 +86,7 @@ struct app_def {
 	const char *name;
 	const struct app_route *routes;
 	size_t nroutes;
+	const char *pref;          /* the user preference its pages read (auth_pref), or NULL */
 };
 
 /* Where the response goes: FastCGI stream, stdout (CGI) or memory (tests). */

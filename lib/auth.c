@@ -172,79 +172,68 @@ static void new_token(unsigned char raw[32], char hex[65])
 
 /* ---------- sessions ---------- */
 
-/* The session's row: its user, and one row per saved preference. */
-static ierr session_row(struct req *req, const struct db_res *r)
-{
-	struct auth_session *s = &req->session;
-	const char *role = db_str(r, 6);
-
-	if (!s->id) {
-		if (auth_role_parse(role ? role : "", &s->user.role))
-			return IE_NOTFOUND;
-		s->id = db_int(r, 0);
-		str_copy(s->csrf, sizeof(s->csrf), db_str(r, 1));
-		s->user.id = db_int(r, 3);
-		str_copy(s->user.email, sizeof(s->user.email), db_str(r, 4));
-		str_copy(s->user.name, sizeof(s->user.name), db_str(r, 5));
-		s->user.customer_id = db_int(r, 7);
-	}
-	if (db_str(r, 8) && db_str(r, 9) && s->nprefs < AUTH_MAX_PREFS) {
-		struct auth_pref *p = &s->prefs[s->nprefs++];
-
-		if (!(p->name = arena_strdup(req->arena, db_str(r, 8)))
-		    || !(p->value = arena_strdup(req->arena, db_str(r, 9))))
-			return IE_NOMEM;
-	}
-	return IE_OK;
-}
-
 ierr auth_session_load(struct req *req)
 {
 	const struct config *cfg = req->cfg;
+	const char *pref = req->def && req->def->pref ? req->def->pref : "";
+	struct auth_session *s = &req->session;
 	unsigned char raw[32], hash[32];
 	struct db_res r;
-	long long idle = 0;
+	const char *role;
 	ierr e;
 
-	memset(&req->session, 0, sizeof(req->session));
+	memset(s, 0, sizeof(*s));
 	if (!parse_token(app_cookie(req, "sid"), raw))
 		return IE_OK;
 	auth_token_hash(raw, hash);
-	/* the preferences come along, so pages need no query of their own */
-	e = db_query(req->db, &r,
-		     "SELECT s.id, s.csrf, TIMESTAMPDIFF(SECOND, s.last_seen_at, UTC_TIMESTAMP()), "
-		     "u.id, u.email, u.name, u.role, u.customer_id, p.pref, p.value "
-		     "FROM sessions s JOIN users u ON u.id = s.user_id "
-		     "LEFT JOIN user_prefs p ON p.user_id = u.id "
-		     "WHERE s.token_hash = ? AND s.expires_at > UTC_TIMESTAMP() "
-		     "AND s.last_seen_at > UTC_TIMESTAMP() - INTERVAL ? MINUTE AND u.active = 1",
-		     DB_ARGS(DB_B(hash, 32), DB_I(cfg->session_idle_min)));
-	while (!e && (e = db_next(&r)) == IE_OK) {
-		idle = db_int(&r, 2);
-		e = session_row(req, &r);
-	}
-	if (e == IE_NOTFOUND)
+	/* the program's saved preference comes along (a unique-key lookup: a
+	 * join to every preference would make this query several times dearer) */
+	e = db_query_row(req->db, &r,
+			 "SELECT s.id, s.csrf, TIMESTAMPDIFF(SECOND, s.last_seen_at, UTC_TIMESTAMP()), "
+			 "u.id, u.email, u.name, u.role, u.customer_id, "
+			 "(SELECT p.value FROM user_prefs p WHERE p.user_id = u.id AND p.pref = ?) "
+			 "FROM sessions s JOIN users u ON u.id = s.user_id "
+			 "WHERE s.token_hash = ? AND s.expires_at > UTC_TIMESTAMP() "
+			 "AND s.last_seen_at > UTC_TIMESTAMP() - INTERVAL ? MINUTE AND u.active = 1",
+			 DB_ARGS(DB_S(pref), DB_B(hash, 32), DB_I(cfg->session_idle_min)));
+	if (e == IE_NOTFOUND) {
 		e = IE_OK;
-	db_free(&r);
-	if (e || !req->session.id) {
-		memset(&req->session, 0, sizeof(req->session));
-		return e;
+		goto out;
+	}
+	role = db_str(&r, 6);
+	if (e || auth_role_parse(role ? role : "", &s->user.role))
+		goto out;
+	s->id = db_int(&r, 0);
+	str_copy(s->csrf, sizeof(s->csrf), db_str(&r, 1));
+	s->user.id = db_int(&r, 3);
+	str_copy(s->user.email, sizeof(s->user.email), db_str(&r, 4));
+	str_copy(s->user.name, sizeof(s->user.name), db_str(&r, 5));
+	s->user.customer_id = db_int(&r, 7);
+	if (db_str(&r, 8)) {
+		s->pref_name = pref;
+		if (!(s->pref_value = arena_strdup(req->arena, db_str(&r, 8)))) {
+			e = IE_NOMEM;
+			goto out;
+		}
 	}
 	/* idle expiry: refresh at most once a minute, not on every request */
-	if (idle >= 60)
-		e = db_exec(req->db, "UPDATE sessions SET last_seen_at = UTC_TIMESTAMP() WHERE id = ?",
-			    DB_ARGS(DB_I(req->session.id)), NULL, NULL);
+	if (db_int(&r, 2) >= 60) {
+		db_free(&r);
+		return db_exec(req->db, "UPDATE sessions SET last_seen_at = UTC_TIMESTAMP() WHERE id = ?",
+			       DB_ARGS(DB_I(s->id)), NULL, NULL);
+	}
+out:
+	db_free(&r);
+	if (e)
+		memset(s, 0, sizeof(*s));
 	return e;
 }
 
 const char *auth_pref(const struct req *req, const char *pref)
 {
-	size_t i;
+	const struct auth_session *s = &req->session;
 
-	for (i = 0; i < req->session.nprefs; i++)
-		if (!strcmp(req->session.prefs[i].name, pref))
-			return req->session.prefs[i].value;
-	return NULL;
+	return s->pref_name && !strcmp(s->pref_name, pref) ? s->pref_value : NULL;
 }
 
 const char *auth_csrf_token(struct req *req)

@@ -45,18 +45,12 @@ struct auth_user {
 	long long customer_id;      /* customers only */
 };
 
-#define AUTH_MAX_PREFS 16
-
-struct auth_pref {
-	const char *name, *value;
-};
-
 struct auth_session {
 	long long id;               /* 0: anonymous */
 	struct auth_user user;
 	char csrf[65];              /* the session's token; anonymous: the lcsrf cookie's, or a new one */
-	struct auth_pref prefs[AUTH_MAX_PREFS];   /* the user's user_prefs (strings in the arena) */
-	size_t nprefs;
+	const char *pref_name;      /* the program's saved preference (app_def.pref), if the user has it */
+	const char *pref_value;     /* its value (arena) */
 };
 
 /* Everything (customer_id 0, drafts visible) or one customer without drafts. */
@@ -87,8 +81,9 @@ ierr auth_user_list(struct db *db, ierr (*fn)(void *ctx, const struct auth_user 
 ierr auth_session_load(struct req *req);      /* from the sid cookie; anonymous when none/expired */
 ierr auth_csrf_check(struct req *req);        /* the POST's csrf field against the session/lcsrf */
 const char *auth_csrf_token(struct req *req); /* for forms; may set the lcsrf cookie */
-/* The signed-in user's saved preference `pref` (loaded with the session, so
- * pages read it without a query of their own); NULL when unset. Arena memory. */
+/* The signed-in user's saved preference `pref`, when it is the one the
+ * program names in its app_def (loaded with the session, so the page needs
+ * no query of its own); NULL when unset or not loaded. Arena memory. */
 const char *auth_pref(const struct req *req, const char *pref);
 /* Throttle, verify, rotate: creates the session and sets the cookie.
  * IE_THROTTLED (req->error_msg says how long), IE_DENIED for a wrong email or password. */

@@ -91,18 +91,26 @@ ierr buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 	return IE_OK;
 }
 
-ierr buf_put_int(struct buf *b, long long v)
+const char *str_of_int(long long v, char out[24])
 {
-	char tmp[24], *p = tmp + sizeof(tmp);
+	char *p = out + 23;
 	unsigned long long m = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
 
+	*p = '\0';
 	do {
 		*--p = (char)('0' + m % 10);
 		m /= 10;
 	} while (m);
 	if (v < 0)
 		*--p = '-';
-	return buf_put(b, p, (size_t)(tmp + sizeof(tmp) - p));
+	return p;
+}
+
+ierr buf_put_int(struct buf *b, long long v)
+{
+	char tmp[24];
+
+	return buf_puts(b, str_of_int(v, tmp));
 }
 
 ierr buf_printf(struct buf *b, const char *fmt, ...)

@@ -29,6 +29,8 @@ ierr buf_puts(struct buf *b, const char *s);
 ierr buf_putc(struct buf *b, char c);
 /* Decimal digits of v, without printf (hot paths). */
 ierr buf_put_int(struct buf *b, long long v);
+/* The same into out (24 bytes); returns where the text starts within it. */
+const char *str_of_int(long long v, char out[24]);
 /* snprintf-style append; the only formatted-print entry point. */
 ierr buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 ierr buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));

@@ -711,10 +711,11 @@ ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const c
 	if (lq->q[0] && lq->q_number && (e = search_sql(s, lq)))
 		goto out;
 
-	/* the page; deep ones take the ids from the narrowest index first (a
-	 * deferred join), near ones read the rows directly (one step less) */
+	/* the page: ids from the narrowest index first (a deferred join: a filter
+	 * is often answered by an index alone, and deep pages walk less), except
+	 * for the unfiltered list's near pages, which read the rows directly */
 	deep = listq_deep(lq);
-	if ((e = rows_sql(s, order, lq->desc, deep, NULL, &s->rows))
+	if ((e = rows_sql(s, order, lq->desc, deep || s->where.len || s->join.len, NULL, &s->rows))
 	    || (deep && (e = rows_sql(s, order, !lq->desc, deep, NULL, &s->rows_rev)))
 	    || (deep && seekable(s, lq) && (e = seek_sql(s, lq))))
 		goto out;

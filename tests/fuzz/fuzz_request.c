@@ -34,7 +34,7 @@ static long source(void *ctx, char *p, size_t n)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct app_def def = { "fuzz", NULL, 0 };
+	static const struct app_def def = { "fuzz", NULL, 0, NULL };
 	char *copy = malloc(size + 3), *parts[3], clen[32], *env[8];
 	struct mem body;
 	struct app_io io;

@@ -147,7 +147,7 @@ static const struct app_route routes[] = {
 	{ APP_GET, "/cookie", ACT_PUBLIC, h_cookie },
 };
 
-static const struct app_def def = { "test_app", routes, ARRAY_LEN(routes) };
+static const struct app_def def = { "test_app", routes, ARRAY_LEN(routes), NULL };
 
 /* ---------- helpers ---------- */
 

@@ -508,17 +508,16 @@ static void check_sort(size_t k, int desc, int deep)
 	set_customer(&lq);
 	assert_int_equal(listq_build(&lq, &CUST7, TODAY, &s), IE_OK);
 	snprintf(inner, sizeof(inner), " ORDER BY %s %s, i.id %s LIMIT ? OFFSET ?", sort_cases[k].sql, dir, dir);
-	snprintf(outer, sizeof(outer), deep ? ") p ON p.id = i.id ORDER BY %s %s, i.id %s"
-		 : " ORDER BY %s %s, i.id %s LIMIT ? OFFSET ?", sort_cases[k].sql, dir, dir);
+	snprintf(outer, sizeof(outer), ") p ON p.id = i.id ORDER BY %s %s, i.id %s", sort_cases[k].sql, dir, dir);
 	rows = str(&s.rows);
 	rl = strlen(rows);
 	if (find(rows, inner) < 0)
 		fail_msg("sort %s %s: no \"%s\" in %s", sort_cases[k].key, dir, inner, rows);
-	/* a deep page's outer query keeps the order of the ids */
+	/* filtered (here by scope): the ids first, and the outer query keeps their order */
 	if (rl < strlen(outer) || strcmp(rows + rl - strlen(outer), outer))
 		fail_msg("sort %s %s: rows does not end with \"%s\": %s", sort_cases[k].key, dir, outer, rows);
-	assert_int_equal(count_of(rows, "ORDER BY"), deep ? 2 : 1);
-	assert_int_equal(find(rows, "JOIN (SELECT i.id FROM invoices i") >= 0, deep);
+	assert_int_equal(count_of(rows, "ORDER BY"), 2);
+	assert_true(find(rows, "JOIN (SELECT i.id FROM invoices i") > 0);
 	assert_int_equal(listq_deep(&lq), deep);
 	if (deep) {
 		/* the same page read from the end: every direction flipped, nothing else */
@@ -558,6 +557,32 @@ static void test_build_sorts(void **state)
 }
 
 static void parse_ok(const char *qs, struct listq *lq);
+
+/* The unfiltered list's near pages read rows directly; deep ones and any
+ * filter take the ids from an index first. */
+static void test_rows_shape(void **state)
+{
+	static const struct {
+		const char *query;
+		int deferred;
+	} cases[] = {
+		{ "", 0 }, { "sort=total", 0 }, { "page=20", 0 }, { "page=21", 1 },
+		{ "status=paid", 1 }, { "currency=EUR", 1 }, { "q=cloud", 1 }, { "date=period&from=2026-01-01", 1 },
+	};
+	(void)state;
+	for (size_t k = 0; k < ARRAY_LEN(cases); k++) {
+		struct listq lq;
+		struct listq_sql s;
+
+		parse_ok(cases[k].query, &lq);
+		assert_int_equal(listq_build(&lq, &STAFF, TODAY, &s), IE_OK);
+		if ((find(str(&s.rows), ") p ON p.id = i.id ORDER BY") > 0) != cases[k].deferred)
+			fail_msg("%s: %s", cases[k].query, str(&s.rows));
+		assert_int_equal(count_of(str(&s.rows), "ORDER BY"), cases[k].deferred ? 2 : 1);
+		listq_sql_free(&s);
+	}
+}
+
 
 /* Deep pages by date over filters the sums tables count exactly: the
  * monthly and daily counts first, then the rows from the page's first day. */
@@ -718,7 +743,7 @@ static struct arena *arena;
 static struct req req;
 
 static const struct app_route routes[] = { { APP_GET, "/invoices", ACT_PUBLIC, NULL } };
-static const struct app_def def = { "test_listq", routes, ARRAY_LEN(routes) };
+static const struct app_def def = { "test_listq", routes, ARRAY_LEN(routes), NULL };
 
 static ierr null_write(void *ctx, const char *p, size_t n)
 {
@@ -1111,6 +1136,7 @@ int main(void)
 		cmocka_unit_test(test_build_refuses_bad_today),
 		cmocka_unit_test(test_build_sorts),
 		cmocka_unit_test(test_deep_date_seek),
+		cmocka_unit_test(test_rows_shape),
 		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_parse_cols),
 		cmocka_unit_test(test_defaults),
