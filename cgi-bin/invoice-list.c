@@ -315,7 +315,7 @@ static ierr set_paging(struct req *req, const struct listq *lq, const struct lis
 		return e;
 	if (res->capped) {
 		/* more than LISTQ_COUNT_CAP rows: the last page is unknown, so no "of N" and no Last */
-		if ((e = app_set_int(req, "List.Capped", lq->count_cap)))
+		if ((e = app_set_int(req, "List.Capped", res->cap)))
 			return e;
 		pages = (long long)shown == lq->per_page ? lq->page + 1 : lq->page;
 	} else if ((e = app_set_int(req, "List.Pages", pages))) {
@@ -388,9 +388,11 @@ static ierr list_page(struct req *req)
 		return e;
 	lq.count_cap = req->cfg->list_count_cap;
 	lq.deep_offset = req->cfg->list_deep_offset;
+	lq.search_scan = req->cfg->list_search_scan;
+	lq.search_count_cap = req->cfg->list_search_count_cap;
 	if (!lq.cols_given)
 		listq_saved_cols(auth_pref(req, LISTQ_COLS_PREF), &lq);
-	if ((e = inv_today(req->cfg->time_zone, req->now, today)))
+	if ((e = inv_today(req->cfg->time_zone, req->now, today)) || (e = listq_search_plan(req->db, &lq)))
 		return e;
 	p.today = today;
 	if ((e = listq_build(&lq, &scope, today, &sql)))

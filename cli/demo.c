@@ -2440,7 +2440,7 @@ static ierr demo_tx(struct db *db, void *ctx)
 	reset(d);
 	for (t = 0; t < NT; t++)
 		sink_close(&d->t[t]);
-	/* the totals triggers would run once per loaded row: rebuilt once at the end */
+	/* the totals and search-term triggers would run once per loaded row: rebuilt once at the end */
 	if ((e = db_exec(d->db, "SET SESSION foreign_key_checks = 0", DB_NOARGS, NULL, NULL))
 	    || (e = db_exec(d->db, "SET SESSION unique_checks = 0", DB_NOARGS, NULL, NULL))
 	    || (e = db_exec(d->db, "SET @invoice_totals_off = 1", DB_NOARGS, NULL, NULL))) {
@@ -2518,9 +2518,14 @@ static ierr demo_tx(struct db *db, void *ctx)
 	if ((e = sequences(d)))
 		return e;
 	step(d, "invoice totals");
-	if ((e = db_exec(d->db, "CALL invoice_totals_rebuild()", DB_NOARGS, NULL, NULL))
-	    || (e = db_exec(d->db, "SET @invoice_totals_off = NULL", DB_NOARGS, NULL, NULL))) {
+	if ((e = db_exec(d->db, "CALL invoice_totals_rebuild()", DB_NOARGS, NULL, NULL))) {
 		seterr(d, "invoice totals: %s", db_error(d->db));
+		return e;
+	}
+	step(d, "search terms");
+	if ((e = db_exec(d->db, "CALL invoice_terms_rebuild()", DB_NOARGS, NULL, NULL))
+	    || (e = db_exec(d->db, "SET @invoice_totals_off = NULL", DB_NOARGS, NULL, NULL))) {
+		seterr(d, "search terms: %s", db_error(d->db));
 		return e;
 	}
 	step(d, "commit");

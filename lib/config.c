@@ -188,6 +188,8 @@ ierr config_load(struct config *cfg, const char *path, char *errbuf, size_t errl
 	UINT("Invoice.PaymentDays", 14, 365, payment_days);
 	UINT("List.CountCap", 2000, 10000000, list_count_cap);
 	UINT("List.DeepOffset", 1000, 10000000, list_deep_offset);
+	UINT("List.SearchScan", 10000, 10000000, list_search_scan);
+	UINT("List.SearchCountCap", 500, 10000000, list_search_count_cap);
 	if (cfg->list_count_cap < 10) {
 		snprintf(errbuf, errlen, "config key List.CountCap: at least 10");
 		e = IE_INVALID;

@@ -21,6 +21,8 @@
  *                  Both set: downloads answer with X-Accel-Redirect; otherwise (the
  *                  default, and for Apache) the program sends the bytes itself.
  *   List.CountCap   exact counts up to this many rows for filters the per-day totals cannot answer
+ *   List.SearchScan a word search with more matches than this reads the page in sort order
+ *   List.SearchCountCap a word search counts exactly up to this many invoices
  *   List.DeepOffset from this row offset on, pages come from an index-only subquery, read from
  *                   the nearer end of the list
  *   Seller.Name Seller.Address Seller.TaxId Seller.IBAN Seller.BIC Seller.Email Seller.Country
@@ -67,6 +69,8 @@ struct config {
 	char pdf_accel[256];        /* X-Accel-Redirect prefix, "" = off */
 	long long list_count_cap;
 	long long list_deep_offset;
+	long long list_search_scan;
+	long long list_search_count_cap;
 
 	void *hdf;                  /* the parsed HDF (HDF *), for pass-through keys */
 };

@@ -86,6 +86,8 @@ void listq_defaults(struct listq *lq)
 	lq->per_page = 50;
 	lq->count_cap = LISTQ_COUNT_CAP;
 	lq->deep_offset = LISTQ_DEEP_OFFSET;
+	lq->search_scan = LISTQ_SEARCH_SCAN;
+	lq->search_count_cap = LISTQ_SEARCH_COUNT_CAP;
 	memcpy(lq->cols, default_cols, sizeof(default_cols));
 	lq->ncols = sizeof(default_cols) / sizeof(default_cols[0]);
 }
@@ -290,12 +292,15 @@ static void like_pattern(const char *text, int leading, char *out, size_t outsz)
 	out[o] = '\0';
 }
 
-/* Boolean-mode FULLTEXT query: every word of 3+ characters, as a required prefix. */
-static int fulltext_query(const char *text, char *out, size_t outsz)
+/* The keywords of a search: words of 3+ characters that are not bare numbers
+ * (those would match the dates in most lines), at most LISTQ_MAX_WORDS, each
+ * as a LIKE prefix pattern for invoice_terms. Returns how many. */
+static size_t keywords(const char *text, char pats[][LISTQ_WORD_PAT])
 {
-	size_t o = 0, words = 0;
+	size_t n = 0;
 
-	while (*text) {
+	while (*text && n < LISTQ_MAX_WORDS) {
+		char word[LISTQ_WORD_PAT];
 		const char *w;
 		size_t len;
 
@@ -307,20 +312,17 @@ static int fulltext_query(const char *text, char *out, size_t outsz)
 		       || (*text >= 'a' && *text <= 'z') || (*text >= 'A' && *text <= 'Z'))
 			text++;
 		len = (size_t)(text - w);
-		/* short words are not indexed; bare numbers match dates in half the lines */
 		if (len < 3 || strspn(w, "0123456789") >= len)
 			continue;
-		if (o + len + 4 >= outsz)
-			break;
-		out[o++] = '+';
-		memcpy(out + o, w, len);
-		o += len;
-		out[o++] = '*';
-		out[o++] = ' ';
-		words++;
+		/* terms are stored cut at 32 characters; so is the word (bytes here, a
+		 * longer UTF-8 word only matches less) */
+		if (len > 32)
+			len = 32;
+		memcpy(word, w, len);
+		word[len] = '\0';
+		like_pattern(word, 0, pats[n++], LISTQ_WORD_PAT);
 	}
-	out[o ? o - 1 : 0] = '\0';
-	return words > 0;
+	return n;
 }
 
 ierr listq_scope_sql(struct listq_sql *s, const struct auth_scope *scope)
@@ -386,37 +388,186 @@ static ierr date_sql(struct listq_sql *s, const struct listq *lq)
 	return e;
 }
 
+/* An invoice number, exact or a prefix of one: its unique index alone. */
+static ierr number_sql(struct listq_sql *s, const struct listq *lq)
+{
+	like_pattern(lq->q, 0, s->prefix_q, sizeof(s->prefix_q));
+	return clause(s, "i.number LIKE ?") ?: arg(s, DB_S(s->prefix_q));
+}
+
+/*
+ * A word search matches the number (prefix), the customer's name (any part,
+ * accent- and case-insensitive) or the line keywords (each a word prefix in
+ * some line of the invoice, from invoice_terms). Three statements use it:
+ *   few matches (listq_search_plan): the rows start from the matches, a
+ *     UNION of one branch per index joined ahead of the WHERE;
+ *   many matches: the rows are read in sort order and tested one by one,
+ *     which stops after a page of hits;
+ *   the count: the same branches with the filters inside and each LIMITed
+ *     to cap + 1 rows, which decides "more than cap" as exactly as the whole
+ *     UNION would, and reads at most 3 * (cap + 1) ids.
+ * It runs after the filters are built: s->where holds them alone then.
+ */
+static ierr branch(struct listq_sql *s, struct buf *out, int kind, const struct buf *filters,
+		   const struct db_arg *fargs, size_t nfargs, long long limit, struct db_arg *args, size_t *nargs)
+{
+	size_t k, cap = LISTQ_MAX_ARGS * 2;
+	ierr e;
+
+#define PUT(a) do { if (*nargs == cap) return IE_INTERNAL; args[(*nargs)++] = (a); } while (0)
+	if (limit && (e = buf_puts(out, "(")))
+		return e;
+	switch (kind) {
+	case 0:
+		e = buf_puts(out, "SELECT i.id FROM invoices i WHERE i.number LIKE ?");
+		PUT(DB_S(s->prefix_q));
+		break;
+	case 1:
+		e = buf_puts(out, "SELECT i.id FROM customers c STRAIGHT_JOIN invoices i ON i.customer_id = c.id "
+			     "WHERE c.name LIKE ?");
+		PUT(DB_S(s->like_q));
+		break;
+	default:
+		/* the first word, then every further one in some line of the same invoice */
+		/* LIMITed, a branch must count invoices, not terms; the UNION dedups the rest */
+		e = buf_puts(out, limit ? "SELECT DISTINCT t0.invoice_id AS id FROM invoice_terms t0"
+				 : "SELECT t0.invoice_id AS id FROM invoice_terms t0");
+		/* from the word's invoices (the optimizer would rather walk a
+		 * filter's index and probe each invoice for the word) */
+		if (limit && filters->len && !e)
+			e = buf_puts(out, " STRAIGHT_JOIN invoices i ON i.id = t0.invoice_id");
+		if (!e)
+			e = buf_puts(out, " WHERE t0.term LIKE ?");
+		PUT(DB_S(s->word_q[0]));
+		/* a probe per invoice (see search_sql on EXISTS) */
+		for (k = 1; !e && k < s->nwords; k++) {
+			e = buf_puts(out, " AND (SELECT 1 FROM invoice_terms tw WHERE tw.invoice_id = t0.invoice_id "
+				     "AND tw.term LIKE ? LIMIT 1) IS NOT NULL");
+			PUT(DB_S(s->word_q[k]));
+		}
+		break;
+	}
+	if (!e && limit && filters->len) {
+		/* the filters' own " WHERE " continues this one */
+		e = buf_puts(out, " AND ") ?: buf_put(out, filters->data + 7, filters->len - 7);
+		for (k = 0; !e && k < nfargs; k++)
+			PUT(fargs[k]);
+	}
+	if (!e && limit)
+		e = buf_printf(out, " LIMIT %lld)", limit);
+#undef PUT
+	return e;
+}
+
 static ierr search_sql(struct listq_sql *s, const struct listq *lq)
 {
-	int ft;
+	struct buf filters = BUF_INIT;
+	struct db_arg fargs[LISTQ_MAX_ARGS], sargs[LISTQ_MAX_ARGS * 2];
+	size_t nfargs = s->nargs, nsargs = 0, kinds, k;
 	ierr e;
 
 	like_pattern(lq->q, 0, s->prefix_q, sizeof(s->prefix_q));
 	like_pattern(lq->q, 1, s->like_q, sizeof(s->like_q));
-	if (lq->q_number) {
-		/* an invoice number, exact or a prefix of one: its unique index alone */
-		if ((e = clause(s, "i.number LIKE ?")) || (e = arg(s, DB_S(s->prefix_q))))
-			return e;
-		return IE_OK;
-	}
-	ft = fulltext_query(lq->q, s->ft_q, sizeof(s->ft_q));
-	/* Number (exact or prefix), customer name (any part, accent-insensitive),
-	 * line keywords: each branch on its own index, their ids materialized once
-	 * as a UNION and joined, so the optimizer can start from the matches (an
-	 * OR across columns would scan every invoice; a plain IN subquery with
-	 * MATCH under an OR runs per outer row and in 10.11 silently loses
-	 * fulltext matches). It comes before the WHERE, so do its values. */
+	s->nwords = keywords(lq->q, s->word_q);
+	kinds = s->nwords ? 3 : 2;
 	s->summable = 0;
-	if ((e = buf_puts(&s->join, " JOIN (SELECT n.id FROM invoices n WHERE n.number LIKE ? "
-			  "UNION SELECT cn.id FROM customers c JOIN invoices cn ON cn.customer_id = c.id "
-			  "WHERE c.name LIKE ?"))
-	    || (e = arg(s, DB_S(s->prefix_q))) || (e = arg(s, DB_S(s->like_q))))
-		return e;
-	if (ft && ((e = buf_puts(&s->join, " UNION SELECT l.invoice_id FROM invoice_lines l "
-				  "WHERE MATCH (l.description) AGAINST (? IN BOOLEAN MODE)"))
-		   || (e = arg(s, DB_S(s->ft_q)))))
-		return e;
-	return buf_puts(&s->join, ") sq ON sq.id = i.id");
+	s->search_count = 1;
+	/* a search counts exactly up to its own, lower cap */
+	if (lq->search_count_cap > 0 && lq->search_count_cap < s->cap)
+		s->cap = lq->search_count_cap;
+	memcpy(fargs, s->args, nfargs * sizeof(fargs[0]));
+	if ((e = buf_put(&filters, s->where.data ? s->where.data : "", s->where.len)))
+		goto out;
+
+	/* the count, with the filters in every branch */
+	e = buf_printf(&s->totals, "SELECT c.currency, COUNT(*), SUM(c.total), SUM(c.paid_amount), SUM(c.balance) "
+		       "FROM (SELECT i.currency, i.total, i.paid_amount, i.balance FROM (");
+	for (k = 0; !e && k < kinds; k++)
+		e = (k ? buf_puts(&s->totals, " UNION ") : IE_OK)
+		    ?: branch(s, &s->totals, (int)k, &filters, fargs, nfargs, s->cap + 1, s->targs, &s->ntargs);
+	if (!e)
+		e = buf_printf(&s->totals, ") sq STRAIGHT_JOIN invoices i ON i.id = sq.id LIMIT %lld) c "
+			       "GROUP BY c.currency ORDER BY c.currency", s->cap + 1);
+	if (e)
+		goto out;
+
+	if (lq->q_scan) {
+		/* many matches: test each row in sort order */
+		e = clause(s, "(i.number LIKE ? OR i.customer_id IN (SELECT c.id FROM customers c WHERE c.name LIKE ?)")
+		    ?: arg(s, DB_S(s->prefix_q)) ?: arg(s, DB_S(s->like_q));
+		for (k = 0; !e && k < s->nwords; k++) {
+			e = buf_puts(&s->where, k ? " AND " : " OR (")
+			    /* a scalar probe per row: 10.11 would turn EXISTS into a semi-join
+			     * that first reads every invoice with the word */
+			    ?: buf_puts(&s->where, "(SELECT 1 FROM invoice_terms t WHERE t.invoice_id = i.id "
+					"AND t.term LIKE ? LIMIT 1) IS NOT NULL")
+			    ?: arg(s, DB_S(s->word_q[k]));
+		}
+		if (!e)
+			e = buf_puts(&s->where, s->nwords ? "))" : ")");
+		goto out;
+	}
+	/* few matches: start from them (STRAIGHT_JOIN: the optimizer would rather
+	 * walk the sort column's index and look each row up in them); they come
+	 * before the WHERE, so do their values */
+	e = buf_puts(&s->join, "(");
+	for (k = 0; !e && k < kinds; k++)
+		e = (k ? buf_puts(&s->join, " UNION ") : IE_OK)
+		    ?: branch(s, &s->join, (int)k, &filters, NULL, 0, 0, sargs, &nsargs);
+	if (!e)
+		e = buf_puts(&s->join, ") sq STRAIGHT_JOIN invoices i ON i.id = sq.id");
+	if (!e && nsargs + s->nargs > LISTQ_MAX_ARGS)
+		e = IE_INTERNAL;
+	if (!e) {
+		memmove(s->args + nsargs, s->args, s->nargs * sizeof(s->args[0]));
+		memcpy(s->args, sargs, nsargs * sizeof(s->args[0]));
+		s->nargs += nsargs;
+	}
+out:
+	buf_free(&filters);
+	return e;
+}
+
+ierr listq_search_plan(struct db *db, struct listq *lq)
+{
+	char prefix[810], like[810], words[LISTQ_MAX_WORDS][LISTQ_WORD_PAT];
+	struct db_arg args[2 + LISTQ_MAX_WORDS];
+	struct buf sql = BUF_INIT;
+	size_t n, k;
+	long long many = lq->search_scan > 0 ? lq->search_scan : LISTQ_SEARCH_SCAN;
+	struct db_res r;
+	ierr e;
+
+	lq->q_scan = 0;
+	memset(&r, 0, sizeof(r));
+	if (!lq->q[0] || lq->q_number)
+		return IE_OK;
+	like_pattern(lq->q, 0, prefix, sizeof(prefix));
+	like_pattern(lq->q, 1, like, sizeof(like));
+	n = keywords(lq->q, words);
+	args[0] = DB_S(prefix);
+	args[1] = DB_S(like);
+	/* each branch counted up to the threshold; the keywords by their rarest word */
+	e = buf_printf(&sql, "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM invoices i WHERE i.number LIKE ? LIMIT %lld) a) "
+		       "+ (SELECT COUNT(*) FROM (SELECT 1 FROM customers c JOIN invoices i ON i.customer_id = c.id "
+		       "WHERE c.name LIKE ? LIMIT %lld) b)", many + 1, many + 1);
+	for (k = 0; !e && k < n; k++) {
+		e = buf_puts(&sql, k ? ", " : (n > 1 ? " + LEAST(" : " + "))
+		    ?: buf_printf(&sql, "(SELECT COUNT(*) FROM (SELECT 1 FROM invoice_terms t WHERE t.term LIKE ? LIMIT %lld) w)",
+				  many + 1);
+		args[2 + k] = DB_S(words[k]);
+	}
+	if (!e && n > 1)
+		e = buf_puts(&sql, ")");
+	if (!e)
+		e = db_query_built(db, &r, &sql, args, 2 + n);
+	if (!e && (e = db_next(&r)) == IE_OK)
+		lq->q_scan = db_int(&r, 0) > many;
+	if (e == IE_NOTFOUND)
+		e = IE_OK;
+	db_free(&r);
+	buf_free(&sql);
+	return e;
 }
 
 /* ---------- totals from the monthly and per-day sums ---------- */
@@ -607,8 +758,9 @@ static ierr rows_sql(const struct listq_sql *s, const char *order, int desc, int
 			  "i.balance, i.status, i.kind, "
 			  /* the sums' version rides along (a constant subquery, run once) */
 			  "(SELECT v FROM invoice_totals_version WHERE id = 1) FROM invoices i"))
-	    || (deep && (e = buf_puts(out, " JOIN (SELECT i.id FROM invoices i")))
-	    || (e = buf_put(out, s->join.data ? s->join.data : "", s->join.len))
+	    || (deep && (e = buf_puts(out, " JOIN (SELECT i.id FROM ")))
+	    /* a search's matches come first (its FROM), the invoices after them */
+	    || (deep && (e = buf_puts(out, s->join.len ? s->join.data : "invoices i")))
 	    || (e = buf_put(out, s->where.data ? s->where.data : "", s->where.len))
 	    || (extra && ((e = buf_puts(out, s->where.len ? " AND " : " WHERE ")) || (e = buf_puts(out, extra))))
 	    || (e = buf_printf(out, " ORDER BY %s%s, i.id%s LIMIT ? OFFSET ?", order, dir, dir))
@@ -689,9 +841,6 @@ ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const c
 	s->cap = lq->count_cap > 0 ? lq->count_cap : LISTQ_COUNT_CAP;
 	if (str_copy(s->today, sizeof(s->today), today))
 		return IE_INVALID;
-	/* a word search joins its matches ahead of the WHERE: its values go first */
-	if (lq->q[0] && !lq->q_number && (e = search_sql(s, lq)))
-		goto out;
 	if ((e = listq_scope_sql(s, scope)))
 		goto out;
 	if (lq->status && (e = status_sql(s, lq->status, s->today)))
@@ -708,7 +857,7 @@ ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const c
 		goto out;
 	if (lq->max[0] && ((e = clause(s, "i.total <= ?")) || (e = arg(s, DB_S(lq->max)))))
 		goto out;
-	if (lq->q[0] && lq->q_number && (e = search_sql(s, lq)))
+	if (lq->q[0] && (e = lq->q_number ? number_sql(s, lq) : search_sql(s, lq)))
 		goto out;
 
 	/* the page: ids from the narrowest index first (a deferred join: a filter
@@ -721,7 +870,7 @@ ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const c
 		goto out;
 	if (s->summable) {
 		e = totals_summed(s, lq);
-	} else {
+	} else if (!s->search_count) {
 		/* filters the per-day totals cannot answer (customer, search, amount,
 		 * billing period): count at most LISTQ_COUNT_CAP + 1 rows */
 		e = buf_puts(&s->totals, "SELECT c.currency, COUNT(*), SUM(c.total), SUM(c.paid_amount), SUM(c.balance) "
@@ -835,6 +984,7 @@ ierr listq_totals(struct db *db, struct memo *memo, struct listq_sql *s, struct 
 
 	memset(out, 0, sizeof(*out));
 	memset(&r, 0, sizeof(r));
+	out->cap = s->cap;
 	/* only the totals tables move the version; counted filters always ask */
 	if (memo && s->summable && s->version) {
 		if ((e = totals_key(s, &key)))
@@ -842,7 +992,7 @@ ierr listq_totals(struct db *db, struct memo *memo, struct listq_sql *s, struct 
 		if (memo_get(memo, key.data, key.len, s->version, out, sizeof(*out)) == IE_OK)
 			goto out;
 	}
-	if (s->summable)
+	if (s->summable || s->search_count)
 		e = db_query_built(db, &r, &s->totals, s->targs, s->ntargs);
 	else
 		e = db_query_built(db, &r, &s->totals, s->args, s->nargs);

@@ -51,6 +51,9 @@ struct listq {
 	long long count_cap;          /* count at most this many rows when not summable (List.CountCap) */
 	long long deep_offset;        /* deep pages start at this row offset (List.DeepOffset) */
 	int q_number;                 /* q looks like an invoice number: search numbers only */
+	int q_scan;                   /* a word search with many matches (listq_search_plan) */
+	long long search_scan;        /* "many" (List.SearchScan) */
+	long long search_count_cap;   /* a word search counts up to this (List.SearchCountCap) */
 };
 
 struct listq_colinfo {
@@ -68,6 +71,13 @@ void listq_defaults(struct listq *lq);
 ierr listq_parse(struct req *req, struct listq *lq);
 
 #define LISTQ_MAX_ARGS 48
+/* A word search: at most this many keywords, each a LIKE pattern this long. */
+#define LISTQ_MAX_WORDS 4
+#define LISTQ_WORD_PAT 100
+/* More matches than this (lq->search_scan, see listq_search_plan): rows in sort order, tested one by one. */
+#define LISTQ_SEARCH_SCAN 10000
+/* A word search counts exactly up to this many invoices (lq->search_count_cap). */
+#define LISTQ_SEARCH_COUNT_CAP 500
 
 struct memo;
 
@@ -90,7 +100,10 @@ struct listq_sql {
 	struct db_arg targs[LISTQ_MAX_ARGS * 2];
 	size_t ntargs;                /* the totals statement's own, when summable */
 	char cm[11], nm[11], lo[11], hi[11];   /* month bounds the bound args point into */
-	char prefix_q[810], like_q[810], ft_q[810];  /* storage the bound args point into */
+	char prefix_q[810], like_q[810];  /* storage the bound args point into */
+	char word_q[LISTQ_MAX_WORDS][LISTQ_WORD_PAT];
+	size_t nwords;
+	int search_count;             /* a word search: its count statement has its own values (targs) */
 	char today[11];
 	long long cap;
 	long long version;            /* invoice_totals_version as listq_rows read it; 0: unknown */
@@ -138,10 +151,17 @@ struct listq_sum {
 
 struct listq_result {
 	long long count;              /* all rows matching, every currency */
-	int capped;                   /* more than count_cap rows: count and sums are partial */
+	int capped;                   /* more than cap rows: count and sums are partial */
+	long long cap;                /* the cap that applied (List.CountCap, or List.SearchCountCap) */
 	struct listq_sum sums[LISTQ_MAX_CURRENCIES];
 	size_t nsums;
 };
+
+/* For a word search, counts each branch's matches (number, name, the rarest
+ * keyword) up to LISTQ_SEARCH_SCAN and sets lq->q_scan when there are more:
+ * the page is then read in sort order and each row tested, rather than built
+ * from all the matches. Call before listq_build. */
+ierr listq_search_plan(struct db *db, struct listq *lq);
 
 /* 1 when lq's page starts at or past its deep offset. */
 int listq_deep(const struct listq *lq);

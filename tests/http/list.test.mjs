@@ -350,8 +350,9 @@ const searchTruth = (q) => {
   if (/^(INV|CN)-/i.test(q) && !q.includes(' ')) return `i.number LIKE ${str(q.replace(/[\\%_]/g, '\\$&') + '%')}`;
   // bare numbers are not searched as words (they would match the dates in most lines)
   const words = q.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 3 && !/^\p{N}+$/u.test(w));
-  const kw = words.length ? `OR EXISTS (SELECT 1 FROM invoice_lines l WHERE l.invoice_id = i.id AND
-      ${words.map((w) => `l.description REGEXP ${str('(^|[^[:alnum:]])' + w)}`).join(' AND ')})` : '';
+  // every keyword starts a word in some line of the invoice
+  const kw = words.length ? `OR (${words.map((w) => `EXISTS (SELECT 1 FROM invoice_lines l WHERE l.invoice_id = i.id AND
+      l.description REGEXP ${str('(^|[^[:alnum:]])' + w)})`).join(' AND ')})` : '';
   return `i.number LIKE ${str(q.replace(/[\\%_]/g, '\\$&') + '%')}
     OR i.customer_id IN (SELECT c.id FROM customers c WHERE c.name LIKE ${str('%' + q.replace(/[\\%_]/g, '\\$&') + '%')}) ${kw}`;
 };
@@ -412,12 +413,42 @@ test('search by keywords in line descriptions, whatever the sort', async () => {
     // combined with another filter
     await expectList(billing, `q=${word}&status=paid`, `(${only}) AND ${STATUS_SQL().paid}`, { min: 0 });
   }
-  // two words: lines that have both
+  // two words: invoices whose lines have both, in one line or two
   const word = words[0];
   const two = lines(`SELECT description FROM invoice_lines WHERE description LIKE '%${word}%' LIMIT 1`)[0][0]
     .split(/[^\p{L}\p{N}]+/u).filter((w) => /^\p{L}{4,}$/u.test(w) && w.toLowerCase() !== word.toLowerCase())[0];
   assert.ok(two, 'a second word');
   await expectList(billing, `q=${encodeURIComponent(`${word} ${two}`)}`, searchTruth(`${word} ${two}`));
+});
+
+// invoice_terms follows every change to the lines (triggers), and keywords
+// may sit in different lines of the same invoice.
+test('keyword search follows line changes and finds words spread over several lines', async () => {
+  const [id, pos, desc] = lines(`SELECT l.invoice_id, l.position, l.description FROM invoice_lines l
+    JOIN invoices i ON i.id = l.invoice_id WHERE i.status = 'paid' ORDER BY l.id LIMIT 1`)[0];
+  const found = async (q) => ids((await billing.get(`/invoices?q=${encodeURIComponent(q)}&per_page=500`)).text_);
+  assert.ok(!(await found('Quokkalicious')).includes(+id));
+  sql(`UPDATE invoice_lines SET description = CONCAT(description, ' quokkalicious') WHERE invoice_id = ${id} AND position = ${pos}`);
+  const other = +q1(`SELECT MAX(position) FROM invoice_lines WHERE invoice_id = ${id}`) + 1;
+  try {
+    assert.deepEqual(await found('Quokkalicious'), [+id], 'a changed line is searchable at once');
+    assert.deepEqual(await found('quokka'), [+id], 'by a prefix, in any case');
+    sql(`INSERT INTO invoice_lines (invoice_id, position, description, quantity, unit_code, unit_price, tax_rate,
+          net_amount, tax_amount)
+        VALUES (${id}, ${other}, 'Wombatish support, Łódź office', 1, 'C62', 0, 0, 0, 0)`);
+    assert.deepEqual(await found('wombatish'), [+id], 'a new line is searchable at once');
+    assert.deepEqual(await found('ŁODZ wombat'), [+id], 'accents (ó, ź) and case folded');
+    // two words in two different lines of the invoice
+    assert.deepEqual(await found('quokkalicious wombatish'), [+id]);
+    assert.deepEqual(await found('quokkalicious nosuchword'), []);
+    sql(`DELETE FROM invoice_lines WHERE invoice_id = ${id} AND position = ${other}`);
+    assert.deepEqual(await found('wombatish'), [], 'a deleted line is not');
+  } finally {
+    sql(`DELETE FROM invoice_lines WHERE invoice_id = ${id} AND position = ${other}`);
+    sql(`UPDATE invoice_lines SET description = ${str(desc)} WHERE invoice_id = ${id} AND position = ${pos}`);
+  }
+  assert.deepEqual(await found('Quokkalicious'), [], 'restored');
+  assert.equal(+q1(`SELECT COUNT(*) FROM invoice_terms WHERE term LIKE 'quokka%' OR term LIKE 'wombat%'`), 0);
 });
 
 test('search text is a value, never SQL or a pattern', async () => {
