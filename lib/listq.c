@@ -428,6 +428,19 @@ static ierr branch(struct listq_sql *s, struct buf *out, int kind, const struct 
 		PUT(DB_S(s->like_q));
 		break;
 	default:
+		if (limit && s->common_words && filters->len) {
+			/* common words and a filter: from the filter's invoices, each
+			 * probed for every word (a count's worth of hits comes soon;
+			 * without a filter the word's own invoices are quicker) */
+			e = buf_puts(out, "SELECT i.id FROM invoices i WHERE ");
+			for (k = 0; !e && k < s->nwords; k++) {
+				e = buf_puts(out, k ? " AND " : "")
+				    ?: buf_puts(out, "(SELECT 1 FROM invoice_terms tw WHERE tw.invoice_id = i.id "
+						"AND tw.term LIKE ? LIMIT 1) IS NOT NULL");
+				PUT(DB_S(s->word_q[k]));
+			}
+			break;
+		}
 		/* the first word, then every further one in some line of the same invoice */
 		/* LIMITed, a branch must count invoices, not terms; the UNION dedups the rest */
 		e = buf_puts(out, limit ? "SELECT DISTINCT t0.invoice_id AS id FROM invoice_terms t0"
@@ -472,6 +485,7 @@ static ierr search_sql(struct listq_sql *s, const struct listq *lq)
 	kinds = s->nwords ? 3 : 2;
 	s->summable = 0;
 	s->search_count = 1;
+	s->common_words = lq->q_common;
 	/* a search counts exactly up to its own, lower cap */
 	if (lq->search_count_cap > 0 && lq->search_count_cap < s->cap)
 		s->cap = lq->search_count_cap;
@@ -538,7 +552,7 @@ ierr listq_search_plan(struct db *db, struct listq *lq)
 	struct db_res r;
 	ierr e;
 
-	lq->q_scan = 0;
+	lq->q_scan = lq->q_common = 0;
 	memset(&r, 0, sizeof(r));
 	if (!lq->q[0] || lq->q_number)
 		return IE_OK;
@@ -552,7 +566,7 @@ ierr listq_search_plan(struct db *db, struct listq *lq)
 		       "+ (SELECT COUNT(*) FROM (SELECT 1 FROM customers c JOIN invoices i ON i.customer_id = c.id "
 		       "WHERE c.name LIKE ? LIMIT %lld) b)", many + 1, many + 1);
 	for (k = 0; !e && k < n; k++) {
-		e = buf_puts(&sql, k ? ", " : (n > 1 ? " + LEAST(" : " + "))
+		e = buf_puts(&sql, k ? ", " : (n > 1 ? ", LEAST(" : ", "))
 		    ?: buf_printf(&sql, "(SELECT COUNT(*) FROM (SELECT 1 FROM invoice_terms t WHERE t.term LIKE ? LIMIT %lld) w)",
 				  many + 1);
 		args[2 + k] = DB_S(words[k]);
@@ -561,8 +575,12 @@ ierr listq_search_plan(struct db *db, struct listq *lq)
 		e = buf_puts(&sql, ")");
 	if (!e)
 		e = db_query_built(db, &r, &sql, args, 2 + n);
-	if (!e && (e = db_next(&r)) == IE_OK)
-		lq->q_scan = db_int(&r, 0) > many;
+	if (!e && (e = db_next(&r)) == IE_OK) {
+		long long by_word = n ? db_int(&r, 1) : 0;
+
+		lq->q_common = by_word > many;
+		lq->q_scan = db_int(&r, 0) + by_word > many;
+	}
 	if (e == IE_NOTFOUND)
 		e = IE_OK;
 	db_free(&r);

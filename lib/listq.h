@@ -52,6 +52,7 @@ struct listq {
 	long long deep_offset;        /* deep pages start at this row offset (List.DeepOffset) */
 	int q_number;                 /* q looks like an invoice number: search numbers only */
 	int q_scan;                   /* a word search with many matches (listq_search_plan) */
+	int q_common;                 /* ... and its rarest keyword alone has many */
 	long long search_scan;        /* "many" (List.SearchScan) */
 	long long search_count_cap;   /* a word search counts up to this (List.SearchCountCap) */
 };
@@ -104,6 +105,7 @@ struct listq_sql {
 	char word_q[LISTQ_MAX_WORDS][LISTQ_WORD_PAT];
 	size_t nwords;
 	int search_count;             /* a word search: its count statement has its own values (targs) */
+	int common_words;             /* its keywords are common: the count probes invoices for them */
 	char today[11];
 	long long cap;
 	long long version;            /* invoice_totals_version as listq_rows read it; 0: unknown */

@@ -594,7 +594,7 @@ static void test_search_scan(void **state)
 	check_args(&many, (const struct xarg[]){ XI(7), XS("cloud server%"), XS("%cloud server%"), XS("cloud%"),
 						 XS("server%"), { A_END } }, "scan");
 	check_statements(&many, "scan");
-	/* the same search, the same count */
+	/* the same search, the same count (while its keywords are not common) */
 	assert_string_equal(str(&many.totals), str(&few.totals));
 	assert_int_equal(many.ntargs, few.ntargs);
 	for (size_t k = 0; k < few.ntargs; k++) {
@@ -603,6 +603,15 @@ static void test_search_scan(void **state)
 		if (few.targs[k].s)
 			assert_string_equal(many.targs[k].s, few.targs[k].s);
 	}
+	listq_sql_free(&few);
+	/* common keywords: the count probes invoices for them, filters first */
+	lq.q_common = 1;
+	assert_int_equal(listq_build(&lq, &CUST7, TODAY, &few), IE_OK);
+	assert_true(find(str(&few.totals), " UNION (SELECT i.id FROM invoices i WHERE (SELECT 1 FROM invoice_terms tw "
+			 "WHERE tw.invoice_id = i.id AND tw.term LIKE ? LIMIT 1) IS NOT NULL AND (SELECT 1 FROM invoice_terms tw "
+			 "WHERE tw.invoice_id = i.id AND tw.term LIKE ? LIMIT 1) IS NOT NULL AND i.customer_id = ?") > 0);
+	assert_int_equal(find(str(&few.totals), "invoice_terms t0"), -1);
+	check_statements(&few, "scan, common words");
 	listq_sql_free(&few);
 	listq_sql_free(&many);
 }
