@@ -2518,7 +2518,8 @@ static ierr demo_tx(struct db *db, void *ctx)
 	if ((e = sequences(d)))
 		return e;
 	step(d, "invoice totals");
-	if ((e = db_exec(d->db, "CALL invoice_totals_rebuild()", DB_NOARGS, NULL, NULL))) {
+	if ((e = db_exec(d->db, "CALL invoice_totals_rebuild()", DB_NOARGS, NULL, NULL))
+	    || (e = db_exec(d->db, "CALL invoice_amount_totals_rebuild()", DB_NOARGS, NULL, NULL))) {
 		seterr(d, "invoice totals: %s", db_error(d->db));
 		return e;
 	}

@@ -788,18 +788,30 @@ static ierr rows_sql(const struct listq_sql *s, const char *order, int desc, int
 }
 
 /*
- * Deep pages of the date sorts need no long OFFSET when the sums tables can
- * count the filter exactly per day: no date range, no status that turns on
- * today, any currency. The monthly counts find the page's month, that
- * month's daily counts its first day, and the page is then read from that
- * day on with the few rows of that day before it skipped.
+ * Deep pages sorted by a date or an amount need no long OFFSET when the sums
+ * tables can count the filter exactly per day or per amount bucket: no date
+ * range, no status that turns on today, any currency. Dates: the monthly
+ * counts find the page's month, that month's daily counts its first day.
+ * Amounts: invoice_amount_totals' buckets (sql/0005). The page is then read
+ * between its first and last day or bucket, skipping the few earlier rows of
+ * the first.
  */
+static const char *seek_column(enum listq_col c)
+{
+	switch (c) {
+	case COL_DATE: case COL_DUE: return "date";
+	case COL_TOTAL: return "'total'";
+	case COL_PAID: return "'paid'";
+	case COL_BALANCE: return "'balance'";
+	default: return NULL;
+	}
+}
+
 static int seekable(const struct listq_sql *s, const struct listq *lq)
 {
 	const unsigned stored = LISTQ_STATUS_BIT(INV_DRAFT) | LISTQ_STATUS_BIT(INV_PAID) | LISTQ_STATUS_BIT(INV_CANCEL);
 
-	return s->summable && (lq->sort == COL_DATE || lq->sort == COL_DUE) && !lq->from[0] && !lq->to[0]
-	       && !(lq->status & ~stored);
+	return s->summable && seek_column(lq->sort) && !lq->from[0] && !lq->to[0] && !(lq->status & ~stored);
 }
 
 static ierr seek_sql(struct listq_sql *s, const struct listq *lq)
@@ -807,9 +819,10 @@ static ierr seek_sql(struct listq_sql *s, const struct listq *lq)
 	static const char *const stored[] = {
 		[INV_DRAFT] = "'draft'", [INV_PAID] = "'paid'", [INV_CANCEL] = "'void'",
 	};
+	const char *col = seek_column(lq->sort), *order = columns[lq->sort].order;
 	int due = lq->sort == COL_DUE;
 	const char *dir = lq->desc ? " DESC" : " ASC";
-	struct buf cond = BUF_INIT;
+	struct buf cond = BUF_INIT, bounds = BUF_INIT;
 	unsigned i, n = 0;
 	ierr e = IE_OK;
 
@@ -825,24 +838,34 @@ static ierr seek_sql(struct listq_sql *s, const struct listq *lq)
 		e = buf_puts(&cond, " AND x.currency = ?");
 		s->sargs[s->nsargs++] = DB_S(lq->currency);
 	}
-	if (!e)
-		e = buf_printf(&s->seek_months, "SELECT x.%s, SUM(x.n) FROM invoice_month_totals x WHERE 1 = 1%s "
+	if (!e && col[0] == '\'') {
+		s->seek_amounts = 1;
+		e = buf_printf(&s->seek_coarse, "SELECT x.bucket, SUM(x.n) FROM invoice_amount_totals x WHERE x.col = %s%s "
+			       "GROUP BY x.bucket HAVING SUM(x.n) > 0 ORDER BY x.bucket%s", col,
+			       cond.data ? cond.data : "", dir);
+	} else if (!e) {
+		e = buf_printf(&s->seek_coarse, "SELECT x.%s, SUM(x.n) FROM invoice_month_totals x WHERE 1 = 1%s "
 			       "GROUP BY x.%s ORDER BY x.%s%s", due ? "due_month" : "month", cond.data ? cond.data : "",
 			       due ? "due_month" : "month", due ? "due_month" : "month", dir);
-	if (!e)
-		e = buf_printf(&s->seek_days, "SELECT x.%s, SUM(x.n) FROM invoice_day_totals x WHERE x.%s >= ? "
-			       "AND x.%s < ?%s GROUP BY x.%s ORDER BY x.%s%s", due ? "due_date" : "invoice_date",
-			       due ? "due_date" : "invoice_date", due ? "due_date" : "invoice_date",
-			       cond.data ? cond.data : "", due ? "due_date" : "invoice_date",
-			       due ? "due_date" : "invoice_date", dir);
+		if (!e)
+			e = buf_printf(&s->seek_fine, "SELECT x.%s, SUM(x.n) FROM invoice_day_totals x WHERE x.%s >= ? "
+				       "AND x.%s < ?%s GROUP BY x.%s ORDER BY x.%s%s", due ? "due_date" : "invoice_date",
+				       due ? "due_date" : "invoice_date", due ? "due_date" : "invoice_date",
+				       cond.data ? cond.data : "", due ? "due_date" : "invoice_date",
+				       due ? "due_date" : "invoice_date", dir);
+	}
+	/* bounded on both sides: an open range with an equality next to it
+	 * (currency) makes 10.11 drop the range for the ORDER BY. Newest or
+	 * highest first: below (dates: up to) the first bound, from the second;
+	 * else from the first, below the second. */
+	if (!e && lq->desc)
+		e = buf_printf(&bounds, "%s %s ? AND %s >= ?", order, s->seek_amounts ? "<" : "<=", order);
+	else if (!e)
+		e = buf_printf(&bounds, "%s >= ? AND %s < ?", order, order);
 	buf_free(&cond);
 	if (!e)
-		e = rows_sql(s, columns[lq->sort].order, lq->desc, 0,
-			     /* bounded on both sides: an open range with an equality next to
-			      * it (currency) makes 10.11 drop the range for the ORDER BY */
-			     due ? (lq->desc ? "i.due_date <= ? AND i.due_date >= ?" : "i.due_date >= ? AND i.due_date < ?")
-				 : (lq->desc ? "i.invoice_date <= ? AND i.invoice_date >= ?"
-					     : "i.invoice_date >= ? AND i.invoice_date < ?"), &s->rows_seek);
+		e = rows_sql(s, order, lq->desc, 1, bounds.data, &s->rows_seek);
+	buf_free(&bounds);
 	return e;
 }
 
@@ -916,8 +939,8 @@ void listq_sql_free(struct listq_sql *s)
 	buf_free(&s->sumwhere);
 	buf_free(&s->rows);
 	buf_free(&s->rows_rev);
-	buf_free(&s->seek_months);
-	buf_free(&s->seek_days);
+	buf_free(&s->seek_coarse);
+	buf_free(&s->seek_fine);
 	buf_free(&s->rows_seek);
 	buf_free(&s->totals);
 }
@@ -1084,49 +1107,59 @@ static ierr next_day(const char *date, char out[11])
 }
 
 /* Walks (key, count) rows in page order to the one holding row `offset`:
- * its key into at, the rows before it within it into *skip, and into until
- * the key where the `need` rows from there on end (or the last key).
- * IE_NOTFOUND past the end. */
+ * its key into at, the rows before it within it into *skip, the key before
+ * it into before (or ""), the key where the `need` rows from there on end
+ * into until (or the last key), and the key after that into after (or "").
+ * Keys are at most LISTQ_KEY - 1 characters. IE_NOTFOUND past the end. */
 static ierr walk(struct db *db, const struct buf *sql, const struct db_arg *args, size_t nargs,
-		 long long offset, long long need, char at[11], long long *skip, char until[11])
+		 long long offset, long long need, char *at, long long *skip, char *until, char *before,
+		 char *after)
 {
 	struct db_res r;
 	long long seen = 0, have = -1;
 	ierr e = db_query_built(db, &r, sql, args, nargs);
 
-	while (!e && have < need && (e = db_next(&r)) == IE_OK) {
+	before[0] = after[0] = '\0';
+	while (!e && (e = db_next(&r)) == IE_OK) {
 		const char *key = db_str(&r, 0) ? db_str(&r, 0) : "";
 		long long n = db_int(&r, 1);
 
+		if (have >= need) {
+			e = str_copy(after, LISTQ_KEY, key) ? IE_INTERNAL : IE_OK;
+			break;
+		}
 		if (have >= 0) {
 			have += n;
 		} else if (seen + n > offset) {
-			if (str_copy(at, 11, key))
+			if (str_copy(at, LISTQ_KEY, key))
 				e = IE_INTERNAL;
 			*skip = offset - seen;
 			have = seen + n - offset;
+		} else if (str_copy(before, LISTQ_KEY, key)) {
+			e = IE_INTERNAL;
 		}
 		seen += n;
-		if (!e && have >= 0 && str_copy(until, 11, key))
+		if (!e && have >= 0 && str_copy(until, LISTQ_KEY, key))
 			e = IE_INTERNAL;
 	}
 	if (e == IE_NOTFOUND && have >= 0)
-		e = IE_OK;   /* the list ends within the page */
+		e = IE_OK;   /* the list ends within or right after the page */
 	db_free(&r);
 	return e;
 }
 
-/* The page's first day, the rows of it to skip, and the far end of the days
- * that hold the page (see seekable). */
-static ierr seek(struct db *db, struct listq_sql *s, long long offset, long long limit, int desc,
-		 long long *skip)
+/* Dates: the page's first day, the rows of it to skip, and the far end of
+ * the days that hold the page (see seekable). */
+static ierr seek_date(struct db *db, struct listq_sql *s, long long offset, long long limit, int desc,
+		      long long *skip)
 {
 	struct db_arg args[2 + 2];
-	char month[11], last_month[11], end_day[11];
+	char month[LISTQ_KEY], last_month[LISTQ_KEY], end_day[LISTQ_KEY], unused[2][LISTQ_KEY];
 	long long in_month;
 	ierr e;
 
-	if ((e = walk(db, &s->seek_months, s->sargs, s->nsargs, offset, limit, month, &in_month, last_month)))
+	if ((e = walk(db, &s->seek_coarse, s->sargs, s->nsargs, offset, limit, month, &in_month, last_month,
+		      unused[0], unused[1])))
 		return e;
 	/* the days from the page's month to the month where it ends */
 	month_of(desc ? last_month : month, 0, s->seek_lo);
@@ -1134,13 +1167,34 @@ static ierr seek(struct db *db, struct listq_sql *s, long long offset, long long
 	args[0] = DB_S(s->seek_lo);
 	args[1] = DB_S(s->seek_hi);
 	memcpy(args + 2, s->sargs, s->nsargs * sizeof(args[0]));
-	if ((e = walk(db, &s->seek_days, args, 2 + s->nsargs, in_month, limit, s->seek_day, skip, end_day)))
+	if ((e = walk(db, &s->seek_fine, args, 2 + s->nsargs, in_month, limit, s->seek_from, skip, end_day,
+		      unused[0], unused[1])))
 		return e;
 	/* the rows query's other bound: the page's last day (inclusive when
 	 * newest first, exclusive as the day after when oldest first) */
 	if (desc)
-		return str_copy(s->seek_end, sizeof(s->seek_end), end_day) ? IE_INTERNAL : IE_OK;
-	return next_day(end_day, s->seek_end);
+		return str_copy(s->seek_to, sizeof(s->seek_to), end_day) ? IE_INTERNAL : IE_OK;
+	return next_day(end_day, s->seek_to);
+}
+
+/* Amounts: buckets are their own lower edges, so the page lies between the
+ * bucket it starts in and the one it ends in: for the highest first, below
+ * the bucket before the start (or anything) and from the end's bucket on;
+ * for the lowest first, from the start's bucket to the bucket after the end. */
+static ierr seek_amount(struct db *db, struct listq_sql *s, long long offset, long long limit, int desc,
+			long long *skip)
+{
+	char at[LISTQ_KEY], until[LISTQ_KEY], before[LISTQ_KEY], after[LISTQ_KEY];
+	const char *end;
+	ierr e;
+
+	if ((e = walk(db, &s->seek_coarse, s->sargs, s->nsargs, offset, limit, at, skip, until, before, after)))
+		return e;
+	end = desc ? (before[0] ? before : LISTQ_AMOUNT_MAX) : (after[0] ? after : LISTQ_AMOUNT_MAX);
+	if (str_copy(s->seek_from, sizeof(s->seek_from), desc ? end : at)
+	    || str_copy(s->seek_to, sizeof(s->seek_to), desc ? until : end))
+		return IE_INTERNAL;
+	return IE_OK;
 }
 
 ierr listq_rows(struct db *db, struct listq_sql *s, const struct listq *lq,
@@ -1159,19 +1213,25 @@ ierr listq_rows(struct db *db, struct listq_sql *s, const struct listq *lq,
 	if (s->rows_seek.len) {
 		long long skip;
 
-		e = seek(db, s, offset, limit, lq->desc, &skip);
+		e = s->seek_amounts ? seek_amount(db, s, offset, limit, lq->desc, &skip)
+				    : seek_date(db, s, offset, limit, lq->desc, &skip);
 		if (e == IE_NOTFOUND)
 			return IE_OK;   /* past the end */
 		if (e)
 			return e;
+		/* many equal amounts (balances of 0) make one bucket the whole list:
+		 * then the plain ways are as good */
+		if (skip > LISTQ_SEEK_SKIP_MAX)
+			goto plain;
 		memcpy(args, s->args, s->nargs * sizeof(args[0]));
-		args[s->nargs] = DB_S(s->seek_day);
-		args[s->nargs + 1] = DB_S(s->seek_end);
+		args[s->nargs] = DB_S(s->seek_from);
+		args[s->nargs + 1] = DB_S(s->seek_to);
 		args[s->nargs + 2] = DB_I(limit);
 		args[s->nargs + 3] = DB_I(skip);
 		e = db_query_built(db, &r, &s->rows_seek, args, s->nargs + 4);
 		goto rows;
 	}
+plain:
 	/* A deep page nearer the end than the start is the same rows read from
 	 * the end: OFFSET walks the index, so the shorter walk wins. */
 	if (s->rows_rev.len && n >= 0 && offset < n && offset + limit / 2 > n / 2) {

@@ -72,6 +72,11 @@ void listq_defaults(struct listq *lq);
 ierr listq_parse(struct req *req, struct listq *lq);
 
 #define LISTQ_MAX_ARGS 48
+/* A seek key (a date or an amount) as text, and the amount above any. */
+#define LISTQ_KEY 32
+#define LISTQ_AMOUNT_MAX "99999999999999999999.999"
+/* A seek that leaves more rows than this to skip gives way to OFFSET. */
+#define LISTQ_SEEK_SKIP_MAX 50000
 /* A word search: at most this many keywords, each a LIKE pattern this long. */
 #define LISTQ_MAX_WORDS 4
 #define LISTQ_WORD_PAT 100
@@ -91,10 +96,12 @@ struct listq_sql {
 	struct buf rows_rev;          /* deep pages: the same read from the end */
 	/* deep pages by invoice or due date over the sums tables' filters: the
 	 * page's first day from the monthly and daily counts, then a short OFFSET */
-	struct buf seek_months, seek_days, rows_seek;
+	struct buf seek_coarse, seek_fine, rows_seek;
+	int seek_amounts;             /* by an amount: seek_coarse alone, over amount buckets */
 	struct db_arg sargs[2];       /* the currency, when filtered */
 	size_t nsargs;
-	char seek_lo[11], seek_hi[11], seek_day[11], seek_end[11];
+	char seek_lo[11], seek_hi[11];
+	char seek_from[LISTQ_KEY], seek_to[LISTQ_KEY];   /* the rows query's bounds */
 	struct buf totals;            /* per-currency count and sums */
 	struct db_arg args[LISTQ_MAX_ARGS];
 	size_t nargs;                 /* for where; rows adds LIMIT/OFFSET */

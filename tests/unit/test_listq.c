@@ -634,7 +634,10 @@ static void test_page_statements(void **state)
 		{ "page=100&status=paid&status=void&currency=EUR", 1, 1 },
 		{ "page=100&status=draft", 1, 1 },
 		{ "page=2", 0, 0 },                                /* not deep */
-		{ "page=100&sort=total", 1, 0 },                   /* not a date */
+		{ "page=100&sort=total", 1, 1 },                   /* amounts too */
+		{ "page=100&sort=paid&dir=desc&currency=EUR", 1, 1 },
+		{ "page=100&sort=balance&status=paid", 1, 1 },
+		{ "page=100&sort=customer", 1, 0 },                /* neither */
 		{ "page=100&status=overdue", 1, 0 },               /* turns on today */
 		{ "page=100&from=2026-01-01", 1, 0 },              /* a range */
 		{ "page=100&customer=3", 1, 0 },                   /* counted, not summed */
@@ -653,21 +656,38 @@ static void test_page_statements(void **state)
 		if ((s.rows_seek.len > 0) != cases[k].seek)
 			fail_msg("%s: seek %zu", cases[k].query, s.rows_seek.len);
 		if (cases[k].seek) {
+			static const char *const amount_col[COL__COUNT] = {
+				[COL_TOTAL] = "total", [COL_PAID] = "paid_amount", [COL_BALANCE] = "balance",
+			};
+			const char *col = amount_col[lq.sort];
 			int due = lq.sort == COL_DUE;
+			char bounds[128], coarse[160];
 
-			assert_true(find(str(&s.seek_months), due ? "SELECT x.due_month, SUM(x.n) FROM invoice_month_totals x"
-					 : "SELECT x.month, SUM(x.n) FROM invoice_month_totals x") == 0);
-			assert_true(find(str(&s.seek_days), "FROM invoice_day_totals x WHERE x.") > 0);
-			/* the rows between the page's first and last day, both bound */
-			assert_true(find(str(&s.rows_seek), lq.desc ? (due ? "i.due_date <= ? AND i.due_date >= ?"
-				     : "i.invoice_date <= ? AND i.invoice_date >= ?")
-				     : (due ? "i.due_date >= ? AND i.due_date < ?" : "i.invoice_date >= ? AND i.invoice_date < ?")) > 0);
+			if (col) {
+				/* amounts: one walk over the buckets, then below/from them */
+				snprintf(coarse, sizeof(coarse), "SELECT x.bucket, SUM(x.n) FROM invoice_amount_totals x "
+					 "WHERE x.col = '%s'", lq.sort == COL_PAID ? "paid" : col);
+				snprintf(bounds, sizeof(bounds), lq.desc ? "i.%s < ? AND i.%s >= ?" : "i.%s >= ? AND i.%s < ?",
+					 col, col);
+				assert_int_equal(s.seek_fine.len, 0);
+			} else {
+				snprintf(coarse, sizeof(coarse), "SELECT x.%s, SUM(x.n) FROM invoice_month_totals x",
+					 due ? "due_month" : "month");
+				snprintf(bounds, sizeof(bounds), lq.desc ? "i.%s <= ? AND i.%s >= ?" : "i.%s >= ? AND i.%s < ?",
+					 due ? "due_date" : "invoice_date", due ? "due_date" : "invoice_date");
+				assert_true(find(str(&s.seek_fine), "FROM invoice_day_totals x WHERE x.") > 0);
+				assert_int_equal(count_of(str(&s.seek_fine), "?"), (int)s.nsargs + 2);
+			}
+			if (find(str(&s.seek_coarse), coarse) != 0)
+				fail_msg("%s: %s", cases[k].query, str(&s.seek_coarse));
+			/* the rows between the page's first and last day or bucket, both bound */
+			if (find(str(&s.rows_seek), bounds) < 0)
+				fail_msg("%s: %s", cases[k].query, str(&s.rows_seek));
 			assert_int_equal(count_of(str(&s.rows_seek), "?"), (int)s.nargs + 4);
 			assert_int_equal(s.nsargs, lq.currency[0] ? 1 : 0);
-			assert_int_equal(count_of(str(&s.seek_months), "?"), (int)s.nsargs);
-			assert_int_equal(count_of(str(&s.seek_days), "?"), (int)s.nsargs + 2);
+			assert_int_equal(count_of(str(&s.seek_coarse), "?"), (int)s.nsargs);
 			if (lq.status)
-				assert_true(find(str(&s.seek_days), " AND x.status IN (") > 0);
+				assert_true(find(str(&s.seek_coarse), " AND x.status IN (") > 0);
 		}
 		listq_sql_free(&s);
 	}
