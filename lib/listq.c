@@ -764,8 +764,9 @@ int listq_deep(const struct listq *lq)
 	return (lq->page - 1) * lq->per_page >= (lq->deep_offset > 0 ? lq->deep_offset : LISTQ_DEEP_OFFSET);
 }
 
-/* The page's SELECT in one direction (deep pages read backwards too, see listq_rows). */
-static ierr rows_sql(const struct listq_sql *s, const char *order, int desc, int deep, const char *extra,
+/* The page's SELECT in one direction (deep pages read backwards too, see listq_rows);
+ * deferred: the ids from an index-only subquery first. */
+static ierr rows_sql(const struct listq_sql *s, const char *order, int desc, int deferred, const char *extra,
 		     struct buf *out)
 {
 	const char *dir = desc ? " DESC" : " ASC";
@@ -776,13 +777,13 @@ static ierr rows_sql(const struct listq_sql *s, const char *order, int desc, int
 			  "i.balance, i.status, i.kind, "
 			  /* the sums' version rides along (a constant subquery, run once) */
 			  "(SELECT v FROM invoice_totals_version WHERE id = 1) FROM invoices i"))
-	    || (deep && (e = buf_puts(out, " JOIN (SELECT i.id FROM ")))
+	    || (deferred && (e = buf_puts(out, " JOIN (SELECT i.id FROM ")))
 	    /* a search's matches come first (its FROM), the invoices after them */
-	    || (deep && (e = buf_puts(out, s->join.len ? s->join.data : "invoices i")))
+	    || (deferred && (e = buf_puts(out, s->join.len ? s->join.data : "invoices i")))
 	    || (e = buf_put(out, s->where.data ? s->where.data : "", s->where.len))
 	    || (extra && ((e = buf_puts(out, s->where.len ? " AND " : " WHERE ")) || (e = buf_puts(out, extra))))
 	    || (e = buf_printf(out, " ORDER BY %s%s, i.id%s LIMIT ? OFFSET ?", order, dir, dir))
-	    || (deep && (e = buf_printf(out, ") p ON p.id = i.id ORDER BY %s%s, i.id%s", order, dir, dir))))
+	    || (deferred && (e = buf_printf(out, ") p ON p.id = i.id ORDER BY %s%s, i.id%s", order, dir, dir))))
 		return e;
 	return IE_OK;
 }
@@ -796,22 +797,63 @@ static ierr rows_sql(const struct listq_sql *s, const char *order, int desc, int
  * between its first and last day or bucket, skipping the few earlier rows of
  * the first.
  */
-static const char *seek_column(enum listq_col c)
+/* The statements of a seek, per sort column: the whole SQL around the filter
+ * conditions, and the rows' bounds per direction. */
+struct seek_text {
+	enum listq_col col;
+	const char *amount;           /* invoice_amount_totals.col, bound; NULL for dates */
+	const char *coarse, *coarse_group, *fine, *fine_group;
+	const char *bounds_desc, *bounds_asc;
+};
+
+/* Bounded on both sides: an open range with an equality next to it
+ * (currency) makes 10.11 drop the range for the ORDER BY. Newest or highest
+ * first: up to (amounts: below) the first bound, from the second; else from
+ * the first, below the second. */
+static const struct seek_text seek_texts[] = {
+	{ COL_DATE, NULL,
+	  "SELECT x.month, SUM(x.n) FROM invoice_month_totals x WHERE 1 = 1", " GROUP BY x.month ORDER BY x.month",
+	  "SELECT x.invoice_date, SUM(x.n) FROM invoice_day_totals x WHERE x.invoice_date >= ? AND x.invoice_date < ?",
+	  " GROUP BY x.invoice_date ORDER BY x.invoice_date",
+	  "i.invoice_date <= ? AND i.invoice_date >= ?", "i.invoice_date >= ? AND i.invoice_date < ?" },
+	{ COL_DUE, NULL,
+	  "SELECT x.due_month, SUM(x.n) FROM invoice_month_totals x WHERE 1 = 1",
+	  " GROUP BY x.due_month ORDER BY x.due_month",
+	  "SELECT x.due_date, SUM(x.n) FROM invoice_day_totals x WHERE x.due_date >= ? AND x.due_date < ?",
+	  " GROUP BY x.due_date ORDER BY x.due_date",
+	  "i.due_date <= ? AND i.due_date >= ?", "i.due_date >= ? AND i.due_date < ?" },
+#define AMOUNT_SEEK(c, key, expr) \
+	{ c, key, "SELECT x.bucket, SUM(x.n) FROM invoice_amount_totals x WHERE x.col = ?", \
+	  " GROUP BY x.bucket HAVING SUM(x.n) > 0 ORDER BY x.bucket", NULL, NULL, \
+	  expr " < ? AND " expr " >= ?", expr " >= ? AND " expr " < ?" }
+	AMOUNT_SEEK(COL_TOTAL, "total", "i.total"),
+	AMOUNT_SEEK(COL_PAID, "paid", "i.paid_amount"),
+	AMOUNT_SEEK(COL_BALANCE, "balance", "i.balance"),
+#undef AMOUNT_SEEK
+};
+
+static const struct seek_text *seek_text_of(enum listq_col c)
 {
-	switch (c) {
-	case COL_DATE: case COL_DUE: return "date";
-	case COL_TOTAL: return "'total'";
-	case COL_PAID: return "'paid'";
-	case COL_BALANCE: return "'balance'";
-	default: return NULL;
-	}
+	size_t i;
+
+	for (i = 0; i < sizeof(seek_texts) / sizeof(seek_texts[0]); i++)
+		if (seek_texts[i].col == c)
+			return &seek_texts[i];
+	return NULL;
 }
 
 static int seekable(const struct listq_sql *s, const struct listq *lq)
 {
 	const unsigned stored = LISTQ_STATUS_BIT(INV_DRAFT) | LISTQ_STATUS_BIT(INV_PAID) | LISTQ_STATUS_BIT(INV_CANCEL);
 
-	return s->summable && seek_column(lq->sort) && !lq->from[0] && !lq->to[0] && !(lq->status & ~stored);
+	return s->summable && seek_text_of(lq->sort) && !lq->from[0] && !lq->to[0] && !(lq->status & ~stored);
+}
+
+/* coarse/fine statement: head, the filter, GROUP BY ... ORDER BY, direction */
+static ierr seek_statement(struct buf *out, const char *head, const struct buf *cond, const char *group, int desc)
+{
+	return buf_puts(out, head) ?: buf_put(out, cond->data ? cond->data : "", cond->len) ?: buf_puts(out, group)
+	       ?: buf_puts(out, desc ? " DESC" : " ASC");
 }
 
 static ierr seek_sql(struct listq_sql *s, const struct listq *lq)
@@ -819,14 +861,16 @@ static ierr seek_sql(struct listq_sql *s, const struct listq *lq)
 	static const char *const stored[] = {
 		[INV_DRAFT] = "'draft'", [INV_PAID] = "'paid'", [INV_CANCEL] = "'void'",
 	};
-	const char *col = seek_column(lq->sort), *order = columns[lq->sort].order;
-	int due = lq->sort == COL_DUE;
-	const char *dir = lq->desc ? " DESC" : " ASC";
-	struct buf cond = BUF_INIT, bounds = BUF_INIT;
+	const struct seek_text *t = seek_text_of(lq->sort);
+	struct buf cond = BUF_INIT;
 	unsigned i, n = 0;
 	ierr e = IE_OK;
 
-	/* the filter over a sums table aliased x (status list, currency) */
+	/* the filter over a sums table aliased x (status list, currency); the
+	 * amount column's name is the statement's first value */
+	s->seek_amounts = t->amount != NULL;
+	if (t->amount)
+		s->sargs[s->nsargs++] = DB_S(t->amount);
 	for (i = 0; !e && i < sizeof(stored) / sizeof(stored[0]); i++) {
 		if (!stored[i] || !(lq->status & LISTQ_STATUS_BIT(i)))
 			continue;
@@ -838,34 +882,14 @@ static ierr seek_sql(struct listq_sql *s, const struct listq *lq)
 		e = buf_puts(&cond, " AND x.currency = ?");
 		s->sargs[s->nsargs++] = DB_S(lq->currency);
 	}
-	if (!e && col[0] == '\'') {
-		s->seek_amounts = 1;
-		e = buf_printf(&s->seek_coarse, "SELECT x.bucket, SUM(x.n) FROM invoice_amount_totals x WHERE x.col = %s%s "
-			       "GROUP BY x.bucket HAVING SUM(x.n) > 0 ORDER BY x.bucket%s", col,
-			       cond.data ? cond.data : "", dir);
-	} else if (!e) {
-		e = buf_printf(&s->seek_coarse, "SELECT x.%s, SUM(x.n) FROM invoice_month_totals x WHERE 1 = 1%s "
-			       "GROUP BY x.%s ORDER BY x.%s%s", due ? "due_month" : "month", cond.data ? cond.data : "",
-			       due ? "due_month" : "month", due ? "due_month" : "month", dir);
-		if (!e)
-			e = buf_printf(&s->seek_fine, "SELECT x.%s, SUM(x.n) FROM invoice_day_totals x WHERE x.%s >= ? "
-				       "AND x.%s < ?%s GROUP BY x.%s ORDER BY x.%s%s", due ? "due_date" : "invoice_date",
-				       due ? "due_date" : "invoice_date", due ? "due_date" : "invoice_date",
-				       cond.data ? cond.data : "", due ? "due_date" : "invoice_date",
-				       due ? "due_date" : "invoice_date", dir);
-	}
-	/* bounded on both sides: an open range with an equality next to it
-	 * (currency) makes 10.11 drop the range for the ORDER BY. Newest or
-	 * highest first: below (dates: up to) the first bound, from the second;
-	 * else from the first, below the second. */
-	if (!e && lq->desc)
-		e = buf_printf(&bounds, "%s %s ? AND %s >= ?", order, s->seek_amounts ? "<" : "<=", order);
-	else if (!e)
-		e = buf_printf(&bounds, "%s >= ? AND %s < ?", order, order);
-	buf_free(&cond);
 	if (!e)
-		e = rows_sql(s, order, lq->desc, 1, bounds.data, &s->rows_seek);
-	buf_free(&bounds);
+		e = seek_statement(&s->seek_coarse, t->coarse, &cond, t->coarse_group, lq->desc);
+	if (!e && t->fine)
+		e = seek_statement(&s->seek_fine, t->fine, &cond, t->fine_group, lq->desc);
+	if (!e)
+		e = rows_sql(s, columns[lq->sort].order, lq->desc, 1, lq->desc ? t->bounds_desc : t->bounds_asc,
+			     &s->rows_seek);
+	buf_free(&cond);
 	return e;
 }
 
@@ -1109,7 +1133,8 @@ static ierr next_day(const char *date, char out[11])
 /* Walks (key, count) rows in page order to the one holding row `offset`:
  * its key into at, the rows before it within it into *skip, the key before
  * it into before (or ""), the key where the `need` rows from there on end
- * into until (or the last key), and the key after that into after (or "").
+ * into until (or the last key), and the key after that into after (or "");
+ * before and after may be NULL.
  * Keys are at most LISTQ_KEY - 1 characters. IE_NOTFOUND past the end. */
 static ierr walk(struct db *db, const struct buf *sql, const struct db_arg *args, size_t nargs,
 		 long long offset, long long need, char *at, long long *skip, char *until, char *before,
@@ -1119,13 +1144,17 @@ static ierr walk(struct db *db, const struct buf *sql, const struct db_arg *args
 	long long seen = 0, have = -1;
 	ierr e = db_query_built(db, &r, sql, args, nargs);
 
-	before[0] = after[0] = '\0';
+	if (before)
+		before[0] = '\0';
+	if (after)
+		after[0] = '\0';
 	while (!e && (e = db_next(&r)) == IE_OK) {
 		const char *key = db_str(&r, 0) ? db_str(&r, 0) : "";
 		long long n = db_int(&r, 1);
 
 		if (have >= need) {
-			e = str_copy(after, LISTQ_KEY, key) ? IE_INTERNAL : IE_OK;
+			if (after && str_copy(after, LISTQ_KEY, key))
+				e = IE_INTERNAL;
 			break;
 		}
 		if (have >= 0) {
@@ -1135,7 +1164,7 @@ static ierr walk(struct db *db, const struct buf *sql, const struct db_arg *args
 				e = IE_INTERNAL;
 			*skip = offset - seen;
 			have = seen + n - offset;
-		} else if (str_copy(before, LISTQ_KEY, key)) {
+		} else if (before && str_copy(before, LISTQ_KEY, key)) {
 			e = IE_INTERNAL;
 		}
 		seen += n;
@@ -1154,12 +1183,12 @@ static ierr seek_date(struct db *db, struct listq_sql *s, long long offset, long
 		      long long *skip)
 {
 	struct db_arg args[2 + 2];
-	char month[LISTQ_KEY], last_month[LISTQ_KEY], end_day[LISTQ_KEY], unused[2][LISTQ_KEY];
+	char month[LISTQ_KEY], last_month[LISTQ_KEY], end_day[LISTQ_KEY];
 	long long in_month;
 	ierr e;
 
 	if ((e = walk(db, &s->seek_coarse, s->sargs, s->nsargs, offset, limit, month, &in_month, last_month,
-		      unused[0], unused[1])))
+		      NULL, NULL)))
 		return e;
 	/* the days from the page's month to the month where it ends */
 	month_of(desc ? last_month : month, 0, s->seek_lo);
@@ -1168,7 +1197,7 @@ static ierr seek_date(struct db *db, struct listq_sql *s, long long offset, long
 	args[1] = DB_S(s->seek_hi);
 	memcpy(args + 2, s->sargs, s->nsargs * sizeof(args[0]));
 	if ((e = walk(db, &s->seek_fine, args, 2 + s->nsargs, in_month, limit, s->seek_from, skip, end_day,
-		      unused[0], unused[1])))
+		      NULL, NULL)))
 		return e;
 	/* the rows query's other bound: the page's last day (inclusive when
 	 * newest first, exclusive as the day after when oldest first) */

@@ -98,7 +98,7 @@ struct listq_sql {
 	 * page's first day from the monthly and daily counts, then a short OFFSET */
 	struct buf seek_coarse, seek_fine, rows_seek;
 	int seek_amounts;             /* by an amount: seek_coarse alone, over amount buckets */
-	struct db_arg sargs[2];       /* the currency, when filtered */
+	struct db_arg sargs[2];       /* amounts: the column's name; then the currency, when filtered */
 	size_t nsargs;
 	char seek_lo[11], seek_hi[11];
 	char seek_from[LISTQ_KEY], seek_to[LISTQ_KEY];   /* the rows query's bounds */

@@ -740,6 +740,18 @@ static void end_block(struct r *r, struct rblock *b)
 	b->nops = r->nops - b->op0;
 }
 
+/* Closes the newest block, two wrapped columns of n1 and n2 lines: as tall
+ * as the longer. */
+static void end_columns_block(struct r *r, float line_h, size_t n1, size_t n2)
+{
+	struct rblock *blk = &r->blocks[r->nblocks - 1];
+
+	blk->b.pad = 4;
+	blk->b.line_h = line_h;
+	blk->b.nlines = n1 > n2 ? n1 : n2;
+	end_block(r, blk);
+}
+
 /* ---- text helpers ---- */
 
 /* Formatted text from the arena; "" and r->oom set when memory runs out,
@@ -1297,11 +1309,7 @@ static ierr layout_pair_row(struct r *r, const char *label, const char *value, f
 	    (e = op_wrapped(r, MARGIN_X + label_w, size * BASE_K + 2, r->bw - label_w, size, 0, 0, 0,
 			    value, 0, lh, &n2)))
 		return e;
-	blk = &r->blocks[r->nblocks - 1];
-	blk->b.pad = 4;
-	blk->b.line_h = lh;
-	blk->b.nlines = n1 > n2 ? n1 : n2;
-	end_block(r, blk);
+	end_columns_block(r, lh, n1, n2);
 	return IE_OK;
 }
 
@@ -1340,11 +1348,7 @@ static ierr layout_payments(struct r *r)
 		if ((e = fmt_amount(r, p->amount, 1, &t)) ||
 		    (e = op_text(r, xa, size * BASE_K + 2, size, 0, 0, 1, t, 0)))
 			return e;
-		blk = &r->blocks[r->nblocks - 1];
-		blk->b.pad = 4;
-		blk->b.line_h = lh;
-		blk->b.nlines = n1 > n2 ? n1 : n2;
-		end_block(r, blk);
+		end_columns_block(r, lh, n1, n2);
 	}
 	return IE_OK;
 }
