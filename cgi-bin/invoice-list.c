@@ -390,6 +390,7 @@ static ierr list_page(struct req *req)
 	lq.deep_offset = req->cfg->list_deep_offset;
 	lq.search_scan = req->cfg->list_search_scan;
 	lq.search_count_cap = req->cfg->list_search_count_cap;
+	lq.search_names = req->cfg->list_search_names;
 	if (!lq.cols_given)
 		listq_saved_cols(auth_pref(req, LISTQ_COLS_PREF), &lq);
 	if ((e = inv_today(req->cfg->time_zone, req->now, today)) || (e = listq_search_plan(req->db, &lq)))

@@ -190,6 +190,7 @@ ierr config_load(struct config *cfg, const char *path, char *errbuf, size_t errl
 	UINT("List.DeepOffset", 1000, 10000000, list_deep_offset);
 	UINT("List.SearchScan", 10000, 10000000, list_search_scan);
 	UINT("List.SearchCountCap", 500, 10000000, list_search_count_cap);
+	UINT("List.SearchNames", 1000, 1000, list_search_names);   /* LISTQ_NAME_IDS */
 	if (cfg->list_count_cap < 10) {
 		snprintf(errbuf, errlen, "config key List.CountCap: at least 10");
 		e = IE_INVALID;

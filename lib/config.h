@@ -23,6 +23,8 @@
  *   List.CountCap   exact counts up to this many rows for filters the per-day totals cannot answer
  *   List.SearchScan a word search with more matches than this reads the page in sort order
  *   List.SearchCountCap a word search counts exactly up to this many invoices
+ *   List.SearchNames a word search lists the customers its name matches, when at most this
+ *                   many (LISTQ_NAME_IDS at most); more, or 0, and each statement matches names
  *   List.DeepOffset from this row offset on, pages come from an index-only subquery, read from
  *                   the nearer end of the list
  *   Seller.Name Seller.Address Seller.TaxId Seller.IBAN Seller.BIC Seller.Email Seller.Country
@@ -71,6 +73,7 @@ struct config {
 	long long list_deep_offset;
 	long long list_search_scan;
 	long long list_search_count_cap;
+	long long list_search_names;
 
 	void *hdf;                  /* the parsed HDF (HDF *), for pass-through keys */
 };

@@ -88,6 +88,7 @@ void listq_defaults(struct listq *lq)
 	lq->deep_offset = LISTQ_DEEP_OFFSET;
 	lq->search_scan = LISTQ_SEARCH_SCAN;
 	lq->search_count_cap = LISTQ_SEARCH_COUNT_CAP;
+	lq->search_names = LISTQ_NAME_IDS;
 	memcpy(lq->cols, default_cols, sizeof(default_cols));
 	lq->ncols = sizeof(default_cols) / sizeof(default_cols[0]);
 }
@@ -292,6 +293,17 @@ static void like_pattern(const char *text, int leading, char *out, size_t outsz)
 	out[o] = '\0';
 }
 
+/* The length in bytes of the first `chars` characters of UTF-8 text w[0..len). */
+static size_t utf8_prefix(const char *w, size_t len, size_t chars)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)w[i] & 0xC0) != 0x80 && chars-- == 0)
+			break;
+	return i;
+}
+
 /* The keywords of a search: words of 3+ characters that are not bare numbers
  * (those would match the dates in most lines), at most LISTQ_MAX_WORDS, each
  * as a LIKE prefix pattern for invoice_terms. Returns how many. */
@@ -314,10 +326,11 @@ static size_t keywords(const char *text, char pats[][LISTQ_WORD_PAT])
 		len = (size_t)(text - w);
 		if (len < 3 || strspn(w, "0123456789") >= len)
 			continue;
-		/* terms are stored cut at 32 characters; so is the word (bytes here, a
-		 * longer UTF-8 word only matches less) */
-		if (len > 32)
-			len = 32;
+		/* terms are stored cut at 32 characters; so is the word, never
+		 * inside a UTF-8 sequence */
+		len = utf8_prefix(w, len, 32);
+		if (len > 128)
+			len = 128;   /* not UTF-8 (the parser refuses it): the buffer still holds */
 		memcpy(word, w, len);
 		word[len] = '\0';
 		like_pattern(word, 0, pats[n++], LISTQ_WORD_PAT);
@@ -407,7 +420,16 @@ static ierr number_sql(struct listq_sql *s, const struct listq *lq)
  *     to cap + 1 rows, which decides "more than cap" as exactly as the whole
  *     UNION would, and reads at most 3 * (cap + 1) ids.
  * It runs after the filters are built: s->where holds them alone then.
+ * The customers matched by name come listed (listq_search_plan) unless
+ * there are too many; then each statement matches the names itself.
  */
+#define NAME_IDS "JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$'))"
+/* how keyword k is compared: a term, or a prefix pattern */
+static const char *term_is(const struct listq_sql *s, size_t k)
+{
+	return s->word_exact[k] ? " = ?" : " LIKE ?";
+}
+
 static ierr branch(struct listq_sql *s, struct buf *out, int kind, const struct buf *filters,
 		   const struct db_arg *fargs, size_t nfargs, long long limit, struct db_arg *args, size_t *nargs)
 {
@@ -423,6 +445,12 @@ static ierr branch(struct listq_sql *s, struct buf *out, int kind, const struct 
 		PUT(DB_S(s->prefix_q));
 		break;
 	case 1:
+		if (s->names_q) {
+			e = buf_puts(out, "SELECT i.id FROM " NAME_IDS " c STRAIGHT_JOIN invoices i "
+				     "ON i.customer_id = c.id WHERE 1");
+			PUT(DB_S(s->names_q));
+			break;
+		}
 		e = buf_puts(out, "SELECT i.id FROM customers c STRAIGHT_JOIN invoices i ON i.customer_id = c.id "
 			     "WHERE c.name LIKE ?");
 		PUT(DB_S(s->like_q));
@@ -432,11 +460,13 @@ static ierr branch(struct listq_sql *s, struct buf *out, int kind, const struct 
 			/* common words and a filter: from the filter's invoices, each
 			 * probed for every word (a count's worth of hits comes soon;
 			 * without a filter the word's own invoices are quicker) */
-			e = buf_puts(out, "SELECT i.id FROM invoices i WHERE ");
-			for (k = 0; !e && k < s->nwords; k++) {
-				e = buf_puts(out, k ? " AND " : "")
-				    ?: buf_puts(out, "(SELECT 1 FROM invoice_terms tw WHERE tw.invoice_id = i.id "
-						"AND tw.term LIKE ? LIMIT 1) IS NOT NULL");
+			e = buf_puts(out, s->word_exact[0] ? "SELECT i.id" : "SELECT DISTINCT i.id")
+			    ?: buf_puts(out, " FROM invoices i STRAIGHT_JOIN invoice_terms t0 ON t0.invoice_id = i.id AND t0.term")
+			    ?: buf_puts(out, term_is(s, 0)) ?: buf_puts(out, " WHERE 1");
+			PUT(DB_S(s->word_q[0]));
+			for (k = 1; !e && k < s->nwords; k++) {
+				e = buf_puts(out, " AND (SELECT 1 FROM invoice_terms tw WHERE tw.invoice_id = i.id AND tw.term")
+				    ?: buf_puts(out, term_is(s, k)) ?: buf_puts(out, " LIMIT 1) IS NOT NULL");
 				PUT(DB_S(s->word_q[k]));
 			}
 			break;
@@ -450,12 +480,12 @@ static ierr branch(struct listq_sql *s, struct buf *out, int kind, const struct 
 		if (limit && filters->len && !e)
 			e = buf_puts(out, " STRAIGHT_JOIN invoices i ON i.id = t0.invoice_id");
 		if (!e)
-			e = buf_puts(out, " WHERE t0.term LIKE ?");
+			e = buf_puts(out, " WHERE t0.term") ?: buf_puts(out, term_is(s, 0));
 		PUT(DB_S(s->word_q[0]));
 		/* a probe per invoice (see search_sql on EXISTS) */
 		for (k = 1; !e && k < s->nwords; k++) {
-			e = buf_puts(out, " AND (SELECT 1 FROM invoice_terms tw WHERE tw.invoice_id = t0.invoice_id "
-				     "AND tw.term LIKE ? LIMIT 1) IS NOT NULL");
+			e = buf_puts(out, " AND (SELECT 1 FROM invoice_terms tw WHERE tw.invoice_id = t0.invoice_id AND tw.term")
+			    ?: buf_puts(out, term_is(s, k)) ?: buf_puts(out, " LIMIT 1) IS NOT NULL");
 			PUT(DB_S(s->word_q[k]));
 		}
 		break;
@@ -482,6 +512,25 @@ static ierr search_sql(struct listq_sql *s, const struct listq *lq)
 	like_pattern(lq->q, 0, s->prefix_q, sizeof(s->prefix_q));
 	like_pattern(lq->q, 1, s->like_q, sizeof(s->like_q));
 	s->nwords = keywords(lq->q, s->word_q);
+	for (k = 0; k < s->nwords; k++) {
+		/* a prefix only one term has: that term, found by its key */
+		if (!(lq->q_exact & (1u << k)))
+			continue;
+		memcpy(s->word_q[k], lq->q_term[k], sizeof(s->word_q[k]));
+		s->word_exact[k] = 1;
+	}
+	if (lq->q_rarest && lq->q_rarest < s->nwords) {
+		/* the rarest keyword first: it drives, the others are probed */
+		char first[LISTQ_WORD_PAT];
+		int exact = s->word_exact[0];
+
+		memcpy(first, s->word_q[0], sizeof(first));
+		memcpy(s->word_q[0], s->word_q[lq->q_rarest], sizeof(first));
+		memcpy(s->word_q[lq->q_rarest], first, sizeof(first));
+		s->word_exact[0] = s->word_exact[lq->q_rarest];
+		s->word_exact[lq->q_rarest] = exact;
+	}
+	s->names_q = lq->q_names_listed ? lq->q_names : NULL;
 	kinds = s->nwords ? 3 : 2;
 	s->summable = 0;
 	s->search_count = 1;
@@ -506,19 +555,40 @@ static ierr search_sql(struct listq_sql *s, const struct listq *lq)
 		goto out;
 
 	if (lq->q_scan) {
-		/* many matches: test each row in sort order */
-		e = clause(s, "(i.number LIKE ? OR i.customer_id IN (SELECT c.id FROM customers c WHERE c.name LIKE ?)")
-		    ?: arg(s, DB_S(s->prefix_q)) ?: arg(s, DB_S(s->like_q));
-		for (k = 0; !e && k < s->nwords; k++) {
-			e = buf_puts(&s->where, k ? " AND " : " OR (")
-			    /* a scalar probe per row: 10.11 would turn EXISTS into a semi-join
-			     * that first reads every invoice with the word */
-			    ?: buf_puts(&s->where, "(SELECT 1 FROM invoice_terms t WHERE t.invoice_id = i.id "
-					"AND t.term LIKE ? LIMIT 1) IS NOT NULL")
-			    ?: arg(s, DB_S(s->word_q[k]));
+		/* many matches: test each row in sort order; the names and a keyword
+		 * that is not common are each read once into a set (MariaDB
+		 * materializes an IN subquery under OR) */
+		e = clause(s, "(i.number LIKE ?") ?: arg(s, DB_S(s->prefix_q));
+		if (!e && s->names_q)
+			e = buf_puts(&s->where, " OR i.customer_id IN (SELECT c.id FROM " NAME_IDS " c)")
+			    ?: arg(s, DB_S(s->names_q));
+		else if (!e)
+			e = buf_puts(&s->where, " OR i.customer_id IN (SELECT c.id FROM customers c WHERE c.name LIKE ?)")
+			    ?: arg(s, DB_S(s->like_q));
+		if (!e && s->nwords && !s->common_words) {
+			e = buf_puts(&s->where, " OR i.id IN (SELECT t0.invoice_id FROM invoice_terms t0 WHERE t0.term")
+			    ?: buf_puts(&s->where, term_is(s, 0)) ?: arg(s, DB_S(s->word_q[0]));
+			for (k = 1; !e && k < s->nwords; k++)
+				e = buf_puts(&s->where, " AND (SELECT 1 FROM invoice_terms tw WHERE tw.invoice_id = t0.invoice_id "
+					     "AND tw.term") ?: buf_puts(&s->where, term_is(s, k))
+				    ?: buf_puts(&s->where, " LIMIT 1) IS NOT NULL") ?: arg(s, DB_S(s->word_q[k]));
+			if (!e)
+				e = buf_puts(&s->where, ")");
+		} else {
+			for (k = 0; !e && k < s->nwords; k++) {
+				e = buf_puts(&s->where, k ? " AND " : " OR (")
+				    /* common: a scalar probe per row, which a page of hits
+				     * ends soon (10.11 would turn EXISTS into a semi-join
+				     * that first reads every invoice with the word) */
+				    ?: buf_puts(&s->where, "(SELECT 1 FROM invoice_terms t WHERE t.invoice_id = i.id AND t.term")
+				    ?: buf_puts(&s->where, term_is(s, k)) ?: buf_puts(&s->where, " LIMIT 1) IS NOT NULL")
+				    ?: arg(s, DB_S(s->word_q[k]));
+			}
+			if (!e && s->nwords)
+				e = buf_puts(&s->where, ")");
 		}
 		if (!e)
-			e = buf_puts(&s->where, s->nwords ? "))" : ")");
+			e = buf_puts(&s->where, ")");
 		goto out;
 	}
 	/* few matches: start from them (STRAIGHT_JOIN: the optimizer would rather
@@ -542,10 +612,56 @@ out:
 	return e;
 }
 
+/* lq->q_names: the ids of the customers whose name matches, when few */
+static ierr list_names(struct db *db, struct listq *lq, const char *like)
+{
+	struct buf sql = BUF_INIT;
+	struct db_arg a = DB_S(like);
+	struct db_res r;
+	size_t o = 0, n = 0;
+	ierr e;
+
+	long long most = lq->search_names < LISTQ_NAME_IDS ? lq->search_names : LISTQ_NAME_IDS;
+
+	lq->q_names_listed = 0;
+	if (most <= 0)
+		return IE_OK;
+	e = buf_printf(&sql, "SELECT c.id FROM customers c WHERE c.name LIKE ? LIMIT %lld", most + 1);
+	if (!e)
+		e = db_query_built(db, &r, &sql, &a, 1);
+	if (e)
+		goto out;
+	lq->q_names[o++] = '[';
+	while ((e = db_next(&r)) == IE_OK && (long long)n < most) {
+		char id[24];
+		const char *t = str_of_int(db_int(&r, 0), id);
+		size_t len = strlen(t);
+
+		if (n++)
+			lq->q_names[o++] = ',';
+		memcpy(lq->q_names + o, t, len);
+		o += len;
+	}
+	if (e == IE_NOTFOUND) {
+		lq->q_names[o++] = ']';
+		lq->q_names[o] = '\0';
+		lq->q_names_listed = 1;
+		e = IE_OK;
+	} else if (e == IE_OK) {
+		lq->q_names[0] = '\0';   /* too many: each statement matches the name */
+	}
+	db_free(&r);
+out:
+	buf_free(&sql);
+	return e;
+}
+
+#define FIRST_TERM "(SELECT t.term FROM invoice_terms t WHERE t.term LIKE ? ORDER BY t.term LIMIT 1)"
+
 ierr listq_search_plan(struct db *db, struct listq *lq)
 {
 	char prefix[810], like[810], words[LISTQ_MAX_WORDS][LISTQ_WORD_PAT];
-	struct db_arg args[2 + LISTQ_MAX_WORDS];
+	struct db_arg args[2 + 4 * LISTQ_MAX_WORDS];
 	struct buf sql = BUF_INIT;
 	size_t n, k;
 	long long many = lq->search_scan > 0 ? lq->search_scan : LISTQ_SEARCH_SCAN;
@@ -553,37 +669,59 @@ ierr listq_search_plan(struct db *db, struct listq *lq)
 	ierr e;
 
 	lq->q_scan = lq->q_common = 0;
+	lq->q_rarest = 0;
+	lq->q_exact = 0;
+	lq->q_names_listed = 0;
 	memset(&r, 0, sizeof(r));
 	if (!lq->q[0] || lq->q_number)
 		return IE_OK;
 	like_pattern(lq->q, 0, prefix, sizeof(prefix));
 	like_pattern(lq->q, 1, like, sizeof(like));
 	n = keywords(lq->q, words);
+	if ((e = list_names(db, lq, like)))
+		goto out;
 	args[0] = DB_S(prefix);
-	args[1] = DB_S(like);
-	/* each branch counted up to the threshold; the keywords by their rarest word */
+	args[1] = lq->q_names_listed ? DB_S(lq->q_names) : DB_S(like);
+	/* each branch counted up to the threshold, each keyword alone; and a
+	 * keyword's one term when its prefix has no other (the first equals the
+	 * last under the collation), which a key then finds rather than a
+	 * pattern (MIN and MAX over a LIKE would read the whole range) */
 	e = buf_printf(&sql, "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM invoices i WHERE i.number LIKE ? LIMIT %lld) a) "
-		       "+ (SELECT COUNT(*) FROM (SELECT 1 FROM customers c JOIN invoices i ON i.customer_id = c.id "
-		       "WHERE c.name LIKE ? LIMIT %lld) b)", many + 1, many + 1);
+		       "+ (SELECT COUNT(*) FROM (SELECT 1 FROM ", many + 1)
+	    ?: buf_puts(&sql, lq->q_names_listed ? NAME_IDS " c STRAIGHT_JOIN invoices i ON i.customer_id = c.id"
+			: "customers c JOIN invoices i ON i.customer_id = c.id WHERE c.name LIKE ?")
+	    ?: buf_printf(&sql, " LIMIT %lld) b)", many + 1);
 	for (k = 0; !e && k < n; k++) {
-		e = buf_puts(&sql, k ? ", " : (n > 1 ? ", LEAST(" : ", "))
-		    ?: buf_printf(&sql, "(SELECT COUNT(*) FROM (SELECT 1 FROM invoice_terms t WHERE t.term LIKE ? LIMIT %lld) w)",
-				  many + 1);
-		args[2 + k] = DB_S(words[k]);
+		e = buf_printf(&sql, ", (SELECT COUNT(*) FROM (SELECT 1 FROM invoice_terms t WHERE t.term LIKE ? LIMIT %lld) w)",
+			       many + 1)
+		    ?: buf_puts(&sql, ", " FIRST_TERM ", " FIRST_TERM " = (SELECT t.term FROM invoice_terms t "
+				"WHERE t.term LIKE ? ORDER BY t.term DESC LIMIT 1)");
+		args[2 + 4 * k] = args[3 + 4 * k] = args[4 + 4 * k] = args[5 + 4 * k] = DB_S(words[k]);
 	}
-	if (!e && n > 1)
-		e = buf_puts(&sql, ")");
 	if (!e)
-		e = db_query_built(db, &r, &sql, args, 2 + n);
+		e = db_query_built(db, &r, &sql, args, 2 + 4 * n);
 	if (!e && (e = db_next(&r)) == IE_OK) {
-		long long by_word = n ? db_int(&r, 1) : 0;
+		long long by_word = 0;
 
+		for (k = 0; k < n; k++) {
+			long long c = db_int(&r, 1 + 3 * (unsigned)k);
+			const char *term = db_str(&r, 2 + 3 * (unsigned)k);
+
+			if (term && db_int(&r, 3 + 3 * (unsigned)k) == 1
+			    && !str_copy(lq->q_term[k], sizeof(lq->q_term[k]), term))
+				lq->q_exact |= 1u << k;
+			if (!k || c < by_word) {
+				by_word = c;
+				lq->q_rarest = k;
+			}
+		}
 		lq->q_common = by_word > many;
 		lq->q_scan = db_int(&r, 0) + by_word > many;
 	}
 	if (e == IE_NOTFOUND)
 		e = IE_OK;
 	db_free(&r);
+out:
 	buf_free(&sql);
 	return e;
 }

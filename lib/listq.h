@@ -34,6 +34,12 @@ enum listq_datefield { DATE_INVOICE, DATE_DUE, DATE_PERIOD };
 /* Bits of listq.status: shown statuses (invoice.h enum inv_shown). */
 #define LISTQ_STATUS_BIT(s) (1u << (s))
 
+/* A word search: at most this many keywords, each a LIKE pattern this long. */
+#define LISTQ_MAX_WORDS 4
+#define LISTQ_WORD_PAT 132   /* 32 characters of up to 4 bytes, '%' */
+/* A word search lists at most this many customers matched by name (listq_search_plan). */
+#define LISTQ_NAME_IDS 1000
+
 struct listq {
 	char q[401];                  /* trimmed search text (<= 100 characters), "" for none */
 	unsigned status;              /* 0: every status */
@@ -53,8 +59,17 @@ struct listq {
 	int q_number;                 /* q looks like an invoice number: search numbers only */
 	int q_scan;                   /* a word search with many matches (listq_search_plan) */
 	int q_common;                 /* ... and its rarest keyword alone has many */
+	size_t q_rarest;              /* which keyword is the rarest (it drives the search) */
+	unsigned q_exact;             /* bit k: keyword k's prefix has one term only, q_term[k] */
+	char q_term[LISTQ_MAX_WORDS][LISTQ_WORD_PAT];
+	/* the customers whose name matches q, as a JSON array of ids, when at
+	 * most LISTQ_NAME_IDS do (q_names_listed); else the name is matched in
+	 * each statement */
+	int q_names_listed;
+	char q_names[LISTQ_NAME_IDS * 21 + 3];
 	long long search_scan;        /* "many" (List.SearchScan) */
 	long long search_count_cap;   /* a word search counts up to this (List.SearchCountCap) */
+	long long search_names;       /* lists at most this many customers by name (List.SearchNames) */
 };
 
 struct listq_colinfo {
@@ -77,9 +92,6 @@ ierr listq_parse(struct req *req, struct listq *lq);
 #define LISTQ_AMOUNT_MAX "99999999999999999999.999"
 /* A seek that leaves more rows than this to skip gives way to OFFSET. */
 #define LISTQ_SEEK_SKIP_MAX 50000
-/* A word search: at most this many keywords, each a LIKE pattern this long. */
-#define LISTQ_MAX_WORDS 4
-#define LISTQ_WORD_PAT 100
 /* More matches than this (lq->search_scan, see listq_search_plan): rows in sort order, tested one by one. */
 #define LISTQ_SEARCH_SCAN 10000
 /* A word search counts exactly up to this many invoices (lq->search_count_cap). */
@@ -110,6 +122,8 @@ struct listq_sql {
 	char cm[11], nm[11], lo[11], hi[11];   /* month bounds the bound args point into */
 	char prefix_q[810], like_q[810];  /* storage the bound args point into */
 	char word_q[LISTQ_MAX_WORDS][LISTQ_WORD_PAT];
+	int word_exact[LISTQ_MAX_WORDS];   /* word_q[k] is a whole term (lq->q_exact) */
+	const char *names_q;          /* lq->q_names when listed, else NULL */
 	size_t nwords;
 	int search_count;             /* a word search: its count statement has its own values (targs) */
 	int common_words;             /* its keywords are common: the count probes invoices for them */
@@ -166,10 +180,12 @@ struct listq_result {
 	size_t nsums;
 };
 
-/* For a word search, counts each branch's matches (number, name, the rarest
- * keyword) up to LISTQ_SEARCH_SCAN and sets lq->q_scan when there are more:
- * the page is then read in sort order and each row tested, rather than built
- * from all the matches. Call before listq_build. */
+/* For a word search: lists the customers whose name matches (once, for
+ * every statement after), then counts each branch's matches (number, name,
+ * each keyword) up to LISTQ_SEARCH_SCAN and sets lq->q_scan when there are
+ * more: the page is then read in sort order and each row tested, rather
+ * than built from all the matches. Call before listq_build; lq must outlive
+ * the statements built from it. */
 ierr listq_search_plan(struct db *db, struct listq *lq);
 
 /* 1 when lq's page starts at or past its deep offset. */

@@ -419,6 +419,31 @@ test('search by keywords in line descriptions, whatever the sort', async () => {
     .split(/[^\p{L}\p{N}]+/u).filter((w) => /^\p{L}{4,}$/u.test(w) && w.toLowerCase() !== word.toLowerCase())[0];
   assert.ok(two, 'a second word');
   await expectList(billing, `q=${encodeURIComponent(`${word} ${two}`)}`, searchTruth(`${word} ${two}`));
+  // the rarer word drives the search wherever it stands
+  await expectList(billing, `q=${encodeURIComponent(`${two} ${word}`)}`, searchTruth(`${two} ${word}`));
+});
+
+test('keyword prefixes shared by several terms, or held by one', async () => {
+  // a prefix one term has is then found by that term's key, several by the pattern
+  const [single] = lines(`SELECT LEFT(MIN(term), 4) FROM invoice_terms WHERE term REGEXP '^[[:alpha:]]{6,}$'
+    GROUP BY LEFT(term, 4) HAVING COUNT(DISTINCT term) = 1 ORDER BY COUNT(*) DESC LIMIT 1`)[0];
+  const [multi] = lines(`SELECT LEFT(MIN(term), 3) FROM invoice_terms WHERE term REGEXP '^[[:alpha:]]{3,}$'
+    GROUP BY LEFT(term, 3) HAVING COUNT(DISTINCT term) > 1 ORDER BY COUNT(*) DESC LIMIT 1`)[0];
+  assert.ok(single && multi, 'the demo lines have both kinds of prefix');
+  for (const q of [single, multi, `${multi} ${single}`, single.toUpperCase()]) {
+    await expectList(billing, `q=${encodeURIComponent(q)}`, searchTruth(q), { min: 0 });
+    await expectList(billing, `q=${encodeURIComponent(q)}&status=paid&sort=total`, `(${searchTruth(q)}) AND ${STATUS_SQL().paid}`,
+      { min: 0, order: 'i.total ASC, i.id ASC' });
+  }
+});
+
+test('a name that more customers have than the search lists still finds them all', async () => {
+  // List.SearchNames is 3 here: past it, each statement matches the names itself
+  const [part, n] = lines(`SELECT v.l, COUNT(*) FROM (SELECT 'a' l UNION SELECT 'e' UNION SELECT 'i' UNION SELECT 'o'
+    UNION SELECT 'n' UNION SELECT 'r') v JOIN customers c ON c.name LIKE CONCAT('%', v.l, '%') GROUP BY v.l ORDER BY COUNT(*) DESC LIMIT 1`)[0];
+  assert.ok(+n > 3, `more than 3 customers have "${part}" (${n})`);
+  await expectList(billing, `q=${part}`, searchTruth(part));
+  await expectList(billing, `q=${part}&sort=customer`, searchTruth(part), { order: 'i.customer_name ASC, i.id ASC' });
 });
 
 // invoice_terms follows every change to the lines (triggers), and keywords

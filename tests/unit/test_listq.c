@@ -576,6 +576,14 @@ static void parse_ok(const char *qs, struct listq *lq);
 
 /* Many matches (listq_search_plan): no UNION ahead, each row in sort order
  * tested after the filters; the count is built the same either way. */
+#define SCAN_HEAD CUST_SCOPE " AND (i.status = 'paid') AND (i.number LIKE ? OR i.customer_id IN "
+#define SCAN_NAMES_LIKE "(SELECT c.id FROM customers c WHERE c.name LIKE ?)"
+#define SCAN_NAMES_LISTED "(SELECT c.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) c)"
+#define SCAN_RARE " OR i.id IN (SELECT t0.invoice_id FROM invoice_terms t0 WHERE t0.term LIKE ? AND (SELECT 1 " \
+	"FROM invoice_terms tw WHERE tw.invoice_id = t0.invoice_id AND tw.term LIKE ? LIMIT 1) IS NOT NULL))"
+#define SCAN_COMMON " OR ((SELECT 1 FROM invoice_terms t WHERE t.invoice_id = i.id AND t.term LIKE ? LIMIT 1) " \
+	"IS NOT NULL AND (SELECT 1 FROM invoice_terms t WHERE t.invoice_id = i.id AND t.term LIKE ? LIMIT 1) IS NOT NULL))"
+
 static void test_search_scan(void **state)
 {
 	struct listq lq;
@@ -587,10 +595,8 @@ static void test_search_scan(void **state)
 	lq.q_scan = 1;
 	assert_int_equal(listq_build(&lq, &CUST7, TODAY, &many), IE_OK);
 	assert_int_equal(many.join.len, 0);
-	assert_string_equal(str(&many.where), CUST_SCOPE " AND (i.status = 'paid') AND (i.number LIKE ? OR i.customer_id IN "
-			    "(SELECT c.id FROM customers c WHERE c.name LIKE ?) OR ((SELECT 1 FROM invoice_terms t "
-			    "WHERE t.invoice_id = i.id AND t.term LIKE ? LIMIT 1) IS NOT NULL AND (SELECT 1 FROM invoice_terms t "
-			    "WHERE t.invoice_id = i.id AND t.term LIKE ? LIMIT 1) IS NOT NULL))");
+	/* a keyword that is not common: its invoices read once, the others probed */
+	assert_string_equal(str(&many.where), SCAN_HEAD SCAN_NAMES_LIKE SCAN_RARE);
 	check_args(&many, (const struct xarg[]){ XI(7), XS("cloud server%"), XS("%cloud server%"), XS("cloud%"),
 						 XS("server%"), { A_END } }, "scan");
 	check_statements(&many, "scan");
@@ -604,16 +610,48 @@ static void test_search_scan(void **state)
 			assert_string_equal(many.targs[k].s, few.targs[k].s);
 	}
 	listq_sql_free(&few);
-	/* common keywords: the count probes invoices for them, filters first */
-	lq.q_common = 1;
-	assert_int_equal(listq_build(&lq, &CUST7, TODAY, &few), IE_OK);
-	assert_true(find(str(&few.totals), " UNION (SELECT i.id FROM invoices i WHERE (SELECT 1 FROM invoice_terms tw "
-			 "WHERE tw.invoice_id = i.id AND tw.term LIKE ? LIMIT 1) IS NOT NULL AND (SELECT 1 FROM invoice_terms tw "
-			 "WHERE tw.invoice_id = i.id AND tw.term LIKE ? LIMIT 1) IS NOT NULL AND i.customer_id = ?") > 0);
-	assert_int_equal(find(str(&few.totals), "invoice_terms t0"), -1);
-	check_statements(&few, "scan, common words");
-	listq_sql_free(&few);
 	listq_sql_free(&many);
+
+	/* the rarest keyword drives, wherever it stands in q */
+	lq.q_rarest = 1;
+	assert_int_equal(listq_build(&lq, &CUST7, TODAY, &many), IE_OK);
+	assert_string_equal(str(&many.where), SCAN_HEAD SCAN_NAMES_LIKE SCAN_RARE);
+	check_args(&many, (const struct xarg[]){ XI(7), XS("cloud server%"), XS("%cloud server%"), XS("server%"),
+						 XS("cloud%"), { A_END } }, "scan, rarest second");
+	listq_sql_free(&many);
+	lq.q_rarest = 0;
+
+	/* common keywords: a probe per row; the count probes the filter's invoices */
+	lq.q_common = 1;
+	assert_int_equal(listq_build(&lq, &CUST7, TODAY, &many), IE_OK);
+	assert_string_equal(str(&many.where), SCAN_HEAD SCAN_NAMES_LIKE SCAN_COMMON);
+	assert_true(find(str(&many.totals), " UNION (SELECT DISTINCT i.id FROM invoices i STRAIGHT_JOIN invoice_terms t0 "
+			 "ON t0.invoice_id = i.id AND t0.term LIKE ? WHERE 1 AND (SELECT 1 FROM invoice_terms tw "
+			 "WHERE tw.invoice_id = i.id AND tw.term LIKE ? LIMIT 1) IS NOT NULL AND i.customer_id = ?") > 0);
+	assert_int_equal(find(str(&many.totals), "FROM invoice_terms t0 WHERE"), -1);
+	check_statements(&many, "scan, common words");
+	listq_sql_free(&many);
+
+	/* customers listed by name: every statement reads the list, bound */
+	lq.q_common = 0;
+	lq.q_names_listed = 1;
+	memcpy(lq.q_names, "[3,5]", 6);
+	assert_int_equal(listq_build(&lq, &CUST7, TODAY, &many), IE_OK);
+	assert_string_equal(str(&many.where), SCAN_HEAD SCAN_NAMES_LISTED SCAN_RARE);
+	check_args(&many, (const struct xarg[]){ XI(7), XS("cloud server%"), XS("[3,5]"), XS("cloud%"),
+						 XS("server%"), { A_END } }, "scan, names listed");
+	assert_int_equal(find(str(&many.totals), "c.name LIKE"), -1);
+	assert_true(find(str(&many.totals), "UNION (SELECT i.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED "
+			 "PATH '$')) c STRAIGHT_JOIN invoices i ON i.customer_id = c.id WHERE 1 AND i.customer_id = ?") > 0);
+	check_statements(&many, "scan, names listed");
+	listq_sql_free(&many);
+	lq.q_scan = 0;
+	assert_int_equal(listq_build(&lq, &CUST7, TODAY, &few), IE_OK);
+	assert_int_equal(find(str(&few.join), "c.name LIKE"), -1);
+	assert_true(find(str(&few.join), " UNION SELECT i.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED "
+			 "PATH '$')) c STRAIGHT_JOIN invoices i ON i.customer_id = c.id WHERE 1 UNION ") > 0);
+	check_statements(&few, "few, names listed");
+	listq_sql_free(&few);
 }
 
 /* Page statements: the unfiltered list's near pages read rows directly, deep
