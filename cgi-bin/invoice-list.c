@@ -393,7 +393,7 @@ static ierr list_page(struct req *req)
 	lq.search_names = req->cfg->list_search_names;
 	if (!lq.cols_given)
 		listq_saved_cols(auth_pref(req, LISTQ_COLS_PREF), &lq);
-	if ((e = inv_today(req->cfg->time_zone, req->now, today)) || (e = listq_search_plan(req->db, &lq)))
+	if ((e = inv_today(req->cfg->time_zone, req->now, today)) || (e = listq_search_plan(req->db, req->memo, &lq)))
 		return e;
 	p.today = today;
 	if ((e = listq_build(&lq, &scope, today, &sql)))

@@ -188,7 +188,7 @@ ierr config_load(struct config *cfg, const char *path, char *errbuf, size_t errl
 	UINT("Invoice.PaymentDays", 14, 365, payment_days);
 	UINT("List.CountCap", 2000, 10000000, list_count_cap);
 	UINT("List.DeepOffset", 1000, 10000000, list_deep_offset);
-	UINT("List.SearchScan", 10000, 10000000, list_search_scan);
+	UINT("List.SearchScan", 2000, 10000000, list_search_scan);
 	UINT("List.SearchCountCap", 500, 10000000, list_search_count_cap);
 	UINT("List.SearchNames", 1000, 1000, list_search_names);   /* LISTQ_NAME_IDS */
 	if (cfg->list_count_cap < 10) {

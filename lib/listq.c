@@ -456,7 +456,7 @@ static ierr branch(struct listq_sql *s, struct buf *out, int kind, const struct 
 		PUT(DB_S(s->like_q));
 		break;
 	default:
-		if (limit && s->common_words && filters->len) {
+		if (limit && s->dense_words && filters->len) {
 			/* common words and a filter: from the filter's invoices, each
 			 * probed for every word (a count's worth of hits comes soon;
 			 * without a filter the word's own invoices are quicker) */
@@ -535,6 +535,7 @@ static ierr search_sql(struct listq_sql *s, const struct listq *lq)
 	s->summable = 0;
 	s->search_count = 1;
 	s->common_words = lq->q_common;
+	s->dense_words = lq->q_dense;
 	/* a search counts exactly up to its own, lower cap */
 	if (lq->search_count_cap > 0 && lq->search_count_cap < s->cap)
 		s->cap = lq->search_count_cap;
@@ -559,8 +560,11 @@ static ierr search_sql(struct listq_sql *s, const struct listq *lq)
 		 * and a keyword that is not common are each read once into a set
 		 * (MariaDB materializes an IN subquery under OR), so the tests need
 		 * only id and customer_id, which the filters' indexes hold too (0006) */
-		e = clause(s, "(i.id IN (SELECT n.id FROM invoices n WHERE n.number LIKE ?)") ?: arg(s, DB_S(s->prefix_q));
-		if (!e && s->names_q)
+		e = clause(s, lq->q_numbers_many ? "(i.number LIKE ?" : "(i.id IN (SELECT n.id FROM invoices n WHERE n.number LIKE ?)")
+		    ?: arg(s, DB_S(s->prefix_q));
+		if (!e && s->names_q && !strcmp(s->names_q, "[]"))
+			;   /* no name matches: the walk then needs no row but the index's */
+		else if (!e && s->names_q)
 			e = buf_puts(&s->where, " OR i.customer_id IN (SELECT c.id FROM " NAME_IDS " c)")
 			    ?: arg(s, DB_S(s->names_q));
 		else if (!e)
@@ -613,20 +617,37 @@ out:
 	return e;
 }
 
-/* lq->q_names: the ids of the customers whose name matches, when few */
-static ierr list_names(struct db *db, struct listq *lq, const char *like)
+/* lq->q_names: the ids of the customers whose name matches, when few; kept
+ * in the memo under customer_names_version (sql/0007) */
+static ierr list_names(struct db *db, struct memo *memo, struct listq *lq, const char *like)
 {
-	struct buf sql = BUF_INIT;
+	struct buf sql = BUF_INIT, key = BUF_INIT;
 	struct db_arg a = DB_S(like);
 	struct db_res r;
 	size_t o = 0, n = 0;
+	long long version = 0;
 	ierr e;
-
 	long long most = lq->search_names < LISTQ_NAME_IDS ? lq->search_names : LISTQ_NAME_IDS;
 
 	lq->q_names_listed = 0;
 	if (most <= 0)
 		return IE_OK;
+	if (memo) {
+		e = db_query_row(db, &r, "SELECT v FROM customer_names_version WHERE id = 1", NULL, 0);
+		if (e == IE_OK)
+			version = db_int(&r, 0);
+		if (e == IE_OK || e == IE_NOTFOUND)
+			db_free(&r);
+		if (e && e != IE_NOTFOUND)
+			return e;
+		e = buf_puts(&key, "names ") ?: buf_put_int(&key, most) ?: buf_puts(&key, " ") ?: buf_puts(&key, like);
+		if (e)
+			goto out;
+		if (version && memo_get(memo, key.data, key.len, version, lq->q_names, sizeof(lq->q_names)) == IE_OK) {
+			lq->q_names_listed = lq->q_names[0] != '\0';
+			goto out;
+		}
+	}
 	e = buf_printf(&sql, "SELECT c.id FROM customers c WHERE c.name LIKE ? LIMIT %lld", most + 1);
 	if (!e)
 		e = db_query_built(db, &r, &sql, &a, 1);
@@ -652,24 +673,64 @@ static ierr list_names(struct db *db, struct listq *lq, const char *like)
 		lq->q_names[0] = '\0';   /* too many: each statement matches the name */
 	}
 	db_free(&r);
+	/* a full memo only costs the next search this scan */
+	if (!e && memo && version)
+		(void)memo_put(memo, key.data, key.len, version, lq->q_names, sizeof(lq->q_names));
 out:
 	buf_free(&sql);
+	buf_free(&key);
 	return e;
+}
+
+/*
+ * Matches read from their indexes and joined to the rows cost about ten
+ * times a row walked in sort order, and the walk needs a page's worth of hits
+ * (offset + per_page) at the matches' density. So the walk pays from about
+ * sqrt(rows needed * invoices / 10) matches on: List.SearchScan (2,000, for
+ * a million invoices) for 50 rows from the start, more for deeper or longer
+ * pages.
+ */
+static long long isqrt(long long v)
+{
+	long long r = 0, bit = 1LL << 62;
+
+	while (bit > v)
+		bit >>= 2;
+	for (; bit; bit >>= 2) {
+		if (v >= r + bit) {
+			v -= r + bit;
+			r = (r >> 1) + bit;
+		} else {
+			r >>= 1;
+		}
+	}
+	return r;
+}
+
+static long long scan_threshold(const struct listq *lq, long long base)
+{
+	long long page = lq->page > 0 && lq->page < 1000000000 ? lq->page : 1;
+	long long need = page * (lq->per_page > 0 ? lq->per_page : 50);
+
+	/* base * sqrt(need / 50), in hundredths */
+	return base * isqrt(need * 200) / 100;
 }
 
 #define FIRST_TERM "(SELECT t.term FROM invoice_terms t WHERE t.term LIKE ? ORDER BY t.term LIMIT 1)"
 
-ierr listq_search_plan(struct db *db, struct listq *lq)
+ierr listq_search_plan(struct db *db, struct memo *memo, struct listq *lq)
 {
 	char prefix[810], like[810], words[LISTQ_MAX_WORDS][LISTQ_WORD_PAT];
 	struct db_arg args[2 + 4 * LISTQ_MAX_WORDS];
 	struct buf sql = BUF_INIT;
-	size_t n, k;
-	long long many = lq->search_scan > 0 ? lq->search_scan : LISTQ_SEARCH_SCAN;
+	size_t n, k, nargs = 0;
+	long long base = lq->search_scan > 0 ? lq->search_scan : LISTQ_SEARCH_SCAN;
+	long long scan = scan_threshold(lq, base), many = scan;
+	long long numbers = scan > base * LISTQ_SEARCH_NUMBERS ? scan : base * LISTQ_SEARCH_NUMBERS;
 	struct db_res r;
 	ierr e;
 
-	lq->q_scan = lq->q_common = 0;
+	lq->q_scan = lq->q_common = lq->q_dense = lq->q_numbers_many = 0;
 	lq->q_rarest = 0;
 	lq->q_exact = 0;
 	lq->q_names_listed = 0;
@@ -679,45 +740,63 @@ ierr listq_search_plan(struct db *db, struct listq *lq)
 	like_pattern(lq->q, 0, prefix, sizeof(prefix));
 	like_pattern(lq->q, 1, like, sizeof(like));
 	n = keywords(lq->q, words);
-	if ((e = list_names(db, lq, like)))
+	if ((e = list_names(db, memo, lq, like)))
 		goto out;
-	args[0] = DB_S(prefix);
-	args[1] = lq->q_names_listed ? DB_S(lq->q_names) : DB_S(like);
-	/* each branch counted up to the threshold, each keyword alone; and a
-	 * keyword's one term when its prefix has no other (the first equals the
-	 * last under the collation), which a key then finds rather than a
-	 * pattern (MIN and MAX over a LIKE would read the whole range) */
-	e = buf_printf(&sql, "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM invoices i WHERE i.number LIKE ? LIMIT %lld) a) "
-		       "+ (SELECT COUNT(*) FROM (SELECT 1 FROM ", many + 1)
-	    ?: buf_puts(&sql, lq->q_names_listed ? NAME_IDS " c STRAIGHT_JOIN invoices i ON i.customer_id = c.id"
-			: "customers c JOIN invoices i ON i.customer_id = c.id WHERE c.name LIKE ?")
-	    ?: buf_printf(&sql, " LIMIT %lld) b)", many + 1);
+	/* each branch counted up to what the decisions need, each keyword alone
+	 * with the span of invoice ids its first matches cover (their density);
+	 * and a keyword's one term when its prefix has no other (the first
+	 * equals the last under the collation), which a key then finds rather
+	 * than a pattern (MIN and MAX over a LIKE would read the whole range).
+	 * The select list's values come first, then the counts'. */
+	e = buf_puts(&sql, "SELECT a.n, b.n");
 	for (k = 0; !e && k < n; k++) {
-		e = buf_printf(&sql, ", (SELECT COUNT(*) FROM (SELECT 1 FROM invoice_terms t WHERE t.term LIKE ? LIMIT %lld) w)",
-			       many + 1)
-		    ?: buf_puts(&sql, ", " FIRST_TERM ", " FIRST_TERM " = (SELECT t.term FROM invoice_terms t "
+		e = buf_printf(&sql, ", w%zu.n, w%zu.span, ", k, k)
+		    ?: buf_puts(&sql, FIRST_TERM ", " FIRST_TERM " = (SELECT t.term FROM invoice_terms t "
 				"WHERE t.term LIKE ? ORDER BY t.term DESC LIMIT 1)");
-		args[2 + 4 * k] = args[3 + 4 * k] = args[4 + 4 * k] = args[5 + 4 * k] = DB_S(words[k]);
+		args[nargs++] = DB_S(words[k]);
+		args[nargs++] = DB_S(words[k]);
+		args[nargs++] = DB_S(words[k]);
 	}
 	if (!e)
-		e = db_query_built(db, &r, &sql, args, 2 + 4 * n);
+		e = buf_printf(&sql, " FROM (SELECT COUNT(*) n FROM (SELECT 1 FROM invoices i WHERE i.number LIKE ? "
+			       "LIMIT %lld) x) a, (SELECT COUNT(*) n FROM (SELECT 1 FROM ", numbers + 1)
+		    ?: buf_puts(&sql, lq->q_names_listed ? NAME_IDS " c STRAIGHT_JOIN invoices i ON i.customer_id = c.id"
+				: "customers c JOIN invoices i ON i.customer_id = c.id WHERE c.name LIKE ?")
+		    ?: buf_printf(&sql, " LIMIT %lld) x) b", many + 1);
+	args[nargs++] = DB_S(prefix);
+	args[nargs++] = lq->q_names_listed ? DB_S(lq->q_names) : DB_S(like);
+	for (k = 0; !e && k < n; k++) {
+		e = buf_printf(&sql, ", (SELECT COUNT(*) n, MAX(x.invoice_id) - MIN(x.invoice_id) + 1 span FROM "
+			       "(SELECT t.invoice_id FROM invoice_terms t WHERE t.term LIKE ? LIMIT %lld) x) w%zu", many + 1, k);
+		args[nargs++] = DB_S(words[k]);
+	}
+	if (!e)
+		e = db_query_built(db, &r, &sql, args, nargs);
 	if (!e && (e = db_next(&r)) == IE_OK) {
-		long long by_word = 0;
+		long long by_word = 0, span = 0;
 
 		for (k = 0; k < n; k++) {
-			long long c = db_int(&r, 1 + 3 * (unsigned)k);
-			const char *term = db_str(&r, 2 + 3 * (unsigned)k);
+			unsigned col = 2 + 4 * (unsigned)k;
+			long long c = db_int(&r, col);
+			const char *term = db_str(&r, col + 2);
 
-			if (term && db_int(&r, 3 + 3 * (unsigned)k) == 1
-			    && !str_copy(lq->q_term[k], sizeof(lq->q_term[k]), term))
+			if (term && db_int(&r, col + 3) == 1 && !str_copy(lq->q_term[k], sizeof(lq->q_term[k]), term))
 				lq->q_exact |= 1u << k;
 			if (!k || c < by_word) {
 				by_word = c;
+				span = db_int(&r, col + 1);
 				lq->q_rarest = k;
 			}
 		}
-		lq->q_common = by_word > many;
-		lq->q_scan = db_int(&r, 0) + by_word > many;
+		/* the density of the rarest word's first matches in id order: a
+		 * common word is probed on each row walked rather than read into a
+		 * set first; a dense one is counted from the filter's invoices */
+		lq->q_common = by_word > many && span > 0 && by_word * LISTQ_SEARCH_COMMON >= span;
+		lq->q_dense = by_word > many && span > 0 && by_word * LISTQ_SEARCH_DENSE >= span;
+		lq->q_numbers_many = db_int(&r, 0) > numbers;
+		/* most rows walked then match by number: a set would be read in vain */
+		lq->q_common |= lq->q_numbers_many;
+		lq->q_scan = db_int(&r, 0) + db_int(&r, 1) + by_word > scan;
 	}
 	if (e == IE_NOTFOUND)
 		e = IE_OK;

@@ -59,6 +59,8 @@ struct listq {
 	int q_number;                 /* q looks like an invoice number: search numbers only */
 	int q_scan;                   /* a word search with many matches (listq_search_plan) */
 	int q_common;                 /* ... and its rarest keyword alone has many */
+	int q_numbers_many;           /* ... and so has the number prefix ("INV") */
+	int q_dense;                  /* the rarest keyword is common and in 1 of LISTQ_SEARCH_DENSE invoices or more */
 	size_t q_rarest;              /* which keyword is the rarest (it drives the search) */
 	unsigned q_exact;             /* bit k: keyword k's prefix has one term only, q_term[k] */
 	char q_term[LISTQ_MAX_WORDS][LISTQ_WORD_PAT];
@@ -92,8 +94,19 @@ ierr listq_parse(struct req *req, struct listq *lq);
 #define LISTQ_AMOUNT_MAX "99999999999999999999.999"
 /* A seek that leaves more rows than this to skip gives way to OFFSET. */
 #define LISTQ_SEEK_SKIP_MAX 50000
-/* More matches than this (lq->search_scan, see listq_search_plan): rows in sort order, tested one by one. */
-#define LISTQ_SEARCH_SCAN 10000
+/* More matches than this (lq->search_scan, for the first 50 rows; more for
+ * deeper or longer pages, see listq_search_plan): rows in sort order, tested
+ * one by one. */
+#define LISTQ_SEARCH_SCAN 2000
+/* A keyword with more matches than that, which one invoice in
+ * LISTQ_SEARCH_COMMON has (or more), is tested on each row walked rather than
+ * read into a set first (so is a number prefix with LISTQ_SEARCH_NUMBERS
+ * times more matches: numbers are not in id order); one in
+ * LISTQ_SEARCH_DENSE is counted by probing the filter's invoices for it,
+ * rather than from its own. */
+#define LISTQ_SEARCH_COMMON 50
+#define LISTQ_SEARCH_NUMBERS 5
+#define LISTQ_SEARCH_DENSE 10
 /* A word search counts exactly up to this many invoices (lq->search_count_cap). */
 #define LISTQ_SEARCH_COUNT_CAP 500
 
@@ -126,7 +139,8 @@ struct listq_sql {
 	const char *names_q;          /* lq->q_names when listed, else NULL */
 	size_t nwords;
 	int search_count;             /* a word search: its count statement has its own values (targs) */
-	int common_words;             /* its keywords are common: the count probes invoices for them */
+	int common_words;             /* its keywords are common: the scan probes each row for them */
+	int dense_words;              /* ... and dense: the count probes the filter's invoices for them */
 	char today[11];
 	long long cap;
 	long long version;            /* invoice_totals_version as listq_rows read it; 0: unknown */
@@ -182,11 +196,17 @@ struct listq_result {
 
 /* For a word search: lists the customers whose name matches (once, for
  * every statement after), then counts each branch's matches (number, name,
- * each keyword) up to LISTQ_SEARCH_SCAN and sets lq->q_scan when there are
- * more: the page is then read in sort order and each row tested, rather
- * than built from all the matches. Call before listq_build; lq must outlive
- * the statements built from it. */
-ierr listq_search_plan(struct db *db, struct listq *lq);
+ * each keyword, each up to what the decisions need) and decides:
+ *   q_scan: more matches than the scan threshold (lq->search_scan, scaled
+ *     for the page): the page is read in sort order and each row tested,
+ *     rather than built from all the matches;
+ *   q_common, q_numbers_many: the rarest keyword, or the number prefix, has
+ *     more than LISTQ_SEARCH_SET times lq->search_scan: tested per row
+ *     rather than read into a set;
+ *   q_rarest, q_exact/q_term: which keyword drives, and which are one term.
+ * The name list is kept in memo (may be NULL) under customer_names_version.
+ * Call before listq_build; lq must outlive the statements built from it. */
+ierr listq_search_plan(struct db *db, struct memo *memo, struct listq *lq);
 
 /* 1 when lq's page starts at or past its deep offset. */
 int listq_deep(const struct listq *lq);

@@ -15,9 +15,9 @@
 #include <stddef.h>
 #include "err.h"
 
-#define MEMO_ENTRIES 32
+#define MEMO_ENTRIES 64
 #define MEMO_MAX_KEY 8192
-#define MEMO_MAX_VALUE 16384
+#define MEMO_MAX_VALUE 32768
 
 struct memo;
 

@@ -377,6 +377,10 @@ test('search by invoice number: exact and prefix', async () => {
   await expectList(billing, `q=${encodeURIComponent(number + '9')}`, searchTruth(number + '9'), { min: 0 });
   assert.equal(count((await billing.get(`/invoices?q=${encodeURIComponent(number + '9')}`)).text_),
     truthIds(searchTruth(number + '9')).length);
+  // a word every number starts with (not number-shaped: no dash) is a word search like any other
+  await expectList(billing, 'q=inv', searchTruth('inv'));
+  await expectList(billing, 'q=inv&status=paid&sort=due', `(${searchTruth('inv')}) AND ${STATUS_SQL().paid}`,
+    { order: 'i.due_date ASC, i.id ASC' });
 });
 
 test('search by customer name ignores case and accents', async () => {
@@ -435,6 +439,20 @@ test('keyword prefixes shared by several terms, or held by one', async () => {
     await expectList(billing, `q=${encodeURIComponent(q)}&status=paid&sort=total`, `(${searchTruth(q)}) AND ${STATUS_SQL().paid}`,
       { min: 0, order: 'i.total ASC, i.id ASC' });
   }
+});
+
+test('a renamed customer is found by its new name at once', async () => {
+  // each program keeps the customers a search text names; a rename must show on the next search
+  const [cid, oldName] = lines(`SELECT id, name FROM customers ORDER BY id DESC LIMIT 1`)[0];
+  const q = 'Xylophonic';
+  for (let k = 0; k < 8; k++) await expectList(billing, `q=${q}`, '0', { min: 0 });
+  sql(`UPDATE customers SET name = ${str(q + ' Trading')} WHERE id = ${cid}`);
+  try {
+    for (let k = 0; k < 8; k++) await expectList(billing, `q=${q}`, `i.customer_id = ${cid}`);
+  } finally {
+    sql(`UPDATE customers SET name = ${str(oldName)} WHERE id = ${cid}`);
+  }
+  for (let k = 0; k < 8; k++) await expectList(billing, `q=${q}`, '0', { min: 0 });
 });
 
 test('a name that more customers have than the search lists still finds them all', async () => {

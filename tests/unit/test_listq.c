@@ -156,7 +156,9 @@ static void check_statements(const struct listq_sql *s, const char *what)
 		assert_int_equal(count_of(str(&s->totals), " LIMIT 501)"), s->nwords ? 4 : 3);
 		assert_true(find(str(&s->totals), ") sq STRAIGHT_JOIN invoices i ON i.id = sq.id LIMIT 501) c GROUP BY c.currency") > 0);
 		/* every branch carries the filters' values after its own */
-		if (s->where.len > 7 && find(str(&s->where), "(i.id IN (SELECT n.id FROM invoices n WHERE n.number LIKE ?") < 0   /* not the scan's own */
+		if (s->where.len > 7   /* not the scan's own, in either form */
+		    && find(str(&s->where), "(i.id IN (SELECT n.id FROM invoices n WHERE n.number LIKE ?") < 0
+		    && find(str(&s->where), "(i.number LIKE ?") < 0
 		    && count_of(str(&s->totals), s->where.data + 7) != (s->nwords ? 3 : 2))
 			fail_msg("%s: the branches lack the filters: %s", what, str(&s->totals));
 	} else {
@@ -622,16 +624,35 @@ static void test_search_scan(void **state)
 	listq_sql_free(&many);
 	lq.q_rarest = 0;
 
-	/* common keywords: a probe per row; the count probes the filter's invoices */
+	/* common keywords: a probe per row; the count still starts from the
+	 * word's invoices while they are sparse */
 	lq.q_common = 1;
+	assert_int_equal(listq_build(&lq, &CUST7, TODAY, &many), IE_OK);
+	assert_string_equal(str(&many.where), SCAN_HEAD SCAN_NAMES_LIKE SCAN_COMMON);
+	assert_true(find(str(&many.totals), " UNION (SELECT DISTINCT t0.invoice_id AS id FROM invoice_terms t0 "
+			 "STRAIGHT_JOIN invoices i ON i.id = t0.invoice_id WHERE t0.term LIKE ?") > 0);
+	check_statements(&many, "scan, common words");
+	listq_sql_free(&many);
+	/* common and dense: the count probes the filter's invoices */
+	lq.q_dense = 1;
 	assert_int_equal(listq_build(&lq, &CUST7, TODAY, &many), IE_OK);
 	assert_string_equal(str(&many.where), SCAN_HEAD SCAN_NAMES_LIKE SCAN_COMMON);
 	assert_true(find(str(&many.totals), " UNION (SELECT DISTINCT i.id FROM invoices i STRAIGHT_JOIN invoice_terms t0 "
 			 "ON t0.invoice_id = i.id AND t0.term LIKE ? WHERE 1 AND (SELECT 1 FROM invoice_terms tw "
 			 "WHERE tw.invoice_id = i.id AND tw.term LIKE ? LIMIT 1) IS NOT NULL AND i.customer_id = ?") > 0);
 	assert_int_equal(find(str(&many.totals), "FROM invoice_terms t0 WHERE"), -1);
-	check_statements(&many, "scan, common words");
+	check_statements(&many, "scan, common and dense words");
 	listq_sql_free(&many);
+	lq.q_dense = 0;
+
+	/* a number prefix most invoices have: tested on each row, not read into a set */
+	lq.q_numbers_many = 1;
+	assert_int_equal(listq_build(&lq, &CUST7, TODAY, &many), IE_OK);
+	assert_true(find(str(&many.where), " AND (i.number LIKE ? OR i.customer_id IN " SCAN_NAMES_LIKE) > 0);
+	assert_int_equal(find(str(&many.where), "n.number"), -1);
+	check_statements(&many, "scan, many numbers");
+	listq_sql_free(&many);
+	lq.q_numbers_many = 0;
 
 	/* customers listed by name: every statement reads the list, bound */
 	lq.q_common = 0;
