@@ -137,6 +137,7 @@ struct listq_sql {
 	char word_q[LISTQ_MAX_WORDS][LISTQ_WORD_PAT];
 	int word_exact[LISTQ_MAX_WORDS];   /* word_q[k] is a whole term (lq->q_exact) */
 	const char *names_q;          /* lq->q_names when listed, else NULL */
+	const char *hint;             /* " FORCE INDEX (...)" for the page's ids, or NULL */
 	size_t nwords;
 	int search_count;             /* a word search: its count statement has its own values (targs) */
 	int common_words;             /* its keywords are common: the scan probes each row for them */

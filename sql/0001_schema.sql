@@ -38,6 +38,9 @@
 -- Search `q`: number prefix (uq_invoices_number), customer name (LIKE over
 -- customers, then ix_invoices_customer_*), keywords (ft_invoice_lines_description).
 -- Count and per-currency sums: the summary tables of 0002_list_totals.sql.
+-- Later migrations widen and add list indexes: 0006 (a search with a status
+-- or currency filter), 0008 (amounts with filters, status), 0009 (every sort
+-- under a status or currency filter; lib/listq.c names them, index_hint).
 
 -- ---------------------------------------------------------------- customers
 
