@@ -1031,6 +1031,15 @@ static size_t stored_statuses(unsigned mask)
 	return n;
 }
 
+/* a currency under other sorts: the sort column's own index, which holds it */
+static const char *const own_hints[COL__COUNT] = {
+	[COL_NUMBER] = " FORCE INDEX (ix_invoices_number_id)",
+	[COL_PERIOD] = " FORCE INDEX (ix_invoices_period)",
+	[COL_DUE] = " FORCE INDEX (ix_invoices_due)",
+	[COL_PAID_STATE] = " FORCE INDEX (ix_invoices_paid_state)",
+	[COL_STATUS] = " FORCE INDEX (ix_invoices_status)",
+};
+
 static const char *index_hint(const struct listq *lq, const struct auth_scope *scope)
 {
 	if (lq->q[0] || lq->customer || scope->customer_id || lq->from[0] || lq->to[0] || lq->min[0] || lq->max[0])
@@ -1043,6 +1052,8 @@ static const char *index_hint(const struct listq *lq, const struct auth_scope *s
 	if (stored_statuses(lq->status) == 1
 	    || (lq->status && !(lq->status & ~(LISTQ_STATUS_BIT(INV_DRAFT) | LISTQ_STATUS_BIT(INV_CANCEL)))))
 		return status_hints[lq->sort];
+	if (lq->currency[0])
+		return own_hints[lq->sort];
 	return NULL;
 }
 
