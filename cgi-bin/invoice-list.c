@@ -380,7 +380,7 @@ static ierr list_page(struct req *req)
 	struct buf rows = BUF_INIT;
 	struct page p = { req, &rows, &lq, NULL, 0, auth_allowed(u->role, ACT_INVOICE_WRITE) };
 	struct tmpl_slot slot = { "rows", &rows };
-	char today[11];
+	char today[11], names[LISTQ_NAMES_SIZE];   /* a search's customers by name, for lq */
 	int built = 0;
 	ierr e;
 
@@ -393,7 +393,7 @@ static ierr list_page(struct req *req)
 	lq.search_names = req->cfg->list_search_names;
 	if (!lq.cols_given)
 		listq_saved_cols(auth_pref(req, LISTQ_COLS_PREF), &lq);
-	if ((e = inv_today(req->cfg->time_zone, req->now, today)) || (e = listq_search_plan(req->db, req->memo, &lq)))
+	if ((e = inv_today(req->cfg->time_zone, req->now, today)) || (e = listq_search_plan(req->db, req->memo, &lq, names)))
 		return e;
 	p.today = today;
 	if ((e = listq_build(&lq, &scope, today, &sql)))

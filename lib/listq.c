@@ -619,7 +619,8 @@ out:
 
 /* lq->q_names: the ids of the customers whose name matches, when few; kept
  * in the memo under customer_names_version (sql/0007) */
-static ierr list_names(struct db *db, struct memo *memo, struct listq *lq, const char *like)
+static ierr list_names(struct db *db, struct memo *memo, struct listq *lq, const char *like,
+		       char names[LISTQ_NAMES_SIZE])
 {
 	struct buf sql = BUF_INIT, key = BUF_INIT;
 	struct db_arg a = DB_S(like);
@@ -630,6 +631,8 @@ static ierr list_names(struct db *db, struct memo *memo, struct listq *lq, const
 	long long most = lq->search_names < LISTQ_NAME_IDS ? lq->search_names : LISTQ_NAME_IDS;
 
 	lq->q_names_listed = 0;
+	lq->q_names = names;
+	names[0] = '\0';
 	if (most <= 0)
 		return IE_OK;
 	if (memo) {
@@ -643,8 +646,8 @@ static ierr list_names(struct db *db, struct memo *memo, struct listq *lq, const
 		e = buf_puts(&key, "names ") ?: buf_put_int(&key, most) ?: buf_puts(&key, " ") ?: buf_puts(&key, like);
 		if (e)
 			goto out;
-		if (version && memo_get(memo, key.data, key.len, version, lq->q_names, sizeof(lq->q_names)) == IE_OK) {
-			lq->q_names_listed = lq->q_names[0] != '\0';
+		if (version && memo_get(memo, key.data, key.len, version, names, LISTQ_NAMES_SIZE) == IE_OK) {
+			lq->q_names_listed = names[0] != '\0';
 			goto out;
 		}
 	}
@@ -653,29 +656,29 @@ static ierr list_names(struct db *db, struct memo *memo, struct listq *lq, const
 		e = db_query_built(db, &r, &sql, &a, 1);
 	if (e)
 		goto out;
-	lq->q_names[o++] = '[';
+	names[o++] = '[';
 	while ((e = db_next(&r)) == IE_OK && (long long)n < most) {
 		char id[24];
 		const char *t = str_of_int(db_int(&r, 0), id);
 		size_t len = strlen(t);
 
 		if (n++)
-			lq->q_names[o++] = ',';
-		memcpy(lq->q_names + o, t, len);
+			names[o++] = ',';
+		memcpy(names + o, t, len);
 		o += len;
 	}
 	if (e == IE_NOTFOUND) {
-		lq->q_names[o++] = ']';
-		lq->q_names[o] = '\0';
+		names[o++] = ']';
+		names[o] = '\0';
 		lq->q_names_listed = 1;
 		e = IE_OK;
 	} else if (e == IE_OK) {
-		lq->q_names[0] = '\0';   /* too many: each statement matches the name */
+		names[0] = '\0';   /* too many: each statement matches the name */
 	}
 	db_free(&r);
 	/* a full memo only costs the next search this scan */
 	if (!e && memo && version)
-		(void)memo_put(memo, key.data, key.len, version, lq->q_names, sizeof(lq->q_names));
+		(void)memo_put(memo, key.data, key.len, version, names, LISTQ_NAMES_SIZE);
 out:
 	buf_free(&sql);
 	buf_free(&key);
@@ -718,7 +721,7 @@ static long long scan_threshold(const struct listq *lq, long long base)
 
 #define FIRST_TERM "(SELECT t.term FROM invoice_terms t WHERE t.term LIKE ? ORDER BY t.term LIMIT 1)"
 
-ierr listq_search_plan(struct db *db, struct memo *memo, struct listq *lq)
+ierr listq_search_plan(struct db *db, struct memo *memo, struct listq *lq, char names[LISTQ_NAMES_SIZE])
 {
 	char prefix[810], like[810], words[LISTQ_MAX_WORDS][LISTQ_WORD_PAT];
 	struct db_arg args[2 + 4 * LISTQ_MAX_WORDS];
@@ -740,7 +743,7 @@ ierr listq_search_plan(struct db *db, struct memo *memo, struct listq *lq)
 	like_pattern(lq->q, 0, prefix, sizeof(prefix));
 	like_pattern(lq->q, 1, like, sizeof(like));
 	n = keywords(lq->q, words);
-	if ((e = list_names(db, memo, lq, like)))
+	if ((e = list_names(db, memo, lq, like, names)))
 		goto out;
 	/* each branch counted up to what the decisions need, each keyword alone
 	 * with the span of invoice ids its first matches cover (their density);

@@ -39,6 +39,7 @@ enum listq_datefield { DATE_INVOICE, DATE_DUE, DATE_PERIOD };
 #define LISTQ_WORD_PAT 132   /* 32 characters of up to 4 bytes, '%' */
 /* A word search lists at most this many customers matched by name (listq_search_plan). */
 #define LISTQ_NAME_IDS 1000
+#define LISTQ_NAMES_SIZE (LISTQ_NAME_IDS * 21 + 3)
 
 struct listq {
 	char q[401];                  /* trimmed search text (<= 100 characters), "" for none */
@@ -68,7 +69,7 @@ struct listq {
 	 * most LISTQ_NAME_IDS do (q_names_listed); else the name is matched in
 	 * each statement */
 	int q_names_listed;
-	char q_names[LISTQ_NAME_IDS * 21 + 3];
+	const char *q_names;          /* in the caller's storage (listq_search_plan) */
 	long long search_scan;        /* "many" (List.SearchScan) */
 	long long search_count_cap;   /* a word search counts up to this (List.SearchCountCap) */
 	long long search_names;       /* lists at most this many customers by name (List.SearchNames) */
@@ -205,9 +206,11 @@ struct listq_result {
  *     more than LISTQ_SEARCH_SET times lq->search_scan: tested per row
  *     rather than read into a set;
  *   q_rarest, q_exact/q_term: which keyword drives, and which are one term.
- * The name list is kept in memo (may be NULL) under customer_names_version.
+ * The name list is written to `names` (lq points to it: lq and its copies
+ * need it while they are used) and kept in memo (may be NULL) under
+ * customer_names_version.
  * Call before listq_build; lq must outlive the statements built from it. */
-ierr listq_search_plan(struct db *db, struct memo *memo, struct listq *lq);
+ierr listq_search_plan(struct db *db, struct memo *memo, struct listq *lq, char names[LISTQ_NAMES_SIZE]);
 
 /* 1 when lq's page starts at or past its deep offset. */
 int listq_deep(const struct listq *lq);
