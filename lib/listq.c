@@ -456,10 +456,11 @@ static ierr branch(struct listq_sql *s, struct buf *out, int kind, const struct 
 		PUT(DB_S(s->like_q));
 		break;
 	default:
-		if (limit && s->dense_words && filters->len) {
-			/* common words and a filter: from the filter's invoices, each
-			 * probed for every word (a count's worth of hits comes soon;
-			 * without a filter the word's own invoices are quicker) */
+		if (limit && (s->dense_words || s->one_customer) && filters->len) {
+			/* dense words and a filter, or one customer's invoices: from
+			 * the filter's invoices, each probed for every word (a count's
+			 * worth of hits comes soon, or there are few to probe; without
+			 * a filter the word's own invoices are quicker) */
 			e = buf_puts(out, s->word_exact[0] ? "SELECT i.id" : "SELECT DISTINCT i.id")
 			    ?: buf_puts(out, " FROM invoices i STRAIGHT_JOIN invoice_terms t0 ON t0.invoice_id = i.id AND t0.term")
 			    ?: buf_puts(out, term_is(s, 0)) ?: buf_puts(out, " WHERE 1");
@@ -1227,6 +1228,7 @@ ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const c
 		goto out;
 	if (lq->max[0] && ((e = clause(s, "i.total <= ?")) || (e = arg(s, DB_S(lq->max)))))
 		goto out;
+	s->one_customer = lq->customer || scope->customer_id;
 	if (lq->q[0] && (e = lq->q_number ? number_sql(s, lq) : search_sql(s, lq)))
 		goto out;
 	s->hint = index_hint(lq, scope);

@@ -143,6 +143,7 @@ struct listq_sql {
 	int search_count;             /* a word search: its count statement has its own values (targs) */
 	int common_words;             /* its keywords are common: the scan probes each row for them */
 	int dense_words;              /* ... and dense: the count probes the filter's invoices for them */
+	int one_customer;             /* filtered to one customer: so does it, there are few */
 	char today[11];
 	long long cap;
 	long long version;            /* invoice_totals_version as listq_rows read it; 0: unknown */

@@ -11,7 +11,11 @@
 -- currency, so walking all amounts or names can pass most of them first (EUR
 -- by total: 16 ms, by customer: 26 ms). Several statuses at once (overdue and
 -- paid) walk the sort column's own index, which now holds the same columns
--- (by number: 25 ms before, 2.4 ms after). lib/listq.c names these indexes for such lists (index_hints).
+-- (by number: 25 ms before, 2.4 ms after). A customer's invoices carry the
+-- same, the total and the balance: a customer's own list counts from the
+-- index alone, and so does a search's customers-by-name branch under status,
+-- currency and amount filters ("Cloud" with a total range: 43 ms before,
+-- 13 ms after).
 
 ALTER TABLE invoices
   ADD INDEX ix_invoices_status_number (status, number, id, due_date, paid_amount, currency),
@@ -37,4 +41,6 @@ ALTER TABLE invoices
   DROP INDEX ix_invoices_due,
   ADD INDEX ix_invoices_due (due_date, id, status, paid_amount, currency),
   DROP INDEX ix_invoices_paid_state,
-  ADD INDEX ix_invoices_paid_state (paid_state, id, status, due_date, paid_amount, currency);
+  ADD INDEX ix_invoices_paid_state (paid_state, id, status, due_date, paid_amount, currency),
+  DROP INDEX ix_invoices_customer_date,
+  ADD INDEX ix_invoices_customer_date (customer_id, invoice_date, id, status, due_date, paid_amount, currency, total, balance);

@@ -625,24 +625,29 @@ static void test_search_scan(void **state)
 	lq.q_rarest = 0;
 
 	/* common keywords: a probe per row; the count still starts from the
-	 * word's invoices while they are sparse */
+	 * word's invoices while they are sparse (staff, filtered by status) */
 	lq.q_common = 1;
 	assert_int_equal(listq_build(&lq, &CUST7, TODAY, &many), IE_OK);
 	assert_string_equal(str(&many.where), SCAN_HEAD SCAN_NAMES_LIKE SCAN_COMMON);
-	assert_true(find(str(&many.totals), " UNION (SELECT DISTINCT t0.invoice_id AS id FROM invoice_terms t0 "
-			 "STRAIGHT_JOIN invoices i ON i.id = t0.invoice_id WHERE t0.term LIKE ?") > 0);
 	check_statements(&many, "scan, common words");
 	listq_sql_free(&many);
-	/* common and dense: the count probes the filter's invoices */
-	lq.q_dense = 1;
-	assert_int_equal(listq_build(&lq, &CUST7, TODAY, &many), IE_OK);
-	assert_string_equal(str(&many.where), SCAN_HEAD SCAN_NAMES_LIKE SCAN_COMMON);
-	assert_true(find(str(&many.totals), " UNION (SELECT DISTINCT i.id FROM invoices i STRAIGHT_JOIN invoice_terms t0 "
-			 "ON t0.invoice_id = i.id AND t0.term LIKE ? WHERE 1 AND (SELECT 1 FROM invoice_terms tw "
-			 "WHERE tw.invoice_id = i.id AND tw.term LIKE ? LIMIT 1) IS NOT NULL AND i.customer_id = ?") > 0);
-	assert_int_equal(find(str(&many.totals), "FROM invoice_terms t0 WHERE"), -1);
-	check_statements(&many, "scan, common and dense words");
+	assert_int_equal(listq_build(&lq, &STAFF, TODAY, &many), IE_OK);
+	assert_true(find(str(&many.totals), " UNION (SELECT DISTINCT t0.invoice_id AS id FROM invoice_terms t0 "
+			 "STRAIGHT_JOIN invoices i ON i.id = t0.invoice_id WHERE t0.term LIKE ?") > 0);
+	check_statements(&many, "scan, common words, staff");
 	listq_sql_free(&many);
+	/* common and dense, or one customer's invoices (few): the count probes
+	 * the filter's invoices */
+	for (int dense = 0; dense <= 1; dense++) {
+		lq.q_dense = dense;
+		assert_int_equal(listq_build(&lq, dense ? &STAFF : &CUST7, TODAY, &many), IE_OK);
+		assert_true(find(str(&many.totals), " UNION (SELECT DISTINCT i.id FROM invoices i STRAIGHT_JOIN invoice_terms t0 "
+				 "ON t0.invoice_id = i.id AND t0.term LIKE ? WHERE 1 AND (SELECT 1 FROM invoice_terms tw "
+				 "WHERE tw.invoice_id = i.id AND tw.term LIKE ? LIMIT 1) IS NOT NULL AND ") > 0);
+		assert_int_equal(find(str(&many.totals), "FROM invoice_terms t0 WHERE"), -1);
+		check_statements(&many, dense ? "scan, common and dense words" : "scan, one customer");
+		listq_sql_free(&many);
+	}
 	lq.q_dense = 0;
 
 	/* a number prefix most invoices have: tested on each row, not read into a set */
