@@ -94,6 +94,12 @@ static void check_args(const struct listq_sql *s, const struct xarg *want, const
 
 /* The page query and the totals query carry the WHERE text verbatim and
  * nothing of their own that needs a value (rows gets LIMIT/OFFSET later). */
+/* field by field: a compound literal's padding is not its value */
+static int same_arg(const struct db_arg *a, const struct db_arg *b)
+{
+	return a->type == b->type && a->i == b->i && a->s == b->s && a->len == b->len;
+}
+
 static void check_statements(const struct listq_sql *s, const char *what)
 {
 	const char *where = str(&s->where);
@@ -136,7 +142,7 @@ static void check_statements(const struct listq_sql *s, const char *what)
 				const struct db_arg *a = NULL;
 
 				for (size_t j = 0; j + s->nargs <= s->ntargs && !a; j++)
-					if (!memcmp(&s->targs[j + k], &s->args[k], sizeof(*a)))
+					if (same_arg(&s->targs[j + k], &s->args[k]))
 						a = &s->targs[j + k];
 				if (!a)
 					fail_msg("%s: value %zu of the filter is not bound in the totals", what, k);
