@@ -391,6 +391,7 @@ static ierr list_page(struct req *req)
 	lq.search_scan = req->cfg->list_search_scan;
 	lq.search_count_cap = req->cfg->list_search_count_cap;
 	lq.search_names = req->cfg->list_search_names;
+	lq.name_seek_from = req->cfg->list_name_seek_from;
 	if (!lq.cols_given)
 		listq_saved_cols(auth_pref(req, LISTQ_COLS_PREF), &lq);
 	if ((e = inv_today(req->cfg->time_zone, req->now, today)) || (e = listq_search_plan(req->db, req->memo, &lq, names)))

@@ -2519,7 +2519,8 @@ static ierr demo_tx(struct db *db, void *ctx)
 		return e;
 	step(d, "invoice totals");
 	if ((e = db_exec(d->db, "CALL invoice_totals_rebuild()", DB_NOARGS, NULL, NULL))
-	    || (e = db_exec(d->db, "CALL invoice_amount_totals_rebuild()", DB_NOARGS, NULL, NULL))) {
+	    || (e = db_exec(d->db, "CALL invoice_amount_totals_rebuild()", DB_NOARGS, NULL, NULL))
+	    || (e = db_exec(d->db, "CALL invoice_customer_totals_rebuild()", DB_NOARGS, NULL, NULL))) {
 		seterr(d, "invoice totals: %s", db_error(d->db));
 		return e;
 	}

@@ -191,6 +191,7 @@ ierr config_load(struct config *cfg, const char *path, char *errbuf, size_t errl
 	UINT("List.SearchScan", 2000, 10000000, list_search_scan);
 	UINT("List.SearchCountCap", 500, 10000000, list_search_count_cap);
 	UINT("List.SearchNames", 1000, 1000, list_search_names);   /* LISTQ_NAME_IDS */
+	UINT("List.NameSeekFrom", 50000, 10000000, list_name_seek_from);   /* LISTQ_NAME_SEEK_FROM */
 	if (cfg->list_count_cap < 10) {
 		snprintf(errbuf, errlen, "config key List.CountCap: at least 10");
 		e = IE_INVALID;

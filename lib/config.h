@@ -25,6 +25,8 @@
  *   List.SearchCountCap a word search counts exactly up to this many invoices
  *   List.SearchNames a word search lists the customers its name matches, when at most this
  *                   many (LISTQ_NAME_IDS at most); more, or 0, and each statement matches names
+ *   List.NameSeekFrom deep pages by customer this far from both ends of the list find their
+ *                   place from the counts per name (else OFFSET from the nearer end)
  *   List.DeepOffset from this row offset on, pages come from an index-only subquery, read from
  *                   the nearer end of the list
  *   Seller.Name Seller.Address Seller.TaxId Seller.IBAN Seller.BIC Seller.Email Seller.Country
@@ -74,6 +76,7 @@ struct config {
 	long long list_search_scan;
 	long long list_search_count_cap;
 	long long list_search_names;
+	long long list_name_seek_from;
 
 	void *hdf;                  /* the parsed HDF (HDF *), for pass-through keys */
 };

@@ -89,6 +89,7 @@ void listq_defaults(struct listq *lq)
 	lq->search_scan = LISTQ_SEARCH_SCAN;
 	lq->search_count_cap = LISTQ_SEARCH_COUNT_CAP;
 	lq->search_names = LISTQ_NAME_IDS;
+	lq->name_seek_from = LISTQ_NAME_SEEK_FROM;
 	memcpy(lq->cols, default_cols, sizeof(default_cols));
 	lq->ncols = sizeof(default_cols) / sizeof(default_cols[0]);
 }
@@ -1105,7 +1106,8 @@ static ierr rows_sql(const struct listq_sql *s, const char *order, int desc, int
  * conditions, and the rows' bounds per direction. */
 struct seek_text {
 	enum listq_col col;
-	const char *amount;           /* invoice_amount_totals.col, bound; NULL for dates */
+	enum listq_seek mode;
+	const char *amount;           /* invoice_amount_totals.col, bound; NULL otherwise */
 	const char *coarse, *coarse_group, *fine, *fine_group;
 	const char *bounds_desc, *bounds_asc;
 };
@@ -1115,25 +1117,30 @@ struct seek_text {
  * first: up to (amounts: below) the first bound, from the second; else from
  * the first, below the second. */
 static const struct seek_text seek_texts[] = {
-	{ COL_DATE, NULL,
+	{ COL_DATE, SEEK_DATES, NULL,
 	  "SELECT x.month, SUM(x.n) FROM invoice_month_totals x WHERE 1 = 1", " GROUP BY x.month ORDER BY x.month",
 	  "SELECT x.invoice_date, SUM(x.n) FROM invoice_day_totals x WHERE x.invoice_date >= ? AND x.invoice_date < ?",
 	  " GROUP BY x.invoice_date ORDER BY x.invoice_date",
 	  "i.invoice_date <= ? AND i.invoice_date >= ?", "i.invoice_date >= ? AND i.invoice_date < ?" },
-	{ COL_DUE, NULL,
+	{ COL_DUE, SEEK_DATES, NULL,
 	  "SELECT x.due_month, SUM(x.n) FROM invoice_month_totals x WHERE 1 = 1",
 	  " GROUP BY x.due_month ORDER BY x.due_month",
 	  "SELECT x.due_date, SUM(x.n) FROM invoice_day_totals x WHERE x.due_date >= ? AND x.due_date < ?",
 	  " GROUP BY x.due_date ORDER BY x.due_date",
 	  "i.due_date <= ? AND i.due_date >= ?", "i.due_date >= ? AND i.due_date < ?" },
 #define AMOUNT_SEEK(c, key, expr) \
-	{ c, key, "SELECT x.bucket, SUM(x.n) FROM invoice_amount_totals x WHERE x.col = ?", \
+	{ c, SEEK_AMOUNTS, key, "SELECT x.bucket, SUM(x.n) FROM invoice_amount_totals x WHERE x.col = ?", \
 	  " GROUP BY x.bucket HAVING SUM(x.n) > 0 ORDER BY x.bucket", NULL, NULL, \
 	  expr " < ? AND " expr " >= ?", expr " >= ? AND " expr " < ?" }
 	AMOUNT_SEEK(COL_TOTAL, "total", "i.total"),
 	AMOUNT_SEEK(COL_PAID, "paid", "i.paid_amount"),
 	AMOUNT_SEEK(COL_BALANCE, "balance", "i.balance"),
 #undef AMOUNT_SEEK
+	/* a name is its own bucket: the page lies between its first and last */
+	{ COL_CUSTOMER, SEEK_NAMES, NULL,
+	  "SELECT x.customer_name, SUM(x.n) FROM invoice_customer_totals x WHERE 1 = 1",
+	  " GROUP BY x.customer_name HAVING SUM(x.n) > 0 ORDER BY x.customer_name", NULL, NULL,
+	  "i.customer_name <= ? AND i.customer_name >= ?", "i.customer_name >= ? AND i.customer_name <= ?" },
 };
 
 static const struct seek_text *seek_text_of(enum listq_col c)
@@ -1172,7 +1179,7 @@ static ierr seek_sql(struct listq_sql *s, const struct listq *lq)
 
 	/* the filter over a sums table aliased x (status list, currency); the
 	 * amount column's name is the statement's first value */
-	s->seek_amounts = t->amount != NULL;
+	s->seek_mode = t->mode;
 	if (t->amount)
 		s->sargs[s->nsargs++] = DB_S(t->amount);
 	for (i = 0; !e && i < sizeof(stored) / sizeof(stored[0]); i++) {
@@ -1534,6 +1541,14 @@ static ierr seek_amount(struct db *db, struct listq_sql *s, long long offset, lo
 	return IE_OK;
 }
 
+/* Names: each is its own bucket, so the page lies between the name it starts
+ * in and the one it ends in, both included (in the list's order). */
+static ierr seek_name(struct db *db, struct listq_sql *s, long long offset, long long limit, long long *skip)
+{
+	return walk(db, &s->seek_coarse, s->sargs, s->nsargs, offset, limit, s->seek_from, skip, s->seek_to,
+		    NULL, NULL);
+}
+
 ierr listq_rows(struct db *db, struct listq_sql *s, const struct listq *lq,
 		ierr (*fn)(void *ctx, const struct listq_row *row), void *ctx)
 {
@@ -1547,11 +1562,17 @@ ierr listq_rows(struct db *db, struct listq_sql *s, const struct listq *lq,
 	unsigned long long i;
 	ierr e;
 
+	/* the counts per name are many (a walk of thousands): from the nearer
+	 * end of an exactly counted list, OFFSET is cheaper until it is far */
+	if (s->rows_seek.len && s->seek_mode == SEEK_NAMES && n >= 0
+	    && (offset < lq->name_seek_from || n - offset - limit < lq->name_seek_from))
+		goto plain;
 	if (s->rows_seek.len) {
 		long long skip;
 
-		e = s->seek_amounts ? seek_amount(db, s, offset, limit, lq->desc, &skip)
-				    : seek_date(db, s, offset, limit, lq->desc, &skip);
+		e = s->seek_mode == SEEK_AMOUNTS ? seek_amount(db, s, offset, limit, lq->desc, &skip)
+		    : s->seek_mode == SEEK_NAMES ? seek_name(db, s, offset, limit, &skip)
+		    : seek_date(db, s, offset, limit, lq->desc, &skip);
 		if (e == IE_NOTFOUND)
 			return IE_OK;   /* past the end */
 		if (e)

@@ -73,6 +73,7 @@ struct listq {
 	long long search_scan;        /* "many" (List.SearchScan) */
 	long long search_count_cap;   /* a word search counts up to this (List.SearchCountCap) */
 	long long search_names;       /* lists at most this many customers by name (List.SearchNames) */
+	long long name_seek_from;     /* see LISTQ_NAME_SEEK_FROM (List.NameSeekFrom) */
 };
 
 struct listq_colinfo {
@@ -91,8 +92,12 @@ ierr listq_parse(struct req *req, struct listq *lq);
 
 #define LISTQ_MAX_ARGS 48
 /* A seek key (a date or an amount) as text, and the amount above any. */
-#define LISTQ_KEY 32
+#define LISTQ_KEY 804   /* a customer name: 200 characters of up to 4 bytes */
 #define LISTQ_AMOUNT_MAX "99999999999999999999.999"
+/* Pages by customer nearer than this (lq->name_seek_from) to either end of
+ * the list use OFFSET from that end rather than the counts per name (a walk
+ * of thousands, about as long as an OFFSET of 50,000). */
+#define LISTQ_NAME_SEEK_FROM 50000
 /* A seek that leaves more rows than this to skip gives way to OFFSET. */
 #define LISTQ_SEEK_SKIP_MAX 50000
 /* More matches than this (lq->search_scan, for the first 50 rows; more for
@@ -113,6 +118,10 @@ ierr listq_parse(struct req *req, struct listq *lq);
 
 struct memo;
 
+/* How a deep page finds its place: by the monthly then daily counts, by
+ * amount buckets (sql/0005), or by the counts per customer name (0010). */
+enum listq_seek { SEEK_DATES, SEEK_AMOUNTS, SEEK_NAMES };
+
 struct listq_sql {
 	struct buf join;              /* " JOIN (...) sq ON sq.id = i.id" for a search, its values first */
 	struct buf where;             /* " WHERE ..." with ? placeholders */
@@ -123,7 +132,7 @@ struct listq_sql {
 	/* deep pages by invoice or due date over the sums tables' filters: the
 	 * page's first day from the monthly and daily counts, then a short OFFSET */
 	struct buf seek_coarse, seek_fine, rows_seek;
-	int seek_amounts;             /* by an amount: seek_coarse alone, over amount buckets */
+	enum listq_seek seek_mode;    /* amounts and names: seek_coarse alone */
 	struct db_arg sargs[2];       /* amounts: the column's name; then the currency, when filtered */
 	size_t nsargs;
 	char seek_lo[11], seek_hi[11];

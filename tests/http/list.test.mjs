@@ -337,6 +337,35 @@ test('deep pages, read from either end, hold the same rows as OFFSET over the wh
   }
 });
 
+test('the counts deep pages seek by follow every change to an invoice', async () => {
+  // invoice_customer_totals (sql/0010) and invoice_amount_totals (0005), kept by triggers
+  const set = (rows) => rows.map((r) => r.join('|')).sort();
+  const counts = () => [
+    set(lines(`SELECT customer_name, status, currency, n FROM invoice_customer_totals WHERE n <> 0`)),
+    set(lines(`SELECT col, bucket, status, currency, n FROM invoice_amount_totals WHERE n <> 0`))];
+  const truth = () => [
+    set(lines(`SELECT customer_name, status, currency, COUNT(*) FROM invoices GROUP BY 1, 2, 3`)),
+    set(lines(`SELECT c, b, status, currency, COUNT(*) FROM (
+      SELECT 'total' c, invoice_amount_bucket(total) b, status, currency FROM invoices
+      UNION ALL SELECT 'paid', invoice_amount_bucket(paid_amount), status, currency FROM invoices
+      UNION ALL SELECT 'balance', invoice_amount_bucket(balance), status, currency FROM invoices) x
+      GROUP BY 1, 2, 3, 4`))];
+  assert.deepEqual(counts(), truth(), 'after the demo load');
+  const [id, name, total] = lines(`SELECT id, customer_name, total FROM invoices WHERE status = 'paid' ORDER BY id LIMIT 1`)[0];
+  try {
+    sql(`UPDATE invoices SET customer_name = 'Zzyzx Renamed Ltd', status = 'void', voided_at = NOW(), total = total + 1000
+      WHERE id = ${id}`);
+    assert.deepEqual(counts(), truth(), 'after a change of name, status and total');
+    // and the deep pages by customer read right past it
+    const all = truthIds('1', 'i.customer_name DESC, i.id DESC');
+    const r = await billing.get(`/invoices?sort=customer&dir=desc&per_page=10&page=4`);
+    assert.deepEqual(ids(r.text_), all.slice(30, 40));
+  } finally {
+    sql(`UPDATE invoices SET customer_name = ${str(name)}, status = 'paid', voided_at = NULL, total = ${total} WHERE id = ${id}`);
+  }
+  assert.deepEqual(counts(), truth(), 'after the change is undone');
+});
+
 test('sorting keeps the filters, and a sorted filtered list pages consistently', async () => {
   const S = STATUS_SQL();
   await expectList(billing, 'status=paid&sort=total&dir=desc', S.paid, { order: 'i.total DESC, i.id DESC' });

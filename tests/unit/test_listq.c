@@ -784,7 +784,9 @@ static void test_page_statements(void **state)
 		{ "page=100&sort=total", 1, 1 },                   /* amounts too */
 		{ "page=100&sort=paid&dir=desc&currency=EUR", 1, 1 },
 		{ "page=100&sort=balance&status=paid", 1, 1 },
-		{ "page=100&sort=customer", 1, 0 },                /* neither */
+		{ "page=100&sort=customer", 1, 1 },                /* and names */
+		{ "page=100&sort=customer&dir=desc&status=paid&currency=EUR", 1, 1 },
+		{ "page=100&sort=number", 1, 0 },                  /* none of them */
 		{ "page=100&status=overdue", 1, 0 },               /* turns on today */
 		{ "page=100&from=2026-01-01", 1, 0 },              /* a range */
 		{ "page=100&customer=3", 1, 0 },                   /* counted, not summed */
@@ -810,7 +812,15 @@ static void test_page_statements(void **state)
 			int due = lq.sort == COL_DUE;
 			char bounds[128], coarse[160];
 
-			if (col) {
+			if (lq.sort == COL_CUSTOMER) {
+				/* names: one walk over the counts per name, then between the page's first and last */
+				snprintf(coarse, sizeof(coarse), "SELECT x.customer_name, SUM(x.n) FROM invoice_customer_totals x "
+					 "WHERE 1 = 1");
+				snprintf(bounds, sizeof(bounds), lq.desc ? "i.customer_name <= ? AND i.customer_name >= ?"
+					 : "i.customer_name >= ? AND i.customer_name <= ?");
+				assert_int_equal(s.seek_fine.len, 0);
+				assert_int_equal(s.seek_mode, SEEK_NAMES);
+			} else if (col) {
 				/* amounts: one walk over the buckets, then below/from them */
 				snprintf(coarse, sizeof(coarse), "SELECT x.bucket, SUM(x.n) FROM invoice_amount_totals x "
 					 "WHERE x.col = ?");
@@ -835,6 +845,8 @@ static void test_page_statements(void **state)
 				fail_msg("%s: %s", cases[k].query, str(&s.rows_seek));
 			assert_int_equal(count_of(str(&s.rows_seek), "?"), (int)s.nargs + 4);
 			assert_int_equal(s.nsargs, (col ? 1 : 0) + (lq.currency[0] ? 1 : 0));
+			if (lq.currency[0])
+				assert_true(find(str(&s.seek_coarse), " AND x.currency = ?") > 0);
 			assert_int_equal(count_of(str(&s.seek_coarse), "?"), (int)s.nsargs);
 			if (lq.status)
 				assert_true(find(str(&s.seek_coarse), " AND x.status IN (") > 0);
