@@ -21,7 +21,8 @@
  *                  Both set: downloads answer with X-Accel-Redirect; otherwise (the
  *                  default, and for Apache) the program sends the bytes itself.
  *   List.CountCap   exact counts up to this many rows for filters the per-day totals cannot answer
- *   List.SearchScan a word search with more matches than this reads the page in sort order
+ *   List.SearchScan a word search with more matches than this (times the square root of
+ *                   (rows up to the page's end) / 50) reads the page in sort order
  *   List.SearchCountCap a word search counts exactly up to this many invoices
  *   List.SearchNames a word search lists the customers its name matches, when at most this
  *                   many (LISTQ_NAME_IDS at most); more, or 0, and each statement matches names
