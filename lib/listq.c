@@ -564,12 +564,11 @@ static ierr search_sql(struct listq_sql *s, const struct listq *lq)
 		 * only id and customer_id, which the filters' indexes hold too (0006) */
 		e = clause(s, lq->q_numbers_many ? "(i.number LIKE ?" : "(i.id IN (SELECT n.id FROM invoices n WHERE n.number LIKE ?)")
 		    ?: arg(s, DB_S(s->prefix_q));
-		if (!e && s->names_q && !strcmp(s->names_q, "[]"))
-			;   /* no name matches: the walk then needs no row but the index's */
-		else if (!e && s->names_q)
+		/* no name matches: nothing to test, and the walk needs no row but the index's */
+		if (!e && s->names_q && strcmp(s->names_q, "[]"))
 			e = buf_puts(&s->where, " OR i.customer_id IN (SELECT c.id FROM " NAME_IDS " c)")
 			    ?: arg(s, DB_S(s->names_q));
-		else if (!e)
+		else if (!e && !s->names_q)
 			e = buf_puts(&s->where, " OR i.customer_id IN (SELECT c.id FROM customers c WHERE c.name LIKE ?)")
 			    ?: arg(s, DB_S(s->like_q));
 		if (!e && s->nwords && !s->common_words) {

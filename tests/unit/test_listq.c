@@ -678,6 +678,14 @@ static void test_search_scan(void **state)
 			 "PATH '$')) c STRAIGHT_JOIN invoices i ON i.customer_id = c.id WHERE 1 AND i.customer_id = ?") > 0);
 	check_statements(&many, "scan, names listed");
 	listq_sql_free(&many);
+	/* no customer has the name: nothing to test by customer */
+	lq.q_names = "[]";
+	assert_int_equal(listq_build(&lq, &CUST7, TODAY, &many), IE_OK);
+	assert_int_equal(find(str(&many.where), "i.customer_id IN"), -1);
+	check_args(&many, (const struct xarg[]){ XI(7), XS("cloud server%"), XS("cloud%"), XS("server%"), { A_END } },
+		   "scan, no names");
+	listq_sql_free(&many);
+	lq.q_names = "[3,5]";
 	lq.q_scan = 0;
 	assert_int_equal(listq_build(&lq, &CUST7, TODAY, &few), IE_OK);
 	assert_int_equal(find(str(&few.join), "c.name LIKE"), -1);
