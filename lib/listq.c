@@ -431,6 +431,17 @@ static const char *term_is(const struct listq_sql *s, size_t k)
 	return s->word_exact[k] ? " = ?" : " LIKE ?";
 }
 
+/* Keyword k probed in one invoice's terms: head names the invoice (one of
+ * the PROBE_* texts), the probe is a scalar subquery (see search_sql on
+ * EXISTS). The caller binds word_q[k]. */
+#define PROBE_OF_INVOICE "(SELECT 1 FROM invoice_terms tw WHERE tw.invoice_id = i.id AND tw.term"
+#define PROBE_OF_TERM "(SELECT 1 FROM invoice_terms tw WHERE tw.invoice_id = t0.invoice_id AND tw.term"
+#define PROBE_OF_ROW "(SELECT 1 FROM invoice_terms t WHERE t.invoice_id = i.id AND t.term"
+static ierr word_probe(struct buf *out, const struct listq_sql *s, size_t k, const char *head)
+{
+	return buf_puts(out, head) ?: buf_puts(out, term_is(s, k)) ?: buf_puts(out, " LIMIT 1) IS NOT NULL");
+}
+
 static ierr branch(struct listq_sql *s, struct buf *out, int kind, const struct buf *filters,
 		   const struct db_arg *fargs, size_t nfargs, long long limit, struct db_arg *args, size_t *nargs)
 {
@@ -467,8 +478,7 @@ static ierr branch(struct listq_sql *s, struct buf *out, int kind, const struct 
 			    ?: buf_puts(out, term_is(s, 0)) ?: buf_puts(out, " WHERE 1");
 			PUT(DB_S(s->word_q[0]));
 			for (k = 1; !e && k < s->nwords; k++) {
-				e = buf_puts(out, " AND (SELECT 1 FROM invoice_terms tw WHERE tw.invoice_id = i.id AND tw.term")
-				    ?: buf_puts(out, term_is(s, k)) ?: buf_puts(out, " LIMIT 1) IS NOT NULL");
+				e = buf_puts(out, " AND ") ?: word_probe(out, s, k, PROBE_OF_INVOICE);
 				PUT(DB_S(s->word_q[k]));
 			}
 			break;
@@ -486,8 +496,7 @@ static ierr branch(struct listq_sql *s, struct buf *out, int kind, const struct 
 		PUT(DB_S(s->word_q[0]));
 		/* a probe per invoice (see search_sql on EXISTS) */
 		for (k = 1; !e && k < s->nwords; k++) {
-			e = buf_puts(out, " AND (SELECT 1 FROM invoice_terms tw WHERE tw.invoice_id = t0.invoice_id AND tw.term")
-			    ?: buf_puts(out, term_is(s, k)) ?: buf_puts(out, " LIMIT 1) IS NOT NULL");
+			e = buf_puts(out, " AND ") ?: word_probe(out, s, k, PROBE_OF_TERM);
 			PUT(DB_S(s->word_q[k]));
 		}
 		break;
@@ -532,7 +541,7 @@ static ierr search_sql(struct listq_sql *s, const struct listq *lq)
 		s->word_exact[0] = s->word_exact[lq->q_rarest];
 		s->word_exact[lq->q_rarest] = exact;
 	}
-	s->names_q = lq->q_names_listed ? lq->q_names : NULL;
+	s->names_q = lq->q_names;
 	kinds = s->nwords ? 3 : 2;
 	s->summable = 0;
 	s->search_count = 1;
@@ -575,9 +584,8 @@ static ierr search_sql(struct listq_sql *s, const struct listq *lq)
 			e = buf_puts(&s->where, " OR i.id IN (SELECT t0.invoice_id FROM invoice_terms t0 WHERE t0.term")
 			    ?: buf_puts(&s->where, term_is(s, 0)) ?: arg(s, DB_S(s->word_q[0]));
 			for (k = 1; !e && k < s->nwords; k++)
-				e = buf_puts(&s->where, " AND (SELECT 1 FROM invoice_terms tw WHERE tw.invoice_id = t0.invoice_id "
-					     "AND tw.term") ?: buf_puts(&s->where, term_is(s, k))
-				    ?: buf_puts(&s->where, " LIMIT 1) IS NOT NULL") ?: arg(s, DB_S(s->word_q[k]));
+				e = buf_puts(&s->where, " AND ") ?: word_probe(&s->where, s, k, PROBE_OF_TERM)
+				    ?: arg(s, DB_S(s->word_q[k]));
 			if (!e)
 				e = buf_puts(&s->where, ")");
 		} else {
@@ -586,9 +594,7 @@ static ierr search_sql(struct listq_sql *s, const struct listq *lq)
 				    /* common: a scalar probe per row, which a page of hits
 				     * ends soon (10.11 would turn EXISTS into a semi-join
 				     * that first reads every invoice with the word) */
-				    ?: buf_puts(&s->where, "(SELECT 1 FROM invoice_terms t WHERE t.invoice_id = i.id AND t.term")
-				    ?: buf_puts(&s->where, term_is(s, k)) ?: buf_puts(&s->where, " LIMIT 1) IS NOT NULL")
-				    ?: arg(s, DB_S(s->word_q[k]));
+				    ?: word_probe(&s->where, s, k, PROBE_OF_ROW) ?: arg(s, DB_S(s->word_q[k]));
 			}
 			if (!e && s->nwords)
 				e = buf_puts(&s->where, ")");
@@ -631,8 +637,7 @@ static ierr list_names(struct db *db, struct memo *memo, struct listq *lq, const
 	ierr e;
 	long long most = lq->search_names < LISTQ_NAME_IDS ? lq->search_names : LISTQ_NAME_IDS;
 
-	lq->q_names_listed = 0;
-	lq->q_names = names;
+	lq->q_names = NULL;
 	names[0] = '\0';
 	if (most <= 0)
 		return IE_OK;
@@ -647,10 +652,8 @@ static ierr list_names(struct db *db, struct memo *memo, struct listq *lq, const
 		e = buf_puts(&key, "names ") ?: buf_put_int(&key, most) ?: buf_puts(&key, " ") ?: buf_puts(&key, like);
 		if (e)
 			goto out;
-		if (version && memo_get(memo, key.data, key.len, version, names, LISTQ_NAMES_SIZE) == IE_OK) {
-			lq->q_names_listed = names[0] != '\0';
+		if (version && memo_get(memo, key.data, key.len, version, names, LISTQ_NAMES_SIZE) == IE_OK)
 			goto out;
-		}
 	}
 	e = buf_printf(&sql, "SELECT c.id FROM customers c WHERE c.name LIKE ? LIMIT %lld", most + 1);
 	if (!e)
@@ -671,7 +674,6 @@ static ierr list_names(struct db *db, struct memo *memo, struct listq *lq, const
 	if (e == IE_NOTFOUND) {
 		names[o++] = ']';
 		names[o] = '\0';
-		lq->q_names_listed = 1;
 		e = IE_OK;
 	} else if (e == IE_OK) {
 		names[0] = '\0';   /* too many: each statement matches the name */
@@ -681,6 +683,8 @@ static ierr list_names(struct db *db, struct memo *memo, struct listq *lq, const
 	if (!e && memo && version)
 		(void)memo_put(memo, key.data, key.len, version, names, LISTQ_NAMES_SIZE);
 out:
+	if (!e && names[0])
+		lq->q_names = names;
 	buf_free(&sql);
 	buf_free(&key);
 	return e;
@@ -737,7 +741,7 @@ ierr listq_search_plan(struct db *db, struct memo *memo, struct listq *lq, char 
 	lq->q_scan = lq->q_common = lq->q_dense = lq->q_numbers_many = 0;
 	lq->q_rarest = 0;
 	lq->q_exact = 0;
-	lq->q_names_listed = 0;
+	lq->q_names = NULL;
 	memset(&r, 0, sizeof(r));
 	if (!lq->q[0] || lq->q_number)
 		return IE_OK;
@@ -764,11 +768,11 @@ ierr listq_search_plan(struct db *db, struct memo *memo, struct listq *lq, char 
 	if (!e)
 		e = buf_printf(&sql, " FROM (SELECT COUNT(*) n FROM (SELECT 1 FROM invoices i WHERE i.number LIKE ? "
 			       "LIMIT %lld) x) a, (SELECT COUNT(*) n FROM (SELECT 1 FROM ", numbers + 1)
-		    ?: buf_puts(&sql, lq->q_names_listed ? NAME_IDS " c STRAIGHT_JOIN invoices i ON i.customer_id = c.id"
+		    ?: buf_puts(&sql, lq->q_names ? NAME_IDS " c STRAIGHT_JOIN invoices i ON i.customer_id = c.id"
 				: "customers c JOIN invoices i ON i.customer_id = c.id WHERE c.name LIKE ?")
 		    ?: buf_printf(&sql, " LIMIT %lld) x) b", many + 1);
 	args[nargs++] = DB_S(prefix);
-	args[nargs++] = lq->q_names_listed ? DB_S(lq->q_names) : DB_S(like);
+	args[nargs++] = lq->q_names ? DB_S(lq->q_names) : DB_S(like);
 	for (k = 0; !e && k < n; k++) {
 		e = buf_printf(&sql, ", (SELECT COUNT(*) n, MAX(x.invoice_id) - MIN(x.invoice_id) + 1 span FROM "
 			       "(SELECT t.invoice_id FROM invoice_terms t WHERE t.term LIKE ? LIMIT %lld) x) w%zu", many + 1, k);

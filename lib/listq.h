@@ -65,11 +65,10 @@ struct listq {
 	size_t q_rarest;              /* which keyword is the rarest (it drives the search) */
 	unsigned q_exact;             /* bit k: keyword k's prefix has one term only, q_term[k] */
 	char q_term[LISTQ_MAX_WORDS][LISTQ_WORD_PAT];
-	/* the customers whose name matches q, as a JSON array of ids, when at
-	 * most LISTQ_NAME_IDS do (q_names_listed); else the name is matched in
-	 * each statement */
-	int q_names_listed;
-	const char *q_names;          /* in the caller's storage (listq_search_plan) */
+	/* the customers whose name matches q, as a JSON array of ids in the
+	 * caller's storage (listq_search_plan), when at most LISTQ_NAME_IDS do;
+	 * NULL: the name is matched in each statement */
+	const char *q_names;
 	long long search_scan;        /* "many" (List.SearchScan) */
 	long long search_count_cap;   /* a word search counts up to this (List.SearchCountCap) */
 	long long search_names;       /* lists at most this many customers by name (List.SearchNames) */
@@ -146,7 +145,7 @@ struct listq_sql {
 	char prefix_q[810], like_q[810];  /* storage the bound args point into */
 	char word_q[LISTQ_MAX_WORDS][LISTQ_WORD_PAT];
 	int word_exact[LISTQ_MAX_WORDS];   /* word_q[k] is a whole term (lq->q_exact) */
-	const char *names_q;          /* lq->q_names when listed, else NULL */
+	const char *names_q;          /* lq->q_names */
 	const char *hint;             /* " FORCE INDEX (...)" for the page's ids, or NULL */
 	size_t nwords;
 	int search_count;             /* a word search: its count statement has its own values (targs) */

@@ -667,7 +667,6 @@ static void test_search_scan(void **state)
 
 	/* customers listed by name: every statement reads the list, bound */
 	lq.q_common = 0;
-	lq.q_names_listed = 1;
 	lq.q_names = "[3,5]";
 	assert_int_equal(listq_build(&lq, &CUST7, TODAY, &many), IE_OK);
 	assert_string_equal(str(&many.where), SCAN_HEAD SCAN_NAMES_LISTED SCAN_RARE);
