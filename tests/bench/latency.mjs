@@ -1,5 +1,7 @@
 // Server-side latency of pages, from the Server-Timing header the programs send.
 // usage: node latency.mjs BASE_URL EMAIL PASSWORD N PATH...   (prints one line per path)
+import { setCookies } from '../http/lib.mjs';
+
 const [,, base, email, password, nArg, ...paths] = process.argv;
 const N = Number(nArg);
 const jar = new Map();
@@ -8,7 +10,7 @@ async function req(method, path, body) {
   const headers = { cookie: cookie() };
   if (body) headers['content-type'] = 'application/x-www-form-urlencoded';
   const r = await fetch(base + path, { method, headers, body, redirect: 'manual' });
-  for (const c of r.headers.getSetCookie()) { const [p] = c.split(';'); const i = p.indexOf('='); jar.set(p.slice(0, i), p.slice(i + 1)); }
+  for (const c of setCookies(r.headers)) { const [p] = c.split(';'); const i = p.indexOf('='); jar.set(p.slice(0, i), p.slice(i + 1)); }
   return r;
 }
 const pct = (a, p) => a[Math.min(a.length - 1, Math.floor(a.length * p))];

@@ -1,6 +1,6 @@
 import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, as, sql, USERS, BASE } from './lib.mjs';
+import { Client, as, sql, USERS, BASE, setCookies } from './lib.mjs';
 
 beforeEach(() => sql('DELETE FROM login_failures'));
 
@@ -21,7 +21,7 @@ test('staff land on /invoices, customers on /portal, with a hardened session coo
     const r = await c.login(...USERS[role]);
     assert.equal(r.status, 303, role);
     assert.equal(r.headers.get('location'), home, role);
-    const sc = r.headers.getSetCookie().find((s) => s.startsWith('sid='));
+    const sc = setCookies(r.headers).find((s) => s.startsWith('sid='));
     assert.match(sc, /^sid=[0-9a-f]{64}; Path=\/; Max-Age=\d+; SameSite=Lax; HttpOnly/);
     assert.doesNotMatch(sc, /Secure/, 'plain http must not set Secure');
     const page = await c.get(home);

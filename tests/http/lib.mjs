@@ -16,6 +16,14 @@ export function ctl(args, input) {
   return execFileSync(process.env.INVOICECTL, args, { encoding: 'utf8', input, env: process.env });
 }
 
+// Every Set-Cookie header of a response. Node 18's fetch has no way to list
+// them apart: get() joins them with ", ", so the list is split again before
+// each "name=" (our cookies carry Max-Age, never an Expires date with a comma).
+export function setCookies(headers) {
+  const joined = headers.get('set-cookie');
+  return joined ? joined.split(/,\s*(?=[^;,=\s]+=)/) : [];
+}
+
 export class Client {
   constructor() { this.cookies = new Map(); }
   cookieHeader() { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '); }
@@ -26,7 +34,7 @@ export class Client {
     if (form) { body = new URLSearchParams(form).toString(); h['content-type'] = 'application/x-www-form-urlencoded'; }
     if (raw !== undefined) body = raw;
     const res = await fetch(BASE + path, { method, headers: h, body, redirect: 'manual' });
-    for (const c of res.headers.getSetCookie()) {
+    for (const c of setCookies(res.headers)) {
       const [pair] = c.split(';'); const i = pair.indexOf('=');
       const k = pair.slice(0, i), v = pair.slice(i + 1);
       if (/Max-Age=0\b/.test(c) || v === '') this.cookies.delete(k); else this.cookies.set(k, v);

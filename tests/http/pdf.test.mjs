@@ -17,7 +17,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, u
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { as, sql, ctl, BASE } from './lib.mjs';
+import { as, sql, ctl, BASE, setCookies } from './lib.mjs';
 
 // ---------- SQL ----------
 
@@ -267,7 +267,7 @@ function ctlFails(args) {
 async function anon(path) {
   const r = await get(null, path);
   // link holders get no session (an error page may set the login form's CSRF cookie, nothing else)
-  const cookies = r.headers.getSetCookie();
+  const cookies = setCookies(r.headers);
   assert.ok(!cookies.some((c) => /^sid=/.test(c)), `${path}: no session cookie`);
   if (r.status === 200) assert.deepEqual(cookies, [], `${path}: no cookie with the PDF`);
   return r;
