@@ -13,6 +13,7 @@
 #include "config.h"
 #include "db.h"
 #include "html.h"
+#include "log.h"
 #include "tmpl.h"
 
 extern char **environ;
@@ -453,7 +454,7 @@ int app_status_for(ierr e)
 	case IE_GONE: return 410;
 	case IE_TOO_LARGE: return 413;
 	case IE_THROTTLED: return 429;
-	case IE_UNAVAILABLE: case IE_DB_LOST: case IE_DB_RETRY: return 503;
+	case IE_UNAVAILABLE: case IE_DB_LOST: case IE_DB_RETRY: case IE_DB_TIMEOUT: return 503;
 	default: return 500;
 	}
 }
@@ -819,12 +820,20 @@ static ierr render_error(struct req *req, ierr e)
 	return IE_OK;
 }
 
+/* 5xx only, through the one log: during an outage every request fails the
+ * same way, so repeats of a kind (program, error, DB error number) are
+ * counted rather than written (Log.RepeatSeconds). */
 static void log_error(struct req *req, ierr e)
 {
-	if (app_status_for(e) >= 500)
-		fprintf(stderr, "%s: %s %s: %s%s%s\n", req->def ? req->def->name : "app",
-			req->method == APP_POST ? "POST" : "GET", req->path ? req->path : "?",
-			ierr_name(e), req->db ? " db: " : "", req->db ? db_error(req->db) : "");
+	char key[96];
+	const char *name = req->def ? req->def->name : "app";
+
+	if (app_status_for(e) < 500)
+		return;
+	snprintf(key, sizeof(key), "%s %d %u", name, (int)e, req->db ? db_errno(req->db) : 0);
+	log_msg(req->log, key, "%s: %s %s: %s%s%s", name, req->method == APP_POST ? "POST" : "GET",
+		req->path ? req->path : "?", ierr_name(e), req->db ? " db: " : "",
+		req->db ? db_error(req->db) : "");
 }
 
 static ierr to_login(struct req *req)
@@ -967,6 +976,7 @@ struct app_proc {
 	struct tmpl *tmpl;
 	struct arena *arena;
 	struct memo *memo;
+	struct log *log;
 };
 
 static void handle_one(struct app_proc *p, char **env, struct app_io io)
@@ -975,6 +985,7 @@ static void handle_one(struct app_proc *p, char **env, struct app_io io)
 	ierr e = app_req_init(&req, p->def, &p->cfg, p->db, p->tmpl, p->arena, env, io);
 
 	req.memo = p->memo;
+	req.log = p->log;
 	app_dispatch(&req, e);
 	app_req_reset(&req);
 }
@@ -1097,7 +1108,7 @@ int app_main(int argc, char **argv, const struct app_def *def)
 	}
 	tzset();
 	if (db_new(&p.cfg, &p.db) || tmpl_new(p.cfg.templates_dir, &p.tmpl) || !(p.arena = arena_new())
-	    || memo_new(&p.memo)) {
+	    || memo_new(&p.memo) || log_new(p.cfg.log_repeat_s, &p.log)) {
 		fprintf(stderr, "%s: out of memory\n", def->name);
 		goto out;
 	}
@@ -1138,6 +1149,7 @@ out:
 	db_close(p.db);
 	arena_free(p.arena);
 	memo_free(p.memo);
+	log_free(p.log);
 	config_free(&p.cfg);
 	return rc;
 }

@@ -105,6 +105,7 @@ struct req {
 	struct db *db;
 	struct tmpl *tmpl;
 	struct memo *memo;         /* values stamped with a data version (memo.h); may be NULL */
+	struct log *log;           /* the error log, repeats held back (log.h); NULL: plain stderr */
 
 	/* per request */
 	struct arena *arena;

@@ -11,7 +11,7 @@ const char *ierr_name(ierr e)
 		"ok", "invalid", "unauthenticated", "denied", "not found", "gone",
 		"conflict", "throttled", "too large", "unsupported", "db retry",
 		"db connection lost", "db unavailable", "db error", "out of memory",
-		"i/o error", "internal error", "overflow",
+		"i/o error", "internal error", "overflow", "db statement timeout",
 	};
 	if ((unsigned)e >= sizeof(names) / sizeof(names[0]))
 		return "unknown";

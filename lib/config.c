@@ -145,6 +145,11 @@ ierr config_load(struct config *cfg, const char *path, char *errbuf, size_t errl
 	STR("DB.Password", "", db_password);
 	UINT("DB.ConnectTimeout", 2, 60, db_connect_timeout);
 	UINT("DB.TxRetries", 5, 100, db_tx_retries);
+	/* a stopped (not dead) server: the request answers 503 after about this long */
+	UINT("DB.ReadTimeout", 2, 3600, db_read_timeout);
+	UINT("DB.WriteTimeout", 2, 3600, db_write_timeout);
+	UINT("List.MaxStatementSeconds", 1, 3600, list_max_statement_s);
+	UINT("Log.RepeatSeconds", 10, 86400, log_repeat_s);
 
 	STR("Paths.Templates", INVOICE_DATADIR "/templates", templates_dir);
 	STR("Paths.Sql", INVOICE_DATADIR "/sql", sql_dir);

@@ -6,6 +6,8 @@
  *
  *   DB.Host.0, DB.Host.1 ...   "unix:/path/mysqld.sock" or "host[:port]"; tried in order
  *   DB.Name DB.User DB.Password DB.ConnectTimeout (s) DB.TxRetries
+ *   DB.ReadTimeout DB.WriteTimeout (s)  a web worker gives up on a server that stops
+ *                  answering after this long (invoicectl waits up to an hour)
  *   Paths.Templates Paths.Sql Paths.Static   directories
  *   Site.Name Site.BaseURL                   BaseURL builds absolute links (emails, /d/ links)
  *   Secret                                   64 hex chars: HMAC key for signed links
@@ -28,8 +30,12 @@
  *                   many (LISTQ_NAME_IDS at most); more, or 0, and each statement matches names
  *   List.NameSeekFrom deep pages by customer this far from both ends of the list find their
  *                   place from the counts per name (else OFFSET from the nearer end)
+ *   List.MaxStatementSeconds  the list program's statements are stopped by MariaDB after this
+ *                   long (max_statement_time; 0: no limit) and the page asks to refine the search
  *   List.DeepOffset from this row offset on, pages come from an index-only subquery, read from
  *                   the nearer end of the list
+ *   Log.RepeatSeconds  the same error (program, kind, DB error number) is logged once per
+ *                   this many seconds, with the count of the repeats held back (0: every time)
  *   Seller.Name Seller.Address Seller.TaxId Seller.IBAN Seller.BIC Seller.Email Seller.Country
  */
 #ifndef INVOICE_CONFIG_H
@@ -52,6 +58,9 @@ struct config {
 	char db_name[64], db_user[64], db_password[128];
 	unsigned db_connect_timeout;
 	unsigned db_tx_retries;
+	unsigned db_read_timeout, db_write_timeout;
+	unsigned list_max_statement_s;
+	unsigned log_repeat_s;
 
 	char templates_dir[512], sql_dir[512], static_dir[512];
 	char site_name[128], base_url[256];

@@ -33,6 +33,8 @@ struct db {
 	size_t dyn_next;        /* round-robin eviction */
 	int in_tx;
 	int local_infile;
+	unsigned stmt_limit_ms;     /* max_statement_time wanted (0: none) */
+	unsigned stmt_limit_set;    /* what this connection has */
 	unsigned reconnects;
 	unsigned errnum;
 	char err[256];
@@ -81,6 +83,7 @@ static void disconnect(struct db *db)
 		mysql_close(db->conn);
 	db->conn = NULL;
 	db->in_tx = 0;
+	db->stmt_limit_set = 0;
 }
 
 void db_close(struct db *db)
@@ -130,6 +133,9 @@ static ierr classify(struct db *db, unsigned num, const char *msg)
 		return IE_DB_LOST;
 	if (is_retry(num))
 		return IE_DB_RETRY;
+	/* killed by max_statement_time: the same statement would run as long again */
+	if (num == ER_STATEMENT_TIMEOUT)
+		return IE_DB_TIMEOUT;
 	if (num == ER_DUP_ENTRY)
 		return IE_CONFLICT;
 	return IE_DB;
@@ -156,18 +162,21 @@ ierr db_connect(struct db *db)
 		size_t h = (db->host + i) % cfg->ndb_hosts;
 		const struct config_dbhost *dh = &cfg->db_hosts[h];
 		unsigned timeout = cfg->db_connect_timeout ? cfg->db_connect_timeout : 2;
-		/* Web workers give up on a stuck server after 30 s. invoicectl (the
-		 * only caller of db_allow_local_infile) runs migrations, bulk loads
-		 * and their COMMITs, which may legitimately take many minutes. */
-		unsigned rw_timeout = db->local_infile ? 3600 : 30;
+		/* Web workers give up on a stopped server after DB.ReadTimeout (the
+		 * request answers 503; the connector does not retry a timed-out read).
+		 * invoicectl (the only caller of db_allow_local_infile) runs
+		 * migrations, bulk loads and their COMMITs, which may legitimately
+		 * take many minutes. */
+		unsigned r_timeout = db->local_infile ? 3600 : cfg->db_read_timeout ? cfg->db_read_timeout : 2;
+		unsigned w_timeout = db->local_infile ? 3600 : cfg->db_write_timeout ? cfg->db_write_timeout : 2;
 		my_bool off = 0;
 		MYSQL *c = mysql_init(NULL);
 
 		if (!c)
 			return IE_NOMEM;
 		mysql_optionsv(c, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-		mysql_optionsv(c, MYSQL_OPT_READ_TIMEOUT, &rw_timeout);
-		mysql_optionsv(c, MYSQL_OPT_WRITE_TIMEOUT, &rw_timeout);
+		mysql_optionsv(c, MYSQL_OPT_READ_TIMEOUT, &r_timeout);
+		mysql_optionsv(c, MYSQL_OPT_WRITE_TIMEOUT, &w_timeout);
 		mysql_optionsv(c, MYSQL_OPT_RECONNECT, &off);
 		mysql_optionsv(c, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 		if (db->local_infile) {
@@ -327,6 +336,31 @@ static ierr bind_args(struct db *db, MYSQL_STMT *st, const struct db_arg *args, 
 	return IE_OK;
 }
 
+void db_set_statement_limit(struct db *db, unsigned ms)
+{
+	db->stmt_limit_ms = ms;
+}
+
+/* Sets the session's max_statement_time (milliseconds bound as a number):
+ * once per connection, again after a reconnect or a change. */
+static ierr apply_limit(struct db *db)
+{
+	static const char sql[] = "SET SESSION max_statement_time = ? / 1000";
+	const struct db_arg arg = DB_I(db->stmt_limit_ms);
+	MYSQL_BIND bind[1];
+	unsigned long lens[1];
+	my_bool nulls[1];
+	MYSQL_STMT *st = NULL;
+	ierr e;
+
+	if ((e = prepare(db, sql, &st)) || (e = bind_args(db, st, &arg, 1, bind, lens, nulls)))
+		return e;
+	if (mysql_stmt_execute(st))
+		return classify(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+	db->stmt_limit_set = db->stmt_limit_ms;
+	return IE_OK;
+}
+
 /* Prepares (from cache), binds and executes once. */
 static ierr execute_once(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
 			 MYSQL_STMT **out, int dynamic)
@@ -338,6 +372,8 @@ static ierr execute_once(struct db *db, const char *sql, const struct db_arg *ar
 	ierr e;
 
 	if ((e = db_connect(db)))
+		return e;
+	if (db->stmt_limit_ms != db->stmt_limit_set && (e = apply_limit(db)))
 		return e;
 	if ((e = dynamic ? prepare_dyn(db, sql, &st) : prepare(db, sql, &st)))
 		return e;
@@ -354,14 +390,27 @@ static ierr execute_once(struct db *db, const char *sql, const struct db_arg *ar
 static ierr execute(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
 		    MYSQL_STMT **out, int idempotent, int dynamic)
 {
-	ierr e = execute_once(db, sql, args, nargs, out, dynamic);
+	struct timespec t0, t1;
+	ierr e;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	e = execute_once(db, sql, args, nargs, out, dynamic);
 	if (e == IE_DB_LOST || (e == IE_UNAVAILABLE && db->errnum == 0)) {
 		int was_tx = db->in_tx;
+		unsigned rt = db->cfg->db_read_timeout ? db->cfg->db_read_timeout : 2;
 
+		clock_gettime(CLOCK_MONOTONIC, &t1);
 		lost(db);
 		if (was_tx || !idempotent)
 			return IE_DB_LOST;
+		/* a read that timed out: the server is hung, not restarted; asking
+		 * it again would double the wait. Another host may answer. */
+		if (!db->local_infile && (t1.tv_sec - t0.tv_sec) * 1000LL + (t1.tv_nsec - t0.tv_nsec) / 1000000
+					 >= (long long)rt * 1000 - 100) {
+			if (db->cfg->ndb_hosts < 2)
+				return IE_UNAVAILABLE;
+			db->host = (db->host + 1) % db->cfg->ndb_hosts;
+		}
 		e = execute_once(db, sql, args, nargs, out, dynamic);
 		if (e == IE_DB_LOST)
 			lost(db);

@@ -19,6 +19,8 @@
  * retry a read once, never a write outside db_tx. Deadlocks and Galera
  * certification failures (1213) and lock wait timeouts (1205) surface as
  * IE_DB_RETRY, which db_tx answers by running the whole transaction again.
+ * A server that stops answering (hung, not down) costs DB.ReadTimeout at
+ * most: a read that timed out is not retried on the same host.
  * No MYSQL_OPT_RECONNECT: it would silently drop prepared statements.
  */
 #ifndef INVOICE_DB_H
@@ -121,6 +123,12 @@ ierr db_load(struct db *db, const char *sql, db_infile_fn fill, void *ctx,
 
 /* invoicectl only: allow LOAD DATA LOCAL (must be called before the first use). */
 void db_allow_local_infile(struct db *db);
+
+/* A time limit for every later statement of this handle (MariaDB's
+ * max_statement_time, kept across reconnects; 0: none). A statement stopped
+ * by it fails with IE_DB_TIMEOUT, which nothing retries. The list program
+ * sets List.MaxStatementSeconds, so no request holds its worker long. */
+void db_set_statement_limit(struct db *db, unsigned ms);
 
 /* Test seam: counts reconnects, and lets a test drop the connection. */
 unsigned db_reconnects(const struct db *db);

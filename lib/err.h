@@ -26,7 +26,8 @@ typedef enum ierr {
 	IE_NOMEM,
 	IE_IO,
 	IE_INTERNAL,
-	IE_OVERFLOW       /* arithmetic result out of range */
+	IE_OVERFLOW,      /* arithmetic result out of range */
+	IE_DB_TIMEOUT     /* a statement ran past its time limit (MariaDB 1969): 503, never retried */
 } ierr;
 
 /* Short English name of a code, for logs (never for pages). */
