@@ -6,6 +6,8 @@
 #include "config.h"
 #include "invoice.h"
 #include "listq.h"
+#include "log.h"
+#include "db.h"
 
 struct page {
 	struct req *req;
@@ -429,6 +431,57 @@ out:
 	return e;
 }
 
+/* A list statement stopped by List.MaxStatementSeconds (a search of common
+ * words that rarely meet, on a big data set): instead of holding the worker,
+ * a 503 page that asks for a narrower search, with the search box and every
+ * other filter of the request kept (the page goes back to 1). 503, not 4xx:
+ * the input is valid and the same search may pass on a quieter server. */
+static ierr refine_page(struct req *req)
+{
+	struct buf url = BUF_INIT;
+	size_t i, n = 0;
+	ierr e = buf_puts(&url, "/invoices");
+
+	req->status = 503;
+	for (i = 0; !e && i < req->nparams; i++) {
+		const struct app_kv *kv = &req->params[i];
+
+		if (!strcmp(kv->key, "q")) {
+			e = app_set(req, "Refine.Q", kv->val);
+			continue;
+		}
+		if (!strcmp(kv->key, "page"))
+			continue;
+		if ((e = app_set_at(req, "Refine.Keep", n, "Name", kv->key))
+		    || (e = app_set_at(req, "Refine.Keep", n, "Value", kv->val)))
+			break;
+		e = buf_puts(&url, n++ ? "&" : "?") ?: html_url(&url, kv->key, strlen(kv->key))
+		    ?: buf_puts(&url, "=") ?: html_url(&url, kv->val, kv->len);
+	}
+	if (!e)
+		e = app_set(req, "Page.Title", "Refine your search") ?: app_set(req, "Refine.WithoutSearchURL", url.data)
+		    ?: app_set_int(req, "Refine.Seconds", req->cfg->list_max_statement_s);
+	if (!e)
+		e = app_render(req, "list_refine.cs");
+	buf_free(&url);
+	return e;
+}
+
+/* GET /invoices with its statements under List.MaxStatementSeconds. */
+static ierr list_limited(struct req *req)
+{
+	ierr e;
+
+	db_set_statement_limit(req->db, req->cfg->list_max_statement_s * 1000);
+	e = list_page(req);
+	if (e != IE_DB_TIMEOUT)
+		return e;
+	log_msg(req->log, "invoice-list statement timeout",
+		"invoice-list: GET /invoices?%s: stopped after List.MaxStatementSeconds (%u s); asked to refine",
+		req->query ? req->query : "", req->cfg->list_max_statement_s);
+	return refine_page(req);
+}
+
 /* POST /invoices/columns: the chooser's plain form (checkbox + position per column). */
 static ierr save_columns(struct req *req)
 {
@@ -483,7 +536,7 @@ static ierr save_columns(struct req *req)
 }
 
 static const struct app_route routes[] = {
-	{ APP_GET, "/invoices", ACT_INVOICE_READ, list_page },
+	{ APP_GET, "/invoices", ACT_INVOICE_READ, list_limited },
 	{ APP_POST, "/invoices/columns", ACT_INVOICE_READ, save_columns },
 };
 
