@@ -501,6 +501,10 @@ static ierr query(struct db *db, struct db_res *r, const char *sql,
 	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
 	if (mysql_stmt_store_result(st)) {
 		e = classify(db, mysql_stmt_errno(st), mysql_stmt_error(st));
+		/* stopped while sending rows (max_statement_time): the statement
+		 * must be reset, or its next execution reads a closed stream (2006) */
+		if (e == IE_DB_TIMEOUT)
+			mysql_stmt_reset(st);
 		goto out;
 	}
 	meta = mysql_stmt_result_metadata(st);

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "buf.h"
 #include "config.h"
@@ -433,6 +434,73 @@ static void test_write_not_retried_after_kill(void **state)
 	assert_true(db_reconnects(db) > before);
 }
 
+/* ---------- statement time limit (max_statement_time) ---------- */
+
+static long long elapsed_ms(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000LL + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+static ierr tx_sleep(struct db *d, void *p)
+{
+	struct db_res r;
+	ierr e;
+
+	++*(int *)p;
+	e = db_query_row(d, &r, "SELECT SLEEP(3)", DB_NOARGS);
+	db_free(&r);
+	return e;
+}
+
+/* A statement stopped by the limit is IE_DB_TIMEOUT (MariaDB 1969), answered
+ * at the limit, never retried (same connection, one run inside db_tx). */
+static void test_statement_timeout(void **state)
+{
+	struct timespec t0;
+	struct db_res r;
+	unsigned before;
+	long long conn;
+	int calls = 0;
+	ierr e;
+
+	(void)state;
+	db_set_statement_limit(db, 200);
+	conn = connection_id();
+	before = db_reconnects(db);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	e = db_query_row(db, &r, "SELECT SLEEP(3)", DB_NOARGS);
+	db_free(&r);
+	assert_int_equal(e, IE_DB_TIMEOUT);
+	assert_int_equal(db_errno(db), 1969);
+	assert_true(elapsed_ms(&t0) < 1500);
+	assert_int_equal(db_reconnects(db), before);
+	assert_true(connection_id() == conn);
+	assert_string_equal(ierr_name(IE_DB_TIMEOUT), "db statement timeout");
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* the stopped statement runs again on the same connection (it was reset) */
+	assert_int_equal(db_tx(db, tx_sleep, &calls), IE_DB_TIMEOUT);
+	assert_int_equal(calls, 1);
+	assert_int_equal(db_reconnects(db), before);
+	assert_true(elapsed_ms(&t0) < 1500);
+
+	/* kept across a reconnect */
+	db_test_kill_connection(db);
+	assert_int_equal(db_query_row(db, &r, "SELECT CAST(@@max_statement_time * 1000 AS SIGNED)", DB_NOARGS), IE_OK);
+	assert_true(db_int(&r, 0) == 200);
+	db_free(&r);
+	assert_true(connection_id() != conn);
+
+	/* and lifted */
+	db_set_statement_limit(db, 0);
+	assert_int_equal(db_query_row(db, &r, "SELECT SLEEP(0.3)", DB_NOARGS), IE_OK);
+	assert_true(db_int(&r, 0) == 0);
+	db_free(&r);
+}
+
 /* ---------- transactions ---------- */
 
 struct tx_ctx {
@@ -597,6 +665,7 @@ int main(void)
 		cmocka_unit_test(test_statement_cache_reuse),
 		cmocka_unit_test(test_reconnect_after_kill),
 		cmocka_unit_test(test_write_not_retried_after_kill),
+		cmocka_unit_test(test_statement_timeout),
 		cmocka_unit_test(test_tx_commit),
 		cmocka_unit_test(test_tx_rollback_on_error),
 		cmocka_unit_test(test_tx_retry),
