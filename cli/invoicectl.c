@@ -325,6 +325,18 @@ static int cmd_revoke_links(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
+/* For cron: sessions past their expiry and login failures past the window. */
+static int cmd_housekeeping(struct ctl *c)
+{
+	unsigned long long sessions = 0, failures = 0;
+	ierr e = auth_housekeeping(c->db, &c->cfg, &sessions, &failures);
+
+	if (e)
+		return db_fail(c, "housekeeping", e);
+	printf("removed %llu expired sessions and %llu old login failures\n", sessions, failures);
+	return 0;
+}
+
 static void usage(void)
 {
 	fputs("usage: invoicectl [-c CONFIG] COMMAND\n"
@@ -333,7 +345,8 @@ static void usage(void)
 	      "  user list\n"
 	      "  demo [--customers N --invoices N --usage N]   load demo data into an empty database\n"
 	      "  link INVOICE_ID [--days N]               print a signed PDF download URL (default 30 days)\n"
-	      "  revoke-links INVOICE_ID                  invalidate every download link of an invoice\n",
+	      "  revoke-links INVOICE_ID                  invalidate every download link of an invoice\n"
+	      "  housekeeping                             remove expired sessions and old login failures (cron)\n",
 	      stderr);
 }
 
@@ -372,6 +385,8 @@ int main(int argc, char **argv)
 		rc = cmd_link(&c, argc - i - 1, argv + i + 1);
 	} else if (!strcmp(argv[i], "revoke-links")) {
 		rc = cmd_revoke_links(&c, argc - i - 1, argv + i + 1);
+	} else if (!strcmp(argv[i], "housekeeping") && argc == i + 1) {
+		rc = cmd_housekeeping(&c);
 	} else if (!strcmp(argv[i], "demo")) {
 		rc = cmd_demo(&c, argc - i - 1, argv + i + 1);
 	} else {

@@ -179,10 +179,8 @@ ierr app_req_init(struct req *req, const struct app_def *def, const struct confi
 		req->method = APP_POST;
 	else if (!strcmp(m, "HEAD"))
 		req->method = APP_HEAD;
-	else {
-		req->status = 405;      /* IE_UNSUPPORTED for a method, not a media type */
-		return app_fail(req, IE_UNSUPPORTED, "Method not allowed.");
-	}
+	else
+		req->status = 405;      /* IE_UNSUPPORTED for a method, not a media type: after the path */
 
 	/* nginx sends an empty PATH_INFO where Apache leaves it unset */
 	script = env_or(req, "SCRIPT_NAME", "");
@@ -201,6 +199,9 @@ ierr app_req_init(struct req *req, const struct app_def *def, const struct confi
 	req->path = path;
 	if (!utf8_valid(path, strlen(path)))
 		return app_fail(req, IE_INVALID, "The address is not valid UTF-8.");
+	/* the path first: app_dispatch names the methods it takes (Allow) */
+	if (req->status == 405)
+		return app_fail(req, IE_UNSUPPORTED, "This address does not accept that method.");
 	q = env_or(req, "QUERY_STRING", "");
 	req->query = q;
 	req->remote_addr = env_or(req, "REMOTE_ADDR", "");
@@ -213,6 +214,7 @@ ierr app_req_init(struct req *req, const struct app_def *def, const struct confi
 	/* straight into req: nparams always counts entries of req->params */
 	if ((e = parse_pairs(req, q, strlen(q), &req->params, &cap)))
 		return e;
+	req->nquery = req->nparams;
 	if (req->method == APP_POST && (e = read_body(req, &req->params, &cap)))
 		return e;
 	return IE_OK;
@@ -223,6 +225,16 @@ const char *app_param(const struct req *req, const char *name)
 	size_t i;
 
 	for (i = 0; i < req->nparams; i++)
+		if (!strcmp(req->params[i].key, name))
+			return req->params[i].val;
+	return NULL;
+}
+
+const char *app_body_param(const struct req *req, const char *name)
+{
+	size_t i;
+
+	for (i = req->nquery; i < req->nparams; i++)
 		if (!strcmp(req->params[i].key, name))
 			return req->params[i].val;
 	return NULL;
@@ -860,6 +872,22 @@ void app_dispatch(struct req *req, ierr e)
 	unsigned allow = 0;             /* methods of the routes whose path matched */
 	size_t i;
 
+	if (e == IE_UNSUPPORTED && req->status == 405 && req->path) {
+		/* a method the application does not know: 405 with the ones the
+		 * address takes (Allow is required), or 404 for no such address */
+		for (i = 0; i < req->def->nroutes; i++)
+			if (route_match(req, req->def->routes[i].pattern, req->path))
+				allow |= req->def->routes[i].methods;
+		memset(req->ids, 0, sizeof(req->ids));
+		if (!allow) {
+			req->status = 200;
+			req->error_msg = NULL;
+			e = IE_NOTFOUND;
+		} else {
+			app_header(req, "Allow", !(allow & APP_GET) ? "POST"
+				   : allow & APP_POST ? "GET, HEAD, POST" : "GET, HEAD");
+		}
+	}
 	if (e)
 		goto out;
 	for (i = 0; i < req->def->nroutes; i++) {

@@ -120,6 +120,7 @@ struct req {
 	int https;
 	struct app_kv *params;     /* query first, then form body */
 	size_t nparams;
+	size_t nquery;             /* params[0..nquery) came from the query string */
 	struct app_kv *cookies;
 	size_t ncookies;
 	long long ids[APP_MAX_CAPTURES];
@@ -159,6 +160,8 @@ void app_req_reset(struct req *req);
 const char *app_env(const struct req *req, const char *name);
 const char *app_param(const struct req *req, const char *name);    /* first value or NULL */
 size_t app_param_count(const struct req *req, const char *name);
+/* First value of a POST body field, never from the query string (CSRF tokens). */
+const char *app_body_param(const struct req *req, const char *name);
 const char *app_cookie(const struct req *req, const char *name);
 /* Validates fields into out[] (same order). On failure sets error_param. */
 ierr app_fields(struct req *req, const struct app_field *fields, size_t n, struct app_value *out);

@@ -257,7 +257,9 @@ const char *auth_csrf_token(struct req *req)
 
 ierr auth_csrf_check(struct req *req)
 {
-	const char *sent = app_param(req, "csrf");
+	/* from the form body only: a token in the address would leak (logs,
+	 * Referer, history) and lets a link carry it */
+	const char *sent = app_body_param(req, "csrf");
 	const char *want = req->session.id ? req->session.csrf : app_cookie(req, "lcsrf");
 
 	if (!sent || !want || strlen(sent) != 64 || strlen(want) != 64
@@ -267,13 +269,46 @@ ierr auth_csrf_check(struct req *req)
 	return IE_OK;
 }
 
-static ierr throttled(struct req *req, const char *email)
+/* Sessions past their absolute or idle expiry (auth_session_load no longer
+ * accepts them) and login failures older than the throttling window. */
+struct housekeeping {
+	const struct config *cfg;
+	unsigned long long sessions, failures;
+};
+
+static ierr housekeeping_tx(struct db *db, void *ctx)
+{
+	struct housekeeping *hk = ctx;
+	ierr e;
+
+	e = db_exec(db, "DELETE FROM sessions WHERE expires_at <= UTC_TIMESTAMP() "
+		    "OR last_seen_at <= UTC_TIMESTAMP() - INTERVAL ? MINUTE",
+		    DB_ARGS(DB_I(hk->cfg->session_idle_min)), &hk->sessions, NULL);
+	if (!e)
+		e = db_exec(db, "DELETE FROM login_failures WHERE failed_at <= UTC_TIMESTAMP() - INTERVAL ? MINUTE",
+			    DB_ARGS(DB_I(hk->cfg->login_window_min)), &hk->failures, NULL);
+	return e;
+}
+
+/* Counts this attempt BEFORE any password is checked: the attempt's row goes
+ * in first (committed), then the window's rows are counted. Every row
+ * committed before ours is in our count, so an attempt's count is at least
+ * its place in line, and with N parallel attempts at most the limit of them
+ * reach a password check. The row stays as the failure if the password is
+ * wrong, goes with the others when it is right, and is taken out again when
+ * the attempt is refused (a refusal does not move the window). */
+static ierr attempt_begin(struct req *req, const char *email, unsigned long long *attempt)
 {
 	const struct config *cfg = req->cfg;
 	struct db_res r;
 	long long by_account = 0, by_address = 0;
 	ierr e;
 
+	*attempt = 0;
+	if ((e = db_exec(req->db, "INSERT INTO login_failures (email, address, failed_at) "
+			 "VALUES (?, ?, UTC_TIMESTAMP())",
+			 DB_ARGS(DB_S(email), DB_S(req->remote_addr)), NULL, attempt)))
+		return e;
 	e = db_query_row(req->db, &r,
 			 "SELECT (SELECT COUNT(*) FROM login_failures WHERE email = ? "
 			 "          AND failed_at > UTC_TIMESTAMP() - INTERVAL ? MINUTE), "
@@ -288,13 +323,31 @@ static ierr throttled(struct req *req, const char *email)
 	db_free(&r);
 	if (e)
 		return e;
-	if (by_account >= cfg->login_account_failures || by_address >= cfg->login_address_failures) {
+	/* the counts include this attempt */
+	if (by_account > cfg->login_account_failures || by_address > cfg->login_address_failures) {
+		if ((e = db_exec(req->db, "DELETE FROM login_failures WHERE id = ?", DB_ARGS(DB_I(*attempt)),
+				 NULL, NULL)))
+			return e;
 		req->error_msg = arena_printf(req->arena,
 			"Too many failed sign-in attempts. Please wait %u minutes and try again.",
 			cfg->login_window_min);
 		return IE_THROTTLED;
 	}
 	return IE_OK;
+}
+
+ierr auth_housekeeping(struct db *db, const struct config *cfg, unsigned long long *sessions,
+		       unsigned long long *failures)
+{
+	struct housekeeping hk = { cfg, 0, 0 };
+	ierr e;
+
+	e = db_tx(db, housekeeping_tx, &hk);
+	if (!e) {
+		*sessions = hk.sessions;
+		*failures = hk.failures;
+	}
+	return e;
 }
 
 /* Spends the same argon2 time when the account does not exist. */
@@ -312,13 +365,14 @@ ierr auth_login(struct req *req, const char *email_in, const char *password)
 	unsigned char raw[32], hash[32];
 	char email[256], token[65], csrf[65], *cookie;
 	long long uid = 0, old = req->session.id;
+	unsigned long long attempt = 0;
 	enum auth_role role = ROLE_NONE;
 	struct db_res r;
 	int ok = 0;
 	ierr e;
 
 	lower_email(email_in, email, sizeof(email));
-	if ((e = throttled(req, email)))
+	if ((e = attempt_begin(req, email, &attempt)))
 		return e;
 	e = db_query_row(req->db, &r,
 			 "SELECT id, password_hash, role FROM users WHERE email = ? AND active = 1",
@@ -333,14 +387,9 @@ ierr auth_login(struct req *req, const char *email_in, const char *password)
 	db_free(&r);
 	if (e && e != IE_NOTFOUND)
 		return e;
-	if (!ok) {
-		e = db_exec(req->db, "INSERT INTO login_failures (email, address, failed_at) "
-			    "VALUES (?, ?, UTC_TIMESTAMP())",
-			    DB_ARGS(DB_S(email), DB_S(req->remote_addr)), NULL, NULL);
-		if (e)
-			return e;
+	/* a wrong password: this attempt's row (attempt_begin) is the failure */
+	if (!ok)
 		return app_fail(req, IE_DENIED, "The email address or password is not correct.");
-	}
 	/* rotate: the pre-login session (if any) ends here */
 	if (old && (e = db_exec(req->db, "DELETE FROM sessions WHERE id = ?", DB_ARGS(DB_I(old)), NULL, NULL)))
 		return e;

@@ -79,16 +79,24 @@ ierr auth_user_list(struct db *db, ierr (*fn)(void *ctx, const struct auth_user 
 
 /* Request side (used by app.c and the auth executable). */
 ierr auth_session_load(struct req *req);      /* from the sid cookie; anonymous when none/expired */
-ierr auth_csrf_check(struct req *req);        /* the POST's csrf field against the session/lcsrf */
+ierr auth_csrf_check(struct req *req);        /* the POST body's csrf field (never the query) against the session/lcsrf */
 const char *auth_csrf_token(struct req *req); /* for forms; may set the lcsrf cookie */
 /* The signed-in user's saved preference `pref`, when it is the one the
  * program names in its app_def (loaded with the session, so the page needs
  * no query of its own); NULL when unset or not loaded. Arena memory. */
 const char *auth_pref(const struct req *req, const char *pref);
 /* Throttle, verify, rotate: creates the session and sets the cookie.
- * IE_THROTTLED (req->error_msg says how long), IE_DENIED for a wrong email or password. */
+ * IE_THROTTLED (req->error_msg says how long), IE_DENIED for a wrong email or password.
+ * The attempt is counted before the password is checked, so parallel attempts
+ * get at most Login.AccountFailures checks per window. */
 ierr auth_login(struct req *req, const char *email, const char *password);
 ierr auth_logout(struct req *req);
+
+/* invoicectl housekeeping (cron): deletes sessions past their idle or
+ * absolute expiry and login failures older than Login.WindowMinutes, in one
+ * transaction; reports how many of each went. */
+ierr auth_housekeeping(struct db *db, const struct config *cfg, unsigned long long *sessions,
+		       unsigned long long *failures);
 
 /* Test seams: token hashing and constant-time compare. */
 void auth_token_hash(const unsigned char token[32], unsigned char out[32]);

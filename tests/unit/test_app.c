@@ -635,6 +635,20 @@ static void test_method_not_allowed(void **state)
 	app_dispatch(&req, IE_UNSUPPORTED);
 	assert_int_equal(resp_status(), 405);
 	assert_int_equal(calls, 0);
+	assert_non_null(resp_header("Allow"));
+	assert_string_equal(resp_header("Allow"), "GET, HEAD");
+	next_request();
+	assert_int_equal(init_req(env_of("REQUEST_METHOD=PUT", "SCRIPT_NAME=/post-only", NULL), NULL), IE_UNSUPPORTED);
+	app_dispatch(&req, IE_UNSUPPORTED);
+	assert_int_equal(resp_status(), 405);
+	assert_string_equal(resp_header("Allow"), "POST");
+	/* ... at an address that does not exist: 404, as for any method */
+	next_request();
+	assert_int_equal(init_req(env_of("REQUEST_METHOD=DELETE", "SCRIPT_NAME=/nope", NULL), NULL), IE_UNSUPPORTED);
+	app_dispatch(&req, IE_UNSUPPORTED);
+	assert_int_equal(resp_status(), 404);
+	assert_null(resp_header("Allow"));
+	assert_int_equal(calls, 0);
 	/* HEAD follows GET */
 	next_request();
 	assert_int_equal(request(env_of("REQUEST_METHOD=HEAD", "SCRIPT_NAME=/x", NULL), NULL), 200);
@@ -731,6 +745,38 @@ static void test_post_csrf(void **state)
 			assert_non_null(strstr(resp_body(), "did not come from this site"));
 		if (st == 303)
 			assert_string_equal(resp_header("Location"), "/login?next=%2Fprivate");
+	}
+}
+
+/* The token counts only from the form body: in the query string it is
+ * ignored (403 and no handler), whatever the body holds besides. */
+static void test_post_csrf_not_from_query(void **state)
+{
+	static const struct {
+		const char *what, *query, *body;
+		int status;
+	} cases[] = {
+		{ "query only", "csrf=" TOKEN_A, "a=1", 403 },
+		{ "query right, body wrong", "csrf=" TOKEN_A, "csrf=" TOKEN_B, 403 },
+		{ "query right, body empty", "csrf=" TOKEN_A, "csrf=", 403 },
+		{ "query wrong, body right", "csrf=" TOKEN_B, "csrf=" TOKEN_A, 200 },
+		{ "other query, body right", "x=1", "a=1&csrf=" TOKEN_A, 200 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		int st;
+
+		next_request();
+		st = request(env_of("REQUEST_METHOD=POST", "SCRIPT_NAME=/form", fmt("QUERY_STRING=%s", cases[i].query),
+				    "CONTENT_TYPE=application/x-www-form-urlencoded",
+				    fmt("CONTENT_LENGTH=%zu", strlen(cases[i].body)),
+				    "HTTP_COOKIE=lcsrf=" TOKEN_A, NULL),
+			     cases[i].body);
+		if (st != cases[i].status)
+			fail_msg("%s: status %d, want %d", cases[i].what, st, cases[i].status);
+		assert_int_equal(calls, st == 200);
 	}
 }
 
@@ -1165,6 +1211,7 @@ int main(void)
 		T(test_protected_redirects_to_login),
 		T(test_session_load_without_cookie),
 		T(test_post_csrf),
+		T(test_post_csrf_not_from_query),
 		T(test_validators),
 		T(test_validator_lengths),
 		T(test_app_fields),
