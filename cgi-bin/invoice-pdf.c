@@ -45,11 +45,14 @@ static ierr file_headers(struct req *req, const char *type, const char *name, co
 	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", name);
 	if ((e = app_header(req, "Content-Type", type)) || (e = app_header(req, "Content-Disposition", disp)))
 		return e;
+	/* like the pages: invoices are personal data, kept by no cache or browser
+	 * store (link downloads have no session, so the program's default does
+	 * not apply); a void or a payment changes the file anyway */
+	if ((e = app_header(req, "Cache-Control", "private, no-store")))
+		return e;
 	if (etag) {
 		snprintf(tag, sizeof(tag), "\"%s\"", etag);
-		/* revalidate every time: a void or a payment changes the file */
-		if ((e = app_header(req, "ETag", tag))
-		    || (e = app_header(req, "Cache-Control", "private, no-cache")))
+		if ((e = app_header(req, "ETag", tag)))
 			return e;
 	}
 	return IE_OK;
@@ -172,7 +175,7 @@ static ierr serve_pdf(struct req *req, const struct auth_scope *scope, long long
 			snprintf(tag, sizeof(tag), "\"%s\"", st.etag);
 			req->status = 304;
 			if (!(e = app_header(req, "ETag", tag)))
-				e = app_header(req, "Cache-Control", "private, no-cache");
+				e = app_header(req, "Cache-Control", "private, no-store");
 			goto out;
 		}
 		if (files && inv_pdf_file_exists(req->cfg->pdf_files, st.id, st.etag)) {
