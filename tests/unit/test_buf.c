@@ -467,10 +467,11 @@ static void test_ierr_name(void **state)
 	assert_string_equal(ierr_name(IE_OK), "ok");
 	assert_string_equal(ierr_name(IE_NOTFOUND), "not found");
 	assert_string_equal(ierr_name(IE_OVERFLOW), "overflow");
-	assert_string_equal(ierr_name((ierr)(IE_OVERFLOW + 1)), "unknown");
+	assert_string_equal(ierr_name(IE_DB_TIMEOUT), "db statement timeout");
+	assert_string_equal(ierr_name((ierr)(IE_DB_TIMEOUT + 1)), "unknown");
 	assert_string_equal(ierr_name((ierr)-1), "unknown");
 	/* every code has its own name, so the table is not out of step with the enum */
-	for (i = IE_OK; i <= IE_OVERFLOW; i++) {
+	for (i = IE_OK; i <= IE_DB_TIMEOUT; i++) {
 		assert_true(ierr_name((ierr)i)[0] != '\0');
 		assert_string_not_equal(ierr_name((ierr)i), "unknown");
 		for (k = 0; k < i; k++)
