@@ -241,6 +241,18 @@ test('405 answers carry Allow, for methods the programs know and for ones they d
 
 // ---------- nginx's own answers ----------
 
+test('nginx\'s own 405 (a POST to a static file) carries Allow and the security headers', async () => {
+  for (const method of ['POST', 'PUT', 'DELETE']) {
+    const r = await raw(method, '/static/app.css', { body: 'x=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(r.status, 405, method);
+    assert.equal(r.headers.allow, 'GET, HEAD', `${method}: Allow`);
+    assert.match(r.text, /<title>405 Method Not Allowed · Invoice Manager<\/title>/, `${method}: the product's page`);
+    securityHeaders(r, `${method} /static/app.css`);
+    noInternals(r.text, method);
+  }
+  assert.equal((await raw('GET', '/static/app.css')).status, 200);
+});
+
 test('nginx\'s own 404 and 413 are the product\'s pages with the security headers', async () => {
   for (const path of ['/nope', '/static/nope.css', '/admin.php', '/_error/error-404.html', '/_stored-pdf/x.pdf']) {
     const r = await raw('GET', path);
