@@ -16,6 +16,7 @@
 #include "csv.h"
 #include "invoice.h"
 #include "link.h"
+#include "log.h"
 #include "pdf.h"
 
 #ifndef INVOICE_DATADIR
@@ -95,15 +96,15 @@ static void keep_file(struct req *req, long long id, const char *etag, const str
 	ierr e = inv_pdf_file_write(req->cfg->pdf_files, id, etag, pdf);
 
 	if (e)
-		fprintf(stderr, "invoice-pdf: cannot write the file of invoice %lld (%s) in %s: %s\n", id,
-			ierr_name(e), req->cfg->pdf_files, e == IE_IO ? strerror(errno) : "bad name");
+		log_msg(req->log, "invoice-pdf file write", "invoice-pdf: cannot write the file of invoice %lld (%s) in %s: %s",
+			id, ierr_name(e), req->cfg->pdf_files, e == IE_IO ? strerror(errno) : "bad name");
 }
 
 static void drop_file(struct req *req, long long id, const char *etag)
 {
 	if (inv_pdf_file_remove(req->cfg->pdf_files, id, etag))
-		fprintf(stderr, "invoice-pdf: cannot remove %s/%lld-%s.pdf: %s\n", req->cfg->pdf_files, id, etag,
-			strerror(errno));
+		log_msg(req->log, "invoice-pdf file remove", "invoice-pdf: cannot remove %s/%lld-%s.pdf: %s",
+			req->cfg->pdf_files, id, etag, strerror(errno));
 }
 
 static int not_modified(struct req *req, const char *etag)
