@@ -127,13 +127,11 @@ static ierr render(struct req *req, const struct auth_scope *scope, long long id
 	struct invoice inv;
 	struct inv_seller seller;
 	struct pdf_opts o;
-	char today[11];
 	ierr e;
 
 	/* the PDF is the document as the customer gets it, whoever downloads it
 	 * (it is stored and may be served to the customer or a link holder) */
-	if ((e = inv_today(req->cfg->time_zone, req->now, today))
-	    || (e = invoice_load(req->db, req->arena, scope, id, today, 1, &inv)))
+	if ((e = invoice_load(req->db, req->arena, scope, id, req->now, 1, &inv)))
 		return e;
 	invoice_seller(req->cfg, &seller);
 	o.paper = req->cfg->paper;
@@ -228,11 +226,10 @@ static ierr invoice_csv(struct req *req)
 	struct auth_scope scope = auth_scope_of(&req->session.user);
 	struct invoice inv;
 	struct buf csv = BUF_INIT;
-	char today[11], name[64];
+	char name[64];
 	ierr e;
 
-	if ((e = inv_today(req->cfg->time_zone, req->now, today))
-	    || (e = invoice_load(req->db, req->arena, &scope, req->ids[0], today, 0, &inv)))
+	if ((e = invoice_load(req->db, req->arena, &scope, req->ids[0], req->now, 0, &inv)))
 		return e;
 	file_name(inv.number, inv.id, "csv", name, sizeof(name));
 	/* a BOM so spreadsheet programs read the names as UTF-8 */
