@@ -153,7 +153,7 @@ static ierr serve_pdf(struct req *req, const struct auth_scope *scope, long long
 
 	/* a revalidation needs only the tag; a download takes the file in the same
 	 * query, unless the web server sends it from its file copy */
-	e = invoice_pdf_state(req->db, scope, id, &st, revalidating || files ? NULL : &pdf);
+	e = invoice_pdf_state(req->db, scope, id, req->now, &st, revalidating || files ? NULL : &pdf);
 	if (e == IE_NOTFOUND && l)
 		e = app_fail(req, IE_NOTFOUND, "This download link is not valid.");
 	if (e)

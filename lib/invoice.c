@@ -602,21 +602,24 @@ void invoice_seller(const struct config *cfg, struct inv_seller *s)
 /* ---------- stored PDFs ---------- */
 
 #define PDF_STATE_COLS "i.id, i.status, COALESCE(i.number, ''), i.paid_amount, i.pdf_state, " \
-	"COALESCE(i.pdf_paid, ''), COALESCE(i.pdf_etag, ''), i.link_epoch"
+	"COALESCE(i.pdf_paid, ''), COALESCE(i.pdf_etag, ''), i.link_epoch, i.kind, i.due_date, " \
+	"(SELECT c.time_zone FROM customers c WHERE c.id = i.customer_id)"
 
-ierr invoice_pdf_state(struct db *db, const struct auth_scope *scope, long long id,
+ierr invoice_pdf_state(struct db *db, const struct auth_scope *scope, long long id, time_t now,
 		       struct inv_pdf_state *st, struct buf *pdf)
 {
 	struct db_res r;
+	char today[11];
 	ierr e;
 
 	memset(st, 0, sizeof(*st));
-	/* the stored file comes along when it is current and wanted: one round trip */
+	/* the stored file comes along when it may be current and is wanted: one
+	 * round trip (whether it shows "Overdue" yet is decided below) */
 	if (pdf)
 		e = db_query_row(db, &r,
 			"SELECT " PDF_STATE_COLS ", "
 			"CASE WHEN i.status <> 'draft' AND i.pdf_etag IS NOT NULL AND i.pdf_paid = i.paid_amount "
-			"AND i.pdf_state = IF(i.status = 'void', 'void', 'issued') THEN i.pdf END "
+			"AND i.pdf_state = IF(i.status = 'void', 'void', i.pdf_state) THEN i.pdf END "
 			"FROM invoices i WHERE i.id = ? AND " INV_SCOPE_SQL,
 			DB_ARGS(DB_I(id), INV_SCOPE_ARGS(scope)));
 	else
@@ -626,6 +629,10 @@ ierr invoice_pdf_state(struct db *db, const struct auth_scope *scope, long long 
 			"SELECT " PDF_STATE_COLS ", NULL FROM invoices i WHERE i.id = ? AND " INV_SCOPE_SQL,
 			DB_ARGS(DB_I(id), INV_SCOPE_ARGS(scope)));
 	if (!e) {
+		/* the shown status a rendering carries turns on the customer's date */
+		if ((e = inv_today(db_str(&r, 10), now, today)))
+			goto out;
+		st->overdue = inv_shown_of(db_str(&r, 1), db_str(&r, 8), 0, db_str(&r, 9), today) == INV_OVERDUE;
 		st->id = db_int(&r, 0);
 		str_copy(st->status, sizeof(st->status), db_str(&r, 1));
 		str_copy(st->number, sizeof(st->number), db_str(&r, 2));
@@ -634,18 +641,21 @@ ierr invoice_pdf_state(struct db *db, const struct auth_scope *scope, long long 
 		str_copy(st->pdf_paid, sizeof(st->pdf_paid), db_str(&r, 5));
 		str_copy(st->etag, sizeof(st->etag), db_str(&r, 6));
 		st->link_epoch = (int)db_int(&r, 7);
-		if (pdf && db_str(&r, 8))
-			e = buf_put(pdf, db_str(&r, 8), r.collen[8]);
+		/* stored for another state (it became overdue): not sent */
+		if (pdf && db_str(&r, 11) && inv_pdf_want(st) && !strcmp(st->pdf_state, inv_pdf_want(st)))
+			e = buf_put(pdf, db_str(&r, 11), r.collen[11]);
 	}
+out:
 	db_free(&r);
 	return e;
 }
 
+/* One rendering per state: issued, overdue (the status line says so, sql/0012), void. */
 const char *inv_pdf_want(const struct inv_pdf_state *st)
 {
 	if (!strcmp(st->status, "draft"))
 		return NULL;
-	return !strcmp(st->status, "void") ? "void" : "issued";
+	return !strcmp(st->status, "void") ? "void" : st->overdue ? "overdue" : "issued";
 }
 
 int inv_pdf_fresh(const struct inv_pdf_state *st)

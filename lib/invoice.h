@@ -222,11 +222,13 @@ struct inv_pdf_state {
 	char status[8], number[33], paid[32];      /* current */
 	char pdf_state[8], pdf_paid[32], etag[65]; /* what is stored */
 	int link_epoch;
+	int overdue;                               /* shown Overdue at `now` (customer's date) */
 };
-/* The state; with pdf non-NULL also the stored file when it is current. */
-ierr invoice_pdf_state(struct db *db, const struct auth_scope *scope, long long id,
+/* The state at `now`; with pdf non-NULL also the stored file when it is current. */
+ierr invoice_pdf_state(struct db *db, const struct auth_scope *scope, long long id, time_t now,
 		       struct inv_pdf_state *st, struct buf *pdf);
-const char *inv_pdf_want(const struct inv_pdf_state *st);   /* "issued", "void", NULL for drafts */
+/* "issued", "overdue" (its status line says Overdue), "void"; NULL for drafts */
+const char *inv_pdf_want(const struct inv_pdf_state *st);
 int inv_pdf_fresh(const struct inv_pdf_state *st);          /* the stored PDF is current */
 ierr invoice_pdf_fetch(struct db *db, long long id, struct buf *out);
 ierr invoice_pdf_store(struct db *db, const struct inv_pdf_state *st, const struct buf *pdf,
