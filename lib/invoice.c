@@ -113,11 +113,12 @@ enum inv_shown inv_shown_of(const char *status, const char *kind, money_t paid, 
  * alone, and only the band looks up the customer's zone (one primary-key
  * read per row in it) in a map of every zone in use that the caller binds
  * (INV_ARG_ZONES; a zone missing from it reads as the earliest date).
- * DAYS (t) and MONTHS (m) are the totals tables: they have neither a
- * customer nor a kind, so they decide by one date and count an issued credit
- * note with the invoices of its stored status (a known gap until those
- * tables carry the kind).
+ * DAYS (t) and MONTHS (m) are the totals tables: they have no customer, so
+ * they decide by the earliest date (the sums of a date-derived status are
+ * off by the invoices due in the band, a day or two, whose customer's date
+ * is later); and the kind only once they carry it (INV_TOTALS_KIND).
  */
+
 #define CUSTOMER_TODAY "COALESCE((SELECT JSON_VALUE(?, CONCAT('$.\"', c.time_zone, '\"')) " \
 	"FROM customers c WHERE c.id = i.customer_id), ?)"
 
@@ -134,6 +135,13 @@ ierr inv_status_sql(struct buf *out, enum inv_shown s, enum inv_sql_form form, e
 		[INV_SQL_MONTHS] = { [ST_DRAFT] = "m.status = 'draft'", [ST_OPEN] = "m.status = 'open'",
 				     [ST_PAID] = "m.status = 'paid'", [ST_VOID] = "m.status = 'void'",
 				     [ST_OPEN | ST_PAID] = "m.status IN ('open', 'paid')" },
+	};
+	static const char *const kind_sql[3][2] = {
+		[INV_SQL_ROWS] = { " AND i.kind = 'invoice'", " AND i.kind = 'credit'" },
+#if INV_TOTALS_KIND
+		[INV_SQL_DAYS] = { " AND t.kind = 'invoice'", " AND t.kind = 'credit'" },
+		[INV_SQL_MONTHS] = { " AND m.kind = 'invoice'", " AND m.kind = 'credit'" },
+#endif
 	};
 	/* paid > 0 among open invoices: paid_state 1 in the totals (sql/0002) */
 	static const char *const paid_sql[3][2] = {
@@ -159,11 +167,10 @@ ierr inv_status_sql(struct buf *out, enum inv_shown s, enum inv_sql_form form, e
 	*nargs = 0;
 	if (!r || (unsigned)form > INV_SQL_MONTHS || !stored_sql[form][r->stored])
 		return IE_INVALID;
-	one = r->paid == ANY && r->overdue == ANY && (r->credit == ANY || form != INV_SQL_ROWS);
+	one = r->paid == ANY && r->overdue == ANY && (r->credit == ANY || !kind_sql[form][0]);
 	if ((!one && (e = buf_puts(out, "("))) || (e = buf_puts(out, stored_sql[form][r->stored])))
 		return e;
-	if (form == INV_SQL_ROWS && r->credit != ANY
-	    && (e = buf_puts(out, r->credit ? " AND i.kind = 'credit'" : " AND i.kind = 'invoice'")))
+	if (r->credit != ANY && kind_sql[form][r->credit] && (e = buf_puts(out, kind_sql[form][r->credit])))
 		return e;
 	if (r->paid != ANY && (e = buf_puts(out, paid_sql[form][r->paid])))
 		return e;

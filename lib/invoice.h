@@ -146,17 +146,25 @@ enum inv_sql_arg {
 	INV_ARG_LATEST,      /* ROWS, DAYS: the latest (UTC+14) */
 	INV_ARG_ZONES,       /* ROWS, DAYS: JSON {"zone": "YYYY-MM-DD", ...} of the customers' zones */
 };
+/* 1 once the totals tables carry the kind (i9-sums' sql/0011): their status
+ * conditions then tell credit notes from invoices like the rows'. Without
+ * it they count an issued credit note with the invoices of its stored
+ * status (paid, or open: due/partial/overdue). */
+#ifndef INV_TOTALS_KIND
+#define INV_TOTALS_KIND 0
+#endif
 #define INV_SQL_MAX_ARGS 8
 /* Appends the condition for shown status s in the given form (parenthesized,
  * literal SQL only) and writes the kinds of its '?' to args (*nargs of them).
  * ROWS decides "before today" per customer: due dates before the earliest
  * date on earth are overdue, from the latest on not, and in between (a day
  * or two) the customer's zone is looked up in the INV_ARG_ZONES map (a zone
- * missing from it reads as the earliest date). DAYS and MONTHS have no
- * customer and no kind: they decide by the earliest date (DAYS takes the
- * same values as ROWS, so one list of values serves both) and count an issued credit
- * note with the invoices of its stored status (a known gap until the totals
- * tables carry the kind). */
+ * missing from it reads as the earliest date). DAYS and MONTHS (the totals
+ * tables) have no customer: they decide by the earliest date (DAYS takes the
+ * same values as ROWS, so one list of values serves both), so their sums of a
+ * date-derived status miss the customer's own date for the invoices due in
+ * the band; they tell credit notes apart once they carry the kind
+ * (INV_TOTALS_KIND). */
 ierr inv_status_sql(struct buf *out, enum inv_shown s, enum inv_sql_form form, enum inv_sql_arg *args,
 		    size_t *nargs);
 /* The stored statuses (bit 0 draft, 1 open, 2 paid, 3 void) a shown status
