@@ -2317,7 +2317,7 @@ static ierr users(struct demo *d)
 	if ((e = pref(d, d->uid_billing, "invoices.cols", "number,customer,date,due,total,paid,balance,status"))
 	    || (e = pref(d, d->uid_billing, "invoices.per_page", "100"))
 	    || (e = pref(d, d->uid_admin, "invoices.cols", "number,customer,date,period,due,total,balance,status"))
-	    || (e = pref(d, d->uid_cust1, "invoices.cols", "number,date,due,total,paid_state")))
+	    || (e = pref(d, d->uid_cust1, "invoices.cols", "number,date,due,total,paid_state,status")))
 		return e;
 	return IE_OK;
 }

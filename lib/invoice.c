@@ -167,10 +167,13 @@ ierr inv_status_sql(struct buf *out, enum inv_shown s, enum inv_sql_form form, e
 	*nargs = 0;
 	if (!r || (unsigned)form > INV_SQL_MONTHS || !stored_sql[form][r->stored])
 		return IE_INVALID;
-	one = r->paid == ANY && r->overdue == ANY && (r->credit == ANY || !kind_sql[form][0]);
+	/* the totals cannot tell credit notes apart before they carry the kind */
+	if (r->credit != ANY && !kind_sql[form][r->credit])
+		return IE_UNSUPPORTED;
+	one = r->paid == ANY && r->overdue == ANY && r->credit == ANY;
 	if ((!one && (e = buf_puts(out, "("))) || (e = buf_puts(out, stored_sql[form][r->stored])))
 		return e;
-	if (r->credit != ANY && kind_sql[form][r->credit] && (e = buf_puts(out, kind_sql[form][r->credit])))
+	if (r->credit != ANY && (e = buf_puts(out, kind_sql[form][r->credit])))
 		return e;
 	if (r->paid != ANY && (e = buf_puts(out, paid_sql[form][r->paid])))
 		return e;

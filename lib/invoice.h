@@ -147,9 +147,9 @@ enum inv_sql_arg {
 	INV_ARG_ZONES,       /* ROWS, DAYS: JSON {"zone": "YYYY-MM-DD", ...} of the customers' zones */
 };
 /* 1 once the totals tables carry the kind (i9-sums' sql/0011): their status
- * conditions then tell credit notes from invoices like the rows'. Without
- * it they count an issued credit note with the invoices of its stored
- * status (paid, or open: due/partial/overdue). */
+ * conditions then tell credit notes from invoices like the rows', and the
+ * status filters due, partial, overdue and paid are summed from them again;
+ * 0: those filters are counted from the invoices (exact, up to the cap). */
 #ifndef INV_TOTALS_KIND
 #define INV_TOTALS_KIND 0
 #endif
@@ -163,8 +163,9 @@ enum inv_sql_arg {
  * tables) have no customer: they decide by the earliest date (DAYS takes the
  * same values as ROWS, so one list of values serves both), so their sums of a
  * date-derived status miss the customer's own date for the invoices due in
- * the band; they tell credit notes apart once they carry the kind
- * (INV_TOTALS_KIND). */
+ * the band. A status that needs the kind (credit notes are never Due,
+ * Overdue or Paid) is IE_UNSUPPORTED there until the totals tables carry it
+ * (INV_TOTALS_KIND): such a filter is then counted from the invoices. */
 ierr inv_status_sql(struct buf *out, enum inv_shown s, enum inv_sql_form form, enum inv_sql_arg *args,
 		    size_t *nargs);
 /* The stored statuses (bit 0 draft, 1 open, 2 paid, 3 void) a shown status

@@ -273,11 +273,6 @@ static ierr clause(struct listq_sql *s, const char *sql)
 	return clause2(s, sql, NULL);
 }
 
-static ierr append2(struct listq_sql *s, const char *sql, const char *sum)
-{
-	return buf_puts(&s->where, sql) ?: buf_puts(&s->sumwhere, sum);
-}
-
 /* LIKE pattern for `text`: %, _ and \ escaped, then prefix/suffix wildcards. */
 static void like_pattern(const char *text, int leading, char *out, size_t outsz)
 {
@@ -366,30 +361,42 @@ static ierr status_args(struct listq_sql *s, const enum inv_sql_arg *args, size_
 }
 
 /* The status filter, from the one rule (inv_status_sql): over invoices and,
- * the same, over invoice_day_totals. */
+ * the same, over invoice_day_totals when those can tell (IE_UNSUPPORTED: the
+ * filter is counted from the invoices). */
 static ierr status_sql(struct listq_sql *s, unsigned mask)
 {
 	enum inv_sql_arg args[INV_SQL_MAX_ARGS], targs_[INV_SQL_MAX_ARGS];
+	struct buf rows = BUF_INIT, days = BUF_INIT;
 	unsigned i, first = 1;
+	int summed = 1;
 	size_t n, tn;
-	ierr e;
+	ierr e = buf_puts(&rows, "(") ?: buf_puts(&days, "(");
 
-	if ((e = clause2(s, "(", "(")))
-		return e;
-	for (i = 0; i < sizeof(status_keys) / sizeof(status_keys[0]); i++) {
+	for (i = 0; !e && i < sizeof(status_keys) / sizeof(status_keys[0]); i++) {
 		if (!(mask & LISTQ_STATUS_BIT(i)))
 			continue;
-		if ((!first && (e = append2(s, " OR ", " OR ")))
-		    || (e = inv_status_sql(&s->where, (enum inv_shown)i, INV_SQL_ROWS, args, &n))
-		    || (e = inv_status_sql(&s->sumwhere, (enum inv_shown)i, INV_SQL_DAYS, targs_, &tn)))
-			return e;
-		if (n != tn || memcmp(args, targs_, n * sizeof(args[0])))
-			return IE_INTERNAL;   /* the two forms share their values */
-		if ((e = status_args(s, args, n)))
-			return e;
+		if (!first && (e = buf_puts(&rows, " OR ") ?: buf_puts(&days, " OR ")))
+			break;
+		if ((e = inv_status_sql(&rows, (enum inv_shown)i, INV_SQL_ROWS, args, &n)))
+			break;
+		e = inv_status_sql(&days, (enum inv_shown)i, INV_SQL_DAYS, targs_, &tn);
+		if (e == IE_UNSUPPORTED) {
+			summed = 0;
+			e = IE_OK;
+		} else if (!e && (n != tn || memcmp(args, targs_, n * sizeof(args[0])))) {
+			e = IE_INTERNAL;   /* the two forms share their values */
+		}
+		if (!e)
+			e = status_args(s, args, n);
 		first = 0;
 	}
-	return append2(s, ")", ")");
+	if (!e)
+		e = buf_puts(&rows, ")") ?: buf_puts(&days, ")");
+	if (!e)
+		e = clause2(s, rows.data, summed ? days.data : NULL);
+	buf_free(&rows);
+	buf_free(&days);
+	return e;
 }
 
 static ierr date_sql(struct listq_sql *s, const struct listq *lq)

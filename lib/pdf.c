@@ -1245,8 +1245,8 @@ static ierr layout_summary(struct r *r)
 			y += (float)n * lh + 2;
 		}
 	}
-	/* a cancelled invoice owes nothing: no "Balance due" (nor "Paid") line */
-	for (i = 0; i < (inv->shown == INV_CANCEL ? 3 : sizeof(tot) / sizeof(tot[0])); i++) {
+	/* a cancelled invoice owes nothing: no "Balance due" line (as on the page) */
+	for (i = 0; i < (inv->shown == INV_CANCEL ? 4 : sizeof(tot) / sizeof(tot[0])); i++) {
 		if (i == 2 || i == 4) {
 			if ((e = op_rule(r, rx, ry + 1, rw, tot[i].bold ? 0.8f : 0.5f, 0.2f, 0)))
 				return e;

@@ -206,22 +206,30 @@ static void test_status_sql(void **state)
 	static const struct {
 		enum inv_shown s;
 		enum inv_sql_form form;
-		const char *sql;
+		const char *sql;           /* NULL: not there until the totals carry the kind */
 		size_t nargs;
 	} cases[] = {
 		{ INV_DRAFT, INV_SQL_ROWS, "i.status = 'draft'", 0 },
+		{ INV_DRAFT, INV_SQL_MONTHS, "m.status = 'draft'", 0 },
 		{ INV_CANCEL, INV_SQL_DAYS, "t.status = 'void'", 0 },
 		{ INV_PAID, INV_SQL_ROWS, "(i.status = 'paid' AND i.kind = 'invoice')", 0 },
-		{ INV_PAID, INV_SQL_MONTHS, INV_TOTALS_KIND ? "(m.status = 'paid' AND m.kind = 'invoice')" : "m.status = 'paid'",
-		  0 },
 		{ INV_CREDIT, INV_SQL_ROWS, "(i.status IN ('open', 'paid') AND i.kind = 'credit')", 0 },
-		{ INV_OVERDUE, INV_SQL_MONTHS, "(m.status = 'open' AND m.due_month < ?)", 1 },
-		{ INV_DUE, INV_SQL_MONTHS, "(m.status = 'open' AND m.paid_state = 0 AND m.due_month > ?)", 1 },
-		{ INV_PARTIAL, INV_SQL_DAYS, "(t.status = 'open' AND t.paid_state = 1 AND t.due_date >= ? AND "
-		  "(t.due_date >= ? OR (? IS NOT NULL AND t.due_date >= ?)))", 4 },
 		{ INV_OVERDUE, INV_SQL_ROWS, "(i.status = 'open' AND i.kind = 'invoice' AND i.due_date < ? AND "
 		  "(i.due_date < ? OR i.due_date < COALESCE((SELECT JSON_VALUE(?, CONCAT('$.\"', c.time_zone, '\"')) "
 		  "FROM customers c WHERE c.id = i.customer_id), ?)))", 4 },
+		{ INV_DUE, INV_SQL_ROWS, "(i.status = 'open' AND i.kind = 'invoice' AND i.paid_amount = 0 AND "
+		  "i.due_date >= ? AND (i.due_date >= ? OR i.due_date >= COALESCE((SELECT JSON_VALUE(?, CONCAT('$.\"', "
+		  "c.time_zone, '\"')) FROM customers c WHERE c.id = i.customer_id), ?)))", 4 },
+		{ INV_PAID, INV_SQL_MONTHS, INV_TOTALS_KIND ? "(m.status = 'paid' AND m.kind = 'invoice')" : NULL, 0 },
+		{ INV_OVERDUE, INV_SQL_MONTHS,
+		  INV_TOTALS_KIND ? "(m.status = 'open' AND m.kind = 'invoice' AND m.due_month < ?)" : NULL, 1 },
+		{ INV_DUE, INV_SQL_MONTHS, INV_TOTALS_KIND ? "(m.status = 'open' AND m.kind = 'invoice' AND "
+		  "m.paid_state = 0 AND m.due_month > ?)" : NULL, 1 },
+		{ INV_PARTIAL, INV_SQL_DAYS, INV_TOTALS_KIND ? "(t.status = 'open' AND t.kind = 'invoice' AND "
+		  "t.paid_state = 1 AND t.due_date >= ? AND (t.due_date >= ? OR (? IS NOT NULL AND t.due_date >= ?)))"
+		  : NULL, 4 },
+		{ INV_CREDIT, INV_SQL_DAYS, INV_TOTALS_KIND ? "(t.status IN ('open', 'paid') AND t.kind = 'credit')" : NULL,
+		  0 },
 	};
 	enum inv_sql_arg args[INV_SQL_MAX_ARGS], dargs[INV_SQL_MAX_ARGS];
 	size_t k, n, dn;
@@ -229,18 +237,25 @@ static void test_status_sql(void **state)
 	(void)state;
 	for (k = 0; k < ARRAY_LEN(cases); k++) {
 		struct buf b = BUF_INIT;
+		ierr e = inv_status_sql(&b, cases[k].s, cases[k].form, args, &n);
 
-		assert_int_equal(inv_status_sql(&b, cases[k].s, cases[k].form, args, &n), IE_OK);
-		if (strcmp(b.data, cases[k].sql) || n != cases[k].nargs)
-			fail_msg("case %zu: %s (%zu values)", k, b.data, n);
+		if (!cases[k].sql ? e != IE_UNSUPPORTED
+		    : e != IE_OK || strcmp(b.data, cases[k].sql) || n != cases[k].nargs)
+			fail_msg("case %zu: %s %s (%zu values)", k, ierr_name(e), b.data ? b.data : "", n);
 		buf_free(&b);
 	}
 	/* rows and days take the same values in the same order (the list binds them once) */
 	for (k = 0; k < INV_SHOWN_COUNT; k++) {
 		struct buf b = BUF_INIT;
+		ierr e;
 
 		assert_int_equal(inv_status_sql(&b, (enum inv_shown)k, INV_SQL_ROWS, args, &n), IE_OK);
-		assert_int_equal(inv_status_sql(&b, (enum inv_shown)k, INV_SQL_DAYS, dargs, &dn), IE_OK);
+		e = inv_status_sql(&b, (enum inv_shown)k, INV_SQL_DAYS, dargs, &dn);
+		if (e == IE_UNSUPPORTED && !INV_TOTALS_KIND && !inv_shown_stored_only((enum inv_shown)k)) {
+			buf_free(&b);
+			continue;
+		}
+		assert_int_equal(e, IE_OK);
 		assert_int_equal(n, dn);
 		assert_memory_equal(args, dargs, n * sizeof(args[0]));
 		buf_free(&b);
