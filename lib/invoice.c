@@ -254,6 +254,15 @@ ierr inv_today(const char *tz, time_t now, char out[11])
 
 static const char *col_dup(struct arena *a, const struct db_res *r, unsigned col);
 
+static ierr utc_date(time_t t, char out[11])
+{
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || tm.tm_year + 1900 < 1000 || tm.tm_year + 1900 > 9999)
+		return IE_INTERNAL;
+	return strftime(out, 11, "%Y-%m-%d", &tm) == 10 ? IE_OK : IE_INTERNAL;
+}
+
 static int zone_name_ok(const char *z)
 {
 	size_t n = strlen(z);
@@ -268,8 +277,8 @@ ierr inv_zones_of(struct arena *a, const char *const *zones, size_t n, time_t no
 	ierr e;
 
 	memset(z, 0, sizeof(*z));
-	/* POSIX names count the other way: Etc/GMT+12 is UTC-12 */
-	if ((e = inv_today("Etc/GMT+12", now, z->earliest)) || (e = inv_today("Etc/GMT-14", now, z->latest)))
+	/* UTC-12 and UTC+14 have no daylight saving: no zone file to read */
+	if ((e = utc_date(now - 12 * 3600, z->earliest)) || (e = utc_date(now + 14 * 3600, z->latest)))
 		return e;
 	z->zone = arena_alloc(a, (n ? n : 1) * sizeof(*z->zone));
 	z->date = arena_alloc(a, (n ? n : 1) * sizeof(*z->date));
