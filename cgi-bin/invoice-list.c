@@ -396,7 +396,7 @@ static ierr list_page(struct req *req)
 	lq.name_seek_from = req->cfg->list_name_seek_from;
 	if (!lq.cols_given)
 		listq_saved_cols(auth_pref(req, LISTQ_COLS_PREF), &lq);
-	if ((e = inv_zones_load(req->db, req->arena, scope.customer_id, req->now, &zones))
+	if ((e = inv_zones_load(req->db, req->arena, scope.customer_id, req->cfg->time_zone, req->now, &zones))
 	    || (e = listq_search_plan(req->db, req->memo, &lq, names)))
 		return e;
 	p.zones = &zones;

@@ -112,11 +112,12 @@ enum inv_shown inv_shown_of(const char *status, const char *kind, money_t paid, 
  * so due dates outside that band of a day or two are decided by the index
  * alone, and only the band looks up the customer's zone (one primary-key
  * read per row in it) in a map of every zone in use that the caller binds
- * (INV_ARG_ZONES; a zone missing from it reads as the earliest date).
- * DAYS (t) and MONTHS (m) are the totals tables: they have no customer, so
- * they decide by the earliest date (the sums of a date-derived status are
+ * (INV_ARG_ZONES; a zone missing from it reads as INV_ARG_TODAY, the
+ * configured zone's date). DAYS (t) and MONTHS (m) are the totals tables:
+ * they have no customer, so they decide by INV_ARG_TODAY (exact for the
+ * customers in the configured zone; the sums of a date-derived status are
  * off by the invoices due in the band, a day or two, whose customer's date
- * is later); and the kind only once they carry it (INV_TOTALS_KIND).
+ * differs); and the kind only once they carry it (INV_TOTALS_KIND).
  */
 
 #define CUSTOMER_TODAY "COALESCE((SELECT JSON_VALUE(?, CONCAT('$.\"', c.time_zone, '\"')) " \
@@ -155,7 +156,7 @@ ierr inv_status_sql(struct buf *out, enum inv_shown s, enum inv_sql_form form, e
 			" AND i.due_date >= ? AND (i.due_date >= ? OR i.due_date >= " CUSTOMER_TODAY ")",
 			" AND i.due_date < ? AND (i.due_date < ? OR i.due_date < " CUSTOMER_TODAY ")" },
 		/* the same values as ROWS (the list binds them once for both): every
-		 * customer at the earliest date */
+		 * customer at the configured zone's date (between the other two) */
 		[INV_SQL_DAYS] = { " AND t.due_date >= ? AND (t.due_date >= ? OR (? IS NOT NULL AND t.due_date >= ?))",
 				   " AND t.due_date < ? AND (t.due_date < ? OR (? IS NOT NULL AND t.due_date < ?))" },
 		[INV_SQL_MONTHS] = { " AND m.due_month > ?", " AND m.due_month < ?" },
@@ -185,7 +186,7 @@ ierr inv_status_sql(struct buf *out, enum inv_shown s, enum inv_sql_form form, e
 			args[(*nargs)++] = r->overdue ? INV_ARG_LATEST : INV_ARG_EARLIEST;
 			args[(*nargs)++] = r->overdue ? INV_ARG_EARLIEST : INV_ARG_LATEST;
 			args[(*nargs)++] = INV_ARG_ZONES;
-			args[(*nargs)++] = INV_ARG_EARLIEST;
+			args[(*nargs)++] = INV_ARG_TODAY;
 		} else {
 			args[(*nargs)++] = INV_ARG_MONTH;
 		}
@@ -270,7 +271,8 @@ static int zone_name_ok(const char *z)
 	return n > 0 && n < 64 && strspn(z, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") == n;
 }
 
-ierr inv_zones_of(struct arena *a, const char *const *zones, size_t n, time_t now, struct inv_zones *z)
+ierr inv_zones_of(struct arena *a, const char *const *zones, size_t n, const char *zone, time_t now,
+		  struct inv_zones *z)
 {
 	struct buf j = BUF_INIT;
 	size_t i;
@@ -278,8 +280,12 @@ ierr inv_zones_of(struct arena *a, const char *const *zones, size_t n, time_t no
 
 	memset(z, 0, sizeof(*z));
 	/* UTC-12 and UTC+14 have no daylight saving: no zone file to read */
-	if ((e = utc_date(now - 12 * 3600, z->earliest)) || (e = utc_date(now + 14 * 3600, z->latest)))
+	if ((e = utc_date(now - 12 * 3600, z->earliest)) || (e = utc_date(now + 14 * 3600, z->latest))
+	    || (e = inv_today(zone, now, z->today)))
 		return e;
+	/* a zone beyond UTC-12..+14 (none exists; a bad name reads as UTC) */
+	if (strcmp(z->today, z->earliest) < 0 || strcmp(z->today, z->latest) > 0)
+		return IE_INTERNAL;
 	z->zone = arena_alloc(a, (n ? n : 1) * sizeof(*z->zone));
 	z->date = arena_alloc(a, (n ? n : 1) * sizeof(*z->date));
 	if (!z->zone || !z->date)
@@ -309,7 +315,8 @@ ierr inv_zones_of(struct arena *a, const char *const *zones, size_t n, time_t no
 	return e;
 }
 
-ierr inv_zones_load(struct db *db, struct arena *a, long long customer_id, time_t now, struct inv_zones *z)
+ierr inv_zones_load(struct db *db, struct arena *a, long long customer_id, const char *zone, time_t now,
+		    struct inv_zones *z)
 {
 	const char **names = NULL;
 	size_t n = 0, cap = 0;
@@ -330,7 +337,7 @@ ierr inv_zones_load(struct db *db, struct arena *a, long long customer_id, time_
 	if (e == IE_NOTFOUND)
 		e = IE_OK;
 	db_free(&r);
-	return e ? e : inv_zones_of(a, names, n, now, z);
+	return e ? e : inv_zones_of(a, names, n, zone, now, z);
 }
 
 const char *inv_zone_today(const struct inv_zones *z, const char *zone)
@@ -340,7 +347,7 @@ const char *inv_zone_today(const struct inv_zones *z, const char *zone)
 	for (i = 0; zone && i < z->n; i++)
 		if (!strcmp(z->zone[i], zone))
 			return z->date[i];
-	return z->earliest;
+	return z->today;
 }
 
 /* ---------- loading ---------- */

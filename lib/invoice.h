@@ -145,6 +145,7 @@ enum inv_sql_arg {
 	INV_ARG_EARLIEST,    /* ROWS, DAYS: the earliest date anywhere on earth now (UTC-12) */
 	INV_ARG_LATEST,      /* ROWS, DAYS: the latest (UTC+14) */
 	INV_ARG_ZONES,       /* ROWS, DAYS: JSON {"zone": "YYYY-MM-DD", ...} of the customers' zones */
+	INV_ARG_TODAY,       /* ROWS, DAYS: the date in the configured zone (Invoice.TimeZone) */
 };
 /* 1 once the totals tables carry the kind (i9-sums' sql/0011): their status
  * conditions then tell credit notes from invoices like the rows', and the
@@ -159,11 +160,12 @@ enum inv_sql_arg {
  * ROWS decides "before today" per customer: due dates before the earliest
  * date on earth are overdue, from the latest on not, and in between (a day
  * or two) the customer's zone is looked up in the INV_ARG_ZONES map (a zone
- * missing from it reads as the earliest date). DAYS and MONTHS (the totals
- * tables) have no customer: they decide by the earliest date (DAYS takes the
- * same values as ROWS, so one list of values serves both), so their sums of a
- * date-derived status miss the customer's own date for the invoices due in
- * the band. A status that needs the kind (credit notes are never Due,
+ * missing from it reads as INV_ARG_TODAY). DAYS and MONTHS (the totals
+ * tables) have no customer: they decide by INV_ARG_TODAY, the configured
+ * zone's date (DAYS takes the same values as ROWS, so one list of values
+ * serves both), which is exact for the customers in that zone; for the
+ * others their sums of a date-derived status differ by the invoices due in
+ * the band whose customer's date differs from it. A status that needs the kind (credit notes are never Due,
  * Overdue or Paid) is IE_UNSUPPORTED there until the totals tables carry it
  * (INV_TOTALS_KIND): such a filter is then counted from the invoices. */
 ierr inv_status_sql(struct buf *out, enum inv_shown s, enum inv_sql_form form, enum inv_sql_arg *args,
@@ -195,18 +197,22 @@ ierr inv_today(const char *tz, time_t now, char out[11]);
 
 /* Today's date in every customer time zone in use, for the list's status
  * conditions (inv_status_sql, INV_SQL_ROWS) and its rows' badges: one
- * derivation for both. earliest/latest: the dates in UTC-12 and UTC+14. */
+ * derivation for both. earliest/latest: the dates in UTC-12 and UTC+14;
+ * today: in the configured zone (Invoice.TimeZone). */
 struct inv_zones {
-	char earliest[11], latest[11];
+	char earliest[11], latest[11], today[11];
 	size_t n;
 	const char **zone, **date;   /* n each, in the arena */
 	const char *json;            /* {"Europe/Berlin":"2026-12-03",...} */
 };
-/* The zones of the customers in scope (every customer, or one). */
-ierr inv_zones_load(struct db *db, struct arena *a, long long customer_id, time_t now, struct inv_zones *z);
+/* The zones of the customers in scope (every customer, or one); zone: the
+ * configured one (Invoice.TimeZone). */
+ierr inv_zones_load(struct db *db, struct arena *a, long long customer_id, const char *zone, time_t now,
+		    struct inv_zones *z);
 /* Builds z from a list of zones (names outside [A-Za-z0-9/_+-] are left out). */
-ierr inv_zones_of(struct arena *a, const char *const *zones, size_t n, time_t now, struct inv_zones *z);
-/* A zone's date from z; a zone not in z reads as z->earliest (as in SQL). */
+ierr inv_zones_of(struct arena *a, const char *const *zones, size_t n, const char *zone, time_t now,
+		  struct inv_zones *z);
+/* A zone's date from z; a zone not in z reads as z->today (as in SQL). */
 const char *inv_zone_today(const struct inv_zones *z, const char *zone);
 
 /* Loads one invoice within scope (IE_NOTFOUND outside it: another customer's

@@ -355,8 +355,8 @@ static ierr status_args(struct listq_sql *s, const enum inv_sql_arg *args, size_
 	ierr e = IE_OK;
 
 	for (k = 0; !e && k < n; k++)
-		e = arg(s, args[k] == INV_ARG_LATEST ? DB_S(s->latest)
-			   : args[k] == INV_ARG_ZONES ? DB_S(s->zones) : DB_S(s->today));   /* EARLIEST */
+		e = arg(s, args[k] == INV_ARG_LATEST ? DB_S(s->latest) : args[k] == INV_ARG_EARLIEST ? DB_S(s->earliest)
+			   : args[k] == INV_ARG_ZONES ? DB_S(s->zones) : DB_S(s->today));
 	return e;
 }
 
@@ -1250,23 +1250,23 @@ static ierr seek_sql(struct listq_sql *s, const struct listq *lq)
 }
 
 static ierr build(const struct listq *lq, const struct auth_scope *scope, const char *today,
-		  const char *latest, const char *zones, struct listq_sql *s);
+		  const char *earliest, const char *latest, const char *zones, struct listq_sql *s);
 
 ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const char *today,
 		 struct listq_sql *s)
 {
 	/* one date for every customer: the band between earliest and latest is empty */
-	return build(lq, scope, today, today, "{}", s);
+	return build(lq, scope, today, today, today, "{}", s);
 }
 
 ierr listq_build_zones(const struct listq *lq, const struct auth_scope *scope, const struct inv_zones *z,
 		       struct listq_sql *s)
 {
-	return build(lq, scope, z->earliest, z->latest, z->json, s);
+	return build(lq, scope, z->today, z->earliest, z->latest, z->json, s);
 }
 
 static ierr build(const struct listq *lq, const struct auth_scope *scope, const char *today,
-		  const char *latest, const char *zones, struct listq_sql *s)
+		  const char *earliest, const char *latest, const char *zones, struct listq_sql *s)
 {
 	/* sorted by a status the filter fixes: by id (a prepared statement
 	 * would not see that the index is in that order, and sort them all) */
@@ -1279,7 +1279,8 @@ static ierr build(const struct listq *lq, const struct auth_scope *scope, const 
 	s->summable = 1;
 	s->known_count = -1;
 	s->cap = lq->count_cap > 0 ? lq->count_cap : LISTQ_COUNT_CAP;
-	if (str_copy(s->today, sizeof(s->today), today) || str_copy(s->latest, sizeof(s->latest), latest)
+	if (str_copy(s->today, sizeof(s->today), today) || str_copy(s->earliest, sizeof(s->earliest), earliest)
+	    || str_copy(s->latest, sizeof(s->latest), latest) || strcmp(s->earliest, s->today) > 0
 	    || strcmp(s->today, s->latest) > 0)
 		return IE_INVALID;
 	s->zones = zones;

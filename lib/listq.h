@@ -152,8 +152,8 @@ struct listq_sql {
 	int common_words;             /* its keywords are common: the scan probes each row for them */
 	int dense_words;              /* ... and dense: the count probes the filter's invoices for them */
 	int one_customer;             /* filtered to one customer: so does it, there are few */
-	char today[11];               /* the earliest date on earth (UTC-12): see inv_status_sql */
-	char latest[11];              /* the latest (UTC+14) */
+	char today[11];               /* the configured zone's date: the sums tables' "today" */
+	char earliest[11], latest[11];   /* the dates in UTC-12 and UTC+14: see inv_status_sql */
 	const char *zones;            /* JSON map zone -> date (inv_zones), the caller's storage */
 	long long cap;
 	long long version;            /* invoice_totals_version as listq_rows read it; 0: unknown */
@@ -174,8 +174,8 @@ ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const c
  * (inv_status_sql); an issued credit note matches no status= value (its
  * label, Credit note, has no URL value), drafts and cancelled ones match
  * draft and void. The sums tables decide the date-derived statuses by the
- * earliest date (z->earliest) and count issued credit notes with invoices
- * of their stored status (they have neither customer nor kind). */
+ * configured zone's date (z->today; they have no customer), and tell credit
+ * notes apart once they carry the kind (INV_TOTALS_KIND). */
 struct inv_zones;
 ierr listq_build_zones(const struct listq *lq, const struct auth_scope *scope, const struct inv_zones *z,
 		       struct listq_sql *out);

@@ -117,10 +117,10 @@ export const PAID_STATE_SQL = `CASE WHEN i.status IN ('draft', 'void') OR i.kind
 
 // The same conditions as the sums tables decide them (lib/invoice.c
 // inv_status_sql, DAYS/MONTHS): no customer there, so every customer at the
-// earliest date on earth (UTC-12); and credit notes told apart only once
-// those tables carry the kind (i9-sums' sql/0011).
-export function statusWhereTotals(now = new Date()) {
-  const early = `'${dateIn('Etc/GMT+12', now)}'`;
+// configured zone's date (Invoice.TimeZone, UTC in the test stack); and credit
+// notes told apart only once those tables carry the kind (i9-sums' sql/0011).
+export function statusWhereTotals(now = new Date(), zone = 'UTC') {
+  const early = `'${dateIn(zone, now)}'`;
   const kind = +sql(`SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()
     AND TABLE_NAME = 'invoice_day_totals' AND COLUMN_NAME = 'kind'`) ? ` AND i.kind = 'invoice'` : '';
   return {

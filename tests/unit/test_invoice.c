@@ -268,7 +268,7 @@ static void test_status_sql(void **state)
 		assert_int_equal(args[0], INV_ARG_LATEST);
 		assert_int_equal(args[1], INV_ARG_EARLIEST);
 		assert_int_equal(args[2], INV_ARG_ZONES);
-		assert_int_equal(args[3], INV_ARG_EARLIEST);
+		assert_int_equal(args[3], INV_ARG_TODAY);
 		buf_free(&b);
 	}
 	assert_int_equal(inv_status_sql(&(struct buf)BUF_INIT, (enum inv_shown)99, INV_SQL_ROWS, args, &n), IE_INVALID);
@@ -290,17 +290,21 @@ static void test_zones(void **state)
 
 	(void)state;
 	assert_non_null(a);
-	assert_int_equal(inv_zones_of(a, zones, ARRAY_LEN(zones), t, &z), IE_OK);
+	assert_int_equal(inv_zones_of(a, zones, ARRAY_LEN(zones), "America/Los_Angeles", t, &z), IE_OK);
 	assert_string_equal(z.earliest, "2026-03-28");   /* UTC-12 */
 	assert_string_equal(z.latest, "2026-03-29");     /* UTC+14 */
+	assert_string_equal(z.today, "2026-03-28");      /* the configured zone */
 	assert_int_equal(z.n, 4);                        /* the bad name is left out */
 	assert_string_equal(inv_zone_today(&z, "Europe/Berlin"), "2026-03-29");
 	assert_string_equal(inv_zone_today(&z, "Pacific/Auckland"), "2026-03-29");
 	assert_string_equal(inv_zone_today(&z, "America/Los_Angeles"), "2026-03-28");
 	assert_string_equal(inv_zone_today(&z, "UTC"), "2026-03-29");
-	assert_string_equal(inv_zone_today(&z, "Asia/Tokyo"), "2026-03-28");   /* missing: the earliest */
+	assert_string_equal(inv_zone_today(&z, "Asia/Tokyo"), "2026-03-28");   /* missing: the configured zone's */
 	assert_string_equal(z.json, "{\"Europe/Berlin\":\"2026-03-29\",\"Pacific/Auckland\":\"2026-03-29\","
 			    "\"America/Los_Angeles\":\"2026-03-28\",\"UTC\":\"2026-03-29\"}");
+	/* another configured zone: the date a missing zone reads as */
+	assert_int_equal(inv_zones_of(a, zones, 1, "Pacific/Kiritimati", t, &z), IE_OK);
+	assert_string_equal(inv_zone_today(&z, "Asia/Tokyo"), "2026-03-29");
 	/* 22:30 UTC is 23:30 in Berlin in winter (the 28th) and 00:30 in summer (the 30th) */
 	assert_int_equal(inv_today("Europe/Berlin", 1774737000, today), IE_OK);
 	assert_string_equal(today, "2026-03-28");
