@@ -1081,10 +1081,11 @@ static const char *index_hint(const struct listq *lq, const struct auth_scope *s
  * sort=status orders by the shown status as far as an index can walk it
  * (ix_invoices_status_due: stored status, due date, id): Draft; then the
  * issued open ones by due date, so Overdue (due before today) come before
- * Due and Partly paid (those two by due date, among them the issued credit
- * notes by their date); then Paid; then Cancelled. Descending is the
- * reverse. A strict order of the seven labels would need the customer's date
- * and the kind per row: a sort of the whole filter, not a walk.
+ * Due and Partly paid (those two by due date); then Paid; then Cancelled.
+ * Issued credit notes sort with their stored status (open or paid) by their
+ * date. Descending is the reverse. A strict order of the seven labels would
+ * need the customer's date and the kind per row: a sort of the whole
+ * filter, not a walk.
  */
 static ierr order_by_rest(struct buf *out, const char *order, const char *dir);
 
