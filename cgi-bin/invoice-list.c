@@ -13,7 +13,7 @@ struct page {
 	struct req *req;
 	struct buf *rows;          /* the table body, escaped HTML */
 	const struct listq *lq;
-	const char *today;
+	const struct inv_zones *zones;   /* the customers' dates: the shown status */
 	size_t n;
 	int can_edit;
 };
@@ -89,7 +89,8 @@ static ierr add_row(void *ctx, const struct listq_row *row)
 	struct page *p = ctx;
 	const struct listq *lq = p->lq;
 	struct buf *b = p->rows;
-	enum inv_shown shown = inv_shown_of(row->status, row->paid, row->due_date, p->today);
+	enum inv_shown shown = inv_shown_of(row->status, row->kind, row->paid, row->due_date,
+					    inv_zone_today(p->zones, row->time_zone));
 	int draft = shown == INV_DRAFT;
 	char text[160], link[64];
 	struct buf url = BUF_INIT;
@@ -145,12 +146,12 @@ static ierr add_row(void *ctx, const struct listq_row *row)
 			e = money_format(row->balance, row->currency, text, sizeof(text));
 			break;
 		case COL_PAID_STATE:
-			v = inv_paid_state(row->status, row->paid);
-			bd = v;
+			v = inv_paid_state(row->status, row->kind, row->paid);
+			bd = strcmp(v, "Paid") && strcmp(v, "Pending") && strcmp(v, "Unpaid") ? "none" : v;
 			break;
 		case COL_STATUS:
 			v = inv_shown_name(shown);
-			bd = listq_status_key(shown);
+			bd = inv_shown_class(shown);
 			break;
 		default:
 			break;
@@ -382,7 +383,8 @@ static ierr list_page(struct req *req)
 	struct buf rows = BUF_INIT;
 	struct page p = { req, &rows, &lq, NULL, 0, auth_allowed(u->role, ACT_INVOICE_WRITE) };
 	struct tmpl_slot slot = { "rows", &rows };
-	char today[11], names[LISTQ_NAMES_SIZE];   /* a search's customers by name, for lq */
+	char names[LISTQ_NAMES_SIZE];   /* a search's customers by name, for lq */
+	struct inv_zones zones;
 	int built = 0;
 	ierr e;
 
@@ -396,10 +398,11 @@ static ierr list_page(struct req *req)
 	lq.name_seek_from = req->cfg->list_name_seek_from;
 	if (!lq.cols_given)
 		listq_saved_cols(auth_pref(req, LISTQ_COLS_PREF), &lq);
-	if ((e = inv_today(req->cfg->time_zone, req->now, today)) || (e = listq_search_plan(req->db, req->memo, &lq, names)))
+	if ((e = inv_zones_load(req->db, req->arena, scope.customer_id, req->cfg->time_zone, req->now, &zones))
+	    || (e = listq_search_plan(req->db, req->memo, &lq, names)))
 		return e;
-	p.today = today;
-	if ((e = listq_build(&lq, &scope, today, &sql)))
+	p.zones = &zones;
+	if ((e = listq_build_zones(&lq, &scope, &zones, &sql)))
 		return e;
 	built = 1;
 	/* A scoped user never has drafts: the draft bit stays in the SQL (so

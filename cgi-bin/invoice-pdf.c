@@ -131,13 +131,11 @@ static ierr render(struct req *req, const struct auth_scope *scope, long long id
 	struct invoice inv;
 	struct inv_seller seller;
 	struct pdf_opts o;
-	char today[11];
 	ierr e;
 
 	/* the PDF is the document as the customer gets it, whoever downloads it
 	 * (it is stored and may be served to the customer or a link holder) */
-	if ((e = inv_today(req->cfg->time_zone, req->now, today))
-	    || (e = invoice_load(req->db, req->arena, scope, id, today, 1, &inv)))
+	if ((e = invoice_load(req->db, req->arena, scope, id, req->now, 1, &inv)))
 		return e;
 	invoice_seller(req->cfg, &seller);
 	o.paper = req->cfg->paper;
@@ -159,7 +157,7 @@ static ierr serve_pdf(struct req *req, const struct auth_scope *scope, long long
 
 	/* a revalidation needs only the tag; a download takes the file in the same
 	 * query, unless the web server sends it from its file copy */
-	e = invoice_pdf_state(req->db, scope, id, &st, revalidating || files ? NULL : &pdf);
+	e = invoice_pdf_state(req->db, scope, id, req->now, &st, revalidating || files ? NULL : &pdf);
 	if (e == IE_NOTFOUND && l)
 		e = app_fail(req, IE_NOTFOUND, "This download link is not valid.");
 	if (e)
@@ -232,11 +230,10 @@ static ierr invoice_csv(struct req *req)
 	struct auth_scope scope = auth_scope_of(&req->session.user);
 	struct invoice inv;
 	struct buf csv = BUF_INIT;
-	char today[11], name[64];
+	char name[64];
 	ierr e;
 
-	if ((e = inv_today(req->cfg->time_zone, req->now, today))
-	    || (e = invoice_load(req->db, req->arena, &scope, req->ids[0], today, 0, &inv)))
+	if ((e = invoice_load(req->db, req->arena, &scope, req->ids[0], req->now, 0, &inv)))
 		return e;
 	file_name(inv.number, inv.id, "csv", name, sizeof(name));
 	/* a BOM so spreadsheet programs read the names as UTF-8 */

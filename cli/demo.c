@@ -1810,16 +1810,25 @@ static int write_lines(struct demo *d, long long inv_id, long long first_line_id
 	return 0;
 }
 
+/* The buyer as issued (invoices.buyer_snapshot): every key of the buyer
+ * block (lib/invoice.c, invoice_load reads them), so an issued invoice never
+ * shows the live customer row. */
 static void buyer_json(struct sink *k, const struct customer *c)
 {
 	put_raw(k, "{\"name\":", 8);
 	put_jstr(k, c->name);
 	put_raw(k, ",\"legal_name\":", 14);
 	put_jstr(k, c->legal);
+	put_raw(k, ",\"email\":", 9);
+	put_jstr(k, c->email);
 	put_raw(k, ",\"vat_id\":", 10);
 	put_jstr(k, c->vat_id);
 	put_raw(k, ",\"street\":", 10);
 	put_jstr(k, c->street);
+	put_raw(k, ",\"address_line2\":", 17);
+	put_jstr(k, "");
+	put_raw(k, ",\"region\":", 10);
+	put_jstr(k, c->region);
 	put_raw(k, ",\"post_code\":", 13);
 	put_jstr(k, c->post);
 	put_raw(k, ",\"city\":", 8);
@@ -2308,7 +2317,7 @@ static ierr users(struct demo *d)
 	if ((e = pref(d, d->uid_billing, "invoices.cols", "number,customer,date,due,total,paid,balance,status"))
 	    || (e = pref(d, d->uid_billing, "invoices.per_page", "100"))
 	    || (e = pref(d, d->uid_admin, "invoices.cols", "number,customer,date,period,due,total,balance,status"))
-	    || (e = pref(d, d->uid_cust1, "invoices.cols", "number,date,due,total,paid_state")))
+	    || (e = pref(d, d->uid_cust1, "invoices.cols", "number,date,due,total,paid_state,status")))
 		return e;
 	return IE_OK;
 }

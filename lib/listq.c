@@ -22,7 +22,7 @@ static const struct col {
 	[COL_PAID]       = { { "paid", "Paid amount", 1 }, "i.paid_amount" },
 	[COL_BALANCE]    = { { "balance", "Balance", 1 }, "i.balance" },
 	[COL_PAID_STATE] = { { "paid_state", "Paid", 0 }, "i.paid_state" },
-	[COL_STATUS]     = { { "status", "Status", 0 }, "i.status" },
+	[COL_STATUS]     = { { "status", "Status", 0 }, "i.status" },   /* see order_by */
 };
 
 static const enum listq_col default_cols[] = {
@@ -273,11 +273,6 @@ static ierr clause(struct listq_sql *s, const char *sql)
 	return clause2(s, sql, NULL);
 }
 
-static ierr append2(struct listq_sql *s, const char *sql, const char *sum)
-{
-	return buf_puts(&s->where, sql) ?: buf_puts(&s->sumwhere, sum);
-}
-
 /* LIKE pattern for `text`: %, _ and \ escaped, then prefix/suffix wildcards. */
 static void like_pattern(const char *text, int leading, char *out, size_t outsz)
 {
@@ -352,33 +347,56 @@ ierr listq_scope_sql(struct listq_sql *s, const struct auth_scope *scope)
 	return e;
 }
 
-static ierr status_sql(struct listq_sql *s, unsigned mask, const char *today)
+/* The values of one status condition's '?' (inv_status_sql, ROWS and DAYS
+ * take the same ones). */
+static ierr status_args(struct listq_sql *s, const enum inv_sql_arg *args, size_t n)
 {
-	static const char *const cond[][2] = {
-		[INV_DRAFT] = { "i.status = 'draft'", "t.status = 'draft'" },
-		[INV_DUE] = { "(i.status = 'open' AND i.paid_amount = 0 AND i.due_date >= ?)",
-			      "(t.status = 'open' AND t.paid_state = 0 AND t.due_date >= ?)" },
-		[INV_PARTIAL] = { "(i.status = 'open' AND i.paid_amount > 0 AND i.due_date >= ?)",
-				  "(t.status = 'open' AND t.paid_state = 1 AND t.due_date >= ?)" },
-		[INV_OVERDUE] = { "(i.status = 'open' AND i.due_date < ?)", "(t.status = 'open' AND t.due_date < ?)" },
-		[INV_PAID] = { "i.status = 'paid'", "t.status = 'paid'" },
-		[INV_CANCEL] = { "i.status = 'void'", "t.status = 'void'" },
-	};
-	unsigned i, first = 1;
-	ierr e;
+	size_t k;
+	ierr e = IE_OK;
 
-	if ((e = clause2(s, "(", "(")))
-		return e;
-	for (i = 0; i < sizeof(cond) / sizeof(cond[0]); i++) {
+	for (k = 0; !e && k < n; k++)
+		e = arg(s, args[k] == INV_ARG_LATEST ? DB_S(s->latest) : args[k] == INV_ARG_EARLIEST ? DB_S(s->earliest)
+			   : args[k] == INV_ARG_ZONES ? DB_S(s->zones) : DB_S(s->today));
+	return e;
+}
+
+/* The status filter, from the one rule (inv_status_sql): over invoices and,
+ * the same, over invoice_day_totals when those can tell (IE_UNSUPPORTED: the
+ * filter is counted from the invoices). */
+static ierr status_sql(struct listq_sql *s, unsigned mask)
+{
+	enum inv_sql_arg args[INV_SQL_MAX_ARGS], targs_[INV_SQL_MAX_ARGS];
+	struct buf rows = BUF_INIT, days = BUF_INIT;
+	unsigned i, first = 1;
+	int summed = 1;
+	size_t n, tn;
+	ierr e = buf_puts(&rows, "(") ?: buf_puts(&days, "(");
+
+	for (i = 0; !e && i < sizeof(status_keys) / sizeof(status_keys[0]); i++) {
 		if (!(mask & LISTQ_STATUS_BIT(i)))
 			continue;
-		if ((!first && (e = append2(s, " OR ", " OR "))) || (e = append2(s, cond[i][0], cond[i][1])))
-			return e;
-		if ((i == INV_DUE || i == INV_PARTIAL || i == INV_OVERDUE) && (e = arg(s, DB_S(today))))
-			return e;
+		if (!first && (e = buf_puts(&rows, " OR ") ?: buf_puts(&days, " OR ")))
+			break;
+		if ((e = inv_status_sql(&rows, (enum inv_shown)i, INV_SQL_ROWS, args, &n)))
+			break;
+		e = inv_status_sql(&days, (enum inv_shown)i, INV_SQL_DAYS, targs_, &tn);
+		if (e == IE_UNSUPPORTED) {
+			summed = 0;
+			e = IE_OK;
+		} else if (!e && (n != tn || memcmp(args, targs_, n * sizeof(args[0])))) {
+			e = IE_INTERNAL;   /* the two forms share their values */
+		}
+		if (!e)
+			e = status_args(s, args, n);
 		first = 0;
 	}
-	return append2(s, ")", ")");
+	if (!e)
+		e = buf_puts(&rows, ")") ?: buf_puts(&days, ")");
+	if (!e)
+		e = clause2(s, rows.data, summed ? days.data : NULL);
+	buf_free(&rows);
+	buf_free(&days);
+	return e;
 }
 
 static ierr date_sql(struct listq_sql *s, const struct listq *lq)
@@ -889,14 +907,6 @@ static ierr mcond(struct buf *b, const char *sql)
  */
 static ierr totals_summed(struct listq_sql *s, const struct listq *lq)
 {
-	static const char *const mstatus[] = {
-		[INV_DRAFT] = "m.status = 'draft'",
-		[INV_DUE] = "(m.status = 'open' AND m.paid_state = 0 AND m.due_month > ?)",
-		[INV_PARTIAL] = "(m.status = 'open' AND m.paid_state = 1 AND m.due_month > ?)",
-		[INV_OVERDUE] = "(m.status = 'open' AND m.due_month < ?)",
-		[INV_PAID] = "m.status = 'paid'",
-		[INV_CANCEL] = "m.status = 'void'",
-	};
 	const unsigned derived_bits = LISTQ_STATUS_BIT(INV_DUE) | LISTQ_STATUS_BIT(INV_PARTIAL)
 				      | LISTQ_STATUS_BIT(INV_OVERDUE);
 	int derived = (lq->status & derived_bits) != 0;
@@ -917,14 +927,17 @@ static ierr totals_summed(struct listq_sql *s, const struct listq *lq)
 	e = IE_OK;
 	if (lq->status) {
 		e = mcond(&m, "(");
-		for (i = 0; !e && i < sizeof(mstatus) / sizeof(mstatus[0]); i++) {
+		for (i = 0; !e && i < sizeof(status_keys) / sizeof(status_keys[0]); i++) {
+			enum inv_sql_arg margs[INV_SQL_MAX_ARGS];
+			size_t k, mn = 0;
+
 			if (!(lq->status & LISTQ_STATUS_BIT(i)))
 				continue;
 			if (!first)
 				e = buf_puts(&m, " OR ");
 			if (!e)
-				e = buf_puts(&m, mstatus[i]);
-			if (!e && (i == INV_DUE || i == INV_PARTIAL || i == INV_OVERDUE))
+				e = inv_status_sql(&m, (enum inv_shown)i, INV_SQL_MONTHS, margs, &mn);
+			for (k = 0; !e && k < mn; k++)
 				e = targ(s, DB_S(s->cm));
 			first = 0;
 		}
@@ -1013,7 +1026,7 @@ static const char *const status_hints[COL__COUNT] = {
 	[COL_PAID] = " FORCE INDEX (ix_invoices_status_paid)",
 	[COL_BALANCE] = " FORCE INDEX (ix_invoices_status_balance)",
 	[COL_PAID_STATE] = " FORCE INDEX (ix_invoices_status_paid_state)",
-	[COL_STATUS] = " FORCE INDEX (ix_invoices_status)",
+	[COL_STATUS] = " FORCE INDEX (ix_invoices_status_due)",
 };
 static const char *const currency_hints[COL__COUNT] = {
 	[COL_CUSTOMER] = " FORCE INDEX (ix_invoices_currency_customer)",
@@ -1023,19 +1036,18 @@ static const char *const currency_hints[COL__COUNT] = {
 	[COL_BALANCE] = " FORCE INDEX (ix_invoices_currency_balance)",
 };
 
-/* How many stored statuses the status filter keeps (draft, open, paid, void). */
+/* How many stored statuses the status filter keeps (draft, open, paid, void),
+ * from the rule (inv_shown_stored). */
 static size_t stored_statuses(unsigned mask)
 {
-	static const unsigned stored[] = {
-		LISTQ_STATUS_BIT(INV_DRAFT),
-		LISTQ_STATUS_BIT(INV_DUE) | LISTQ_STATUS_BIT(INV_PARTIAL) | LISTQ_STATUS_BIT(INV_OVERDUE),
-		LISTQ_STATUS_BIT(INV_PAID),
-		LISTQ_STATUS_BIT(INV_CANCEL),
-	};
-	size_t k, n = 0;
+	unsigned i, bits = 0;
+	size_t n = 0;
 
-	for (k = 0; k < sizeof(stored) / sizeof(stored[0]); k++)
-		n += (mask & stored[k]) != 0;
+	for (i = 0; i < sizeof(status_keys) / sizeof(status_keys[0]); i++)
+		if (mask & LISTQ_STATUS_BIT(i))
+			bits |= inv_shown_stored((enum inv_shown)i);
+	for (; bits; bits &= bits - 1)
+		n++;
 	return n;
 }
 
@@ -1045,7 +1057,7 @@ static const char *const own_hints[COL__COUNT] = {
 	[COL_PERIOD] = " FORCE INDEX (ix_invoices_period)",
 	[COL_DUE] = " FORCE INDEX (ix_invoices_due)",
 	[COL_PAID_STATE] = " FORCE INDEX (ix_invoices_paid_state)",
-	[COL_STATUS] = " FORCE INDEX (ix_invoices_status)",
+	[COL_STATUS] = " FORCE INDEX (ix_invoices_status_due)",
 };
 
 static const char *index_hint(const struct listq *lq, const struct auth_scope *scope)
@@ -1065,11 +1077,35 @@ static const char *index_hint(const struct listq *lq, const struct auth_scope *s
 	return NULL;
 }
 
+/*
+ * sort=status orders by the shown status as far as an index can walk it
+ * (ix_invoices_status_due: stored status, due date, id): Draft; then the
+ * issued open ones by due date, so Overdue (due before today) come before
+ * Due and Partly paid (those two by due date); then Paid; then Cancelled.
+ * Issued credit notes sort with their stored status (open or paid) by their
+ * date. Descending is the reverse. A strict order of the seven labels would
+ * need the customer's date and the kind per row: a sort of the whole
+ * filter, not a walk.
+ */
+static ierr order_by_rest(struct buf *out, const char *order, const char *dir);
+
+#define STATUS_ORDER "i.status"
+#define STATUS_ORDER_THEN "i.due_date"
+
 /* " ORDER BY <order> <dir>, i.id <dir>"; order NULL: by id alone */
 static ierr order_by(struct buf *out, const char *order, const char *dir)
 {
-	return buf_puts(out, " ORDER BY ")
-	       ?: (order ? buf_puts(out, order) ?: buf_puts(out, dir) ?: buf_puts(out, ", ") : IE_OK)
+	if (order && !strcmp(order, STATUS_ORDER)) {
+		ierr e = buf_puts(out, " ORDER BY " STATUS_ORDER) ?: buf_puts(out, dir) ?: buf_puts(out, ", ");
+
+		return e ? e : order_by_rest(out, STATUS_ORDER_THEN, dir);
+	}
+	return buf_puts(out, " ORDER BY ") ?: order_by_rest(out, order, dir);
+}
+
+static ierr order_by_rest(struct buf *out, const char *order, const char *dir)
+{
+	return (order ? buf_puts(out, order) ?: buf_puts(out, dir) ?: buf_puts(out, ", ") : IE_OK)
 	       ?: buf_puts(out, "i.id") ?: buf_puts(out, dir);
 }
 
@@ -1082,6 +1118,8 @@ static ierr rows_sql(const struct listq_sql *s, const char *order, int desc, int
 	if ((e = buf_puts(out, "SELECT i.id, i.number, i.customer_id, i.customer_name, i.invoice_date, "
 			  "i.period_start, i.period_end, i.due_date, i.currency, i.total, i.paid_amount, "
 			  "i.balance, i.status, i.kind, "
+			  /* the customer's zone: its date derives the row's shown status */
+			  "(SELECT c.time_zone FROM customers c WHERE c.id = i.customer_id), "
 			  /* the sums' version rides along (a constant subquery, run once) */
 			  "(SELECT v FROM invoice_totals_version WHERE id = 1) FROM invoices i"))
 	    || (deferred && (e = buf_puts(out, " JOIN (SELECT i.id FROM ")))
@@ -1158,8 +1196,13 @@ static const struct seek_text *seek_text_of(enum listq_col c)
 
 static int seekable(const struct listq_sql *s, const struct listq *lq)
 {
-	const unsigned stored = LISTQ_STATUS_BIT(INV_DRAFT) | LISTQ_STATUS_BIT(INV_PAID) | LISTQ_STATUS_BIT(INV_CANCEL);
+	unsigned i, stored = 0;
 
+	/* the sums tables count these exactly: the stored status alone decides
+	 * (draft, void; paid needs the kind, which they do not have) */
+	for (i = 0; i < sizeof(status_keys) / sizeof(status_keys[0]); i++)
+		if (inv_shown_stored_only((enum inv_shown)i))
+			stored |= LISTQ_STATUS_BIT(i);
 	return s->summable && seek_text_of(lq->sort) && !lq->from[0] && !lq->to[0] && !(lq->status & ~stored);
 }
 
@@ -1207,12 +1250,29 @@ static ierr seek_sql(struct listq_sql *s, const struct listq *lq)
 	return e;
 }
 
+static ierr build(const struct listq *lq, const struct auth_scope *scope, const char *today,
+		  const char *earliest, const char *latest, const char *zones, struct listq_sql *s);
+
 ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const char *today,
 		 struct listq_sql *s)
 {
+	/* one date for every customer: the band between earliest and latest is empty */
+	return build(lq, scope, today, today, today, "{}", s);
+}
+
+ierr listq_build_zones(const struct listq *lq, const struct auth_scope *scope, const struct inv_zones *z,
+		       struct listq_sql *s)
+{
+	return build(lq, scope, z->today, z->earliest, z->latest, z->json, s);
+}
+
+static ierr build(const struct listq *lq, const struct auth_scope *scope, const char *today,
+		  const char *earliest, const char *latest, const char *zones, struct listq_sql *s)
+{
 	/* sorted by a status the filter fixes: by id (a prepared statement
 	 * would not see that the index is in that order, and sort them all) */
-	const char *order = lq->sort == COL_STATUS && stored_statuses(lq->status) == 1 ? NULL : columns[lq->sort].order;
+	const char *order = lq->sort == COL_STATUS && stored_statuses(lq->status) == 1 ? STATUS_ORDER_THEN
+			    : columns[lq->sort].order;
 	int deep;
 	ierr e;
 
@@ -1220,11 +1280,14 @@ ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const c
 	s->summable = 1;
 	s->known_count = -1;
 	s->cap = lq->count_cap > 0 ? lq->count_cap : LISTQ_COUNT_CAP;
-	if (str_copy(s->today, sizeof(s->today), today))
+	if (str_copy(s->today, sizeof(s->today), today) || str_copy(s->earliest, sizeof(s->earliest), earliest)
+	    || str_copy(s->latest, sizeof(s->latest), latest) || strcmp(s->earliest, s->today) > 0
+	    || strcmp(s->today, s->latest) > 0)
 		return IE_INVALID;
+	s->zones = zones;
 	if ((e = listq_scope_sql(s, scope)))
 		goto out;
-	if (lq->status && (e = status_sql(s, lq->status, s->today)))
+	if (lq->status && (e = status_sql(s, lq->status)))
 		goto out;
 	if (lq->customer && (!(e = clause(s, "i.customer_id = ?")) && (e = arg(s, DB_I(lq->customer)))))
 		goto out;
@@ -1421,7 +1484,8 @@ static ierr row_of(struct db_res *r, struct listq_sql *s, struct listq_row *row)
 		return e;
 	row->status = db_str(r, 12);
 	row->kind = db_str(r, 13);
-	s->version = db_int(r, 14);
+	row->time_zone = db_str(r, 14);
+	s->version = db_int(r, 15);
 	return IE_OK;
 }
 

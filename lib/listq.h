@@ -152,7 +152,9 @@ struct listq_sql {
 	int common_words;             /* its keywords are common: the scan probes each row for them */
 	int dense_words;              /* ... and dense: the count probes the filter's invoices for them */
 	int one_customer;             /* filtered to one customer: so does it, there are few */
-	char today[11];
+	char today[11];               /* the configured zone's date: the sums tables' "today" */
+	char earliest[11], latest[11];   /* the dates in UTC-12 and UTC+14: see inv_status_sql */
+	const char *zones;            /* JSON map zone -> date (inv_zones), the caller's storage */
 	long long cap;
 	long long version;            /* invoice_totals_version as listq_rows read it; 0: unknown */
 	long long known_count;        /* the exact count once listq_totals ran; -1: unknown or capped */
@@ -162,9 +164,21 @@ struct listq_sql {
  * s->where with its values; the only place scope becomes SQL. */
 ierr listq_scope_sql(struct listq_sql *s, const struct auth_scope *scope);
 
-/* Builds both statements. `today` is "YYYY-MM-DD" (derived statuses). */
+/* Builds both statements. `today` is "YYYY-MM-DD" (derived statuses), the
+ * same date for every customer. */
 ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const char *today,
 		 struct listq_sql *out);
+/* The same with each customer's own date (DESIGN.md: "overdue" in the
+ * customer's time zone): z from inv_zones_load, which must outlive out.
+ * Status conditions (status=) come from the one rule in invoice.c
+ * (inv_status_sql); an issued credit note matches no status= value (its
+ * label, Credit note, has no URL value), drafts and cancelled ones match
+ * draft and void. The sums tables decide the date-derived statuses by the
+ * configured zone's date (z->today; they have no customer), and tell credit
+ * notes apart once they carry the kind (INV_TOTALS_KIND). */
+struct inv_zones;
+ierr listq_build_zones(const struct listq *lq, const struct auth_scope *scope, const struct inv_zones *z,
+		       struct listq_sql *out);
 void listq_sql_free(struct listq_sql *s);
 
 /* One row of the page, as read by listq_fetch. */
@@ -178,6 +192,7 @@ struct listq_row {
 	money_t total, paid, balance;
 	const char *status;           /* stored */
 	const char *kind;
+	const char *time_zone;        /* the customer's: its date derives the shown status */
 };
 
 struct listq_sum {

@@ -943,7 +943,8 @@ static ierr layout_top(struct r *r)
 	if (has(s->tax_id) && (e = col_text(&L, fmt(r, "Tax ID: %s", s->tax_id),
 					     BODY_SIZE, 0, 0, 0, 0)))
 		return e;
-	if (has(s->iban)) {
+	/* a draft carries no payment instructions: no bank account either */
+	if (has(s->iban) && inv->shown != INV_DRAFT) {
 		if (!(t = inv_iban_grouped(r->a, s->iban)))
 			return IE_NOMEM;
 		t = has(s->bic) ? fmt(r, "IBAN %s \xc2\xb7 BIC %s", t, s->bic)
@@ -995,6 +996,9 @@ static ierr layout_top(struct r *r)
 	if ((e = col_text(&R, r->number, 11.5f, 0, 0, 1, 0)))
 		return e;
 	R.y += 10;
+	/* the status as the page shows it (one label set, lib/invoice.c) */
+	if ((e = col_pair(&R, "Status", inv_shown_name(inv->shown))))
+		return e;
 	if ((e = col_pair(&R, inv->kind && !strcmp(inv->kind, "credit") ? "Date" : "Invoice date",
 			  inv->invoice_date)) ||
 	    (e = col_pair(&R, "Due date", inv->due_date)) ||
@@ -1005,6 +1009,10 @@ static ierr layout_top(struct r *r)
 	if ((e = col_pair(&R, "Currency", t)) ||
 	    (e = col_pair(&R, "Credits invoice", inv->credited_number)) ||
 	    (e = col_pair(&R, "Your reference", inv->buyer_reference)))
+		return e;
+	/* how to pay, labelled as on the page; a draft is not to be paid */
+	if (inv->shown != INV_DRAFT && inv->shown != INV_CREDIT && inv->shown != INV_CANCEL &&
+	    (e = col_pair(&R, "Payment means", inv_payment_label(inv->payment_means))))
 		return e;
 
 	r->top.nops = r->nops - r->top.op0;
@@ -1237,7 +1245,8 @@ static ierr layout_summary(struct r *r)
 			y += (float)n * lh + 2;
 		}
 	}
-	for (i = 0; i < sizeof(tot) / sizeof(tot[0]); i++) {
+	/* a cancelled invoice owes nothing: no "Balance due" line (as on the page) */
+	for (i = 0; i < (inv->shown == INV_CANCEL ? 4 : sizeof(tot) / sizeof(tot[0])); i++) {
 		if (i == 2 || i == 4) {
 			if ((e = op_rule(r, rx, ry + 1, rw, tot[i].bold ? 0.8f : 0.5f, 0.2f, 0)))
 				return e;
@@ -1335,7 +1344,7 @@ static ierr layout_payments(struct r *r)
 		if (!(t = clean(r, p->date)) ||
 		    (e = op_text(r, MARGIN_X, size * BASE_K + 2, size, 0, 0, 0, t, 0)))
 			return t ? e : IE_NOMEM;
-		if (!(t = clean(r, p->method)))
+		if (!(t = clean(r, inv_payment_label(p->method))))
 			return IE_NOMEM;
 		if ((e = op_wrapped(r, xm, size * BASE_K + 2, xr - xm - 8, size, 0, GRAY_TEXT2, 0, t, 0,
 				    lh, &n1)))
@@ -1364,7 +1373,8 @@ static ierr layout_after(struct r *r)
 	if ((e = layout_summary(r)))
 		return e;
 	/* payment instructions while something is to be paid */
-	if (!credit && inv->balance > 0 && strcmp(inv->status, "void") && strcmp(inv->status, "paid")) {
+	(void)credit;
+	if ((inv->shown == INV_DUE || inv->shown == INV_PARTIAL || inv->shown == INV_OVERDUE) && inv->balance > 0) {
 		if ((e = fmt_amount(r, inv->balance, 1, &bal)))
 			return e;
 		iban = has(r->seller->iban) ? inv_iban_grouped(r->a, r->seller->iban) : NULL;
@@ -1580,7 +1590,7 @@ static ierr start_page(struct r *r, unsigned pageno, unsigned npages, const char
 	}
 	/* footer */
 	draw_rule(r, MARGIN_X, FOOTER_Y + 11, r->bw, 0.5f, GRAY_RULE);
-	t = has(r->seller->iban) ? inv_iban_grouped(r->a, r->seller->iban) : NULL;
+	t = has(r->seller->iban) && r->inv->shown != INV_DRAFT ? inv_iban_grouped(r->a, r->seller->iban) : NULL;
 	t = t ? fmt(r, "%s \xc2\xb7 %s \xc2\xb7 IBAN %s",
 			     has(r->seller->name) ? r->seller->name : "", r->number, t)
 	      : fmt(r, "%s \xc2\xb7 %s",

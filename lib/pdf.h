@@ -7,16 +7,22 @@
  *   page 1   seller block (name, address, tax id, IBAN/BIC, contact) and
  *            "Bill to" buyer block (legal name / name, address, VAT id) on
  *            the left; title ("Invoice" / "Credit note"), number ("Draft #id"
- *            for drafts) and the dates (invoice, due, billing period),
- *            currency, credited invoice and buyer reference on the right;
+ *            for drafts), the status (inv->shown, the list's label: Draft,
+ *            Due, Partly paid, Overdue, Paid, Cancelled, Credit note) and the
+ *            dates (invoice, due, billing period), currency, credited invoice,
+ *            buyer reference and the payment means (inv_payment_label, as on
+ *            the page; not on drafts, credit notes or cancelled ones) on the
+ *            right;
  *   table    one row per line: description (wrapped, never cut), period,
  *            quantity + unit, unit price, tax (description or rate), net,
  *            tax, gross; it breaks across pages, its header repeated on
  *            each page it continues on;
  *   after    tax summary per rate (with exemption reasons) beside the
- *            totals (net, tax, total, paid, balance due); payment
- *            instructions while a balance is open; payment history; custom
- *            fields; notes;
+ *            totals (net, tax, total, paid, balance due; a cancelled invoice
+ *            has no balance due); payment instructions only while shown Due,
+ *            Partly paid or Overdue with a balance (a draft carries none, and
+ *            no IBAN in its seller block or footer either); payment history
+ *            (methods labelled by inv_payment_label); custom fields; notes;
  *   pages    "Page x of y" and the seller's name/IBAN in every footer, a
  *            short "continued" header from page 2 on, and a big light-grey
  *            diagonal "DRAFT" (status draft) or "CANCELLED" (status void)

@@ -22,7 +22,7 @@
     <fieldset class="statuses"><legend>Status</legend>
       <?cs if:Can.Drafts ?><label><input type="checkbox" name="status" value="draft"<?cs if:List.Status.draft ?> checked<?cs /if ?>> Draft</label><?cs /if ?>
       <label><input type="checkbox" name="status" value="due"<?cs if:List.Status.due ?> checked<?cs /if ?>> Due</label>
-      <label><input type="checkbox" name="status" value="partial"<?cs if:List.Status.partial ?> checked<?cs /if ?>> Partial</label>
+      <label><input type="checkbox" name="status" value="partial"<?cs if:List.Status.partial ?> checked<?cs /if ?>> Partly paid</label>
       <label><input type="checkbox" name="status" value="overdue"<?cs if:List.Status.overdue ?> checked<?cs /if ?>> Overdue</label>
       <label><input type="checkbox" name="status" value="paid"<?cs if:List.Status.paid ?> checked<?cs /if ?>> Paid</label>
       <label><input type="checkbox" name="status" value="void"<?cs if:List.Status.void ?> checked<?cs /if ?>> Cancelled</label>

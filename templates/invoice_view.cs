@@ -171,7 +171,7 @@ else ?><?cs include!"_head.cs" ?>
   <footer class="doc-foot">
     <span><?cs var:Seller.Name ?></span>
     <?cs if:Seller.TaxId ?><span>VAT ID <?cs var:Seller.TaxId ?></span><?cs /if ?>
-    <?cs if:Seller.IBAN ?><span>IBAN <?cs var:Seller.IBAN ?><?cs if:Seller.BIC ?> · BIC <?cs var:Seller.BIC ?><?cs /if ?></span><?cs /if ?>
+    <?cs if:Seller.IBAN && !Inv.Draft ?><span>IBAN <?cs var:Seller.IBAN ?><?cs if:Seller.BIC ?> · BIC <?cs var:Seller.BIC ?><?cs /if ?></span><?cs /if ?>
     <?cs if:Inv.IssuedAt ?><span>Issued <?cs var:string.slice(Inv.IssuedAt, 0, 10) ?></span><?cs /if ?>
   </footer>
 </article>

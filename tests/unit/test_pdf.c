@@ -225,6 +225,7 @@ static struct fx *fx_new(size_t n, const char *status)
 	f->inv.kind = "invoice";
 	f->inv.type_code = 380;
 	f->inv.status = status;
+	f->inv.shown = inv_shown_of(status, "invoice", 0, "2026-02-14", "2026-02-01");
 	f->inv.number = strcmp(status, "draft") ? "INV-2026-000001" : "";
 	f->inv.currency = "EUR";
 	f->inv.exponent = 2;
@@ -816,6 +817,7 @@ static void test_render_watermarks(void **state)
 	cid_hex("CANCELLED", hex_cancel, sizeof(hex_cancel));
 	for (i = 0; i < ARRAY_LEN(cases); i++) {
 		f->inv.status = cases[i].status;
+		f->inv.shown = inv_shown_of(cases[i].status, "invoice", 0, "2026-02-14", "2026-02-01");
 		f->inv.number = strcmp(cases[i].status, "draft") ? "INV-2026-000001" : "";
 		path = render(f, &o, "mark.pdf", &b);
 		check_qpdf(path);
@@ -919,6 +921,69 @@ static void test_render_long_description(void **state)
 	fx_free(f);
 }
 
+/* The document agrees with the page: the status line carries the one label
+ * set; only an open balance gets payment instructions (and a draft shows no
+ * bank account at all); a cancelled invoice shows no balance due. */
+static void test_render_status_blocks(void **state)
+{
+	static const struct {
+		const char *status, *kind;
+		money_t paid;
+		const char *due, *label;
+		int pay, iban, balance_due;
+	} cases[] = {
+		{ "draft", "invoice", 0, "2026-02-14", "Draft", 0, 0, 1 },
+		{ "open", "invoice", 0, "2026-02-14", "Due", 1, 1, 1 },
+		{ "open", "invoice", 100, "2026-02-14", "Partly paid", 1, 1, 1 },
+		{ "open", "invoice", 100, "2026-01-31", "Overdue", 1, 1, 1 },
+		{ "paid", "invoice", 1190, "2026-01-31", "Paid", 0, 1, 1 },
+		{ "void", "invoice", 0, "2026-01-31", "Cancelled", 0, 1, 0 },
+		{ "paid", "credit", 1190, "2026-01-31", "Credit note", 0, 1, 1 },
+	};
+	struct pdf_opts o = opts_a4();
+	struct buf b = BUF_INIT;
+	char want[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		struct fx *f = fx_new(1, cases[i].status);
+		const char *path;
+		char *text;
+
+		f->inv.kind = cases[i].kind;
+		f->inv.paid = cases[i].paid;
+		f->inv.balance = strcmp(cases[i].status, "void") ? 1190 - cases[i].paid : 0;
+		f->inv.due_date = cases[i].due;
+		f->inv.payment_means = "58";
+		f->inv.shown = inv_shown_of(cases[i].status, cases[i].kind, cases[i].paid, cases[i].due, "2026-02-01");
+		assert_string_equal(inv_shown_name(f->inv.shown), cases[i].label);
+		buf_clear(&b);
+		path = render(f, &o, "status.pdf", &b);
+		text = pdf_text(path, 0);
+		/* "Status", then (in layout mode) spaces, then the label */
+		{
+			const char *st = strstr(text, "Status ");
+
+			snprintf(want, sizeof(want), "%s\n", cases[i].label);
+			if (!st || strncmp(st + 7 + strspn(st + 7, " "), want, strlen(want)))
+				fail_msg("%s: no status line in %s", cases[i].label, text);
+		}
+		if (!strstr(text, "Please pay") != !cases[i].pay)
+			fail_msg("%s: payment instructions %d", cases[i].label, cases[i].pay);
+		if (!strstr(text, "GB29 NWBK") != !cases[i].iban)
+			fail_msg("%s: IBAN %d", cases[i].label, cases[i].iban);
+		if (!strstr(text, "Balance due") != !cases[i].balance_due)
+			fail_msg("%s: balance due %d", cases[i].label, cases[i].balance_due);
+		/* the payment means as the page labels it, on documents to be paid */
+		if (!strstr(text, "SEPA credit transfer") != !(cases[i].pay || !strcmp(cases[i].label, "Paid")))
+			fail_msg("%s: payment means", cases[i].label);
+		free(text);
+		fx_free(f);
+	}
+	buf_free(&b);
+}
+
 static void test_render_credit_note_and_extras(void **state)
 {
 	struct fx *f = fx_new(4, "paid");
@@ -929,6 +994,7 @@ static void test_render_credit_note_and_extras(void **state)
 
 	(void)state;
 	f->inv.kind = "credit";
+	f->inv.shown = INV_CREDIT;
 	f->inv.type_code = 381;
 	f->inv.number = "CN-2026-000003";
 	f->inv.credited_number = "INV-2026-000001";
@@ -974,6 +1040,7 @@ static void test_render_credit_note_and_extras(void **state)
 	/* an open invoice with a balance says how to pay */
 	f->inv.kind = "invoice";
 	f->inv.status = "open";
+	f->inv.shown = INV_DUE;
 	f->inv.balance = 100;
 	path = render(f, &o, "open.pdf", &b);
 	text = pdf_text(path, 0);
@@ -1086,6 +1153,7 @@ static void test_render_errors(void **state)
 	f->inv.issued_at = "";
 	f->inv.invoice_date = "";
 	f->inv.status = "draft";
+	f->inv.shown = INV_DRAFT;
 	assert_int_equal(pdf_invoice(&f->inv, &f->seller, &o, &b), IE_OK);
 	assert_null(memmem(b.data, b.len, "/CreationDate", 13));
 	/* an empty seller and buyer, no lines: still a valid page */
@@ -1149,6 +1217,7 @@ int main(void)
 		cmocka_unit_test(test_render_500_lines),
 		cmocka_unit_test(test_render_long_description),
 		cmocka_unit_test(test_render_credit_note_and_extras),
+		cmocka_unit_test(test_render_status_blocks),
 		cmocka_unit_test(test_render_huge_amounts_fit),
 		cmocka_unit_test(test_render_errors),
 	};
