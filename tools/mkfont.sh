@@ -8,7 +8,8 @@
 #          for every document, so its size is per-PDF cost (LIBRARY-NOTES.md,
 #          "libharu font cost").
 #   extra  a fallback, loaded only by documents with text the main font cannot
-#          draw: the rest of DejaVu Sans' scripts that names and addresses use
+#          draw, named DejaVuSansExtra: the rest of DejaVu Sans' scripts that
+#          names and addresses use
 #          (Hebrew, Arabic with its presentation forms, which lib/pdf.c draws
 #          joined letters with; Armenian, Georgian, Vietnamese and other Latin
 #          additions, polytonic Greek, combining marks, IPA, symbols).
@@ -108,6 +109,40 @@ pyftsubset "$src" \
 if ! head -c 4 "$tmp" | od -An -tx1 | grep -q '00 01 00 00'; then
 	echo "mkfont.sh: $tmp is not a TrueType (glyf) font" >&2
 	exit 1
+fi
+# The fallbacks, with fontTools from the Python pyftsubset runs on:
+# - libharu 2.3.0 embeds the components of a composite glyph only in fonts
+#   with short glyph offsets and few glyphs (in these two, composite CJK
+#   characters such as 郎 株 社 came out blank), so every composite glyph is
+#   replaced by its outline;
+# - libharu keeps one font per PostScript name in a document (a second font
+#   named like the first is silently the first), so the extra subset of
+#   DejaVu Sans gets a name of its own.
+if [ "$set_" != main ]; then
+	py=$(sed -n '1s/^#! *//p' "$(command -v pyftsubset)")
+	${py:-python3} - "$tmp" "$set_" <<'PY'
+import sys
+from fontTools.ttLib import TTFont
+from fontTools.pens.recordingPen import DecomposingRecordingPen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
+f = TTFont(sys.argv[1])
+glyphs = f.getGlyphSet()
+glyf = f["glyf"]
+for name in f.getGlyphOrder():
+    if glyf[name].isComposite():
+        rec = DecomposingRecordingPen(glyphs)
+        glyphs[name].draw(rec)
+        pen = TTGlyphPen(None)
+        rec.replay(pen)
+        glyf[name] = pen.glyph()
+if sys.argv[2] == "extra":
+    names = {1: "DejaVu Sans Extra", 3: "DejaVu Sans Extra", 4: "DejaVu Sans Extra",
+             6: "DejaVuSansExtra"}
+    for rec in f["name"].names:
+        if rec.nameID in names:
+            rec.string = names[rec.nameID]
+f.save(sys.argv[1])
+PY
 fi
 mv "$tmp" "$out"
 trap - EXIT

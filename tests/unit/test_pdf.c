@@ -256,7 +256,7 @@ static void fx_free(struct fx *f)
 
 static struct pdf_opts opts_a4(void)
 {
-	struct pdf_opts o = { "A4", font_path(), "Invoice" };
+	struct pdf_opts o = { "A4", font_path(), "Invoice", { NULL } };
 
 	return o;
 }
