@@ -770,15 +770,20 @@ static char ar_join(uint32_t c)
 	return ar_forms[i].n == 4 ? 'D' : 'R';
 }
 
-/* The character a presentation form stands for (ToUnicode): 0, 1 or 2 code
- * points in out. */
+/*
+ * The characters a presentation form stands for (ToUnicode): 0, 1 or 2 code
+ * points in out. Text is drawn in visual order, so a lam-alef ligature
+ * gives its letters as they sit in the glyph from left to right: alef, then
+ * lam. Extractors that order characters by position in right-to-left text
+ * (poppler) then read lam before alef, as written.
+ */
 static int pres_base(uint32_t cp, uint32_t out[2])
 {
 	size_t i;
 
 	if (cp >= 0xfef5 && cp <= 0xfefc) {
-		out[0] = 0x0644;
-		out[1] = lam_alef[(cp - 0xfef5) / 2][0];
+		out[0] = lam_alef[(cp - 0xfef5) / 2][0];
+		out[1] = 0x0644;
 		return 2;
 	}
 	for (i = 0; i < sizeof(ar_forms) / sizeof(ar_forms[0]); i++)
@@ -824,6 +829,90 @@ oom:
 }
 
 /*
+ * Joins Arabic letters in cp[0..n) (logical order): each letter becomes its
+ * isolated, initial, medial or final presentation form, lam + alef the
+ * ligature, when has(ctx, form) says a font can draw it (else the letter
+ * stays). jt is scratch (n bytes). Returns the new count (ligatures make it
+ * shorter).
+ */
+static size_t ar_shape(uint32_t *cp, unsigned char *jt, size_t n,
+		       int (*has)(void *ctx, uint32_t cp), void *ctx)
+{
+	size_t i, o, k;
+
+	for (i = 0; i < n; i++)
+		jt[i] = (unsigned char)ar_join(cp[i]);
+	for (i = 0, o = 0; i < n; i++) {
+		uint32_t c = cp[i], f;
+		char j = (char)jt[i], jp = 'U', jn = 'U';
+		int idx = ar_index(c), form, pj, nj;
+
+		if (idx < 0 || ar_forms[idx].n == 1) {
+			if (idx >= 0 && has(ctx, ar_forms[idx].first))
+				c = ar_forms[idx].first;
+			cp[o++] = c;
+			continue;
+		}
+		for (k = i; k-- > 0;)
+			if ((jp = (char)jt[k]) != 'T')
+				break;
+		if (i == 0)
+			jp = 'U';
+		for (k = i + 1; k < n; k++)
+			if ((jn = (char)jt[k]) != 'T')
+				break;
+		if (k >= n)
+			jn = 'U';
+		pj = jp == 'D' || jp == 'C';
+		nj = j == 'D' && (jn == 'D' || jn == 'R' || jn == 'C');
+		if (c == 0x0644 && i + 1 < n) {
+			size_t a;
+
+			for (a = 0; a < sizeof(lam_alef) / sizeof(lam_alef[0]); a++)
+				if (cp[i + 1] == lam_alef[a][0])
+					break;
+			f = a < sizeof(lam_alef) / sizeof(lam_alef[0])
+				    ? (uint32_t)lam_alef[a][1] + (pj ? 1 : 0) : 0;
+			if (f && has(ctx, f)) {
+				cp[o++] = f;
+				i++;
+				continue;
+			}
+		}
+		form = pj && nj ? 3 : pj ? 1 : nj ? 2 : 0;
+		f = (uint32_t)ar_forms[idx].first + (uint32_t)form;
+		cp[o++] = has(ctx, f) ? f : c;
+	}
+	return o;
+}
+
+static int face_has(void *ctx, uint32_t cp)
+{
+	return face_for(ctx, cp) >= 0;
+}
+
+/* Code points of clean UTF-8 s[0..len) into cp (len entries suffice);
+ * invalid bytes and beyond the BMP as U+FFFD. Returns the count. */
+static size_t u8_to_cps(const char *s, size_t len, uint32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = 0, i, l;
+	uint32_t c;
+
+	for (i = 0; i < len; i += l) {
+		l = u8_decode(u + i, &c);
+		if (!l || c > 0xffff) {
+			c = 0xfffd;
+			l = l ? l : 1;
+		}
+		if (l > len - i)
+			l = len - i;
+		cp[n++] = c;
+	}
+	return n;
+}
+
+/*
  * s[0..len) (clean UTF-8) as drawn, in logical order: r->sc_cp[i] the code
  * point (Arabic letters in the joined form, when a face has it),
  * r->sc_face[i] its face (-1: none has a glyph; drawn with the main font).
@@ -831,71 +920,16 @@ oom:
  */
 static size_t shape(struct r *r, const char *s, size_t len)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = 0, i, o, k;
-	uint32_t cp;
-	int arabic = 0;
+	size_t n, i;
 
 	if (!scratch_fit(r, len))
 		return 0;
-	for (i = 0; i < len;) {
-		size_t l = u8_decode(u + i, &cp);
-
-		if (!l || cp > 0xffff) {
-			cp = 0xfffd;
-			l = l ? l : 1;
+	n = u8_to_cps(s, len, r->sc_cp);
+	for (i = 0; i < n; i++)
+		if (r->sc_cp[i] >= 0x0600 && r->sc_cp[i] <= 0x06ff) {
+			n = ar_shape(r->sc_cp, r->sc_type, n, face_has, r);
+			break;
 		}
-		if (l > len - i)
-			l = len - i;
-		if (cp >= 0x0600 && cp <= 0x06ff)
-			arabic = 1;
-		r->sc_cp[n++] = cp;
-		i += l;
-	}
-	if (arabic) {
-		for (i = 0; i < n; i++)
-			r->sc_type[i] = (unsigned char)ar_join(r->sc_cp[i]);
-		for (i = 0, o = 0; i < n; i++) {
-			uint32_t c = r->sc_cp[i], f;
-			char j = (char)r->sc_type[i], jp = 'U', jn = 'U';
-			int idx = ar_index(c), form = 0, pj, nj;
-
-			if (idx < 0 || ar_forms[idx].n == 1) {
-				r->sc_cp[o++] = c;
-				continue;
-			}
-			for (k = i; k-- > 0;)
-				if ((jp = (char)r->sc_type[k]) != 'T')
-					break;
-			if (i == 0)
-				jp = 'U';
-			for (k = i + 1; k < n; k++)
-				if ((jn = (char)r->sc_type[k]) != 'T')
-					break;
-			if (k >= n)
-				jn = 'U';
-			pj = jp == 'D' || jp == 'C';
-			nj = j == 'D' && (jn == 'D' || jn == 'R' || jn == 'C');
-			if (c == 0x0644 && i + 1 < n) {
-				size_t a;
-
-				for (a = 0; a < sizeof(lam_alef) / sizeof(lam_alef[0]); a++)
-					if (r->sc_cp[i + 1] == lam_alef[a][0])
-						break;
-				f = a < sizeof(lam_alef) / sizeof(lam_alef[0])
-					    ? (uint32_t)lam_alef[a][1] + (pj ? 1 : 0) : 0;
-				if (f && face_for(r, f) >= 0) {
-					r->sc_cp[o++] = f;
-					i++;
-					continue;
-				}
-			}
-			form = pj && nj ? 3 : pj ? 1 : nj ? 2 : 0;
-			f = (uint32_t)ar_forms[idx].first + (uint32_t)form;
-			r->sc_cp[o++] = face_for(r, f) >= 0 ? f : c;
-		}
-		n = o;
-	}
 	for (i = 0; i < n; i++)
 		r->sc_face[i] = (signed char)face_for(r, r->sc_cp[i]);
 	return n;
@@ -1009,12 +1043,12 @@ static unsigned char bidi_class(uint32_t c)
 	return BD_L;
 }
 
-static int has_rtl(const struct r *r, size_t n)
+static int has_rtl(const uint32_t *cp, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		uint32_t c = r->sc_cp[i];
+		uint32_t c = cp[i];
 
 		if ((c >= 0x0590 && c <= 0x08ff) || (c >= 0xfb1d && c <= 0xfdff) ||
 		    (c >= 0xfe70 && c <= 0xfefe) || c == 0x200f)
@@ -1050,21 +1084,21 @@ static unsigned char strong_before(const unsigned char *t, size_t i, unsigned ch
 }
 
 /*
- * Visual order of the n shaped code points (one drawn line): r->sc_ord[k]
- * is the logical index drawn k-th; mirrored brackets are swapped in
- * r->sc_cp. A simplified Unicode bidi algorithm (UAX #9 without explicit
+ * Visual order of the n shaped code points cp (one drawn line): ord[k] is
+ * the logical index drawn k-th; mirrored brackets are swapped in cp; t and
+ * lv are scratch (n bytes each). A simplified Unicode bidi algorithm (UAX #9 without explicit
  * embeddings): paragraph level from the first strong character, weak types
  * W1-W7, neutrals N1-N2, implicit levels I1-I2, reversal L2, mirroring L4;
  * marks stay after their letter (L3).
  */
-static void bidi_order(struct r *r, size_t n)
+static void bidi_reorder(uint32_t *cp, unsigned char *t, unsigned char *lv, size_t *ord, size_t n)
 {
-	unsigned char *t = r->sc_type, *lv = r->sc_level, sor, maxl = 0, minodd = 255, e;
+	unsigned char sor, maxl = 0, minodd = 255, e;
 	size_t i, j, k;
 	int pl = 0;
 
 	for (i = 0; i < n; i++)
-		t[i] = bidi_class(r->sc_cp[i]);
+		t[i] = bidi_class(cp[i]);
 	for (i = 0; i < n; i++)
 		if (t[i] == BD_L || t[i] == BD_R || t[i] == BD_AL) {
 			pl = t[i] != BD_L;
@@ -1127,45 +1161,109 @@ static void bidi_order(struct r *r, size_t n)
 			maxl = lv[i];
 		if ((lv[i] & 1) && lv[i] < minodd)
 			minodd = lv[i];
-		r->sc_ord[i] = i;
+		ord[i] = i;
 		if (lv[i] & 1)	/* L4 */
-			r->sc_cp[i] = mirror(r->sc_cp[i]);
+			cp[i] = mirror(cp[i]);
 	}
 	for (e = maxl; e >= minodd && e > 0; e--)	/* L2 */
 		for (i = 0; i < n; i = j) {
-			for (j = i; j < n && lv[r->sc_ord[j]] >= e; j++)
+			for (j = i; j < n && lv[ord[j]] >= e; j++)
 				;
 			if (j == i) {
 				j = i + 1;
 				continue;
 			}
 			for (k = 0; k < (j - i) / 2; k++) {
-				size_t x = r->sc_ord[i + k];
+				size_t x = ord[i + k];
 
-				r->sc_ord[i + k] = r->sc_ord[j - 1 - k];
-				r->sc_ord[j - 1 - k] = x;
+				ord[i + k] = ord[j - 1 - k];
+				ord[j - 1 - k] = x;
 			}
 		}
 	for (i = 0; i < n; i = j) {	/* L3: reversed marks back after their letter */
-		for (j = i; j < n && is_mark(r->sc_cp[r->sc_ord[j]]) &&
-			    (lv[r->sc_ord[j]] & 1); j++)
+		for (j = i; j < n && is_mark(cp[ord[j]]) &&
+			    (lv[ord[j]] & 1); j++)
 			;
 		if (j > i && j < n) {
-			size_t base = r->sc_ord[j];
+			size_t base = ord[j];
 
-			memmove(r->sc_ord + i + 1, r->sc_ord + i, (j - i) * sizeof(*r->sc_ord));
-			r->sc_ord[i] = base;
+			memmove(ord + i + 1, ord + i, (j - i) * sizeof(*ord));
+			ord[i] = base;
 			for (k = 0; k < (j - i) / 2; k++) {
-				size_t x = r->sc_ord[i + 1 + k];
+				size_t x = ord[i + 1 + k];
 
-				r->sc_ord[i + 1 + k] = r->sc_ord[j - k];
-				r->sc_ord[j - k] = x;
+				ord[i + 1 + k] = ord[j - k];
+				ord[j - k] = x;
 			}
 			j++;
 		} else if (j == i) {
 			j = i + 1;
 		}
 	}
+}
+
+static int has_all(void *ctx, uint32_t cp)
+{
+	(void)ctx;
+	(void)cp;
+	return 1;
+}
+
+ierr pdf_visual(const char *s, char *out, size_t outsz)
+{
+	size_t len, n, i, o = 0;
+	uint32_t *cp = NULL;
+	unsigned char *t = NULL, *lv = NULL;
+	size_t *ord = NULL;
+	ierr e = IE_OK;
+
+	if (!s || !out || !outsz)
+		return IE_INVALID;
+	out[0] = '\0';
+	len = strlen(s);
+	if (!len)
+		return IE_OK;
+	cp = malloc(len * sizeof(*cp));
+	t = malloc(len);
+	lv = malloc(len);
+	ord = malloc(len * sizeof(*ord));
+	if (!cp || !t || !lv || !ord) {
+		e = IE_NOMEM;
+		goto out;
+	}
+	n = u8_to_cps(s, len, cp);
+	n = ar_shape(cp, t, n, has_all, NULL);
+	for (i = 0; i < n; i++)
+		ord[i] = i;
+	if (has_rtl(cp, n))
+		bidi_reorder(cp, t, lv, ord, n);
+	for (i = 0; i < n; i++) {
+		uint32_t c = cp[ord[i]];
+		size_t need = c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+
+		if (o + need >= outsz) {
+			out[0] = '\0';
+			e = IE_OVERFLOW;
+			goto out;
+		}
+		if (need == 1) {
+			out[o++] = (char)c;
+		} else if (need == 2) {
+			out[o++] = (char)(0xc0 | (c >> 6));
+			out[o++] = (char)(0x80 | (c & 0x3f));
+		} else {
+			out[o++] = (char)(0xe0 | (c >> 12));
+			out[o++] = (char)(0x80 | ((c >> 6) & 0x3f));
+			out[o++] = (char)(0x80 | (c & 0x3f));
+		}
+	}
+	out[o] = '\0';
+out:
+	free(cp);
+	free(t);
+	free(lv);
+	free(ord);
+	return e;
 }
 
 static ierr add_op(struct r *r, const struct op *op)
@@ -2004,8 +2102,8 @@ static void show_runs(struct r *r, float x, float y, float size, const char *s)
 	}
 	if (!(n = shape(r, s, len)))
 		return;
-	if (has_rtl(r, n)) {
-		bidi_order(r, n);
+	if (has_rtl(r->sc_cp, n)) {
+		bidi_reorder(r->sc_cp, r->sc_type, r->sc_level, r->sc_ord, n);
 	} else {
 		for (i = 0; i < n; i++)
 			r->sc_ord[i] = i;

@@ -113,6 +113,16 @@ ierr pdf_format_rate(int64_t rate, char *out, size_t outsz);
  * (void), NULL otherwise. */
 const char *pdf_watermark(const char *status);
 
+/*
+ * Text as the renderer draws one line of it (pure; for tests): Arabic
+ * letters joined (presentation forms, lam-alef ligatures; here as if every
+ * form had a glyph), then in visual order, left to right (simplified Unicode
+ * bidi: paragraph direction from the first strong character, numbers left
+ * to right, brackets mirrored in right-to-left runs, marks after their
+ * letter). s is clean UTF-8 (BMP). IE_OVERFLOW when out is too small.
+ */
+ierr pdf_visual(const char *s, char *out, size_t outsz);
+
 /* ---- layout maths (pure; the renderer and the unit tests use them) ---- */
 
 struct arena;
