@@ -496,7 +496,7 @@ static const char *const gr_b[] = { "Δίκτυα", "Τηλεπικοινωνί�
 static const char *const gr_s[] = { "Α.Ε.", "Ε.Π.Ε." };
 static const char *const gr_st[] = { "Οδός Ερμού", "Λεωφόρος Συγγρού", "Οδός Αθηνάς" };
 static const struct city gr_c[] = { { "Αθήνα", "105 63", "Αττική", NULL, 0 },
-	{ "Θεσσαλονίκη", "546 21", "Κεντρική Μακεδονία", NULL, 0 } };
+	{ "Θεσσαλονίκη", "546 21", "Μακεδονία", NULL, 0 } };
 
 static const char *const bg_a[] = { "Балкан", "Витоша", "Родопи" };
 static const char *const bg_b[] = { "Телеком", "Мрежи", "Данни" };

@@ -9,8 +9,10 @@
  *   3. draw: pages are created and the ops drawn where the plan puts them.
  *
  * Cost (LIBRARY-NOTES.md): nearly all of it is libharu building and writing
- * the one embedded font; drawing is cheap. So: one font (bold = fill and
- * stroke), a subset font, graphics state changes only when they change.
+ * the embedded fonts; drawing is cheap. So: one main font (bold = fill and
+ * stroke), a subset font, graphics state changes only when they change;
+ * fallback fonts (other scripts) only in documents whose text needs them,
+ * ASCII strings measured and drawn without looking at them.
  * Floats are coordinates only; money is formatted from integers.
  */
 #include <stdarg.h>
