@@ -111,10 +111,11 @@ if ! head -c 4 "$tmp" | od -An -tx1 | grep -q '00 01 00 00'; then
 	exit 1
 fi
 # The fallbacks, with fontTools from the Python pyftsubset runs on:
-# - libharu 2.3.0 embeds the components of a composite glyph only in fonts
-#   with short glyph offsets and few glyphs (in these two, composite CJK
-#   characters such as 郎 株 社 came out blank), so every composite glyph is
-#   replaced by its outline;
+# - libharu 2.3.0 did not embed the components of composite glyphs in these
+#   two (32-bit glyph offsets): composite CJK characters such as 郎 株 社 came
+#   out blank, Arabic letters lost their dots; it also reads component glyph
+#   ids as signed 16-bit, and the CJK font has ids beyond 32767. So every
+#   composite glyph is replaced by its outline;
 # - libharu keeps one font per PostScript name in a document (a second font
 #   named like the first is silently the first), so the extra subset of
 #   DejaVu Sans gets a name of its own.
