@@ -129,10 +129,11 @@ static void pdf_fallback_fonts(struct req *req, struct pdf_opts *o)
 		"PDF.FallbackFont.0", "PDF.FallbackFont.1", "PDF.FallbackFont.2", "PDF.FallbackFont.3",
 	};
 	size_t i;
+	int any = 0;
 
 	for (i = 0; i < PDF_MAX_FALLBACK; i++)
-		o->fallback_fonts[i] = config_get(req->cfg, keys[i], NULL);
-	if (!o->fallback_fonts[0]) {
+		any |= (o->fallback_fonts[i] = config_get(req->cfg, keys[i], NULL)) != NULL;
+	if (!any) {
 		o->fallback_fonts[0] = INVOICE_DATADIR "/fonts/invoice-sans-extra.ttf";
 		o->fallback_fonts[1] = INVOICE_DATADIR "/fonts/invoice-cjk.ttf";
 	}
