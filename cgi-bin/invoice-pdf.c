@@ -126,6 +126,23 @@ static void etag_of(const struct buf *b, char out[65])
 	sodium_bin2hex(out, 65, h, 16);   /* 128 bits name a rendering well enough */
 }
 
+/* PDF.FallbackFont.0, .1, ...; none set: the installed extra and CJK fonts. */
+static void pdf_fallback_fonts(struct req *req, struct pdf_opts *o)
+{
+	static const char *const keys[PDF_MAX_FALLBACK] = {
+		"PDF.FallbackFont.0", "PDF.FallbackFont.1", "PDF.FallbackFont.2", "PDF.FallbackFont.3",
+	};
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < PDF_MAX_FALLBACK; i++)
+		any |= (o->fallback_fonts[i] = config_get(req->cfg, keys[i], NULL)) != NULL;
+	if (!any) {
+		o->fallback_fonts[0] = INVOICE_DATADIR "/fonts/invoice-sans-extra.ttf";
+		o->fallback_fonts[1] = INVOICE_DATADIR "/fonts/invoice-cjk.ttf";
+	}
+}
+
 static ierr render(struct req *req, const struct auth_scope *scope, long long id, struct buf *out)
 {
 	struct invoice inv;
@@ -141,6 +158,7 @@ static ierr render(struct req *req, const struct auth_scope *scope, long long id
 	o.paper = req->cfg->paper;
 	o.font_path = config_get(req->cfg, "PDF.Font", INVOICE_DATADIR "/fonts/invoice-sans.ttf");
 	o.title_prefix = "Invoice";
+	pdf_fallback_fonts(req, &o);
 	return pdf_invoice(&inv, &seller, &o, out);
 }
 
