@@ -160,8 +160,7 @@ static ierr add_row(void *ctx, const struct listq_row *row)
 		e = buf_puts(b, "\n    <td class=\"actions\"><a href=\"/invoices/") ?: buf_put_int(b, row->id)
 		    ?: buf_puts(b, "\">View</a> <a href=\"/invoices/") ?: buf_put_int(b, row->id)
 		    ?: buf_puts(b, ".pdf\">PDF</a>");
-	if (!e && draft && p->can_edit)
-		e = buf_puts(b, " <a href=\"/admin/invoices/") ?: buf_put_int(b, row->id) ?: buf_puts(b, "/edit\">Edit</a>");
+	/* no Edit link for drafts until invoice-admin has the page */
 	if (!e)
 		e = buf_puts(b, "</td>\n  </tr>");
 	buf_free(&url);
@@ -213,7 +212,7 @@ static ierr set_columns(struct req *req, const struct listq *lq)
 }
 
 /* Active filters as removable chips. */
-static ierr set_filters(struct req *req, const struct listq *lq)
+static ierr set_filters(struct req *req, const struct listq *lq, const char *customer_name)
 {
 	static const char *const date_label[] = { "Invoice date", "Due date", "Billing period" };
 	size_t n = 0;
@@ -235,8 +234,12 @@ static ierr set_filters(struct req *req, const struct listq *lq)
 		if (lq->status & LISTQ_STATUS_BIT(s))
 			CHIP("Status", inv_shown_name((enum inv_shown)s), f.status &= ~LISTQ_STATUS_BIT(s));
 	if (lq->customer) {
-		snprintf(text, sizeof(text), "#%lld", lq->customer);
-		CHIP("Customer", text, f.customer = 0);
+		if (customer_name && *customer_name) {
+			CHIP("Customer", customer_name, (f.customer = 0, f.customer_name[0] = '\0'));
+		} else {
+			snprintf(text, sizeof(text), "#%lld", lq->customer);
+			CHIP("Customer", text, (f.customer = 0, f.customer_name[0] = '\0'));
+		}
 	}
 	if (lq->currency[0])
 		CHIP("Currency", lq->currency, f.currency[0] = '\0');
@@ -266,7 +269,7 @@ static ierr set_filters(struct req *req, const struct listq *lq)
 	return e;
 }
 
-static ierr set_form(struct req *req, const struct listq *lq)
+static ierr set_form(struct req *req, const struct listq *lq, const char *customer_name)
 {
 	static const char *const date_key[] = { "invoice", "due", "period" };
 	ierr e;
@@ -279,6 +282,21 @@ static ierr set_form(struct req *req, const struct listq *lq)
 	    || (e = app_set(req, "List.Dir", lq->desc ? "desc" : "asc")))
 		return e;
 	if (lq->customer && (e = app_set_int(req, "List.Customer", lq->customer)))
+		return e;
+	if ((e = app_set(req, "List.CustomerName", customer_name ? customer_name : lq->customer_name)))
+		return e;
+	/* what a form sent that could not be used, beside its field, as typed */
+	for (size_t i = 0; i < lq->nerrs; i++) {
+		char key[64];
+
+		snprintf(key, sizeof(key), "List.Err.%s", lq->errs[i].param);
+		if ((e = app_set(req, key, lq->errs[i].msg)))
+			return e;
+		snprintf(key, sizeof(key), "List.Raw.%s", lq->errs[i].param);
+		if ((e = app_set(req, key, lq->errs[i].value)))
+			return e;
+	}
+	if (lq->nerrs && (e = app_set_int(req, "List.Errors", (long long)lq->nerrs)))
 		return e;
 	for (unsigned s = INV_DRAFT, n = 0; s <= INV_CANCEL; s++) {
 		char key[40];
@@ -368,6 +386,114 @@ static ierr set_sums(struct req *req, const struct listq_result *res)
 	return IE_OK;
 }
 
+#define PICK_MAX 20
+
+/* The customer filter by name (staff): customer_name= picks the one customer
+ * whose name or email contains it (or whose whole name it is), lists them
+ * to pick from when several do (List.Pick), or says beside the field that
+ * none does. A form sends both the chosen id and its name: an unchanged name
+ * keeps the id; an emptied one drops the filter. `name` gets the chosen
+ * customer's name for the chip and the heading. */
+static ierr customer_filter(struct req *req, struct listq *lq, const struct auth_scope *scope, char *name,
+			    size_t namesz)
+{
+	struct listq_customer pick[PICK_MAX];
+	size_t n = 0, i;
+	int exact, staff = auth_allowed(req->session.user.role, ACT_MASTER_READ);
+	ierr e;
+
+	name[0] = '\0';
+	if (!staff) {
+		lq->customer_name[0] = '\0';
+		/* a customer's own name; never another's (scope keeps the rows out anyway) */
+		if (lq->customer && lq->customer == scope->customer_id
+		    && (e = listq_customer_name(req->db, lq->customer, name, namesz)) && e != IE_NOTFOUND)
+			return e;
+		return IE_OK;
+	}
+	if (lq->customer) {
+		e = listq_customer_name(req->db, lq->customer, name, namesz);
+		if (e && e != IE_NOTFOUND)
+			return e;
+		if (!lq->customer_name[0] && lq->form && app_param(req, "customer_name")) {
+			/* the form's name field was emptied */
+			lq->customer = 0;
+			name[0] = '\0';
+			return IE_OK;
+		}
+		if (!lq->customer_name[0] || !strcmp(name, lq->customer_name))
+			return IE_OK;
+		lq->customer = 0;
+		name[0] = '\0';
+	}
+	if (!lq->customer_name[0])
+		return IE_OK;
+	if ((e = listq_customers_named(req->db, lq->customer_name, pick, PICK_MAX, &n, &exact)))
+		return e;
+	if (!n) {
+		if (lq->nerrs < LISTQ_MAX_ERRS) {
+			lq->errs[lq->nerrs].param = "customer_name";
+			lq->errs[lq->nerrs].msg = "No customer's name or email contains this. Check the spelling, or type less of it.";
+			lq->errs[lq->nerrs].value = lq->customer_name;
+			lq->nerrs++;
+		}
+		lq->customer_name[0] = '\0';
+		return IE_OK;
+	}
+	if (n == 1 || exact >= 0) {
+		i = n == 1 ? 0 : (size_t)exact;
+		lq->customer = pick[i].id;
+		return str_copy(name, namesz, pick[i].name);
+	}
+	for (i = 0; i < n && i < PICK_MAX; i++) {
+		struct listq f = *lq;
+		struct buf b = BUF_INIT;
+
+		f.customer = pick[i].id;
+		f.customer_name[0] = '\0';
+		f.page = 1;
+		e = listq_url(&f, "/invoices", &b) ?: app_set_at(req, "List.Pick", i, "URL", b.data)
+		    ?: app_set_at(req, "List.Pick", i, "Name", pick[i].name);
+		buf_free(&b);
+		if (e)
+			return e;
+	}
+	if (n > PICK_MAX && (e = app_set_int(req, "List.PickMore", 1)))
+		return e;
+	return app_set_int(req, "List.PickCount", (long long)(n > PICK_MAX ? PICK_MAX : n));
+}
+
+/* GET /invoices/customers?q=TEXT (staff): the picker's suggestions as JSON,
+ * {"customers":[{"id":1,"name":"..."}],"more":false}. */
+static ierr customers_json(struct req *req)
+{
+	static const struct app_field fields[] = { { "q", app_v_line, 0 } };
+	struct listq_customer pick[PICK_MAX];
+	struct app_value v;
+	struct buf b = BUF_INIT;
+	char text[201] = "";
+	size_t n = 0, i;
+	int exact;
+	ierr e;
+
+	if (app_fields(req, fields, 1, &v))
+		return app_fail(req, IE_INVALID, "The parameter \"q\" is too long or has control characters.");
+	if (v.present && v.len < sizeof(text))
+		memcpy(text, v.s, v.len + 1);
+	if (text[0] && (e = listq_customers_named(req->db, text, pick, PICK_MAX, &n, &exact)))
+		return e;
+	e = buf_puts(&b, "{\"customers\":[");
+	for (i = 0; !e && i < n && i < PICK_MAX; i++)
+		e = buf_puts(&b, i ? ",{\"id\":" : "{\"id\":") ?: buf_put_int(&b, pick[i].id) ?: buf_puts(&b, ",\"name\":\"")
+		    ?: html_js(&b, pick[i].name, strlen(pick[i].name)) ?: buf_puts(&b, "\"}");
+	if (!e)
+		e = buf_puts(&b, n > PICK_MAX ? "],\"more\":true}" : "],\"more\":false}");
+	if (!e)
+		e = app_header(req, "Content-Type", "application/json; charset=utf-8") ?: app_write(req, b.data, b.len);
+	buf_free(&b);
+	return e;
+}
+
 static const int per_page_choices[] = { 10, 25, 50, 100, 200, 500 };
 
 static ierr list_page(struct req *req)
@@ -381,10 +507,11 @@ static ierr list_page(struct req *req)
 	struct page p = { req, &rows, &lq, NULL, 0, auth_allowed(u->role, ACT_INVOICE_WRITE) };
 	struct tmpl_slot slot = { "rows", &rows };
 	char today[11], names[LISTQ_NAMES_SIZE];   /* a search's customers by name, for lq */
+	char cname[sizeof(((struct listq_customer *)0)->name)] = "";
 	int built = 0;
 	ierr e;
 
-	if ((e = listq_parse(req, &lq)))
+	if ((e = listq_parse(req, &lq)) || (e = customer_filter(req, &lq, &scope, cname, sizeof(cname))))
 		return e;
 	lq.count_cap = req->cfg->list_count_cap;
 	lq.deep_offset = req->cfg->list_deep_offset;
@@ -413,9 +540,12 @@ static ierr list_page(struct req *req)
 		e = listq_rows(req->db, &sql, &lq, add_row, &p) ?: listq_totals(req->db, req->memo, &sql, &res);
 	if (e)
 		goto out;
-	if ((e = app_set(req, "Page.Title", "Invoices")) || (e = set_columns(req, &lq)) || (e = set_filters(req, &lq))
-	    || (e = set_form(req, &lq)) || (e = set_paging(req, &lq, &res, p.n)) || (!res.capped && (e = set_sums(req, &res)))
+	if ((e = (cname[0] ? app_setf(req, "Page.Title", "Invoices \xc2\xb7 %s", cname) : app_set(req, "Page.Title", "Invoices")))
+	    || (cname[0] && (e = app_set(req, "List.Heading", cname)))
+	    || (e = set_columns(req, &lq)) || (e = set_filters(req, &lq, cname))
+	    || (e = set_form(req, &lq, cname)) || (e = set_paging(req, &lq, &res, p.n)) || (!res.capped && (e = set_sums(req, &res)))
 	    || (e = app_set_int(req, "Can.Drafts", scope.drafts)) || (e = app_set_int(req, "Can.Edit", p.can_edit))
+	    || (e = app_set_int(req, "Can.Pick", auth_allowed(u->role, ACT_MASTER_READ)))
 	    || (e = set_url(req, "BackURL", &lq)))
 		goto out;
 	for (size_t i = 0; i < sizeof(per_page_choices) / sizeof(per_page_choices[0]); i++)
@@ -462,8 +592,16 @@ static ierr save_columns(struct req *req)
 		}
 		cols[n++] = (enum listq_col)i;
 	}
-	if (!n)
-		return app_fail(req, IE_INVALID, "Choose at least one column.");
+	if (!n) {
+		/* nothing ticked: the default columns */
+		struct listq d;
+
+		listq_defaults(&d);
+		memcpy(cols, d.cols, d.ncols * sizeof(cols[0]));
+		n = d.ncols;
+		for (i = 0; i < n; i++)
+			pos[i] = (long long)i;
+	}
 	/* order by position (ties: table order); n is at most 10 */
 	for (i = 1; i < n; i++)
 		for (j = i; j > 0 && pos[j - 1] > pos[j]; j--) {
@@ -485,6 +623,7 @@ static ierr save_columns(struct req *req)
 static const struct app_route routes[] = {
 	{ APP_GET, "/invoices", ACT_INVOICE_READ, list_page },
 	{ APP_POST, "/invoices/columns", ACT_INVOICE_READ, save_columns },
+	{ APP_GET, "/invoices/customers", ACT_MASTER_READ, customers_json },
 };
 
 static const struct app_def def = { "invoice-list", routes, sizeof(routes) / sizeof(routes[0]), LISTQ_COLS_PREF };

@@ -1972,6 +1972,56 @@ ierr listq_save_cols(struct db *db, long long user_id, const enum listq_col *col
 	return e;
 }
 
+ierr listq_customers_named(struct db *db, const char *text, struct listq_customer *out, size_t max,
+			   size_t *n, int *exact)
+{
+	char fold[sizeof(((struct listq *)0)->customer_name)], like[810];
+	struct buf sql = BUF_INIT;
+	struct db_res r;
+	ierr e;
+
+	*n = 0;
+	*exact = -1;
+	listq_fold(text, fold, sizeof(fold));
+	like_pattern(fold, 1, like, sizeof(like));
+	e = buf_printf(&sql, "SELECT c.id, c.name, c.name_fold = ? FROM customers c "
+		       "WHERE c.name_fold LIKE ? OR c.email LIKE ? ORDER BY c.name, c.id LIMIT %zu", max + 1);
+	if (!e)
+		e = db_query_built(db, &r, &sql, DB_ARGS(DB_S(fold), DB_S(like), DB_S(like)));
+	if (e)
+		goto out;
+	while ((e = db_next(&r)) == IE_OK) {
+		if (*n < max) {
+			out[*n].id = db_int(&r, 0);
+			if (str_copy(out[*n].name, sizeof(out[*n].name), db_str(&r, 1) ? db_str(&r, 1) : ""))
+				out[*n].name[0] = '\0';
+			if (db_int(&r, 2) == 1)
+				*exact = *exact == -1 ? (int)*n : -2;
+		}
+		(*n)++;
+	}
+	if (*exact < 0)
+		*exact = -1;
+	db_free(&r);
+	if (e == IE_NOTFOUND)
+		e = IE_OK;
+out:
+	buf_free(&sql);
+	return e;
+}
+
+ierr listq_customer_name(struct db *db, long long id, char *out, size_t outsz)
+{
+	struct db_res r;
+	ierr e = db_query_row(db, &r, "SELECT c.name FROM customers c WHERE c.id = ?", DB_ARGS(DB_I(id)));
+
+	if (e == IE_OK && str_copy(out, outsz, db_str(&r, 0) ? db_str(&r, 0) : ""))
+		e = IE_OVERFLOW;
+	if (e == IE_OK || e == IE_NOTFOUND)
+		db_free(&r);
+	return e;
+}
+
 const char *listq_status_key(enum inv_shown s)
 {
 	return (unsigned)s <= INV_CANCEL ? status_keys[s] : "";

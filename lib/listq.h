@@ -282,6 +282,21 @@ ierr listq_url(const struct listq *lq, const char *path, struct buf *out);
 void listq_saved_cols(const char *saved, struct listq *lq);
 ierr listq_save_cols(struct db *db, long long user_id, const enum listq_col *cols, size_t n);
 
+/* The customer picker (staff: the caller checks the role). Customers whose
+ * folded name or email contains `text`, by name, at most `max` of them into
+ * out; *n is how many matched up to max + 1 (more than max: *n == max + 1).
+ * *exact is the index in out of the one customer whose whole name is the
+ * text (folded, any case), or -1. */
+struct listq_customer {
+	long long id;
+	char name[801];
+};
+ierr listq_customers_named(struct db *db, const char *text, struct listq_customer *out, size_t max,
+			   size_t *n, int *exact);
+/* One customer's name; IE_NOTFOUND when there is none. The caller makes
+ * sure the user may see it (staff, or their own customer). */
+ierr listq_customer_name(struct db *db, long long id, char *out, size_t outsz);
+
 /* The status= key of a shown status ("overdue" for INV_OVERDUE). */
 enum inv_shown;
 const char *listq_status_key(enum inv_shown s);
