@@ -122,6 +122,7 @@ static ierr bad_field(struct req *req, struct listq *lq, const char *param, cons
 {
 	if (!lq->form)
 		return bad(req, param, why);
+	req->error_param = NULL;   /* app_fields named it: no 400 follows */
 	if (lq->nerrs < LISTQ_MAX_ERRS) {
 		lq->errs[lq->nerrs].param = param;
 		lq->errs[lq->nerrs].msg = msg;
