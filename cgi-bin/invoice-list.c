@@ -211,6 +211,23 @@ static ierr set_columns(struct req *req, const struct listq *lq)
 	return IE_OK;
 }
 
+/* A bound amount ("1234.500") as people read it: "1,234.50" (a third
+ * decimal only when it is not 0). */
+static const char *amount_text(const char *dec, char *out, size_t outsz)
+{
+	int64_t v;
+	char tmp[64];
+	size_t n;
+
+	if (money_parse(dec, 3, &v) || money_format(v, "KWD", tmp, sizeof(tmp)))
+		return dec;
+	n = strlen(tmp) - 4;             /* " KWD" */
+	tmp[n] = '\0';
+	if (tmp[n - 1] == '0')
+		tmp[n - 1] = '\0';
+	return str_copy(out, outsz, tmp) ? dec : out;
+}
+
 /* Active filters as removable chips. */
 static ierr set_filters(struct req *req, const struct listq *lq, const char *customer_name)
 {
@@ -252,9 +269,9 @@ static ierr set_filters(struct req *req, const struct listq *lq, const char *cus
 		CHIP(text, lq->to, f.to[0] = '\0');
 	}
 	if (lq->min[0])
-		CHIP("Total at least", lq->min, f.min[0] = '\0');
+		CHIP("Total at least", amount_text(lq->min, text, sizeof(text)), f.min[0] = '\0');
 	if (lq->max[0])
-		CHIP("Total at most", lq->max, f.max[0] = '\0');
+		CHIP("Total at most", amount_text(lq->max, text, sizeof(text)), f.max[0] = '\0');
 #undef CHIP
 	if (n) {
 		listq_defaults(&f);
