@@ -300,7 +300,7 @@ static ierr set_form(struct req *req, const struct listq *lq, const char *custom
 		return e;
 	if (lq->customer && (e = app_set_int(req, "List.Customer", lq->customer)))
 		return e;
-	if ((e = app_set(req, "List.CustomerName", customer_name ? customer_name : lq->customer_name)))
+	if ((e = app_set(req, "List.CustomerName", customer_name && *customer_name ? customer_name : lq->customer_name)))
 		return e;
 	/* what a form sent that could not be used, beside its field, as typed */
 	for (size_t i = 0; i < lq->nerrs; i++) {

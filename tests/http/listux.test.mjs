@@ -228,8 +228,9 @@ test('several customers match: the page lists them to pick from (links that filt
   const links = [...pick[1].matchAll(/<a href="([^"]*)">([^<]*)<\/a>/g)].map((m) => [decode(m[1]), decode(m[2])]);
   assert.deepEqual(links.map((l) => l[1]), matches.map((m) => m[1]));
   for (const [href] of links) assert.match(href, /^\/invoices\?status=paid&customer=\d+&per_page=500$/);
-  // no customer filter until one is picked
+  // no customer filter until one is picked; the field keeps what was typed
   assert.deepEqual(ids(r.text_), truth('billing', "i.status = 'paid'"));
+  assert.match(r.text_, /id="customer_name" maxlength="100" autocomplete="off" list="customer-names" value="telecom"/);
   // following a link filters
   const p = await list('billing', links[0][0].slice('/invoices?'.length));
   assert.deepEqual(ids(p.text_), truth('billing', `i.status = 'paid' AND i.customer_id = ${matches[0][0]}`));
