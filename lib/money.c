@@ -164,7 +164,7 @@ ierr money_parse_loose(const char *s, int decimals, int64_t *out)
 {
 	const char *part[LOOSE_PARTS];
 	size_t plen[LOOSE_PARTS], np = 0, len, i, o = 0;
-	char sep[LOOSE_PARTS], text[64];
+	char sep[LOOSE_PARTS], text[128];   /* longer input is IE_INVALID */
 	int commas = 0, dots = 0, dec = -1;
 	char k;
 
