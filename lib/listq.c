@@ -964,8 +964,14 @@ ierr listq_search_plan(struct db *db, struct memo *memo, struct listq *lq, char 
 	if (!lq->q[0] || lq->q_number)
 		return IE_OK;
 	search_patterns(lq, prefix, like, words, &n, token, digits);
-	if ((e = list_names(db, memo, lq, like, names)))
+	if (digits[0]) {
+		/* a bare number means an invoice (or a reference), not the
+		 * customers whose email has those digits: no names */
+		memcpy(names, "[]", 3);
+		lq->q_names = names;
+	} else if ((e = list_names(db, memo, lq, like, names))) {
 		goto out;
+	}
 	/* each branch counted up to what the decisions need, each keyword alone
 	 * with the span of invoice ids its first matches cover (their density);
 	 * and a keyword's one term when its prefix has no other (the first
@@ -1006,7 +1012,7 @@ ierr listq_search_plan(struct db *db, struct memo *memo, struct listq *lq, char 
 	}
 	if (!e && token[0]) {
 		e = buf_printf(&sql, ", (SELECT COUNT(*) n FROM (SELECT 1 FROM invoice_terms t WHERE t.term LIKE ? "
-			       "LIMIT %lld) x) v", many + 1);
+			       "LIMIT %lld) x) v", numbers + 1);
 		args[nargs++] = DB_S(token);
 	} else if (!e) {
 		e = buf_puts(&sql, ", (SELECT 0 n) v");
@@ -1037,7 +1043,9 @@ ierr listq_search_plan(struct db *db, struct memo *memo, struct listq *lq, char 
 		lq->q_numbers_many = db_int(&r, 0) > numbers;
 		/* most rows walked then match by number: a set would be read in vain */
 		lq->q_common |= lq->q_numbers_many;
-		lq->q_token_many = db_int(&r, 2 + 4 * (unsigned)n) > many;
+		/* like a number prefix: a set unless it holds more than 5 times
+		 * the scan threshold (then a probe per row walked) */
+		lq->q_token_many = db_int(&r, 2 + 4 * (unsigned)n) > numbers;
 		/* one token that is a term ("ctr-00003-2024"): its pieces ("ctr")
 		 * as keywords would find every contract */
 		lq->q_token_only = n && db_int(&r, 2 + 4 * (unsigned)n) > 0;

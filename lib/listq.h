@@ -95,7 +95,8 @@ struct listq {
 	const char *q_names;
 	char num_prefix[2][17];       /* the invoice and credit note prefixes (config), for a bare number */
 	int q_token_only;             /* ... and is a term: its words are not searched apart */
-	int q_token_many;             /* the whole search text as a term prefix matches many (listq_search_plan) */
+	int q_token_many;             /* the whole search text as a term prefix matches more than
+	                               * LISTQ_SEARCH_NUMBERS times the scan threshold: probed per row */
 	long long search_scan;        /* "many" (List.SearchScan) */
 	long long search_count_cap;   /* a word search counts up to this (List.SearchCountCap) */
 	long long search_names;       /* lists at most this many customers by name (List.SearchNames) */
@@ -108,7 +109,9 @@ struct listq {
  * never lengthens UTF-8 text); the result is cut at a character. */
 void listq_fold(const char *in, char *out, size_t outsz);
 /* 1 when q is a bare invoice sequence number ("547", "000547"): 1-6 digits.
- * Such a search matches PREFIX-YYYY-NNNNNN for every series and year. */
+ * Such a search matches PREFIX-YYYY-NNNNNN for every series and year, and
+ * custom-field terms starting with the digits; not customers' names or
+ * emails (listq_search_plan lists none). */
 int listq_bare_number(const char *q);
 
 struct listq_colinfo {

@@ -399,8 +399,9 @@ const searchTruth = (q) => {
   // a bare number: PREFIX-YYYY-NNNNNN of any series and year
   const bare = /^\d{1,6}$/.test(q) ? `OR i.number LIKE ${str('%-' + q.padStart(6, '0'))}` : '';
   const like = str('%' + esc(fold(q)) + '%');
-  return `i.number LIKE ${str(esc(q) + '%')} ${bare}
-    OR i.customer_id IN (SELECT c.id FROM customers c WHERE c.name_fold LIKE ${like} OR c.email LIKE ${like}) ${kw} ${tok}`;
+  // (a bare number is not looked for in names and emails)
+  const names = bare ? '' : `OR i.customer_id IN (SELECT c.id FROM customers c WHERE c.name_fold LIKE ${like} OR c.email LIKE ${like})`;
+  return `i.number LIKE ${str(esc(q) + '%')} ${bare} ${names} ${kw} ${tok}`;
 };
 
 test('search by invoice number: exact and prefix', async () => {
