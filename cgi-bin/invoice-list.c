@@ -405,79 +405,32 @@ static ierr set_sums(struct req *req, const struct listq_result *res)
 
 #define PICK_MAX 20
 
-/* The customer filter by name (staff): customer_name= picks the one customer
- * whose name or email contains it (or whose whole name it is), lists them
- * to pick from when several do (List.Pick), or says beside the field that
- * none does. A form sends both the chosen id and its name: an unchanged name
- * keeps the id; an emptied one drops the filter. `name` gets the chosen
- * customer's name for the chip and the heading. */
+/* The customer filter by name (listq_customer_filter); several matches are
+ * listed to pick from (List.Pick: links that filter to each). */
 static ierr customer_filter(struct req *req, struct listq *lq, const struct auth_scope *scope, char *name,
 			    size_t namesz)
 {
 	struct listq_customer pick[PICK_MAX];
 	size_t n = 0, i;
-	int exact, staff = auth_allowed(req->session.user.role, ACT_MASTER_READ);
-	ierr e;
+	ierr e = listq_customer_filter(req->db, lq, auth_allowed(req->session.user.role, ACT_MASTER_READ),
+				       scope->customer_id, app_param(req, "customer_name") != NULL, name, namesz,
+				       pick, PICK_MAX, &n);
 
-	name[0] = '\0';
-	if (!staff) {
-		lq->customer_name[0] = '\0';
-		/* a customer's own name; never another's (scope keeps the rows out anyway) */
-		if (lq->customer && lq->customer == scope->customer_id
-		    && (e = listq_customer_name(req->db, lq->customer, name, namesz)) && e != IE_NOTFOUND)
-			return e;
-		return IE_OK;
-	}
-	if (lq->customer) {
-		e = listq_customer_name(req->db, lq->customer, name, namesz);
-		if (e && e != IE_NOTFOUND)
-			return e;
-		if (!lq->customer_name[0] && lq->form && app_param(req, "customer_name")) {
-			/* the form's name field was emptied */
-			lq->customer = 0;
-			name[0] = '\0';
-			return IE_OK;
-		}
-		if (!lq->customer_name[0] || !strcmp(name, lq->customer_name))
-			return IE_OK;
-		lq->customer = 0;
-		name[0] = '\0';
-	}
-	if (!lq->customer_name[0])
-		return IE_OK;
-	if ((e = listq_customers_named(req->db, lq->customer_name, pick, PICK_MAX, &n, &exact)))
-		return e;
-	if (!n) {
-		if (lq->nerrs < LISTQ_MAX_ERRS) {
-			lq->errs[lq->nerrs].param = "customer_name";
-			lq->errs[lq->nerrs].msg = "No customer's name or email contains this. Check the spelling, or type less of it.";
-			lq->errs[lq->nerrs].value = lq->customer_name;
-			lq->nerrs++;
-		}
-		lq->customer_name[0] = '\0';
-		return IE_OK;
-	}
-	if (n == 1 || exact >= 0) {
-		i = n == 1 ? 0 : (size_t)exact;
-		lq->customer = pick[i].id;
-		return str_copy(name, namesz, pick[i].name);
-	}
-	for (i = 0; i < n && i < PICK_MAX; i++) {
+	for (i = 0; !e && i < n && i < PICK_MAX; i++) {
 		struct listq f = *lq;
 		struct buf b = BUF_INIT;
 
 		f.customer = pick[i].id;
-		f.customer_name[0] = '\0';
 		f.page = 1;
 		e = listq_url(&f, "/invoices", &b) ?: app_set_at(req, "List.Pick", i, "URL", b.data)
 		    ?: app_set_at(req, "List.Pick", i, "Name", pick[i].name);
 		buf_free(&b);
-		if (e)
-			return e;
 	}
-	if (n > PICK_MAX && (e = app_set_int(req, "List.PickMore", 1)))
-		return e;
-	return app_set_int(req, "List.PickCount", (long long)(n > PICK_MAX ? PICK_MAX : n));
+	if (!e && n > PICK_MAX)
+		e = app_set_int(req, "List.PickMore", 1);
+	if (!e && n > 1)
+		e = app_set_int(req, "List.PickCount", (long long)(n > PICK_MAX ? PICK_MAX : n));
+	return e;
 }
 
 /* GET /invoices/customers?q=TEXT (staff): the picker's suggestions as JSON,

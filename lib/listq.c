@@ -2031,6 +2031,61 @@ ierr listq_customer_name(struct db *db, long long id, char *out, size_t outsz)
 	return e;
 }
 
+ierr listq_customer_filter(struct db *db, struct listq *lq, int staff, long long own_customer, int name_sent,
+			   char *name, size_t namesz, struct listq_customer *pick, size_t max, size_t *npick)
+{
+	size_t n = 0;
+	int exact;
+	ierr e;
+
+	name[0] = '\0';
+	*npick = 0;
+	if (!staff) {
+		lq->customer_name[0] = '\0';
+		/* their own name; never another customer's (scope keeps the rows out anyway) */
+		if (lq->customer && lq->customer == own_customer
+		    && (e = listq_customer_name(db, lq->customer, name, namesz)) && e != IE_NOTFOUND)
+			return e;
+		return IE_OK;
+	}
+	if (lq->customer) {
+		e = listq_customer_name(db, lq->customer, name, namesz);
+		if (e && e != IE_NOTFOUND)
+			return e;
+		if (!lq->customer_name[0] && lq->form && name_sent) {
+			/* the form's name field was emptied */
+			lq->customer = 0;
+			name[0] = '\0';
+			return IE_OK;
+		}
+		if (!lq->customer_name[0] || !strcmp(name, lq->customer_name))
+			return IE_OK;
+		lq->customer = 0;
+		name[0] = '\0';
+	}
+	if (!lq->customer_name[0])
+		return IE_OK;
+	if ((e = listq_customers_named(db, lq->customer_name, pick, max, &n, &exact)))
+		return e;
+	if (!n) {
+		if (lq->nerrs < LISTQ_MAX_ERRS) {
+			lq->errs[lq->nerrs].param = "customer_name";
+			lq->errs[lq->nerrs].msg = "No customer's name or email contains this. Check the spelling, or type less of it.";
+			lq->errs[lq->nerrs].value = lq->customer_name;
+			lq->nerrs++;
+		}
+		return IE_OK;
+	}
+	if (n == 1 || exact >= 0) {
+		size_t i = n == 1 ? 0 : (size_t)exact;
+
+		lq->customer = pick[i].id;
+		return str_copy(name, namesz, pick[i].name);
+	}
+	*npick = n;
+	return IE_OK;
+}
+
 const char *listq_status_key(enum inv_shown s)
 {
 	return (unsigned)s <= INV_CANCEL ? status_keys[s] : "";

@@ -296,6 +296,19 @@ struct listq_customer {
 };
 ierr listq_customers_named(struct db *db, const char *text, struct listq_customer *out, size_t max,
 			   size_t *n, int *exact);
+/* The list's customer filter by name, for the page (the rule, in one place):
+ *   - customers (staff 0) never filter by name: customer_name is dropped, and
+ *     `name` gets their own customer's name when lq->customer is theirs;
+ *   - staff: a form sends the chosen id with its name; the same name keeps
+ *     the id, an emptied field (name_sent, f=1) drops it, another name is
+ *     looked up: one customer whose name or email contains it, or whose whole
+ *     name it is, becomes lq->customer; several are left in pick (at most
+ *     max, *npick up to max + 1) with no customer filter; none adds a
+ *     message for customer_name to lq->errs.
+ * `name` gets the chosen customer's name ("" when none), for the chip and
+ * the heading. */
+ierr listq_customer_filter(struct db *db, struct listq *lq, int staff, long long own_customer, int name_sent,
+			   char *name, size_t namesz, struct listq_customer *pick, size_t max, size_t *npick);
 /* One customer's name; IE_NOTFOUND when there is none. The caller makes
  * sure the user may see it (staff, or their own customer). */
 ierr listq_customer_name(struct db *db, long long id, char *out, size_t outsz);

@@ -236,6 +236,7 @@ test('several customers match: the page lists them to pick from (links that filt
 
   const none = await list('billing', 'f=1&customer_name=zzzqqq&status=paid');
   assert.match(fieldError(none.text_, 'customer_name'), /No customer's name or email contains this/);
+  assert.match(none.text_, /list="customer-names" value="zzzqqq" placeholder="Name or email" aria-invalid="true"/);
   assert.deepEqual(ids(none.text_), truth('billing', "i.status = 'paid'"));
 });
 
