@@ -14,7 +14,7 @@
   </form>
   <a class="to-chooser" href="#chooser" id="to-chooser">Columns</a>
 </div>
-<?cs if:List.Errors ?><p class="alert error" role="alert" id="form-errors">Some of the filters could not be used; see the message beside <?cs if:List.Errors == 1 ?>the field<?cs else ?>each field<?cs /if ?>. The other filters apply.</p><?cs /if ?>
+<?cs if:List.Errors ?><p class="alert error" role="alert" id="form-errors">Some of the filters could not be used; see the message beside <?cs if:List.Errors == 1 ?>the field<?cs else ?>each field<?cs /if ?>. The other filters apply.<?cs if:List.Err.customer && !Can.Pick ?> <?cs var:List.Err.customer ?><?cs /if ?></p><?cs /if ?>
 
 <details class="filters" id="filters" <?cs if:Filters.0.Label || List.Errors || List.PickCount ?>open<?cs /if ?>>
   <summary>Filters</summary>
@@ -38,6 +38,7 @@
       <input type="text" name="customer_name" id="customer_name" maxlength="100" autocomplete="off" list="customer-names" value="<?cs if:List.Err.customer_name ?><?cs var:List.Raw.customer_name ?><?cs else ?><?cs var:List.CustomerName ?><?cs /if ?>" placeholder="Name or email"<?cs if:List.Err.customer_name ?> aria-invalid="true" aria-describedby="err-customer_name"<?cs /if ?>>
       <datalist id="customer-names"></datalist>
       <?cs if:List.Err.customer_name ?><span class="field-error" id="err-customer_name"><?cs var:List.Err.customer_name ?></span><?cs /if ?>
+      <?cs if:List.Err.customer ?><span class="field-error" id="err-customer"><?cs var:List.Err.customer ?></span><?cs /if ?>
       <?cs if:List.PickCount ?><div class="pick" id="customer-pick"><span><?cs if:List.PickMore ?>More than <?cs var:List.PickCount ?><?cs else ?><?cs var:List.PickCount ?><?cs /if ?> customers match. Choose one:</span>
         <ul><?cs each:c = List.Pick ?><li><a href="<?cs var:c.URL ?>"><?cs var:c.Name ?></a></li><?cs /each ?></ul></div><?cs /if ?>
     </div><?cs elif:List.Customer ?><input type="hidden" name="customer" value="<?cs var:List.Customer ?>"><?cs /if ?>
@@ -46,12 +47,13 @@
       <input type="text" name="currency" id="f-currency" maxlength="3" size="4" value="<?cs if:List.Err.currency ?><?cs var:List.Raw.currency ?><?cs else ?><?cs var:List.Currency ?><?cs /if ?>"<?cs if:List.Err.currency ?> aria-invalid="true" aria-describedby="err-currency"<?cs /if ?>>
       <?cs if:List.Err.currency ?><span class="field-error" id="err-currency"><?cs var:List.Err.currency ?></span><?cs /if ?>
     </div>
-    <label>Dates
-      <select name="date">
+    <div class="field"><label for="f-date">Dates</label>
+      <select name="date" id="f-date"<?cs if:List.Err.date ?> aria-invalid="true" aria-describedby="err-date"<?cs /if ?>>
         <option value="invoice"<?cs if:List.DateField == "invoice" ?> selected<?cs /if ?>>Invoice date</option>
         <option value="due"<?cs if:List.DateField == "due" ?> selected<?cs /if ?>>Due date</option>
         <option value="period"<?cs if:List.DateField == "period" ?> selected<?cs /if ?>>Billing period</option>
-      </select></label>
+      </select>
+      <?cs if:List.Err.date ?><span class="field-error" id="err-date"><?cs var:List.Err.date ?></span><?cs /if ?></div>
     <div class="field"><label for="f-from">From</label> <input type="date" name="from" id="f-from" value="<?cs var:List.From ?>"<?cs if:List.Err.from ?> aria-invalid="true" aria-describedby="err-from"<?cs /if ?>>
       <?cs if:List.Err.from ?><span class="field-error" id="err-from"><?cs var:List.Err.from ?></span><?cs /if ?></div>
     <div class="field"><label for="f-to">To</label> <input type="date" name="to" id="f-to" value="<?cs var:List.To ?>"<?cs if:List.Err.to ?> aria-invalid="true" aria-describedby="err-to"<?cs /if ?>>
@@ -60,9 +62,10 @@
       <?cs if:List.Err.min ?><span class="field-error" id="err-min"><?cs var:List.Err.min ?></span><?cs /if ?></div>
     <div class="field"><label for="f-max">to</label> <input type="text" inputmode="decimal" name="max" id="f-max" size="8" value="<?cs if:List.Err.max ?><?cs var:List.Raw.max ?><?cs else ?><?cs var:List.Max ?><?cs /if ?>"<?cs if:List.Err.max ?> aria-invalid="true" aria-describedby="err-max"<?cs /if ?>>
       <?cs if:List.Err.max ?><span class="field-error" id="err-max"><?cs var:List.Err.max ?></span><?cs /if ?></div>
-    <label>Rows <select name="per_page">
+    <div class="field"><label for="f-per-page">Rows</label> <select name="per_page" id="f-per-page"<?cs if:List.Err.per_page ?> aria-invalid="true" aria-describedby="err-per_page"<?cs /if ?>>
       <?cs each:n = PerPageChoices ?><option value="<?cs var:n ?>"<?cs if:n == List.PerPage ?> selected<?cs /if ?>><?cs var:n ?></option><?cs /each ?>
-    </select></label>
+    </select>
+      <?cs if:List.Err.per_page ?><span class="field-error" id="err-per_page"><?cs var:List.Err.per_page ?></span><?cs /if ?></div>
     <button type="submit" class="primary">Apply</button>
   </form>
 </details>

@@ -91,6 +91,17 @@ test('a form value still wrong re-shows the page, the message beside its field, 
   }
 });
 
+test('every form field that can be wrong has its message beside it', async () => {
+  const r = await list('billing', 'f=1&customer=abc&date=created&per_page=7&q=' + 'x'.repeat(101));
+  assert.match(fieldError(r.text_, 'customer'), /Choose a customer/);
+  assert.match(fieldError(r.text_, 'date'), /invoice date, due date or billing period/);
+  assert.match(fieldError(r.text_, 'per_page'), /10 to 500 rows/);
+  assert.match(fieldError(r.text_, 'q'), /at most 100 characters/);
+  assert.match(r.text_, /name="q" id="q" value="x{101}"/);
+  // none of them applies: the default page (per_page=7 came first, so 50 rows)
+  assert.deepEqual(ids(r.text_), truth('billing', '1').slice(0, 50));
+});
+
 test('hand-made URLs (no f=1) still get the 400 naming the parameter; links-only parameters too', async () => {
   for (const [query, param] of [['min=12x', 'min'], ['currency=EURO', 'currency'], ['from=2026-02-30', 'from'],
     ['per_page=9', 'per_page'], ['f=1&sort=bogus', 'sort'], ['f=1&page=0', 'page'], ['f=1&cols=nope', 'cols']]) {
