@@ -223,8 +223,8 @@ test('every row shows the status, the paid state and the number of its invoice',
     assert.equal(row.cells.total, money(total, cur));
     assert.equal(row.cells.balance, money(balance, cur));
     assert.equal(row.cells.paid, money(paidAmount, cur));
-    // staff may edit drafts only
-    assert.equal(/\/admin\/invoices\/\d+\/edit/.test(row.html), !number, `edit link of ${row.id}`);
+    // no Edit link until invoice-admin has the page
+    assert.equal(/\/admin\/invoices\/\d+\/edit/.test(row.html), false, `edit link of ${row.id}`);
   }
   assert.equal(seen.size, 7, `the demo data covers every shown status: ${[...seen]}`);
 });
@@ -233,7 +233,9 @@ test('customer filter', async () => {
   const cust = lines('SELECT customer_id FROM invoices GROUP BY customer_id ORDER BY COUNT(*) DESC LIMIT 2');
   for (const [id] of cust) {
     const r = await expectList(billing, `customer=${id}`, `i.customer_id = ${id}`);
-    assert.match(r.text_, new RegExp(`Customer: <strong>#${id}</strong>`));
+    // the chip names the customer
+    const name = q1(`SELECT name FROM customers WHERE id = ${id}`).replace(/&/g, '&amp;').replace(/'/g, '&#39;');
+    assert.ok(r.text_.includes(`Customer: <strong>${name}</strong>`), `chip of customer ${id}`);
   }
   await expectList(billing, 'customer=999999', `i.customer_id = 999999`, { min: 0 });
 });
@@ -385,16 +387,30 @@ test('sorting keeps the filters, and a sorted filtered list pages consistently',
 
 // ---------- search ----------
 
+// ł ø ß æ đ ð œ þ ı ħ as sql/0013 folds them (the collation folds the rest)
+const FOLD = { ł: 'l', Ł: 'l', ø: 'o', Ø: 'o', ß: 'ss', ẞ: 'ss', æ: 'ae', Æ: 'ae', đ: 'd', Đ: 'd', ð: 'd', Ð: 'd',
+  œ: 'oe', Œ: 'oe', þ: 'th', Þ: 'th', ı: 'i', ħ: 'h', Ħ: 'h' };
+const fold = (s) => [...s].map((ch) => FOLD[ch] ?? ch).join('');
+const esc = (s) => s.replace(/[\\%_]/g, '\\$&');
 const searchTruth = (q) => {
   // something shaped like an invoice number (the configured prefixes) searches numbers only
-  if (/^(INV|CN)-/i.test(q) && !q.includes(' ')) return `i.number LIKE ${str(q.replace(/[\\%_]/g, '\\$&') + '%')}`;
+  if (/^(INV|CN)-/i.test(q) && !q.includes(' ')) return `i.number LIKE ${str(esc(q) + '%')}`;
   // bare numbers are not searched as words (they would match the dates in most lines)
   const words = q.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 3 && !/^\p{N}+$/u.test(w));
+  // one token of 3+ characters that is not just its one keyword: also the whole text as a term
+  // (custom-field values); when some term has it, its pieces are not keywords
+  const token = !q.includes(' ') && [...q].length >= 3 && !(words.length === 1 && words[0] === q) ? fold(q) : '';
+  const tokenHits = token && +q1(`SELECT COUNT(*) FROM invoice_terms WHERE term LIKE ${str(esc(token) + '%')}`) > 0;
   // every keyword starts a word in some line of the invoice
-  const kw = words.length ? `OR (${words.map((w) => `EXISTS (SELECT 1 FROM invoice_lines l WHERE l.invoice_id = i.id AND
+  const kw = words.length && !tokenHits ? `OR (${words.map((w) => `EXISTS (SELECT 1 FROM invoice_lines l WHERE l.invoice_id = i.id AND
       l.description REGEXP ${str('(^|[^[:alnum:]])' + w)})`).join(' AND ')})` : '';
-  return `i.number LIKE ${str(q.replace(/[\\%_]/g, '\\$&') + '%')}
-    OR i.customer_id IN (SELECT c.id FROM customers c WHERE c.name LIKE ${str('%' + q.replace(/[\\%_]/g, '\\$&') + '%')}) ${kw}`;
+  const tok = token ? `OR i.id IN (SELECT t.invoice_id FROM invoice_terms t WHERE t.term LIKE ${str(esc(token) + '%')})` : '';
+  // a bare number: PREFIX-YYYY-NNNNNN of any series and year
+  const bare = /^\d{1,6}$/.test(q) ? `OR i.number LIKE ${str('%-' + q.padStart(6, '0'))}` : '';
+  const like = str('%' + esc(fold(q)) + '%');
+  // (a bare number is not looked for in names and emails)
+  const names = bare ? '' : `OR i.customer_id IN (SELECT c.id FROM customers c WHERE c.name_fold LIKE ${like} OR c.email LIKE ${like})`;
+  return `i.number LIKE ${str(esc(q) + '%')} ${bare} ${names} ${kw} ${tok}`;
 };
 
 test('search by invoice number: exact and prefix', async () => {
@@ -612,11 +628,11 @@ test('bad parameters get a 400 page naming the parameter', async () => {
     ['status=' + long(300), 'status'],
     ['customer=0', 'customer'], ['customer=abc', 'customer'], ['customer=-1', 'customer'],
     ['customer=' + long(20, '9'), 'customer'],
-    ['currency=eur', 'currency'], ['currency=XYZ', 'currency'], ['currency=EURO', 'currency'],
+    ['currency=XYZ', 'currency'], ['currency=EURO', 'currency'],
     ['date=created', 'date'],
     ['from=2026-02-30', 'from'], ['from=2026-13-01', 'from'], ['from=01.02.2026', 'from'], ['from=2026-1-1', 'from'],
-    ['to=tomorrow', 'to'], ['to=2025-02-29', 'to'], ['from=2026-03-01&to=2026-02-01', 'to'],
-    ['min=abc', 'min'], ['min=1,5', 'min'], ['max=1e3', 'max'], ['max=1.0001', 'max'], ['max=' + long(30, '9'), 'max'],
+    ['to=tomorrow', 'to'], ['to=2025-02-29', 'to'],
+    ['min=abc', 'min'], ['min=1,5,5', 'min'], ['max=1e3', 'max'], ['max=1.0001', 'max'], ['max=' + long(30, '9'), 'max'],
     ['sort=bogus', 'sort'], ['sort=id', 'sort'], ['sort=total%20desc', 'sort'], ['sort=' + long(300), 'sort'],
     ['dir=up', 'dir'], ['dir=ASC', 'dir'],
     ['page=0', 'page'], ['page=-1', 'page'], ['page=1.5', 'page'], ['page=x', 'page'], ['page=' + long(20, '9'), 'page'],
@@ -717,9 +733,7 @@ test('the column chooser refuses bad posts and changes nothing', async () => {
     assert.ok(r.status === 403 || r.status === 400, `no csrf: ${r.status}`);
     r = await c.post('/invoices/columns', { csrf: 'f'.repeat(64), show_total: '1' });
     assert.ok(r.status === 403 || r.status === 400, `wrong csrf: ${r.status}`);
-    // nothing ticked, a bad position, a bad checkbox value
-    r = await c.post('/invoices/columns', { csrf, pos_total: '1' });
-    assert.equal(r.status, 400);
+    // a bad position, a bad checkbox value (nothing ticked saves the defaults: listux.test.mjs)
     r = await c.post('/invoices/columns', { csrf, show_total: '1', pos_total: 'abc' });
     assert.equal(r.status, 400);
     assert.match(r.text_, /<code class="param">pos_total<\/code>/);
@@ -815,7 +829,7 @@ test('staff roles see drafts, as "Draft #id"; support cannot edit them', async (
     for (const row of rows(r.text_)) {
       assert.equal(row.cells.number, `Draft #${row.id}`);
       assert.equal(row.cells.status, 'Draft');
-      assert.equal(/\/edit"/.test(row.html), role === 'admin', `${role}: edit link`);
+      assert.equal(/\/edit"/.test(row.html), false, `${role}: no edit link to a page that does not exist yet`);
     }
   }
 });
