@@ -244,6 +244,13 @@ ierr listq_parse(struct req *req, struct listq *lq)
 
 /* ---------- SQL ---------- */
 
+/* The count and sums of filters the sums tables cannot answer: invoices i
+ * (the statement goes on with its FROM), grouped as listq_sum_add takes them:
+ * currency, status, kind, how many, total, paid, balance. */
+#define SUMS_OF_INVOICES "SELECT c.currency, c.status, c.kind, COUNT(*), SUM(c.total), SUM(c.paid_amount), " \
+	"SUM(c.balance) FROM (SELECT i.currency, i.status, i.kind, i.total, i.paid_amount, i.balance FROM "
+#define SUMS_GROUP " GROUP BY c.currency, c.status, c.kind"
+
 static ierr arg(struct listq_sql *s, struct db_arg a)
 {
 	if (s->nargs == LISTQ_MAX_ARGS)
@@ -555,14 +562,13 @@ static ierr search_sql(struct listq_sql *s, const struct listq *lq)
 		goto out;
 
 	/* the count, with the filters in every branch */
-	e = buf_printf(&s->totals, "SELECT c.currency, COUNT(*), SUM(c.total), SUM(c.paid_amount), SUM(c.balance) "
-		       "FROM (SELECT i.currency, i.total, i.paid_amount, i.balance FROM (");
+	e = buf_puts(&s->totals, SUMS_OF_INVOICES "(");
 	for (k = 0; !e && k < kinds; k++)
 		e = (k ? buf_puts(&s->totals, " UNION ") : IE_OK)
 		    ?: branch(s, &s->totals, (int)k, &filters, fargs, nfargs, s->cap + 1, s->targs, &s->ntargs);
 	if (!e)
-		e = buf_printf(&s->totals, ") sq STRAIGHT_JOIN invoices i ON i.id = sq.id LIMIT %lld) c "
-			       "GROUP BY c.currency ORDER BY c.currency", s->cap + 1);
+		e = buf_printf(&s->totals, ") sq STRAIGHT_JOIN invoices i ON i.id = sq.id LIMIT %lld) c" SUMS_GROUP,
+			       s->cap + 1);
 	if (e)
 		goto out;
 
@@ -945,9 +951,10 @@ static ierr totals_summed(struct listq_sql *s, const struct listq *lq)
 	 * than a GROUP BY's temporary table on the page everyone opens) */
 	if (!e)
 		e = buf_puts(&s->totals, derived || ranged
-			     ? "SELECT x.currency, SUM(x.n), SUM(x.total), SUM(x.paid), SUM(x.balance) FROM ("
-			       "SELECT m.currency, m.n, m.total, m.paid, m.balance FROM invoice_month_totals m"
-			     : "SELECT m.currency, m.n, m.total, m.paid, m.balance FROM invoice_status_totals m");
+			     ? "SELECT x.currency, x.status, x.kind, SUM(x.n), SUM(x.total), SUM(x.paid), SUM(x.balance) "
+			       "FROM (SELECT m.currency, m.status, m.kind, m.n, m.total, m.paid, m.balance "
+			       "FROM invoice_month_totals m"
+			     : "SELECT m.currency, m.status, m.kind, m.n, m.total, m.paid, m.balance FROM invoice_status_totals m");
 	if (!e && m.len)
 		e = buf_put(&s->totals, m.data, m.len);
 	if (!e && (derived || ranged)) {
@@ -955,7 +962,7 @@ static ierr totals_summed(struct listq_sql *s, const struct listq *lq)
 		size_t k;
 		int or = 0;
 
-		e = buf_puts(&s->totals, " UNION ALL SELECT t.currency, t.n, t.total, t.paid, t.balance "
+		e = buf_puts(&s->totals, " UNION ALL SELECT t.currency, t.status, t.kind, t.n, t.total, t.paid, t.balance "
 			     "FROM invoice_day_totals t");
 		if (!e)
 			e = buf_put(&s->totals, s->sumwhere.data ? s->sumwhere.data : "", s->sumwhere.len);
@@ -980,7 +987,7 @@ static ierr totals_summed(struct listq_sql *s, const struct listq *lq)
 			e = buf_puts(&s->totals, ")");
 	}
 	if (!e && (derived || ranged))
-		e = buf_puts(&s->totals, ") x GROUP BY x.currency");
+		e = buf_puts(&s->totals, ") x GROUP BY x.currency, x.status, x.kind");
 	buf_free(&m);
 	return e;
 }
@@ -1256,15 +1263,13 @@ ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const c
 	} else if (!s->search_count) {
 		/* filters the per-day totals cannot answer (customer, search, amount,
 		 * billing period): count at most LISTQ_COUNT_CAP + 1 rows */
-		e = buf_puts(&s->totals, "SELECT c.currency, COUNT(*), SUM(c.total), SUM(c.paid_amount), SUM(c.balance) "
-			     "FROM (SELECT i.currency, i.total, i.paid_amount, i.balance FROM invoices i");
+		e = buf_puts(&s->totals, SUMS_OF_INVOICES "invoices i");
 		if (!e)
 			e = buf_put(&s->totals, s->join.data ? s->join.data : "", s->join.len);
 		if (!e)
 			e = buf_put(&s->totals, s->where.data ? s->where.data : "", s->where.len);
 		if (!e)
-			e = buf_printf(&s->totals, " LIMIT %lld) c GROUP BY c.currency ORDER BY c.currency",
-				       s->cap + 1);
+			e = buf_printf(&s->totals, " LIMIT %lld) c" SUMS_GROUP, s->cap + 1);
 	}
 	if (e)
 		goto out;
@@ -1294,20 +1299,54 @@ static ierr amount(const struct db_res *r, unsigned col, int exponent, money_t *
 	return v ? money_from_db(v, exponent, out) : (*out = 0, IE_OK);
 }
 
-/* Adds one row of sums to its currency's entry (rows may repeat a currency). */
+int listq_sign(const char *kind)
+{
+	return kind && !strcmp(kind, "credit") ? -1 : 1;
+}
+
+ierr listq_sum_add(struct listq_sum *sum, const char *status, const char *kind, long long n,
+		   money_t total, money_t paid, money_t balance)
+{
+	/* stored amounts are at most 19 digits: their negatives fit */
+	int sign = listq_sign(kind);
+	money_t t = sign * total;
+	ierr e;
+
+	if (!status)
+		return IE_INVALID;
+	if (!strcmp(status, "open") || !strcmp(status, "paid")) {
+		sum->issued += n;
+		e = money_add(sum->billed, t, &sum->billed) ?: money_add(sum->paid, sign * paid, &sum->paid)
+		    ?: money_add(sum->balance, sign * balance, &sum->balance);
+	} else if (!strcmp(status, "draft")) {
+		sum->drafts += n;
+		e = money_add(sum->drafts_total, t, &sum->drafts_total);
+	} else if (!strcmp(status, "void")) {
+		sum->voids += n;
+		e = money_add(sum->voids_total, t, &sum->voids_total);
+	} else {
+		return IE_INVALID;
+	}
+	if (!e)
+		sum->count += n;
+	return e;
+}
+
+/* Adds one row of sums (currency, status, kind, n, total, paid, balance) to
+ * its currency's entry (rows may repeat a currency). */
 static ierr add_sum(struct listq_result *out, const struct db_res *r)
 {
 	const char *cur = db_str(r, 0) ? db_str(r, 0) : "";
 	int exp = money_exponent(cur);
 	struct listq_sum *sum = NULL;
 	money_t total, paid, balance;
-	long long n = db_int(r, 1);
+	long long n = db_int(r, 3);
 	size_t i;
 	ierr e;
 
 	if (exp < 0)
 		return IE_INTERNAL;
-	if ((e = amount(r, 2, exp, &total)) || (e = amount(r, 3, exp, &paid)) || (e = amount(r, 4, exp, &balance)))
+	if ((e = amount(r, 4, exp, &total)) || (e = amount(r, 5, exp, &paid)) || (e = amount(r, 6, exp, &balance)))
 		return e;
 	for (i = 0; i < out->nsums && !sum; i++)
 		if (!strcmp(out->sums[i].currency, cur))
@@ -1318,11 +1357,9 @@ static ierr add_sum(struct listq_result *out, const struct db_res *r)
 		sum = &out->sums[out->nsums++];
 		str_copy(sum->currency, sizeof(sum->currency), cur);
 	}
-	sum->count += n;
+	if ((e = listq_sum_add(sum, db_str(r, 1), db_str(r, 2), n, total, paid, balance)))
+		return e == IE_INVALID ? IE_INTERNAL : e;
 	out->count += n;
-	if ((e = money_add(sum->total, total, &sum->total)) || (e = money_add(sum->paid, paid, &sum->paid))
-	    || (e = money_add(sum->balance, balance, &sum->balance)))
-		return e;
 	return IE_OK;
 }
 
@@ -1421,6 +1458,12 @@ static ierr row_of(struct db_res *r, struct listq_sql *s, struct listq_row *row)
 		return e;
 	row->status = db_str(r, 12);
 	row->kind = db_str(r, 13);
+	if (listq_sign(row->kind) < 0) {
+		/* a credit note lists negative (listq.h, List figures) */
+		row->total = -row->total;
+		row->paid = -row->paid;
+		row->balance = -row->balance;
+	}
 	s->version = db_int(r, 14);
 	return IE_OK;
 }

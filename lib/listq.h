@@ -175,16 +175,62 @@ struct listq_row {
 	const char *customer;
 	const char *invoice_date, *period_start, *period_end, *due_date;
 	const char *currency;
-	money_t total, paid, balance;
+	money_t total, paid, balance; /* signed: a credit note's are negative (listq_sign) */
 	const char *status;           /* stored */
 	const char *kind;
 };
 
+/*
+ * List figures (DESIGN.md "List figures"): the one rule for every sum of
+ * invoices per currency (this list, its exports, the dashboard, the portal).
+ *
+ * A credit note (kind 'credit') is stored like an invoice: positive amounts,
+ * status open or paid, its paid_amount the part of it allocated to invoices.
+ * An invoice's paid_amount counts every allocation to it, payments and
+ * credit notes alike. Every figure of a credit note counts NEGATIVE
+ * (listq_sign): it lists with a negative total, paid and balance, and adds
+ * to the sums that way. Per document, by stored status:
+ *
+ *   open, paid (issued; shown Due, Partly paid, Overdue, Paid, Credit note):
+ *     issued  += 1
+ *     billed  += sign * total            invoices' totals minus credit notes'
+ *     paid    += sign * paid_amount      allocations to invoices, minus the
+ *                                        credit notes' allocated part
+ *     balance += sign * (total - paid_amount)
+ *   draft:  drafts += 1, drafts_total += sign * total   (never billed or owed)
+ *   void:   voids  += 1, voids_total  += sign * total   (never billed or owed)
+ *
+ * So the credit is subtracted once: a credit note of 50 allocated to an
+ * invoice of 200 (paid_amount 50 + 150 paid in money) sums to billed 150,
+ * paid 150 (the money: +200 allocated, -50 of the credit note's), balance 0.
+ * Balance = billed - paid on every row and every sum; it is the invoices'
+ * open balances minus the credit not yet allocated (DESIGN's "billed - paid
+ * - credited" with billed before credit notes, paid all allocations and
+ * credited what credit notes have not allocated yet). A filter that holds
+ * an invoice but not its credit note (a date range) shows the invoice as
+ * paid by the credit.
+ *
+ * listq_sum_add applies the rule to one group of documents of the same
+ * status and kind (n of them, stored amounts summed); every path that sums
+ * (the trigger-kept tables, the counted filters, a search's count) reads
+ * groups by currency, status and kind and calls it.
+ */
 struct listq_sum {
 	char currency[4];
-	long long count;
-	money_t total, paid, balance;
+	long long count;              /* every document summed, drafts and void ones too */
+	long long issued;             /* issued invoices and credit notes */
+	money_t billed, paid, balance;
+	long long drafts, voids;
+	money_t drafts_total, voids_total;
 };
+
+/* -1 for a credit note ("credit"), else 1. */
+int listq_sign(const char *kind);
+/* Adds n documents of one stored status and kind, with their stored
+ * (unsigned) total, paid amount and balance summed, to sum; IE_INVALID on an
+ * unknown status, IE_OVERFLOW past the range of money_t. */
+ierr listq_sum_add(struct listq_sum *sum, const char *status, const char *kind, long long n,
+		   money_t total, money_t paid, money_t balance);
 
 #define LISTQ_MAX_CURRENCIES 64
 
