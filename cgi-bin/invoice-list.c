@@ -189,6 +189,9 @@ static ierr set_columns(struct req *req, const struct listq *lq)
 			return e;
 		if (lq->sort == lq->cols[i] && (e = app_set_at(req, "Cols", i, "Sorted", lq->desc ? "desc" : "asc")))
 			return e;
+		/* amounts over several currencies sort by currency first (listq_currency_first) */
+		if (listq_currency_first(&s) && (e = app_set_at(req, "Cols", i, "Title", "Sorted by currency, then amount")))
+			return e;
 	}
 	/* the chooser: shown columns in their order, then the hidden ones */
 	for (i = 0; i < lq->ncols; i++, k++) {

@@ -1062,6 +1062,11 @@ static const char *index_hint(const struct listq *lq, const struct auth_scope *s
 	/* a currency first: amounts and customers go with it, not with a status */
 	if (lq->currency[0] && currency_hints[lq->sort])
 		return currency_hints[lq->sort];
+	/* amounts over several currencies are ordered by currency first: that
+	 * index, unless only drafts and void ones are read (few: sorted) */
+	if (listq_currency_first(lq)
+	    && !(lq->status && !(lq->status & ~(LISTQ_STATUS_BIT(INV_DRAFT) | LISTQ_STATUS_BIT(INV_CANCEL)))))
+		return currency_hints[lq->sort];
 	/* one stored status; or drafts and void ones only, few in any book:
 	 * reading them all and sorting beats walking past every other invoice */
 	if (stored_statuses(lq->status) == 1
@@ -1072,10 +1077,16 @@ static const char *index_hint(const struct listq *lq, const struct auth_scope *s
 	return NULL;
 }
 
-/* " ORDER BY <order> <dir>, i.id <dir>"; order NULL: by id alone */
-static ierr order_by(struct buf *out, const char *order, const char *dir)
+int listq_currency_first(const struct listq *lq)
+{
+	return !lq->currency[0] && (lq->sort == COL_TOTAL || lq->sort == COL_PAID || lq->sort == COL_BALANCE);
+}
+
+/* " ORDER BY [i.currency <dir>, ]<order> <dir>, i.id <dir>"; order NULL: by id alone */
+static ierr order_by(struct buf *out, int currency_first, const char *order, const char *dir)
 {
 	return buf_puts(out, " ORDER BY ")
+	       ?: (currency_first ? buf_puts(out, "i.currency") ?: buf_puts(out, dir) ?: buf_puts(out, ", ") : IE_OK)
 	       ?: (order ? buf_puts(out, order) ?: buf_puts(out, dir) ?: buf_puts(out, ", ") : IE_OK)
 	       ?: buf_puts(out, "i.id") ?: buf_puts(out, dir);
 }
@@ -1097,8 +1108,9 @@ static ierr rows_sql(const struct listq_sql *s, const char *order, int desc, int
 	    || (deferred && s->hint && !s->join.len && (e = buf_puts(out, s->hint)))
 	    || (e = buf_put(out, s->where.data ? s->where.data : "", s->where.len))
 	    || (extra && ((e = buf_puts(out, s->where.len ? " AND " : " WHERE ")) || (e = buf_puts(out, extra))))
-	    || (e = order_by(out, order, dir)) || (e = buf_puts(out, " LIMIT ? OFFSET ?"))
-	    || (deferred && ((e = buf_puts(out, ") p ON p.id = i.id")) || (e = order_by(out, order, dir)))))
+	    || (e = order_by(out, s->currency_first, order, dir)) || (e = buf_puts(out, " LIMIT ? OFFSET ?"))
+	    || (deferred && ((e = buf_puts(out, ") p ON p.id = i.id"))
+			     || (e = order_by(out, s->currency_first, order, dir)))))
 		return e;
 	return IE_OK;
 }
@@ -1167,7 +1179,10 @@ static int seekable(const struct listq_sql *s, const struct listq *lq)
 {
 	const unsigned stored = LISTQ_STATUS_BIT(INV_DRAFT) | LISTQ_STATUS_BIT(INV_PAID) | LISTQ_STATUS_BIT(INV_CANCEL);
 
-	return s->summable && seek_text_of(lq->sort) && !lq->from[0] && !lq->to[0] && !(lq->status & ~stored);
+	/* amounts over several currencies are ordered by currency first: the
+	 * buckets do not walk in that order (OFFSET from the nearer end instead) */
+	return s->summable && seek_text_of(lq->sort) && !s->currency_first && !lq->from[0] && !lq->to[0]
+	       && !(lq->status & ~stored);
 }
 
 /* coarse/fine statement: head, the filter, GROUP BY ... ORDER BY, direction */
@@ -1248,6 +1263,7 @@ ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const c
 	s->one_customer = lq->customer || scope->customer_id;
 	if (lq->q[0] && (e = lq->q_number ? number_sql(s, lq) : search_sql(s, lq)))
 		goto out;
+	s->currency_first = listq_currency_first(lq);
 	s->hint = index_hint(lq, scope);
 
 	/* the page: ids from the narrowest index first (a deferred join: a filter

@@ -152,6 +152,7 @@ struct listq_sql {
 	int common_words;             /* its keywords are common: the scan probes each row for them */
 	int dense_words;              /* ... and dense: the count probes the filter's invoices for them */
 	int one_customer;             /* filtered to one customer: so does it, there are few */
+	int currency_first;           /* listq_currency_first */
 	char today[11];
 	long long cap;
 	long long version;            /* invoice_totals_version as listq_rows read it; 0: unknown */
@@ -266,6 +267,14 @@ struct listq_result {
  * customer_names_version.
  * Call before listq_build; lq must outlive the statements built from it. */
 ierr listq_search_plan(struct db *db, struct memo *memo, struct listq *lq, char names[LISTQ_NAMES_SIZE]);
+
+/* 1 when the rows are ordered by currency before the amount lq sorts by:
+ * an amount sort (total, paid, balance) without a currency filter, so that
+ * 117,948 JPY never ranks above 900 EUR by face value. The currencies come
+ * in code order, reversed with the amounts when descending (one index walk:
+ * ix_invoices_currency_total, _paid, _balance, sql/0009). Column headers
+ * say so ("Sorted by currency, then amount"). */
+int listq_currency_first(const struct listq *lq);
 
 /* 1 when lq's page starts at or past its deep offset. */
 int listq_deep(const struct listq *lq);

@@ -62,7 +62,7 @@
 
 <table class="grid invoices" id="invoices">
   <thead><tr>
-    <?cs each:c = Cols ?><th class="c-<?cs var:c.Key ?><?cs if:c.Numeric ?> num<?cs /if ?>"<?cs if:c.Sorted ?> aria-sort="<?cs if:c.Sorted == "asc" ?>ascending<?cs else ?>descending<?cs /if ?>"<?cs /if ?>><a href="<?cs var:c.SortURL ?>" data-col="<?cs var:c.Key ?>"><?cs var:c.Label ?><?cs if:c.Sorted == "asc" ?> ▲<?cs elif:c.Sorted == "desc" ?> ▼<?cs /if ?></a></th><?cs /each ?>
+    <?cs each:c = Cols ?><th class="c-<?cs var:c.Key ?><?cs if:c.Numeric ?> num<?cs /if ?>"<?cs if:c.Sorted ?> aria-sort="<?cs if:c.Sorted == "asc" ?>ascending<?cs else ?>descending<?cs /if ?>"<?cs /if ?>><a href="<?cs var:c.SortURL ?>" data-col="<?cs var:c.Key ?>"<?cs if:c.Title ?> title="<?cs var:c.Title ?>"<?cs /if ?>><?cs var:c.Label ?><?cs if:c.Sorted == "asc" ?> ▲<?cs elif:c.Sorted == "desc" ?> ▼<?cs /if ?></a></th><?cs /each ?>
     <th class="actions">Actions</th>
   </tr></thead>
   <tbody>
