@@ -1165,6 +1165,24 @@ static const struct seek_text seek_texts[] = {
 	  "i.customer_name <= ? AND i.customer_name >= ?", "i.customer_name >= ? AND i.customer_name <= ?" },
 };
 
+/* Amounts over several currencies (listq_currency_first): the buckets walk
+ * per currency, each key the currency followed by the bucket ("EUR1200.000"),
+ * and the page lies between two (currency, amount) pairs, each bound written
+ * out so that MariaDB reads it as ranges of the currency-first index. */
+#define CURRENCY_SEEK(c, key, expr) \
+	{ c, SEEK_AMOUNTS, key, "SELECT CONCAT(x.currency, x.bucket), SUM(x.n) FROM invoice_amount_totals x WHERE x.col = ?", \
+	  NULL, NULL, NULL, \
+	  "(i.currency < ? OR i.currency = ? AND " expr " < ?) AND (i.currency > ? OR i.currency = ? AND " expr " >= ?)", \
+	  "(i.currency > ? OR i.currency = ? AND " expr " >= ?) AND (i.currency < ? OR i.currency = ? AND " expr " < ?)" }
+static const struct seek_text currency_seek_texts[] = {
+	CURRENCY_SEEK(COL_TOTAL, "total", "i.total"),
+	CURRENCY_SEEK(COL_PAID, "paid", "i.paid_amount"),
+	CURRENCY_SEEK(COL_BALANCE, "balance", "i.balance"),
+};
+#undef CURRENCY_SEEK
+#define CURRENCY_SEEK_GROUP_ASC " GROUP BY x.currency, x.bucket HAVING SUM(x.n) > 0 ORDER BY x.currency ASC, x.bucket"
+#define CURRENCY_SEEK_GROUP_DESC " GROUP BY x.currency, x.bucket HAVING SUM(x.n) > 0 ORDER BY x.currency DESC, x.bucket"
+
 static const struct seek_text *seek_text_of(enum listq_col c)
 {
 	size_t i;
@@ -1179,10 +1197,7 @@ static int seekable(const struct listq_sql *s, const struct listq *lq)
 {
 	const unsigned stored = LISTQ_STATUS_BIT(INV_DRAFT) | LISTQ_STATUS_BIT(INV_PAID) | LISTQ_STATUS_BIT(INV_CANCEL);
 
-	/* amounts over several currencies are ordered by currency first: the
-	 * buckets do not walk in that order (OFFSET from the nearer end instead) */
-	return s->summable && seek_text_of(lq->sort) && !s->currency_first && !lq->from[0] && !lq->to[0]
-	       && !(lq->status & ~stored);
+	return s->summable && seek_text_of(lq->sort) && !lq->from[0] && !lq->to[0] && !(lq->status & ~stored);
 }
 
 /* coarse/fine statement: head, the filter, GROUP BY ... ORDER BY, direction */
@@ -1198,13 +1213,18 @@ static ierr seek_sql(struct listq_sql *s, const struct listq *lq)
 		[INV_DRAFT] = "'draft'", [INV_PAID] = "'paid'", [INV_CANCEL] = "'void'",
 	};
 	const struct seek_text *t = seek_text_of(lq->sort);
+	const char *group;
 	struct buf cond = BUF_INIT;
 	unsigned i, n = 0;
 	ierr e = IE_OK;
 
 	/* the filter over a sums table aliased x (status list, currency); the
 	 * amount column's name is the statement's first value */
+	if (s->currency_first)
+		t = &currency_seek_texts[lq->sort == COL_TOTAL ? 0 : lq->sort == COL_PAID ? 1 : 2];
+	group = !s->currency_first ? t->coarse_group : lq->desc ? CURRENCY_SEEK_GROUP_DESC : CURRENCY_SEEK_GROUP_ASC;
 	s->seek_mode = t->mode;
+	s->seek_pairs = s->currency_first;
 	if (t->amount)
 		s->sargs[s->nsargs++] = DB_S(t->amount);
 	for (i = 0; !e && i < sizeof(stored) / sizeof(stored[0]); i++) {
@@ -1219,7 +1239,7 @@ static ierr seek_sql(struct listq_sql *s, const struct listq *lq)
 		s->sargs[s->nsargs++] = DB_S(lq->currency);
 	}
 	if (!e)
-		e = seek_statement(&s->seek_coarse, t->coarse, &cond, t->coarse_group, lq->desc);
+		e = seek_statement(&s->seek_coarse, t->coarse, &cond, group, lq->desc);
 	if (!e && t->fine)
 		e = seek_statement(&s->seek_fine, t->fine, &cond, t->fine_group, lq->desc);
 	if (!e)
@@ -1596,7 +1616,9 @@ static ierr seek_amount(struct db *db, struct listq_sql *s, long long offset, lo
 
 	if ((e = walk(db, &s->seek_coarse, s->sargs, s->nsargs, offset, limit, at, skip, until, before, after)))
 		return e;
-	end = desc ? (before[0] ? before : LISTQ_AMOUNT_MAX) : (after[0] ? after : LISTQ_AMOUNT_MAX);
+	/* past the last bucket: any amount (of any currency: codes are letters) */
+	end = s->seek_pairs ? "ZZZ" LISTQ_AMOUNT_MAX : LISTQ_AMOUNT_MAX;
+	end = desc ? (before[0] ? before : end) : (after[0] ? after : end);
 	if (str_copy(s->seek_from, sizeof(s->seek_from), desc ? end : at)
 	    || str_copy(s->seek_to, sizeof(s->seek_to), desc ? until : end))
 		return IE_INTERNAL;
@@ -1614,8 +1636,9 @@ static ierr seek_name(struct db *db, struct listq_sql *s, long long offset, long
 ierr listq_rows(struct db *db, struct listq_sql *s, const struct listq *lq,
 		ierr (*fn)(void *ctx, const struct listq_row *row), void *ctx)
 {
-	struct db_arg args[LISTQ_MAX_ARGS + 4];
+	struct db_arg args[LISTQ_MAX_ARGS + 8];
 	long long offset = (lq->page - 1) * lq->per_page, limit = lq->per_page;
+	size_t k;
 	long long n = s->known_count;
 	const struct buf *sql = &s->rows;
 	int backwards = 0;
@@ -1644,11 +1667,27 @@ ierr listq_rows(struct db *db, struct listq_sql *s, const struct listq *lq,
 		if (skip > LISTQ_SEEK_SKIP_MAX)
 			goto plain;
 		memcpy(args, s->args, s->nargs * sizeof(args[0]));
-		args[s->nargs] = DB_S(s->seek_from);
-		args[s->nargs + 1] = DB_S(s->seek_to);
-		args[s->nargs + 2] = DB_I(limit);
-		args[s->nargs + 3] = DB_I(skip);
-		e = db_query_built(db, &r, &s->rows_seek, args, s->nargs + 4);
+		k = s->nargs;
+		if (s->seek_pairs) {
+			/* "EUR1200.000": the currency, then the amount */
+			if (strlen(s->seek_from) < 4 || strlen(s->seek_to) < 4)
+				return IE_INTERNAL;
+			memcpy(s->seek_cur_from, s->seek_from, 3);
+			memcpy(s->seek_cur_to, s->seek_to, 3);
+			s->seek_cur_from[3] = s->seek_cur_to[3] = '\0';
+			args[k++] = DB_S(s->seek_cur_from);
+			args[k++] = DB_S(s->seek_cur_from);
+			args[k++] = DB_S(s->seek_from + 3);
+			args[k++] = DB_S(s->seek_cur_to);
+			args[k++] = DB_S(s->seek_cur_to);
+			args[k++] = DB_S(s->seek_to + 3);
+		} else {
+			args[k++] = DB_S(s->seek_from);
+			args[k++] = DB_S(s->seek_to);
+		}
+		args[k++] = DB_I(limit);
+		args[k++] = DB_I(skip);
+		e = db_query_built(db, &r, &s->rows_seek, args, k);
 		goto rows;
 	}
 plain:

@@ -136,6 +136,8 @@ struct listq_sql {
 	size_t nsargs;
 	char seek_lo[11], seek_hi[11];
 	char seek_from[LISTQ_KEY], seek_to[LISTQ_KEY];   /* the rows query's bounds */
+	int seek_pairs;               /* amounts by currency first: the bounds are "EUR1200.000" keys */
+	char seek_cur_from[4], seek_cur_to[4];            /* their currencies, bound apart */
 	struct buf totals;            /* per-currency count and sums */
 	struct db_arg args[LISTQ_MAX_ARGS];
 	size_t nargs;                 /* for where; rows adds LIMIT/OFFSET */
