@@ -1062,16 +1062,16 @@ static const char *index_hint(const struct listq *lq, const struct auth_scope *s
 	/* a currency first: amounts and customers go with it, not with a status */
 	if (lq->currency[0] && currency_hints[lq->sort])
 		return currency_hints[lq->sort];
-	/* amounts over several currencies are ordered by currency first: that
-	 * index, unless only drafts and void ones are read (few: sorted) */
-	if (listq_currency_first(lq)
-	    && !(lq->status && !(lq->status & ~(LISTQ_STATUS_BIT(INV_DRAFT) | LISTQ_STATUS_BIT(INV_CANCEL)))))
-		return currency_hints[lq->sort];
 	/* one stored status; or drafts and void ones only, few in any book:
-	 * reading them all and sorting beats walking past every other invoice */
+	 * reading them all and sorting beats walking past every other invoice
+	 * (the amount indexes have the currency after the status: amounts over
+	 * several currencies are ordered by currency first, sql/0011) */
 	if (stored_statuses(lq->status) == 1
 	    || (lq->status && !(lq->status & ~(LISTQ_STATUS_BIT(INV_DRAFT) | LISTQ_STATUS_BIT(INV_CANCEL)))))
 		return status_hints[lq->sort];
+	/* amounts over several currencies, any other statuses: currency first */
+	if (listq_currency_first(lq))
+		return currency_hints[lq->sort];
 	if (lq->currency[0])
 		return own_hints[lq->sort];
 	return NULL;
@@ -1249,6 +1249,22 @@ static ierr seek_sql(struct listq_sql *s, const struct listq *lq)
 	return e;
 }
 
+/* An amount range sorted by currency first: every supported currency named
+ * (codes from money.c's table, never input), so that MariaDB reads one range
+ * of the currency-first index per currency, in the page's order, rather than
+ * walk the whole index past the amounts out of range (min=1000&max=5000 by
+ * total: 7-65 ms walking, 3-11 ms by ranges, on a loaded machine). */
+static ierr currency_ranges(struct listq_sql *s)
+{
+	const struct money_currency *c;
+	size_t i;
+	ierr e = clause(s, "i.currency IN (");
+
+	for (i = 0; !e && (c = money_currency_at(i)); i++)
+		e = buf_puts(&s->where, i ? ", '" : "'") ?: buf_put(&s->where, c->code, 3) ?: buf_puts(&s->where, "'");
+	return e ?: buf_puts(&s->where, ")");
+}
+
 ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const char *today,
 		 struct listq_sql *s)
 {
@@ -1279,6 +1295,8 @@ ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const c
 	if (lq->min[0] && ((e = clause(s, "i.total >= ?")) || (e = arg(s, DB_S(lq->min)))))
 		goto out;
 	if (lq->max[0] && ((e = clause(s, "i.total <= ?")) || (e = arg(s, DB_S(lq->max)))))
+		goto out;
+	if ((lq->min[0] || lq->max[0]) && listq_currency_first(lq) && (e = currency_ranges(s)))
 		goto out;
 	s->one_customer = lq->customer || scope->customer_id;
 	if (lq->q[0] && (e = lq->q_number ? number_sql(s, lq) : search_sql(s, lq)))

@@ -14,9 +14,13 @@
 -- (0009); the count now reads the kind too, so the index carries it.
 --
 -- Amount sorts over several currencies order by currency first (lib/listq.h,
--- listq_currency_first); their deep pages walk the amount buckets of 0005 per
--- currency, in the order of the index added here (without it, a GROUP BY
--- through a temporary table on every such page).
+-- listq_currency_first). One stored status sorted by an amount reads the
+-- status's amount index (0009), which now has the currency before the amount
+-- (overdue by balance: 2.7 ms with the status first, 21-27 ms walking the
+-- currency-first index past every paid invoice). Their deep pages walk the
+-- amount buckets of 0005 per currency, in the order of the index added to
+-- invoice_amount_totals (without it, a GROUP BY through a temporary table on
+-- every such page).
 
 ALTER TABLE invoice_day_totals
   ADD COLUMN kind ENUM('invoice','credit') NOT NULL DEFAULT 'invoice' AFTER status,
@@ -36,7 +40,13 @@ ALTER TABLE invoice_status_totals
 ALTER TABLE invoices
   DROP INDEX ix_invoices_customer_date,
   ADD INDEX ix_invoices_customer_date (customer_id, invoice_date, id, status, due_date, paid_amount, currency,
-                                       total, balance, kind);
+                                       total, balance, kind),
+  DROP INDEX ix_invoices_status_total,
+  ADD INDEX ix_invoices_status_total (status, currency, total, id, due_date, paid_amount),
+  DROP INDEX ix_invoices_status_paid,
+  ADD INDEX ix_invoices_status_paid (status, currency, paid_amount, id, due_date),
+  DROP INDEX ix_invoices_status_balance,
+  ADD INDEX ix_invoices_status_balance (status, currency, balance, id, due_date, paid_amount);
 
 ALTER TABLE invoice_amount_totals
   ADD INDEX ix_amount_totals_currency (col, currency, bucket, status, n);
