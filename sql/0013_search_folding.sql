@@ -63,14 +63,16 @@ CREATE VIEW invoice_field_terms AS
            LOWER(x.w) COLLATE utf8mb4_bin,
            'ł', 'l'), 'ø', 'o'), 'ß', 'ss'), 'æ', 'ae'), 'đ', 'd'), 'ð', 'd'),
            'œ', 'oe'), 'þ', 'th'), 'ı', 'i'), 'ħ', 'h'), 32) AS term
-    FROM (SELECT f.invoice_id, j.w
+    -- both branches name their collation: a JSON_TABLE column's collation
+    -- differs between MariaDB builds, and UNION refuses to mix them (1271)
+    FROM (SELECT f.invoice_id, CONVERT(j.w USING utf8mb4) COLLATE utf8mb4_unicode_ci AS w
             FROM invoice_custom_fields f
             JOIN custom_field_defs d ON d.id = f.field_id AND d.visible_to_customer = 1,
                  JSON_TABLE(CONCAT('["', REGEXP_REPLACE(f.value, '[^\\p{L}\\p{N}]+', '","'), '"]'),
                             '$[*]' COLUMNS (w VARCHAR(2000) PATH '$')) j
            WHERE CHAR_LENGTH(j.w) >= 3
           UNION ALL
-          SELECT f.invoice_id, TRIM(f.value) AS w
+          SELECT f.invoice_id, CONVERT(TRIM(f.value) USING utf8mb4) COLLATE utf8mb4_unicode_ci AS w
             FROM invoice_custom_fields f
             JOIN custom_field_defs d ON d.id = f.field_id AND d.visible_to_customer = 1
            WHERE CHAR_LENGTH(TRIM(f.value)) >= 3) x;
