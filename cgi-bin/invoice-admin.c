@@ -45,6 +45,16 @@ static ierr users(struct req *req)
 static const struct app_route routes[] = {
 	{ APP_GET, "/admin", ACT_STAFF, dashboard },
 	{ APP_GET, "/admin/users", ACT_USER_ADMIN, users },
+	/* customers (admin_customers.c) */
+	{ APP_GET, "/admin/customers", ACT_MASTER_READ, admin_customers_list },
+	{ APP_POST, "/admin/customers", ACT_MASTER_WRITE, admin_customer_create },
+	{ APP_GET, "/admin/customers/new", ACT_MASTER_WRITE, admin_customer_new },
+	{ APP_GET, "/admin/customers/{id}", ACT_MASTER_READ, admin_customer_page },
+	{ APP_POST, "/admin/customers/{id}", ACT_MASTER_WRITE, admin_customer_update },
+	{ APP_GET, "/admin/customers/{id}/edit", ACT_MASTER_READ, admin_customer_edit },
+	{ APP_POST, "/admin/customers/{id}/archive", ACT_MASTER_WRITE, admin_customer_archive },
+	{ APP_GET, "/admin/customers/{id}/delete", ACT_MASTER_WRITE, admin_customer_delete_confirm },
+	{ APP_POST, "/admin/customers/{id}/delete", ACT_MASTER_WRITE, admin_customer_delete },
 };
 
 static const struct app_def def = { "invoice-admin", routes, sizeof(routes) / sizeof(routes[0]), NULL };
