@@ -55,6 +55,19 @@ static const struct app_route routes[] = {
 	{ APP_POST, "/admin/customers/{id}/archive", ACT_MASTER_WRITE, admin_customer_archive },
 	{ APP_GET, "/admin/customers/{id}/delete", ACT_MASTER_WRITE, admin_customer_delete_confirm },
 	{ APP_POST, "/admin/customers/{id}/delete", ACT_MASTER_WRITE, admin_customer_delete },
+	/* packages and custom field definitions (admin_catalog.c) */
+	{ APP_GET, "/admin/packages", ACT_MASTER_READ, admin_packages_list },
+	{ APP_POST, "/admin/packages", ACT_MASTER_WRITE, admin_package_create },
+	{ APP_GET, "/admin/packages/new", ACT_MASTER_WRITE, admin_package_new },
+	{ APP_GET, "/admin/packages/{id}", ACT_MASTER_READ, admin_package_edit },
+	{ APP_POST, "/admin/packages/{id}", ACT_MASTER_WRITE, admin_package_update },
+	{ APP_POST, "/admin/packages/{id}/archive", ACT_MASTER_WRITE, admin_package_archive },
+	{ APP_GET, "/admin/fields", ACT_MASTER_READ, admin_fields_list },
+	{ APP_POST, "/admin/fields", ACT_MASTER_WRITE, admin_field_create },
+	{ APP_GET, "/admin/fields/new", ACT_MASTER_WRITE, admin_field_new },
+	{ APP_GET, "/admin/fields/{id}", ACT_MASTER_READ, admin_field_edit },
+	{ APP_POST, "/admin/fields/{id}", ACT_MASTER_WRITE, admin_field_update },
+	{ APP_POST, "/admin/fields/{id}/archive", ACT_MASTER_WRITE, admin_field_archive },
 };
 
 static const struct app_def def = { "invoice-admin", routes, sizeof(routes) / sizeof(routes[0]), NULL };
