@@ -1,0 +1,644 @@
+/* users.c — users and roles administration; see users.h. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <sodium.h>
+#include "users.h"
+#include "buf.h"
+#include "config.h"
+#include "db.h"
+#include "invoice.h"
+
+/* ---------- rules ---------- */
+
+int users_may(enum auth_role actor_role, enum users_op op)
+{
+	if ((unsigned)op >= USERS_OP__COUNT)
+		return 0;
+	/* every op on users is "users and roles" in DESIGN.md's table */
+	return auth_allowed(actor_role, ACT_USER_ADMIN);
+}
+
+ierr users_rule_role_customer(enum auth_role role, long long customer_id, const char **why)
+{
+	if (role < ROLE_ADMIN || role > ROLE_CUSTOMER) {
+		*why = "Choose a role: admin, billing, support or customer.";
+		return IE_INVALID;
+	}
+	if (role == ROLE_CUSTOMER && customer_id <= 0) {
+		*why = "A customer user needs a customer.";
+		return IE_INVALID;
+	}
+	if (role != ROLE_CUSTOMER && customer_id != 0) {
+		*why = "Only customer users belong to a customer.";
+		return IE_INVALID;
+	}
+	return IE_OK;
+}
+
+ierr users_rule_change(const struct users_state *before, enum users_op op, enum auth_role new_role,
+		       long long active_admins, const char **why)
+{
+	int last_admin = before->role == ROLE_ADMIN && before->active && active_admins <= 1;
+
+	switch (op) {
+	case USERS_OP_DISABLE:
+		if (last_admin) {
+			*why = "This is the last active admin: it cannot be disabled. Make another user admin first.";
+			return IE_CONFLICT;
+		}
+		return IE_OK;
+	case USERS_OP_ROLE:
+		if (new_role < ROLE_ADMIN || new_role > ROLE_CUSTOMER) {
+			*why = "Choose a role: admin, billing, support or customer.";
+			return IE_INVALID;
+		}
+		if (last_admin && new_role != ROLE_ADMIN) {
+			*why = "This is the last active admin: its role cannot change. Make another user admin first.";
+			return IE_CONFLICT;
+		}
+		return IE_OK;
+	case USERS_OP_LINK:
+		if (!before->active) {
+			*why = "This user is disabled. Enable the user before sending a password link.";
+			return IE_CONFLICT;
+		}
+		return IE_OK;
+	case USERS_OP_ENABLE:
+		return IE_OK;
+	case USERS_OP_ADD:
+	case USERS_OP__COUNT:
+		break;
+	}
+	*why = "Unknown change.";
+	return IE_INVALID;
+}
+
+ierr users_rule_token(long long now, long long expires, long long used, const char **why)
+{
+	if (used > 0) {
+		*why = "This password link has been used already. Ask an administrator for a new one.";
+		return IE_GONE;
+	}
+	if (now >= expires) {
+		*why = "This password link has expired. Ask an administrator for a new one.";
+		return IE_GONE;
+	}
+	return IE_OK;
+}
+
+ierr users_rule_password(const char *password, const char *again, const char **why)
+{
+	size_t chars = 0;
+	const char *p;
+
+	for (p = password; *p; p++)
+		chars += ((unsigned char)*p & 0xc0) != 0x80;
+	if (chars < USERS_PASSWORD_MIN) {
+		*why = "The password must have at least 10 characters.";
+		return IE_INVALID;
+	}
+	if (strlen(password) > 1024) {
+		*why = "The password is too long (at most 1024 bytes).";
+		return IE_INVALID;
+	}
+	if (strcmp(password, again)) {
+		*why = "The two passwords are not the same.";
+		return IE_INVALID;
+	}
+	return IE_OK;
+}
+
+/* ---------- helpers ---------- */
+
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static ierr check_email(const char *email, char *out, size_t outsz, const char **why)
+{
+	const char *at = strchr(email, '@');
+	size_t i, n = strlen(email);
+
+	*why = "Enter a valid email address.";
+	if (!n || n > 254 || n >= outsz || !at || at == email || !at[1] || strchr(at + 1, '@'))
+		return IE_INVALID;
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)email[i];
+
+		if (ch <= ' ' || ch == 0x7f)
+			return IE_INVALID;
+		out[i] = (char)tolower(ch);
+	}
+	out[n] = '\0';
+	return IE_OK;
+}
+
+static void row_of(struct db_res *r, struct users_row *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->id = db_int(r, 0);
+	str_copy(u->email, sizeof(u->email), db_str(r, 1) ? db_str(r, 1) : "");
+	str_copy(u->name, sizeof(u->name), db_str(r, 2) ? db_str(r, 2) : "");
+	if (auth_role_parse(db_str(r, 3) ? db_str(r, 3) : "", &u->role))
+		u->role = ROLE_NONE;
+	u->customer_id = db_int(r, 4);
+	str_copy(u->customer_name, sizeof(u->customer_name), db_str(r, 5) ? db_str(r, 5) : "");
+	u->active = (int)db_int(r, 6);
+	str_copy(u->last_login, sizeof(u->last_login), db_str(r, 7) ? db_str(r, 7) : "");
+}
+
+/* ---------- reads ---------- */
+
+ierr users_list(struct db *db, ierr (*fn)(void *ctx, const struct users_row *u), void *ctx)
+{
+	struct db_res r;
+	ierr e;
+
+	e = db_query(db, &r, "SELECT u.id, u.email, u.name, u.role, u.customer_id, c.name, u.active, "
+		     "DATE_FORMAT(u.last_login_at, '%Y-%m-%d %H:%i') "
+		     "FROM users u LEFT JOIN customers c ON c.id = u.customer_id ORDER BY u.email, u.id",
+		     DB_NOARGS);
+	while (!e && (e = db_next(&r)) == IE_OK) {
+		struct users_row u;
+
+		row_of(&r, &u);
+		e = fn(ctx, &u);
+	}
+	if (e == IE_NOTFOUND)
+		e = IE_OK;
+	db_free(&r);
+	return e;
+}
+
+ierr users_get(struct db *db, long long id, struct users_row *out)
+{
+	struct db_res r;
+	ierr e;
+
+	e = db_query_row(db, &r, "SELECT u.id, u.email, u.name, u.role, u.customer_id, c.name, u.active, "
+			 "DATE_FORMAT(u.last_login_at, '%Y-%m-%d %H:%i') "
+			 "FROM users u LEFT JOIN customers c ON c.id = u.customer_id WHERE u.id = ?",
+			 DB_ARGS(DB_I(id)));
+	if (!e)
+		row_of(&r, out);
+	db_free(&r);
+	return e;
+}
+
+ierr users_find_email(struct db *db, const char *email, struct users_row *out)
+{
+	char mail[256];
+	const char *why;
+	struct db_res r;
+	ierr e;
+
+	if (check_email(email, mail, sizeof(mail), &why))
+		return IE_NOTFOUND;
+	e = db_query_row(db, &r, "SELECT u.id, u.email, u.name, u.role, u.customer_id, c.name, u.active, "
+			 "DATE_FORMAT(u.last_login_at, '%Y-%m-%d %H:%i') "
+			 "FROM users u LEFT JOIN customers c ON c.id = u.customer_id WHERE u.email = ?",
+			 DB_ARGS(DB_S(mail)));
+	if (!e)
+		row_of(&r, out);
+	db_free(&r);
+	return e;
+}
+
+ierr users_customers(struct db *db, size_t max, ierr (*fn)(void *ctx, long long id, const char *name),
+		     void *ctx, int *more)
+{
+	struct db_res r;
+	size_t n = 0;
+	ierr e;
+
+	*more = 0;
+	e = db_query(db, &r, "SELECT id, name FROM customers WHERE active = 1 ORDER BY name, id LIMIT ?",
+		     DB_ARGS(DB_I((long long)max + 1)));
+	while (!e && (e = db_next(&r)) == IE_OK) {
+		if (n++ == max) {
+			*more = 1;
+			break;
+		}
+		e = fn(ctx, db_int(&r, 0), db_str(&r, 1) ? db_str(&r, 1) : "");
+	}
+	if (e == IE_NOTFOUND)
+		e = IE_OK;
+	db_free(&r);
+	return e;
+}
+
+/* ---------- changes ---------- */
+
+/* The user's row, locked, with its audit snapshot. */
+static ierr lock_user(struct db *db, long long id, struct users_state *st, long long *customer_id,
+		      char *email, size_t emailsz, struct buf *json)
+{
+	struct db_res r;
+	ierr e;
+
+	e = db_query_row(db, &r, "SELECT role, active, customer_id, email, "
+			 "JSON_OBJECT('email', email, 'name', name, 'role', role, "
+			 "'customer_id', customer_id, 'active', active = 1) "
+			 "FROM users WHERE id = ? FOR UPDATE", DB_ARGS(DB_I(id)));
+	if (!e) {
+		if (auth_role_parse(db_str(&r, 0) ? db_str(&r, 0) : "", &st->role))
+			st->role = ROLE_NONE;
+		st->active = (int)db_int(&r, 1);
+		if (customer_id)
+			*customer_id = db_int(&r, 2);
+		if (email)
+			str_copy(email, emailsz, db_str(&r, 3) ? db_str(&r, 3) : "");
+		if (json) {
+			buf_clear(json);
+			e = buf_puts(json, db_str(&r, 4) ? db_str(&r, 4) : "{}");
+		}
+	}
+	db_free(&r);
+	return e;
+}
+
+/* Locks every active admin's index entry; the count decides the last-admin rule. */
+static ierr lock_admins(struct db *db, long long *n)
+{
+	struct db_res r;
+	ierr e;
+
+	e = db_query(db, &r, "SELECT id FROM users WHERE role = 'admin' AND active = 1 ORDER BY id FOR UPDATE",
+		     DB_NOARGS);
+	if (!e)
+		*n = (long long)r.nrows;
+	db_free(&r);
+	return e;
+}
+
+static ierr check_customer(struct db *db, long long customer_id, const char **why)
+{
+	struct db_res r;
+	ierr e;
+
+	if (customer_id <= 0)
+		return IE_OK;
+	e = db_query_row(db, &r, "SELECT active FROM customers WHERE id = ? LOCK IN SHARE MODE",
+			 DB_ARGS(DB_I(customer_id)));
+	if (!e && !db_int(&r, 0))
+		e = IE_NOTFOUND;
+	db_free(&r);
+	if (e == IE_NOTFOUND) {
+		*why = "Choose an active customer.";
+		return IE_INVALID;
+	}
+	return e;
+}
+
+static ierr audit(struct db *db, const struct users_actor *by, long long id, const char *action,
+		  const char *before, const char *after)
+{
+	return inv_audit(db, by->user_id, by->email ? by->email : "", by->address ? by->address : "",
+			 "user", id, action, before, after);
+}
+
+static ierr snapshot(struct db *db, long long id, struct buf *json)
+{
+	struct users_state st;
+
+	return lock_user(db, id, &st, NULL, NULL, 0, json);
+}
+
+struct add_ctx {
+	const struct users_actor *by;
+	const char *email, *name;
+	enum auth_role role;
+	long long customer_id, id;
+	const char **why;
+};
+
+static ierr add_tx(struct db *db, void *ctx)
+{
+	struct add_ctx *c = ctx;
+	struct buf after = BUF_INIT;
+	unsigned long long id = 0;
+	ierr e;
+
+	if ((e = check_customer(db, c->customer_id, c->why)))
+		return e;
+	/* no password: the user sets one through a link (an empty hash never verifies) */
+	e = db_exec(db, "INSERT INTO users (email, name, password_hash, role, customer_id) VALUES (?, ?, '', ?, ?)",
+		    DB_ARGS(DB_S(c->email), DB_S(c->name), DB_S(auth_role_name(c->role)),
+			    c->customer_id > 0 ? DB_I(c->customer_id) : DB_N), NULL, &id);
+	if (e == IE_CONFLICT)
+		*c->why = "A user with this email address exists already.";
+	if (!e)
+		e = snapshot(db, (long long)id, &after);
+	if (!e)
+		e = audit(db, c->by, (long long)id, "create", NULL, after.data);
+	buf_free(&after);
+	c->id = (long long)id;
+	return e;
+}
+
+ierr users_add(struct db *db, const struct users_actor *by, const char *email, const char *name,
+	       enum auth_role role, long long customer_id, long long *id_out, const char **why)
+{
+	char mail[256];
+	struct add_ctx c = { by, mail, name, role, customer_id, 0, why };
+	ierr e;
+
+	if ((e = check_email(email, mail, sizeof(mail), why)))
+		return e;
+	if (!name || !*name)
+		c.name = mail;
+	else if (utf8_chars(name) > 200) {
+		*why = "The name is too long (at most 200 characters).";
+		return IE_INVALID;
+	}
+	if ((e = users_rule_role_customer(role, customer_id, why)))
+		return e;
+	e = db_tx(db, add_tx, &c);
+	if (!e && id_out)
+		*id_out = c.id;
+	return e;
+}
+
+struct change_ctx {
+	const struct users_actor *by;
+	long long id;
+	enum users_op op;
+	enum auth_role role;
+	long long customer_id;
+	const char **why;
+};
+
+static ierr change_tx(struct db *db, void *ctx)
+{
+	struct change_ctx *c = ctx;
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	struct users_state st;
+	long long admins = 0, cust = 0;
+	const char *action;
+	ierr e;
+
+	/* admins first, then the user: every change takes the locks in this order */
+	if ((e = lock_admins(db, &admins)) || (e = lock_user(db, c->id, &st, &cust, NULL, 0, &before)))
+		goto out;
+	if ((e = users_rule_change(&st, c->op, c->role, admins, c->why)))
+		goto out;
+	if (c->op == USERS_OP_ROLE) {
+		if (st.role == c->role && cust == c->customer_id)
+			goto out;       /* nothing changes, nothing to record */
+		if ((e = check_customer(db, c->customer_id, c->why)))
+			goto out;
+		e = db_exec(db, "UPDATE users SET role = ?, customer_id = ? WHERE id = ?",
+			    DB_ARGS(DB_S(auth_role_name(c->role)),
+				    c->customer_id > 0 ? DB_I(c->customer_id) : DB_N, DB_I(c->id)), NULL, NULL);
+		action = "role";
+	} else {
+		int active = c->op == USERS_OP_ENABLE;
+
+		if (st.active == active)
+			goto out;
+		e = db_exec(db, "UPDATE users SET active = ? WHERE id = ?", DB_ARGS(DB_I(active), DB_I(c->id)),
+			    NULL, NULL);
+		/* a disabled user's sessions end now (auth_session_load checks active too) */
+		if (!e && !active)
+			e = db_exec(db, "DELETE FROM sessions WHERE user_id = ?", DB_ARGS(DB_I(c->id)), NULL, NULL);
+		action = active ? "enable" : "disable";
+	}
+	if (!e)
+		e = snapshot(db, c->id, &after);
+	if (!e)
+		e = audit(db, c->by, c->id, action, before.data, after.data);
+out:
+	buf_free(&before);
+	buf_free(&after);
+	return e;
+}
+
+ierr users_set_active(struct db *db, const struct users_actor *by, long long id, int active,
+		      const char **why)
+{
+	struct change_ctx c = { by, id, active ? USERS_OP_ENABLE : USERS_OP_DISABLE, ROLE_NONE, 0, why };
+
+	return db_tx(db, change_tx, &c);
+}
+
+ierr users_set_role(struct db *db, const struct users_actor *by, long long id, enum auth_role role,
+		    long long customer_id, const char **why)
+{
+	struct change_ctx c = { by, id, USERS_OP_ROLE, role, customer_id, why };
+	ierr e;
+
+	if ((e = users_rule_role_customer(role, customer_id, why)))
+		return e;
+	return db_tx(db, change_tx, &c);
+}
+
+/* ---------- password-set links ---------- */
+
+void users_token_hash(const struct config *cfg, const unsigned char token[32], unsigned char out[32])
+{
+	crypto_generichash(out, 32, token, 32, cfg->secret, sizeof(cfg->secret));
+}
+
+static int token_parse(const char *hex, unsigned char out[32])
+{
+	size_t binlen = 0, i;
+
+	if (!hex || strlen(hex) != USERS_TOKEN_HEX)
+		return 0;
+	for (i = 0; i < USERS_TOKEN_HEX; i++)
+		if (!isxdigit((unsigned char)hex[i]) || isupper((unsigned char)hex[i]))
+			return 0;
+	return sodium_hex2bin(out, 32, hex, USERS_TOKEN_HEX, NULL, &binlen, NULL) == 0 && binlen == 32;
+}
+
+struct link_ctx {
+	const struct config *cfg;
+	const struct users_actor *by;
+	long long id;
+	unsigned hours;
+	const unsigned char *hash;
+	const char *url;
+	const char **why;
+};
+
+static ierr link_tx(struct db *db, void *ctx)
+{
+	struct link_ctx *c = ctx;
+	struct users_state st;
+	struct buf body = BUF_INIT;
+	char email[256], after[96];
+	long long cust = 0;
+	unsigned long long tid = 0;
+	ierr e;
+
+	if ((e = lock_user(db, c->id, &st, &cust, email, sizeof(email), NULL)))
+		goto out;
+	if ((e = users_rule_change(&st, USERS_OP_LINK, ROLE_NONE, 0, c->why)))
+		goto out;
+	if ((e = db_exec(db, "INSERT INTO password_tokens (token_hash, user_id, created_by, created_at, expires_at) "
+			 "VALUES (?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL ? HOUR)",
+			 DB_ARGS(DB_B(c->hash, 32), DB_I(c->id), c->by->user_id > 0 ? DB_I(c->by->user_id) : DB_N,
+				 DB_I(c->hours)), NULL, &tid)))
+		goto out;
+	if ((e = buf_printf(&body, "Hello,\n\nan account has been set up for you at %s.\n"
+			    "Choose your password here (the link works once, for %u hours):\n\n%s\n",
+			    c->cfg->site_name[0] ? c->cfg->site_name : "the invoice manager", c->hours, c->url)))
+		goto out;
+	if ((e = db_exec(db, "INSERT INTO outbox (kind, customer_id, to_address, subject, body) "
+			 "VALUES ('password_set', ?, ?, 'Set your password', ?)",
+			 DB_ARGS(cust > 0 ? DB_I(cust) : DB_N, DB_S(email), DB_S(body.data)), NULL, NULL)))
+		goto out;
+	snprintf(after, sizeof(after), "{\"password_link\": %llu, \"hours\": %u}", tid, c->hours);
+	e = audit(db, c->by, c->id, "password_link", NULL, after);
+out:
+	buf_free(&body);
+	return e;
+}
+
+ierr users_password_link(struct db *db, const struct config *cfg, const struct users_actor *by,
+			 long long id, unsigned hours, char *url, size_t urlsz, const char **why)
+{
+	unsigned char raw[32], hash[32];
+	char hex[USERS_TOKEN_HEX + 1];
+	struct link_ctx c = { cfg, by, id, hours, hash, url, why };
+	int n;
+	ierr e;
+
+	if (hours < 1 || hours > USERS_LINK_MAX_HOURS) {
+		*why = "A password link lasts 1 to 720 hours.";
+		return IE_INVALID;
+	}
+	if (!cfg->has_secret) {
+		*why = "No Secret in the configuration: password links are off.";
+		return IE_UNSUPPORTED;
+	}
+	if (sodium_init() < 0)
+		return IE_INTERNAL;
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
+	users_token_hash(cfg, raw, hash);
+	sodium_memzero(raw, sizeof(raw));
+	n = snprintf(url, urlsz, "%s/login/password/%s", cfg->base_url, hex);
+	if (n < 0 || (size_t)n >= urlsz)
+		return IE_OVERFLOW;
+	e = db_tx(db, link_tx, &c);
+	if (e)
+		url[0] = '\0';
+	return e;
+}
+
+struct token_row {
+	long long id, user_id;
+	int active;
+	char email[256];
+};
+
+/* The token's row (locked when `lock`), checked against the rules. */
+static ierr token_load(struct db *db, const unsigned char hash[32], int lock, struct token_row *t,
+		       const char **why)
+{
+	struct db_res r;
+	ierr e;
+
+	if (lock)
+		e = db_query_row(db, &r, "SELECT t.id, t.user_id, UNIX_TIMESTAMP(t.expires_at), "
+				 "COALESCE(UNIX_TIMESTAMP(t.used_at), 0), UNIX_TIMESTAMP(), u.active, u.email "
+				 "FROM password_tokens t JOIN users u ON u.id = t.user_id "
+				 "WHERE t.token_hash = ? FOR UPDATE", DB_ARGS(DB_B(hash, 32)));
+	else
+		e = db_query_row(db, &r, "SELECT t.id, t.user_id, UNIX_TIMESTAMP(t.expires_at), "
+				 "COALESCE(UNIX_TIMESTAMP(t.used_at), 0), UNIX_TIMESTAMP(), u.active, u.email "
+				 "FROM password_tokens t JOIN users u ON u.id = t.user_id "
+				 "WHERE t.token_hash = ?", DB_ARGS(DB_B(hash, 32)));
+	if (!e) {
+		t->id = db_int(&r, 0);
+		t->user_id = db_int(&r, 1);
+		t->active = (int)db_int(&r, 5);
+		str_copy(t->email, sizeof(t->email), db_str(&r, 6) ? db_str(&r, 6) : "");
+		e = users_rule_token(db_int(&r, 4), db_int(&r, 2), db_int(&r, 3), why);
+		if (!e && !t->active) {
+			*why = "This account is disabled.";
+			e = IE_GONE;
+		}
+	} else if (e == IE_NOTFOUND) {
+		*why = "This password link is not valid. Check that it was copied completely.";
+	}
+	db_free(&r);
+	return e;
+}
+
+ierr users_token_check(struct db *db, const struct config *cfg, const char *token_hex,
+		       char *email, size_t emailsz, const char **why)
+{
+	unsigned char raw[32], hash[32];
+	struct token_row t;
+	ierr e;
+
+	*why = "This password link is not valid. Check that it was copied completely.";
+	if (!cfg->has_secret || !token_parse(token_hex, raw))
+		return IE_NOTFOUND;
+	users_token_hash(cfg, raw, hash);
+	e = token_load(db, hash, 0, &t, why);
+	if (!e)
+		str_copy(email, emailsz, t.email);
+	return e;
+}
+
+struct set_ctx {
+	const unsigned char *hash;
+	const char *pwhash, *address;
+	const char **why;
+};
+
+static ierr set_tx(struct db *db, void *ctx)
+{
+	struct set_ctx *c = ctx;
+	struct users_actor by = { 0, NULL, c->address };
+	struct token_row t;
+	char after[64];
+	ierr e;
+
+	if ((e = token_load(db, c->hash, 1, &t, c->why)))
+		return e;
+	by.user_id = t.user_id;
+	by.email = t.email;
+	if ((e = db_exec(db, "UPDATE users SET password_hash = ? WHERE id = ?",
+			 DB_ARGS(DB_S(c->pwhash), DB_I(t.user_id)), NULL, NULL)))
+		return e;
+	/* this link and every other open one of the user stop working */
+	if ((e = db_exec(db, "UPDATE password_tokens SET used_at = UTC_TIMESTAMP() "
+			 "WHERE user_id = ? AND used_at IS NULL", DB_ARGS(DB_I(t.user_id)), NULL, NULL)))
+		return e;
+	if ((e = db_exec(db, "DELETE FROM sessions WHERE user_id = ?", DB_ARGS(DB_I(t.user_id)), NULL, NULL)))
+		return e;
+	snprintf(after, sizeof(after), "{\"password_link\": %lld}", t.id);
+	return audit(db, &by, t.user_id, "password_set", NULL, after);
+}
+
+ierr users_password_set(struct db *db, const struct config *cfg, const char *token_hex,
+			const char *password, const char *address, const char **why)
+{
+	unsigned char raw[32], hash[32];
+	char pwhash[crypto_pwhash_STRBYTES];
+	struct set_ctx c = { hash, pwhash, address, why };
+	ierr e;
+
+	*why = "This password link is not valid. Check that it was copied completely.";
+	if (!cfg->has_secret || !token_parse(token_hex, raw))
+		return IE_NOTFOUND;
+	users_token_hash(cfg, raw, hash);
+	if ((e = users_rule_password(password, password, why)))
+		return e;
+	/* argon2 outside the transaction: no lock is held while it runs */
+	if ((e = auth_password_hash(cfg, password, pwhash, sizeof(pwhash))))
+		return e;
+	e = db_tx(db, set_tx, &c);
+	sodium_memzero(pwhash, sizeof(pwhash));
+	return e;
+}
