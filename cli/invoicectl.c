@@ -16,6 +16,7 @@
 #include "demo.h"
 #include "invoice.h"
 #include "link.h"
+#include "users.h"
 
 struct ctl {
 	struct config cfg;
@@ -231,6 +232,104 @@ static int cmd_user_list(struct ctl *c)
 	return e ? db_fail(c, "user list", e) : 0;
 }
 
+/* The verbs of /admin/users, with the same rules (lib/users.c). */
+static const struct users_actor ctl_actor = { 0, "invoicectl", "" };
+
+static int user_by_email(struct ctl *c, const char *email, struct users_row *u)
+{
+	ierr e = users_find_email(c->db, email, u);
+
+	if (e == IE_NOTFOUND)
+		return fail("no user with the email %s", email);
+	if (e)
+		return db_fail(c, "user", e);
+	return 0;
+}
+
+static int user_change_result(struct ctl *c, const char *what, ierr e, const char *why)
+{
+	if (e == IE_INVALID || e == IE_CONFLICT || e == IE_UNSUPPORTED)
+		return fail("%s", why ? why : ierr_name(e));
+	if (e)
+		return db_fail(c, what, e);
+	return 0;
+}
+
+static int cmd_user_active(struct ctl *c, int argc, char **argv, int active)
+{
+	struct users_row u;
+	const char *why = NULL;
+	int rc;
+
+	if (argc != 1)
+		return fail("usage: invoicectl user %s EMAIL", active ? "enable" : "disable");
+	if ((rc = user_by_email(c, argv[0], &u)))
+		return rc;
+	rc = user_change_result(c, active ? "user enable" : "user disable",
+				users_set_active(c->db, &ctl_actor, u.id, active, &why), why);
+	if (!rc)
+		printf("user %lld %s %s\n", u.id, u.email, active ? "enabled" : "disabled (sessions ended)");
+	return rc;
+}
+
+static int cmd_user_role(struct ctl *c, int argc, char **argv)
+{
+	enum auth_role role = ROLE_NONE;
+	long long customer = 0;
+	struct users_row u;
+	const char *why = NULL;
+	int i, rc;
+
+	if (argc < 2)
+		return fail("usage: invoicectl user role EMAIL ROLE [--customer ID]");
+	if (auth_role_parse(argv[1], &role))
+		return fail("unknown role %s (admin, billing, support, customer)", argv[1]);
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--customer") && i + 1 < argc) {
+			if (str_to_i64(argv[++i], 1, 1LL << 53, &customer))
+				return fail("--customer takes a customer id, not %s", argv[i]);
+		} else {
+			return fail("user role: unexpected argument %s", argv[i]);
+		}
+	}
+	if ((rc = user_by_email(c, argv[0], &u)))
+		return rc;
+	rc = user_change_result(c, "user role", users_set_role(c->db, &ctl_actor, u.id, role, customer, &why), why);
+	if (!rc)
+		printf("user %lld %s is now %s\n", u.id, u.email, auth_role_name(role));
+	return rc;
+}
+
+static int cmd_user_link(struct ctl *c, int argc, char **argv)
+{
+	long long hours = USERS_LINK_HOURS;
+	struct users_row u;
+	const char *email = NULL, *why = NULL;
+	char url[512];
+	int i, rc;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--hours") && i + 1 < argc) {
+			if (str_to_i64(argv[++i], 1, USERS_LINK_MAX_HOURS, &hours))
+				return fail("--hours takes 1 to %d, not %s", USERS_LINK_MAX_HOURS, argv[i]);
+		} else if (argv[i][0] != '-' && !email) {
+			email = argv[i];
+		} else {
+			return fail("usage: invoicectl user set-password-link EMAIL [--hours N]");
+		}
+	}
+	if (!email)
+		return fail("usage: invoicectl user set-password-link EMAIL [--hours N]");
+	if ((rc = user_by_email(c, email, &u)))
+		return rc;
+	rc = user_change_result(c, "user set-password-link",
+				users_password_link(c->db, &c->cfg, &ctl_actor, u.id, (unsigned)hours, url,
+						    sizeof(url), &why), why);
+	if (!rc)
+		printf("%s\n", url);
+	return rc;
+}
+
 /* ---------- demo ---------- */
 
 static int cmd_demo(struct ctl *c, int argc, char **argv)
@@ -343,6 +442,9 @@ static void usage(void)
 	      "  migrate                                  apply pending sql/ migrations\n"
 	      "  user add EMAIL --role ROLE [--customer ID] [--name NAME]   (password on stdin)\n"
 	      "  user list\n"
+	      "  user disable EMAIL | user enable EMAIL   disabling ends the user's sessions at once\n"
+	      "  user role EMAIL ROLE [--customer ID]     change the role (never the last active admin's)\n"
+	      "  user set-password-link EMAIL [--hours N] print a single-use password-set URL (default 72 h) and queue the mail\n"
 	      "  demo [--customers N --invoices N --usage N]   load demo data into an empty database\n"
 	      "  link INVOICE_ID [--days N]               print a signed PDF download URL (default 30 days)\n"
 	      "  revoke-links INVOICE_ID                  invalidate every download link of an invoice\n"
@@ -381,6 +483,14 @@ int main(int argc, char **argv)
 		rc = cmd_user_add(&c, argc - i - 2, argv + i + 2);
 	} else if (!strcmp(argv[i], "user") && i + 1 < argc && !strcmp(argv[i + 1], "list") && argc == i + 2) {
 		rc = cmd_user_list(&c);
+	} else if (!strcmp(argv[i], "user") && i + 1 < argc && !strcmp(argv[i + 1], "disable")) {
+		rc = cmd_user_active(&c, argc - i - 2, argv + i + 2, 0);
+	} else if (!strcmp(argv[i], "user") && i + 1 < argc && !strcmp(argv[i + 1], "enable")) {
+		rc = cmd_user_active(&c, argc - i - 2, argv + i + 2, 1);
+	} else if (!strcmp(argv[i], "user") && i + 1 < argc && !strcmp(argv[i + 1], "role")) {
+		rc = cmd_user_role(&c, argc - i - 2, argv + i + 2);
+	} else if (!strcmp(argv[i], "user") && i + 1 < argc && !strcmp(argv[i + 1], "set-password-link")) {
+		rc = cmd_user_link(&c, argc - i - 2, argv + i + 2);
 	} else if (!strcmp(argv[i], "link")) {
 		rc = cmd_link(&c, argc - i - 1, argv + i + 1);
 	} else if (!strcmp(argv[i], "revoke-links")) {
