@@ -233,7 +233,7 @@ static int cmd_user_list(struct ctl *c)
 }
 
 /* The verbs of /admin/users, with the same rules (lib/users.c). */
-static const struct users_actor ctl_actor = { 0, "invoicectl", "" };
+static const struct users_by ctl_actor = { NULL, NULL };   /* audit actor "invoicectl" */
 
 static int user_by_email(struct ctl *c, const char *email, struct users_row *u)
 {
@@ -260,13 +260,14 @@ static int cmd_user_active(struct ctl *c, int argc, char **argv, int active)
 	struct users_row u;
 	const char *why = NULL;
 	int rc;
+	ierr e;
 
 	if (argc != 1)
 		return fail("usage: invoicectl user %s EMAIL", active ? "enable" : "disable");
 	if ((rc = user_by_email(c, argv[0], &u)))
 		return rc;
-	rc = user_change_result(c, active ? "user enable" : "user disable",
-				users_set_active(c->db, &ctl_actor, u.id, active, &why), why);
+	e = users_set_active(c->db, &ctl_actor, u.id, active, &why);
+	rc = user_change_result(c, active ? "user enable" : "user disable", e, why);
 	if (!rc)
 		printf("user %lld %s %s\n", u.id, u.email, active ? "enabled" : "disabled (sessions ended)");
 	return rc;
@@ -279,6 +280,7 @@ static int cmd_user_role(struct ctl *c, int argc, char **argv)
 	struct users_row u;
 	const char *why = NULL;
 	int i, rc;
+	ierr e;
 
 	if (argc < 2)
 		return fail("usage: invoicectl user role EMAIL ROLE [--customer ID]");
@@ -294,7 +296,8 @@ static int cmd_user_role(struct ctl *c, int argc, char **argv)
 	}
 	if ((rc = user_by_email(c, argv[0], &u)))
 		return rc;
-	rc = user_change_result(c, "user role", users_set_role(c->db, &ctl_actor, u.id, role, customer, &why), why);
+	e = users_set_role(c->db, &ctl_actor, u.id, role, customer, &why);
+	rc = user_change_result(c, "user role", e, why);
 	if (!rc)
 		printf("user %lld %s is now %s\n", u.id, u.email, auth_role_name(role));
 	return rc;
@@ -305,8 +308,9 @@ static int cmd_user_link(struct ctl *c, int argc, char **argv)
 	long long hours = USERS_LINK_HOURS;
 	struct users_row u;
 	const char *email = NULL, *why = NULL;
-	char url[512];
+	struct users_link link;
 	int i, rc;
+	ierr e;
 
 	for (i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--hours") && i + 1 < argc) {
@@ -322,11 +326,10 @@ static int cmd_user_link(struct ctl *c, int argc, char **argv)
 		return fail("usage: invoicectl user set-password-link EMAIL [--hours N]");
 	if ((rc = user_by_email(c, email, &u)))
 		return rc;
-	rc = user_change_result(c, "user set-password-link",
-				users_password_link(c->db, &c->cfg, &ctl_actor, u.id, (unsigned)hours, url,
-						    sizeof(url), &why), why);
+	e = users_password_link(c->db, &c->cfg, &ctl_actor, u.id, (unsigned)hours, &link, &why);
+	rc = user_change_result(c, "user set-password-link", e, why);
 	if (!rc)
-		printf("%s\n", url);
+		printf("%s\n", link.url);
 	return rc;
 }
 

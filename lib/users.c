@@ -244,7 +244,7 @@ static ierr lock_user(struct db *db, long long id, struct users_state *st, long 
 
 	e = db_query_row(db, &r, "SELECT role, active, customer_id, email, "
 			 "JSON_OBJECT('email', email, 'name', name, 'role', role, "
-			 "'customer_id', customer_id, 'active', active = 1) "
+			 "'customer_id', customer_id, 'active', active) "
 			 "FROM users WHERE id = ? FOR UPDATE", DB_ARGS(DB_I(id)));
 	if (!e) {
 		if (auth_role_parse(db_str(&r, 0) ? db_str(&r, 0) : "", &st->role))
@@ -296,10 +296,13 @@ static ierr check_customer(struct db *db, long long customer_id, const char **wh
 	return e;
 }
 
-static ierr audit(struct db *db, const struct users_actor *by, long long id, const char *action,
+/* The one place events are written (entity 'user'). */
+static ierr audit(struct db *db, const struct users_by *by, long long id, const char *action,
 		  const char *before, const char *after)
 {
-	return inv_audit(db, by->user_id, by->email ? by->email : "", by->address ? by->address : "",
+	const struct auth_user *u = by ? by->user : NULL;
+
+	return inv_audit(db, u ? u->id : 0, u ? u->email : "invoicectl", by ? by->address : NULL,
 			 "user", id, action, before, after);
 }
 
@@ -310,73 +313,43 @@ static ierr snapshot(struct db *db, long long id, struct buf *json)
 	return lock_user(db, id, &st, NULL, NULL, 0, json);
 }
 
-struct add_ctx {
-	const struct users_actor *by;
-	const char *email, *name;
-	enum auth_role role;
-	long long customer_id, id;
-	const char **why;
-};
-
-static ierr add_tx(struct db *db, void *ctx)
+ierr users_add_in(struct db *db, const struct users_by *by, const char *email, const char *name,
+		  enum auth_role role, long long customer_id, long long *id_out, const char **why)
 {
-	struct add_ctx *c = ctx;
 	struct buf after = BUF_INIT;
 	unsigned long long id = 0;
-	ierr e;
-
-	if ((e = check_customer(db, c->customer_id, c->why)))
-		return e;
-	/* no password: the user sets one through a link (an empty hash never verifies) */
-	e = db_exec(db, "INSERT INTO users (email, name, password_hash, role, customer_id) VALUES (?, ?, '', ?, ?)",
-		    DB_ARGS(DB_S(c->email), DB_S(c->name), DB_S(auth_role_name(c->role)),
-			    c->customer_id > 0 ? DB_I(c->customer_id) : DB_N), NULL, &id);
-	if (e == IE_CONFLICT)
-		*c->why = "A user with this email address exists already.";
-	if (!e)
-		e = snapshot(db, (long long)id, &after);
-	if (!e)
-		e = audit(db, c->by, (long long)id, "create", NULL, after.data);
-	buf_free(&after);
-	c->id = (long long)id;
-	return e;
-}
-
-ierr users_add(struct db *db, const struct users_actor *by, const char *email, const char *name,
-	       enum auth_role role, long long customer_id, long long *id_out, const char **why)
-{
 	char mail[256];
-	struct add_ctx c = { by, mail, name, role, customer_id, 0, why };
 	ierr e;
 
 	if ((e = check_email(email, mail, sizeof(mail), why)))
 		return e;
-	if (!name || !*name)
-		c.name = mail;
-	else if (utf8_chars(name) > 200) {
+	if (!name || !*name) {
+		name = mail;
+	} else if (utf8_chars(name) > 200) {
 		*why = "The name is too long (at most 200 characters).";
 		return IE_INVALID;
 	}
-	if ((e = users_rule_role_customer(role, customer_id, why)))
+	if ((e = users_rule_role_customer(role, customer_id, why)) || (e = check_customer(db, customer_id, why)))
 		return e;
-	e = db_tx(db, add_tx, &c);
+	/* no password: the user sets one through a link (an empty hash never verifies) */
+	e = db_exec(db, "INSERT INTO users (email, name, password_hash, role, customer_id) VALUES (?, ?, '', ?, ?)",
+		    DB_ARGS(DB_S(mail), DB_S(name), DB_S(auth_role_name(role)),
+			    customer_id > 0 ? DB_I(customer_id) : DB_N), NULL, &id);
+	if (e == IE_CONFLICT)
+		*why = "A user with this email address exists already.";
+	if (!e)
+		e = snapshot(db, (long long)id, &after);
+	if (!e)
+		e = audit(db, by, (long long)id, "create", NULL, after.data);
+	buf_free(&after);
 	if (!e && id_out)
-		*id_out = c.id;
+		*id_out = (long long)id;
 	return e;
 }
 
-struct change_ctx {
-	const struct users_actor *by;
-	long long id;
-	enum users_op op;
-	enum auth_role role;
-	long long customer_id;
-	const char **why;
-};
-
-static ierr change_tx(struct db *db, void *ctx)
+static ierr change_in(struct db *db, const struct users_by *by, long long id, enum users_op op,
+		      enum auth_role role, long long customer_id, const char **why)
 {
-	struct change_ctx *c = ctx;
 	struct buf before = BUF_INIT, after = BUF_INIT;
 	struct users_state st;
 	long long admins = 0, cust = 0;
@@ -384,58 +357,55 @@ static ierr change_tx(struct db *db, void *ctx)
 	ierr e;
 
 	/* admins first, then the user: every change takes the locks in this order */
-	if ((e = lock_admins(db, &admins)) || (e = lock_user(db, c->id, &st, &cust, NULL, 0, &before)))
+	if ((e = lock_admins(db, &admins)) || (e = lock_user(db, id, &st, &cust, NULL, 0, &before)))
 		goto out;
-	if ((e = users_rule_change(&st, c->op, c->role, admins, c->why)))
+	if ((e = users_rule_change(&st, op, role, admins, why)))
 		goto out;
-	if (c->op == USERS_OP_ROLE) {
-		if (st.role == c->role && cust == c->customer_id)
+	if (op == USERS_OP_ROLE) {
+		if (st.role == role && cust == customer_id)
 			goto out;       /* nothing changes, nothing to record */
-		if ((e = check_customer(db, c->customer_id, c->why)))
+		if ((e = users_rule_role_customer(role, customer_id, why)) || (e = check_customer(db, customer_id, why)))
 			goto out;
 		e = db_exec(db, "UPDATE users SET role = ?, customer_id = ? WHERE id = ?",
-			    DB_ARGS(DB_S(auth_role_name(c->role)),
-				    c->customer_id > 0 ? DB_I(c->customer_id) : DB_N, DB_I(c->id)), NULL, NULL);
+			    DB_ARGS(DB_S(auth_role_name(role)), customer_id > 0 ? DB_I(customer_id) : DB_N,
+				    DB_I(id)), NULL, NULL);
 		action = "role";
 	} else {
-		int active = c->op == USERS_OP_ENABLE;
+		int active = op == USERS_OP_ENABLE;
 
 		if (st.active == active)
 			goto out;
-		e = db_exec(db, "UPDATE users SET active = ? WHERE id = ?", DB_ARGS(DB_I(active), DB_I(c->id)),
+		e = db_exec(db, "UPDATE users SET active = ? WHERE id = ?", DB_ARGS(DB_I(active), DB_I(id)),
 			    NULL, NULL);
 		/* a disabled user's sessions end now (auth_session_load checks active too) */
 		if (!e && !active)
-			e = db_exec(db, "DELETE FROM sessions WHERE user_id = ?", DB_ARGS(DB_I(c->id)), NULL, NULL);
+			e = db_exec(db, "DELETE FROM sessions WHERE user_id = ?", DB_ARGS(DB_I(id)), NULL, NULL);
 		action = active ? "enable" : "disable";
 	}
 	if (!e)
-		e = snapshot(db, c->id, &after);
+		e = snapshot(db, id, &after);
 	if (!e)
-		e = audit(db, c->by, c->id, action, before.data, after.data);
+		e = audit(db, by, id, action, before.data, after.data);
 out:
 	buf_free(&before);
 	buf_free(&after);
 	return e;
 }
 
-ierr users_set_active(struct db *db, const struct users_actor *by, long long id, int active,
-		      const char **why)
+ierr users_set_active_in(struct db *db, const struct users_by *by, long long id, int active,
+			 const char **why)
 {
-	struct change_ctx c = { by, id, active ? USERS_OP_ENABLE : USERS_OP_DISABLE, ROLE_NONE, 0, why };
-
-	return db_tx(db, change_tx, &c);
+	return change_in(db, by, id, active ? USERS_OP_ENABLE : USERS_OP_DISABLE, ROLE_NONE, 0, why);
 }
 
-ierr users_set_role(struct db *db, const struct users_actor *by, long long id, enum auth_role role,
-		    long long customer_id, const char **why)
+ierr users_set_role_in(struct db *db, const struct users_by *by, long long id, enum auth_role role,
+		       long long customer_id, const char **why)
 {
-	struct change_ctx c = { by, id, USERS_OP_ROLE, role, customer_id, why };
 	ierr e;
 
 	if ((e = users_rule_role_customer(role, customer_id, why)))
 		return e;
-	return db_tx(db, change_tx, &c);
+	return change_in(db, by, id, USERS_OP_ROLE, role, customer_id, why);
 }
 
 /* ---------- password-set links ---------- */
@@ -457,59 +427,13 @@ static int token_parse(const char *hex, unsigned char out[32])
 	return sodium_hex2bin(out, 32, hex, USERS_TOKEN_HEX, NULL, &binlen, NULL) == 0 && binlen == 32;
 }
 
-struct link_ctx {
-	const struct config *cfg;
-	const struct users_actor *by;
-	long long id;
-	unsigned hours;
-	const unsigned char *hash;
-	const char *url;
-	const char **why;
-};
-
-static ierr link_tx(struct db *db, void *ctx)
+ierr users_link_prepare(const struct config *cfg, unsigned hours, struct users_link *link, const char **why)
 {
-	struct link_ctx *c = ctx;
-	struct users_state st;
-	struct buf body = BUF_INIT;
-	char email[256], after[96];
-	long long cust = 0;
-	unsigned long long tid = 0;
-	ierr e;
-
-	if ((e = lock_user(db, c->id, &st, &cust, email, sizeof(email), NULL)))
-		goto out;
-	if ((e = users_rule_change(&st, USERS_OP_LINK, ROLE_NONE, 0, c->why)))
-		goto out;
-	if ((e = db_exec(db, "INSERT INTO password_tokens (token_hash, user_id, created_by, created_at, expires_at) "
-			 "VALUES (?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL ? HOUR)",
-			 DB_ARGS(DB_B(c->hash, 32), DB_I(c->id), c->by->user_id > 0 ? DB_I(c->by->user_id) : DB_N,
-				 DB_I(c->hours)), NULL, &tid)))
-		goto out;
-	if ((e = buf_printf(&body, "Hello,\n\nan account has been set up for you at %s.\n"
-			    "Choose your password here (the link works once, for %u hours):\n\n%s\n",
-			    c->cfg->site_name[0] ? c->cfg->site_name : "the invoice manager", c->hours, c->url)))
-		goto out;
-	if ((e = db_exec(db, "INSERT INTO outbox (kind, customer_id, to_address, subject, body) "
-			 "VALUES ('password_set', ?, ?, 'Set your password', ?)",
-			 DB_ARGS(cust > 0 ? DB_I(cust) : DB_N, DB_S(email), DB_S(body.data)), NULL, NULL)))
-		goto out;
-	snprintf(after, sizeof(after), "{\"password_link\": %llu, \"hours\": %u}", tid, c->hours);
-	e = audit(db, c->by, c->id, "password_link", NULL, after);
-out:
-	buf_free(&body);
-	return e;
-}
-
-ierr users_password_link(struct db *db, const struct config *cfg, const struct users_actor *by,
-			 long long id, unsigned hours, char *url, size_t urlsz, const char **why)
-{
-	unsigned char raw[32], hash[32];
+	unsigned char raw[32];
 	char hex[USERS_TOKEN_HEX + 1];
-	struct link_ctx c = { cfg, by, id, hours, hash, url, why };
 	int n;
-	ierr e;
 
+	memset(link, 0, sizeof(*link));
 	if (hours < 1 || hours > USERS_LINK_MAX_HOURS) {
 		*why = "A password link lasts 1 to 720 hours.";
 		return IE_INVALID;
@@ -520,16 +444,125 @@ ierr users_password_link(struct db *db, const struct config *cfg, const struct u
 	}
 	if (sodium_init() < 0)
 		return IE_INTERNAL;
+	link->hours = hours;
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
-	users_token_hash(cfg, raw, hash);
+	users_token_hash(cfg, raw, link->hash);
 	sodium_memzero(raw, sizeof(raw));
-	n = snprintf(url, urlsz, "%s/login/password/%s", cfg->base_url, hex);
-	if (n < 0 || (size_t)n >= urlsz)
+	n = snprintf(link->url, sizeof(link->url), "%s/login/password/%s", cfg->base_url, hex);
+	sodium_memzero(hex, sizeof(hex));
+	if (n < 0 || (size_t)n >= sizeof(link->url))
 		return IE_OVERFLOW;
-	e = db_tx(db, link_tx, &c);
+	return IE_OK;
+}
+
+ierr users_link_in(struct db *db, const struct config *cfg, const struct users_by *by, long long id,
+		   const struct users_link *link, const char **why)
+{
+	const struct auth_user *u = by ? by->user : NULL;
+	struct users_state st;
+	struct buf body = BUF_INIT;
+	char email[256], after[96];
+	long long cust = 0;
+	unsigned long long tid = 0;
+	ierr e;
+
+	if ((e = lock_user(db, id, &st, &cust, email, sizeof(email), NULL)))
+		goto out;
+	if ((e = users_rule_change(&st, USERS_OP_LINK, ROLE_NONE, 0, why)))
+		goto out;
+	if ((e = db_exec(db, "INSERT INTO password_tokens (token_hash, user_id, created_by, created_at, expires_at) "
+			 "VALUES (?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL ? HOUR)",
+			 DB_ARGS(DB_B(link->hash, 32), DB_I(id), u && u->id > 0 ? DB_I(u->id) : DB_N,
+				 DB_I(link->hours)), NULL, &tid)))
+		goto out;
+	if ((e = buf_printf(&body, "Hello,\n\nan account has been set up for you at %s.\n"
+			    "Choose your password here (the link works once, for %u hours):\n\n%s\n",
+			    cfg->site_name[0] ? cfg->site_name : "the invoice manager", link->hours, link->url)))
+		goto out;
+	if ((e = db_exec(db, "INSERT INTO outbox (kind, customer_id, to_address, subject, body) "
+			 "VALUES ('password_set', ?, ?, 'Set your password', ?)",
+			 DB_ARGS(cust > 0 ? DB_I(cust) : DB_N, DB_S(email), DB_S(body.data)), NULL, NULL)))
+		goto out;
+	snprintf(after, sizeof(after), "{\"password_link\": %llu, \"hours\": %u}", tid, link->hours);
+	e = audit(db, by, id, "password_link", NULL, after);
+out:
+	buf_free(&body);
+	return e;
+}
+
+/* ---------- one transaction each (invoicectl, tests) ---------- */
+
+struct one_tx {
+	enum users_op op;
+	const struct config *cfg;
+	const struct users_by *by;
+	const char *email, *name;
+	enum auth_role role;
+	long long id, customer_id;
+	int active;
+	const struct users_link *link;
+	const char **why;
+};
+
+static ierr one_tx_run(struct db *db, void *ctx)
+{
+	struct one_tx *t = ctx;
+
+	switch (t->op) {
+	case USERS_OP_ADD:
+		return users_add_in(db, t->by, t->email, t->name, t->role, t->customer_id, &t->id, t->why);
+	case USERS_OP_DISABLE:
+	case USERS_OP_ENABLE:
+		return users_set_active_in(db, t->by, t->id, t->op == USERS_OP_ENABLE, t->why);
+	case USERS_OP_ROLE:
+		return users_set_role_in(db, t->by, t->id, t->role, t->customer_id, t->why);
+	case USERS_OP_LINK:
+		return users_link_in(db, t->cfg, t->by, t->id, t->link, t->why);
+	case USERS_OP__COUNT:
+		break;
+	}
+	return IE_INTERNAL;
+}
+
+ierr users_add(struct db *db, const struct users_by *by, const char *email, const char *name,
+	       enum auth_role role, long long customer_id, long long *id_out, const char **why)
+{
+	struct one_tx t = { USERS_OP_ADD, NULL, by, email, name, role, 0, customer_id, 0, NULL, why };
+	ierr e = db_tx(db, one_tx_run, &t);
+
+	if (!e && id_out)
+		*id_out = t.id;
+	return e;
+}
+
+ierr users_set_active(struct db *db, const struct users_by *by, long long id, int active, const char **why)
+{
+	struct one_tx t = { active ? USERS_OP_ENABLE : USERS_OP_DISABLE, NULL, by, NULL, NULL, ROLE_NONE, id, 0,
+			    active, NULL, why };
+
+	return db_tx(db, one_tx_run, &t);
+}
+
+ierr users_set_role(struct db *db, const struct users_by *by, long long id, enum auth_role role,
+		    long long customer_id, const char **why)
+{
+	struct one_tx t = { USERS_OP_ROLE, NULL, by, NULL, NULL, role, id, customer_id, 0, NULL, why };
+
+	return db_tx(db, one_tx_run, &t);
+}
+
+ierr users_password_link(struct db *db, const struct config *cfg, const struct users_by *by, long long id,
+			 unsigned hours, struct users_link *link, const char **why)
+{
+	struct one_tx t = { USERS_OP_LINK, cfg, by, NULL, NULL, ROLE_NONE, id, 0, 0, link, why };
+	ierr e;
+
+	if ((e = users_link_prepare(cfg, hours, link, why)))
+		return e;
+	e = db_tx(db, one_tx_run, &t);
 	if (e)
-		url[0] = '\0';
+		memset(link, 0, sizeof(*link));
 	return e;
 }
 
@@ -599,15 +632,18 @@ struct set_ctx {
 static ierr set_tx(struct db *db, void *ctx)
 {
 	struct set_ctx *c = ctx;
-	struct users_actor by = { 0, NULL, c->address };
+	struct auth_user self;
+	struct users_by by = { &self, c->address };
 	struct token_row t;
 	char after[64];
 	ierr e;
 
 	if ((e = token_load(db, c->hash, 1, &t, c->why)))
 		return e;
-	by.user_id = t.user_id;
-	by.email = t.email;
+	/* the event's actor is the user who set the password */
+	memset(&self, 0, sizeof(self));
+	self.id = t.user_id;
+	str_copy(self.email, sizeof(self.email), t.email);
 	if ((e = db_exec(db, "UPDATE users SET password_hash = ? WHERE id = ?",
 			 DB_ARGS(DB_S(c->pwhash), DB_I(t.user_id)), NULL, NULL)))
 		return e;

@@ -56,11 +56,19 @@ struct users_state {
 	int active;
 };
 
-/* Who did it, for the audit event (user_id 0: invoicectl). */
-struct users_actor {
-	long long user_id;
-	const char *email;      /* "invoicectl" for the command line */
+/* Who did it, for the audit event: the signed-in user (NULL: invoicectl)
+ * and the client's address. */
+struct users_by {
+	const struct auth_user *user;
 	const char *address;
+};
+
+/* A password-set link being made: users_link_prepare draws the token and
+ * fills hash and url; the transaction stores the hash. */
+struct users_link {
+	unsigned hours;
+	unsigned char hash[32];
+	char url[512];              /* Site.BaseURL + /login/password/TOKEN */
 };
 
 struct users_row {
@@ -99,22 +107,37 @@ ierr users_find_email(struct db *db, const char *email, struct users_row *out);
 ierr users_customers(struct db *db, size_t max, ierr (*fn)(void *ctx, long long id, const char *name),
 		     void *ctx, int *more);
 
-/* ---- changes (one transaction each, with an audit event) ---- */
+/* ---- changes ----
+ * Each runs inside the caller's transaction (db_tx or once_run) and writes
+ * its audit event there; the users_* wrappers without _in run one db_tx
+ * each (invoicectl, tests). Nothing is written when they fail. */
 
 /* A user without a password (they set it through a link). The customer must
  * exist and be active. IE_CONFLICT when the email is taken. */
-ierr users_add(struct db *db, const struct users_actor *by, const char *email, const char *name,
-	       enum auth_role role, long long customer_id, long long *id_out, const char **why);
-/* Disabling also deletes every session of the user. */
-ierr users_set_active(struct db *db, const struct users_actor *by, long long id, int active,
-		      const char **why);
+ierr users_add_in(struct db *db, const struct users_by *by, const char *email, const char *name,
+		  enum auth_role role, long long customer_id, long long *id_out, const char **why);
+/* Disabling also deletes every session of the user. Setting the state it
+ * has already changes nothing and writes no event. */
+ierr users_set_active_in(struct db *db, const struct users_by *by, long long id, int active,
+			 const char **why);
 /* customer_id: required for (only for) ROLE_CUSTOMER. */
-ierr users_set_role(struct db *db, const struct users_actor *by, long long id, enum auth_role role,
+ierr users_set_role_in(struct db *db, const struct users_by *by, long long id, enum auth_role role,
+		       long long customer_id, const char **why);
+/* hours: 1..USERS_LINK_MAX_HOURS. IE_UNSUPPORTED without a Secret. */
+ierr users_link_prepare(const struct config *cfg, unsigned hours, struct users_link *link, const char **why);
+/* Stores the link's hash and queues the mail (outbox kind 'password_set'). */
+ierr users_link_in(struct db *db, const struct config *cfg, const struct users_by *by, long long id,
+		   const struct users_link *link, const char **why);
+
+ierr users_add(struct db *db, const struct users_by *by, const char *email, const char *name,
+	       enum auth_role role, long long customer_id, long long *id_out, const char **why);
+ierr users_set_active(struct db *db, const struct users_by *by, long long id, int active, const char **why);
+ierr users_set_role(struct db *db, const struct users_by *by, long long id, enum auth_role role,
 		    long long customer_id, const char **why);
-/* A new link valid for `hours` (1..USERS_LINK_MAX_HOURS): writes the full URL
- * (Site.BaseURL + /login/password/TOKEN) to url and queues the mail. */
-ierr users_password_link(struct db *db, const struct config *cfg, const struct users_actor *by,
-			 long long id, unsigned hours, char *url, size_t urlsz, const char **why);
+/* prepare + one transaction; link->url is the URL to show. */
+ierr users_password_link(struct db *db, const struct config *cfg, const struct users_by *by, long long id,
+			 unsigned hours, struct users_link *link, const char **why);
+
 /* GET side of the link: IE_OK with the user's email (for the form), or
  * IE_NOTFOUND (unknown/forged) / IE_GONE (used, expired, user disabled). */
 ierr users_token_check(struct db *db, const struct config *cfg, const char *token_hex,
