@@ -1,14 +1,12 @@
-/* invoice-admin — /admin: dashboard and users (more areas land with their issues). */
-#include "app.h"
+/* invoice-admin — /admin: the dispatch table; each area's handlers live in
+ * their own cgi-bin/admin_*.c file (admin.h). */
+#include "admin.h"
 
 static ierr dashboard(struct req *req)
 {
-	const struct auth_user *u = &req->session.user;
 	ierr e;
 
-	if ((e = app_set(req, "Page.Title", "Administration"))
-	    || (e = app_set_int(req, "Can.Write", auth_allowed(u->role, ACT_MASTER_WRITE)))
-	    || (e = app_set_int(req, "Can.Users", auth_allowed(u->role, ACT_USER_ADMIN))))
+	if ((e = admin_layout(req, "dashboard", "Administration")))
 		return e;
 	return app_render(req, "admin.cs");
 }
@@ -39,7 +37,7 @@ static ierr users(struct req *req)
 	struct fill_ctx f = { req, 0 };
 	ierr e;
 
-	if ((e = app_set(req, "Page.Title", "Users")) || (e = auth_user_list(req->db, add_user, &f)))
+	if ((e = admin_layout(req, "users", "Users")) || (e = auth_user_list(req->db, add_user, &f)))
 		return e;
 	return app_render(req, "admin_users.cs");
 }
