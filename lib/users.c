@@ -7,7 +7,7 @@
 #include "buf.h"
 #include "config.h"
 #include "db.h"
-#include "invoice.h"
+#include "audit.h"
 
 /* ---------- rules ---------- */
 
@@ -235,32 +235,48 @@ ierr users_customers(struct db *db, size_t max, ierr (*fn)(void *ctx, long long 
 
 /* ---------- changes ---------- */
 
-/* The user's row, locked, with its audit snapshot. */
-static ierr lock_user(struct db *db, long long id, struct users_state *st, long long *customer_id,
-		      char *email, size_t emailsz, struct buf *json)
+/* A user's row as the rules and the audit event see it. */
+struct locked {
+	struct users_state st;
+	long long customer_id;
+	char email[256];
+	char name[201];
+};
+
+/* The user's row, locked until the transaction ends. */
+static ierr lock_user(struct db *db, long long id, struct locked *u)
 {
 	struct db_res r;
 	ierr e;
 
-	e = db_query_row(db, &r, "SELECT role, active, customer_id, email, "
-			 "JSON_OBJECT('email', email, 'name', name, 'role', role, "
-			 "'customer_id', customer_id, 'active', active) "
-			 "FROM users WHERE id = ? FOR UPDATE", DB_ARGS(DB_I(id)));
+	memset(u, 0, sizeof(*u));
+	e = db_query_row(db, &r, "SELECT role, active, customer_id, email, name FROM users WHERE id = ? FOR UPDATE",
+			 DB_ARGS(DB_I(id)));
 	if (!e) {
-		if (auth_role_parse(db_str(&r, 0) ? db_str(&r, 0) : "", &st->role))
-			st->role = ROLE_NONE;
-		st->active = (int)db_int(&r, 1);
-		if (customer_id)
-			*customer_id = db_int(&r, 2);
-		if (email)
-			str_copy(email, emailsz, db_str(&r, 3) ? db_str(&r, 3) : "");
-		if (json) {
-			buf_clear(json);
-			e = buf_puts(json, db_str(&r, 4) ? db_str(&r, 4) : "{}");
-		}
+		if (auth_role_parse(db_str(&r, 0) ? db_str(&r, 0) : "", &u->st.role))
+			u->st.role = ROLE_NONE;
+		u->st.active = (int)db_int(&r, 1);
+		u->customer_id = db_int(&r, 2);
+		str_copy(u->email, sizeof(u->email), db_str(&r, 3) ? db_str(&r, 3) : "");
+		str_copy(u->name, sizeof(u->name), db_str(&r, 4) ? db_str(&r, 4) : "");
 	}
 	db_free(&r);
 	return e;
+}
+
+/* {"email": .., "name": .., "role": .., "customer_id": n|null, "active": true|false} */
+static ierr snap(const struct locked *u, struct audit_json *j)
+{
+	ierr e;
+
+	if ((e = audit_json_str(j, "email", u->email)) || (e = audit_json_str(j, "name", u->name))
+	    || (e = audit_json_str(j, "role", auth_role_name(u->st.role))))
+		return e;
+	e = u->customer_id > 0 ? audit_json_int(j, "customer_id", u->customer_id)
+			       : audit_json_str(j, "customer_id", NULL);
+	if (!e)
+		e = audit_json_bool(j, "active", u->st.active);
+	return e ? e : audit_json_end(j);
 }
 
 /* Locks every active admin's index entry; the count decides the last-admin rule. */
@@ -296,52 +312,52 @@ static ierr check_customer(struct db *db, long long customer_id, const char **wh
 	return e;
 }
 
-/* The one place events are written (entity 'user'). */
+/* The one place this module writes events (entity 'user'). */
 static ierr audit(struct db *db, const struct users_by *by, long long id, const char *action,
 		  const char *before, const char *after)
 {
-	const struct auth_user *u = by ? by->user : NULL;
-
-	return inv_audit(db, u ? u->id : 0, u ? u->email : "invoicectl", by ? by->address : NULL,
-			 "user", id, action, before, after);
+	return audit_event(db, by ? by->user : NULL, by ? by->address : NULL, "user", id, action, before, after);
 }
 
-static ierr snapshot(struct db *db, long long id, struct buf *json)
+ierr users_rule_name(const char *name, const char **why)
 {
-	struct users_state st;
-
-	return lock_user(db, id, &st, NULL, NULL, 0, json);
+	if (utf8_chars(name) > 200) {
+		*why = "The name is too long (at most 200 characters).";
+		return IE_INVALID;
+	}
+	return IE_OK;
 }
 
 ierr users_add_in(struct db *db, const struct users_by *by, const char *email, const char *name,
 		  enum auth_role role, long long customer_id, long long *id_out, const char **why)
 {
-	struct buf after = BUF_INIT;
+	struct audit_json after = AUDIT_JSON_INIT;
+	struct locked u;
 	unsigned long long id = 0;
-	char mail[256];
 	ierr e;
 
-	if ((e = check_email(email, mail, sizeof(mail), why)))
+	memset(&u, 0, sizeof(u));
+	if ((e = check_email(email, u.email, sizeof(u.email), why)))
 		return e;
-	if (!name || !*name) {
-		name = mail;
-	} else if (utf8_chars(name) > 200) {
-		*why = "The name is too long (at most 200 characters).";
-		return IE_INVALID;
-	}
+	if ((e = users_rule_name(name && *name ? name : "", why)))
+		return e;
+	str_copy(u.name, sizeof(u.name), name && *name ? name : u.email);
 	if ((e = users_rule_role_customer(role, customer_id, why)) || (e = check_customer(db, customer_id, why)))
 		return e;
+	u.st.role = role;
+	u.st.active = 1;
+	u.customer_id = customer_id;
 	/* no password: the user sets one through a link (an empty hash never verifies) */
 	e = db_exec(db, "INSERT INTO users (email, name, password_hash, role, customer_id) VALUES (?, ?, '', ?, ?)",
-		    DB_ARGS(DB_S(mail), DB_S(name), DB_S(auth_role_name(role)),
+		    DB_ARGS(DB_S(u.email), DB_S(u.name), DB_S(auth_role_name(role)),
 			    customer_id > 0 ? DB_I(customer_id) : DB_N), NULL, &id);
 	if (e == IE_CONFLICT)
 		*why = "A user with this email address exists already.";
 	if (!e)
-		e = snapshot(db, (long long)id, &after);
+		e = snap(&u, &after);
 	if (!e)
-		e = audit(db, by, (long long)id, "create", NULL, after.data);
-	buf_free(&after);
+		e = audit(db, by, (long long)id, "create", NULL, after.b.data);
+	audit_json_free(&after);
 	if (!e && id_out)
 		*id_out = (long long)id;
 	return e;
@@ -350,45 +366,47 @@ ierr users_add_in(struct db *db, const struct users_by *by, const char *email, c
 static ierr change_in(struct db *db, const struct users_by *by, long long id, enum users_op op,
 		      enum auth_role role, long long customer_id, const char **why)
 {
-	struct buf before = BUF_INIT, after = BUF_INIT;
-	struct users_state st;
-	long long admins = 0, cust = 0;
+	struct audit_json before = AUDIT_JSON_INIT, after = AUDIT_JSON_INIT;
+	struct locked u, now;
+	long long admins = 0;
 	const char *action;
 	ierr e;
 
 	/* admins first, then the user: every change takes the locks in this order */
-	if ((e = lock_admins(db, &admins)) || (e = lock_user(db, id, &st, &cust, NULL, 0, &before)))
+	if ((e = lock_admins(db, &admins)) || (e = lock_user(db, id, &u)))
 		goto out;
-	if ((e = users_rule_change(&st, op, role, admins, why)))
+	if ((e = users_rule_change(&u.st, op, role, admins, why)))
 		goto out;
+	now = u;
 	if (op == USERS_OP_ROLE) {
-		if (st.role == role && cust == customer_id)
+		if (u.st.role == role && u.customer_id == customer_id)
 			goto out;       /* nothing changes, nothing to record */
 		if ((e = users_rule_role_customer(role, customer_id, why)) || (e = check_customer(db, customer_id, why)))
 			goto out;
 		e = db_exec(db, "UPDATE users SET role = ?, customer_id = ? WHERE id = ?",
 			    DB_ARGS(DB_S(auth_role_name(role)), customer_id > 0 ? DB_I(customer_id) : DB_N,
 				    DB_I(id)), NULL, NULL);
+		now.st.role = role;
+		now.customer_id = customer_id;
 		action = "role";
 	} else {
 		int active = op == USERS_OP_ENABLE;
 
-		if (st.active == active)
+		if (u.st.active == active)
 			goto out;
 		e = db_exec(db, "UPDATE users SET active = ? WHERE id = ?", DB_ARGS(DB_I(active), DB_I(id)),
 			    NULL, NULL);
 		/* a disabled user's sessions end now (auth_session_load checks active too) */
 		if (!e && !active)
 			e = db_exec(db, "DELETE FROM sessions WHERE user_id = ?", DB_ARGS(DB_I(id)), NULL, NULL);
+		now.st.active = active;
 		action = active ? "enable" : "disable";
 	}
-	if (!e)
-		e = snapshot(db, id, &after);
-	if (!e)
-		e = audit(db, by, id, action, before.data, after.data);
+	if (!e && !(e = snap(&u, &before)) && !(e = snap(&now, &after)))
+		e = audit(db, by, id, action, before.b.data, after.b.data);
 out:
-	buf_free(&before);
-	buf_free(&after);
+	audit_json_free(&before);
+	audit_json_free(&after);
 	return e;
 }
 
@@ -460,16 +478,15 @@ ierr users_link_in(struct db *db, const struct config *cfg, const struct users_b
 		   const struct users_link *link, const char **why)
 {
 	const struct auth_user *u = by ? by->user : NULL;
-	struct users_state st;
+	struct locked t;
 	struct buf body = BUF_INIT;
-	char email[256], after[96];
-	long long cust = 0;
+	struct audit_json after = AUDIT_JSON_INIT;
 	unsigned long long tid = 0;
 	ierr e;
 
-	if ((e = lock_user(db, id, &st, &cust, email, sizeof(email), NULL)))
+	if ((e = lock_user(db, id, &t)))
 		goto out;
-	if ((e = users_rule_change(&st, USERS_OP_LINK, ROLE_NONE, 0, why)))
+	if ((e = users_rule_change(&t.st, USERS_OP_LINK, ROLE_NONE, 0, why)))
 		goto out;
 	if ((e = db_exec(db, "INSERT INTO password_tokens (token_hash, user_id, created_by, created_at, expires_at) "
 			 "VALUES (?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP() + INTERVAL ? HOUR)",
@@ -482,12 +499,17 @@ ierr users_link_in(struct db *db, const struct config *cfg, const struct users_b
 		goto out;
 	if ((e = db_exec(db, "INSERT INTO outbox (kind, customer_id, to_address, subject, body) "
 			 "VALUES ('password_set', ?, ?, 'Set your password', ?)",
-			 DB_ARGS(cust > 0 ? DB_I(cust) : DB_N, DB_S(email), DB_S(body.data)), NULL, NULL)))
+			 DB_ARGS(t.customer_id > 0 ? DB_I(t.customer_id) : DB_N, DB_S(t.email), DB_S(body.data)),
+			 NULL, NULL)))
 		goto out;
-	snprintf(after, sizeof(after), "{\"password_link\": %llu, \"hours\": %u}", tid, link->hours);
-	e = audit(db, by, id, "password_link", NULL, after);
+	/* which link (its row, never the token) and for how long */
+	if ((e = audit_json_int(&after, "password_link", (long long)tid))
+	    || (e = audit_json_int(&after, "hours", link->hours)) || (e = audit_json_end(&after)))
+		goto out;
+	e = audit(db, by, id, "password_link", NULL, after.b.data);
 out:
 	buf_free(&body);
+	audit_json_free(&after);
 	return e;
 }
 
@@ -635,7 +657,7 @@ static ierr set_tx(struct db *db, void *ctx)
 	struct auth_user self;
 	struct users_by by = { &self, c->address };
 	struct token_row t;
-	char after[64];
+	struct audit_json after = AUDIT_JSON_INIT;
 	ierr e;
 
 	if ((e = token_load(db, c->hash, 1, &t, c->why)))
@@ -653,8 +675,10 @@ static ierr set_tx(struct db *db, void *ctx)
 		return e;
 	if ((e = db_exec(db, "DELETE FROM sessions WHERE user_id = ?", DB_ARGS(DB_I(t.user_id)), NULL, NULL)))
 		return e;
-	snprintf(after, sizeof(after), "{\"password_link\": %lld}", t.id);
-	return audit(db, &by, t.user_id, "password_set", NULL, after);
+	if (!(e = audit_json_int(&after, "password_link", t.id)) && !(e = audit_json_end(&after)))
+		e = audit(db, &by, t.user_id, "password_set", NULL, after.b.data);
+	audit_json_free(&after);
+	return e;
 }
 
 ierr users_password_set(struct db *db, const struct config *cfg, const char *token_hex,

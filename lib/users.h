@@ -96,6 +96,8 @@ ierr users_rule_change(const struct users_state *before, enum users_op op, enum 
  * (0: never), at time `now`: IE_OK or IE_GONE. */
 ierr users_rule_token(long long now, long long expires, long long used, const char **why);
 ierr users_rule_password(const char *password, const char *again, const char **why);
+/* A display name: at most 200 characters (empty: the email is used). */
+ierr users_rule_name(const char *name, const char **why);
 
 /* ---- reads ---- */
 

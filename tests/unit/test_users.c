@@ -170,6 +170,22 @@ static void test_password(void **state)
 	assert_int_equal(users_rule_password(longpw, longpw, &why), IE_OK);
 }
 
+static void test_name(void **state)
+{
+	char name[1000];
+	const char *why;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 200; i++)
+		memcpy(name + 2 * i, "\xc3\xa9", 2);       /* 200 x "é": 400 bytes, 200 characters */
+	name[400] = '\0';
+	assert_int_equal(users_rule_name(name, &why), IE_OK);
+	memcpy(name + 400, "x", 2);                        /* 201 characters */
+	assert_int_equal(users_rule_name(name, &why), IE_INVALID);
+	assert_int_equal(users_rule_name("", &why), IE_OK);
+}
+
 /* The stored hash depends on the Secret: another key, another hash. */
 static void test_token_hash(void **state)
 {
@@ -196,6 +212,7 @@ int main(void)
 		cmocka_unit_test(test_last_admin),
 		cmocka_unit_test(test_token),
 		cmocka_unit_test(test_password),
+		cmocka_unit_test(test_name),
 		cmocka_unit_test(test_token_hash),
 	};
 
