@@ -13,6 +13,17 @@ static ierr dashboard(struct req *req)
 
 static const struct app_route routes[] = {
 	{ APP_GET, "/admin", ACT_STAFF, dashboard },
+	/* customers (admin_customers.c) */
+	{ APP_GET, "/admin/customers", ACT_MASTER_READ, admin_customers_list },
+	{ APP_POST, "/admin/customers", ACT_MASTER_WRITE, admin_customer_create },
+	{ APP_GET, "/admin/customers/new", ACT_MASTER_WRITE, admin_customer_new },
+	{ APP_GET, "/admin/customers/{id}", ACT_MASTER_READ, admin_customer_page },
+	{ APP_POST, "/admin/customers/{id}", ACT_MASTER_WRITE, admin_customer_update },
+	{ APP_GET, "/admin/customers/{id}/edit", ACT_MASTER_READ, admin_customer_edit },
+	{ APP_POST, "/admin/customers/{id}/archive", ACT_MASTER_WRITE, admin_customer_archive },
+	{ APP_GET, "/admin/customers/{id}/delete", ACT_MASTER_WRITE, admin_customer_delete_confirm },
+	{ APP_POST, "/admin/customers/{id}/delete", ACT_MASTER_WRITE, admin_customer_delete },
+	/* users and roles, admin only (admin_users.c) */
 	{ APP_GET, "/admin/users", ACT_USER_ADMIN, admin_users_list },
 	{ APP_GET, "/admin/users/new", ACT_USER_ADMIN, admin_user_new },
 	{ APP_POST, "/admin/users/new", ACT_USER_ADMIN, admin_user_create },
