@@ -157,6 +157,8 @@ out:
 
 /* ---------- users ---------- */
 
+static const struct users_by ctl_actor = { NULL, NULL };   /* audit actor "invoicectl" */
+
 static int read_password(char *out, size_t outsz)
 {
 	size_t n;
@@ -175,6 +177,7 @@ static int cmd_user_add(struct ctl *c, int argc, char **argv)
 	enum auth_role role = ROLE_NONE;
 	long long customer = 0, id = 0;
 	char password[1100];
+	const char *why = NULL;
 	int i;
 	ierr e;
 
@@ -202,12 +205,14 @@ static int cmd_user_add(struct ctl *c, int argc, char **argv)
 		return fail("no password on standard input");
 	if (strlen(password) < 8)
 		return fail("the password must have at least 8 characters");
-	e = auth_user_add(c->db, &c->cfg, email, name ? name : email, role, customer, password, &id);
+	/* audited like /admin/users (actor invoicectl), the password set in the same transaction */
+	e = users_add_with_password(c->db, &c->cfg, &ctl_actor, email, name ? name : email, role, customer, password,
+				    &id, &why);
 	memset(password, 0, sizeof(password));
 	if (e == IE_CONFLICT)
 		return fail("a user with the email %s exists already", email);
 	if (e == IE_INVALID)
-		return fail("invalid user: %s", email);
+		return fail("invalid user %s: %s", email, why ? why : "invalid");
 	if (e)
 		return db_fail(c, "user add", e);
 	printf("user %lld %s (%s)\n", id, email, auth_role_name(role));
@@ -233,7 +238,6 @@ static int cmd_user_list(struct ctl *c)
 }
 
 /* The verbs of /admin/users, with the same rules (lib/users.c). */
-static const struct users_by ctl_actor = { NULL, NULL };   /* audit actor "invoicectl" */
 
 static int user_by_email(struct ctl *c, const char *email, struct users_row *u)
 {

@@ -77,7 +77,8 @@ ierr users_rule_change(const struct users_state *before, enum users_op op, enum 
 ierr users_rule_token(long long now, long long expires, long long used, const char **why)
 {
 	if (used > 0) {
-		*why = "This password link has been used already. Ask an administrator for a new one.";
+		*why = "This password link has been used already. If you have just chosen your password, "
+		       "sign in with it; otherwise ask an administrator for a new link.";
 		return IE_GONE;
 	}
 	if (now >= expires) {
@@ -555,6 +556,43 @@ ierr users_add(struct db *db, const struct users_by *by, const char *email, cons
 
 	if (!e && id_out)
 		*id_out = t.id;
+	return e;
+}
+
+struct add_pw {
+	struct one_tx t;
+	const char *hash;
+};
+
+static ierr add_pw_tx(struct db *db, void *ctx)
+{
+	struct add_pw *a = ctx;
+	ierr e = one_tx_run(db, &a->t);
+
+	if (!e)
+		e = db_exec(db, "UPDATE users SET password_hash = ? WHERE id = ?",
+			    DB_ARGS(DB_S(a->hash), DB_I(a->t.id)), NULL, NULL);
+	return e;
+}
+
+ierr users_add_with_password(struct db *db, const struct config *cfg, const struct users_by *by, const char *email,
+			     const char *name, enum auth_role role, long long customer_id, const char *password,
+			     long long *id_out, const char **why)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	struct add_pw a = { { USERS_OP_ADD, NULL, by, email, name, role, 0, customer_id, 0, NULL, why }, hash };
+	ierr e;
+
+	if (!*password) {
+		*why = "The password is empty.";
+		return IE_INVALID;
+	}
+	if ((e = auth_password_hash(cfg, password, hash, sizeof(hash))))
+		return e;
+	e = db_tx(db, add_pw_tx, &a);
+	sodium_memzero(hash, sizeof(hash));
+	if (!e && id_out)
+		*id_out = a.t.id;
 	return e;
 }
 

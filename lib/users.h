@@ -133,6 +133,10 @@ ierr users_link_in(struct db *db, const struct config *cfg, const struct users_b
 
 ierr users_add(struct db *db, const struct users_by *by, const char *email, const char *name,
 	       enum auth_role role, long long customer_id, long long *id_out, const char **why);
+/* invoicectl user add: the same with a password (argon2id, hashed before the transaction). */
+ierr users_add_with_password(struct db *db, const struct config *cfg, const struct users_by *by, const char *email,
+			     const char *name, enum auth_role role, long long customer_id, const char *password,
+			     long long *id_out, const char **why);
 ierr users_set_active(struct db *db, const struct users_by *by, long long id, int active, const char **why);
 ierr users_set_role(struct db *db, const struct users_by *by, long long id, enum auth_role role,
 		    long long customer_id, const char **why);

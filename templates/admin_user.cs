@@ -14,7 +14,7 @@
   <dl class="facts">
     <dt>Name</dt><dd class="name"><?cs var:Target.Name ?></dd>
     <dt>Role</dt><dd class="role"><span class="badge role-<?cs var:Target.Role ?>"><?cs var:Target.Role ?></span></dd>
-    <?cs if:Target.Customer > 0 ?><dt>Customer</dt><dd><?cs var:Target.CustomerName ?> (<?cs var:Target.Customer ?>)</dd><?cs /if ?>
+    <?cs if:Target.Customer > 0 ?><dt>Customer</dt><dd><a href="/admin/customers/<?cs var:Target.Customer ?>"><?cs var:Target.CustomerName ?></a> (<?cs var:Target.Customer ?>)</dd><?cs /if ?>
     <dt>Status</dt><dd class="active"><?cs if:Target.Active ?>active<?cs else ?>disabled<?cs /if ?></dd>
     <dt>Last sign-in (UTC)</dt><dd><?cs if:Target.LastLogin ?><?cs var:Target.LastLogin ?><?cs else ?>never<?cs /if ?></dd>
   </dl>

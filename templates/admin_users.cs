@@ -11,7 +11,7 @@
       <tr data-user="<?cs var:u.Id ?>"<?cs if:!u.Active ?> class="disabled"<?cs /if ?>>
           <td><a href="/admin/users/<?cs var:u.Id ?>"><?cs var:u.Email ?></a></td><td><?cs var:u.Name ?></td>
           <td><span class="badge role-<?cs var:u.Role ?>"><?cs var:u.Role ?></span></td>
-          <td><?cs if:u.Customer > 0 ?><?cs var:u.CustomerName ?> (<?cs var:u.Customer ?>)<?cs /if ?></td>
+          <td><?cs if:u.Customer > 0 ?><a href="/admin/customers/<?cs var:u.Customer ?>"><?cs var:u.CustomerName ?></a> (<?cs var:u.Customer ?>)<?cs /if ?></td>
           <td class="active"><?cs if:u.Active ?>yes<?cs else ?>no (disabled)<?cs /if ?></td>
           <td><?cs if:u.LastLogin ?><?cs var:u.LastLogin ?><?cs else ?>never<?cs /if ?></td></tr>
     <?cs /each ?>

@@ -54,6 +54,9 @@ async function signIn([email, password]) {
 
 test('invoicectl user disable / enable: sessions end at once, login refused, audit rows', async () => {
   const u = addUser('ctl1', 'billing');
+  // user add is audited too, the password set in the same transaction
+  assert.equal(sql(`SELECT actor, JSON_VALUE(after_json, '$.role') FROM audit_events WHERE entity = 'user'
+    AND action = 'create' AND entity_id = ${userId(u[0])}`), 'invoicectl\tbilling');
   const c = await signIn(u);
   assert.equal((await c.get('/invoices')).status, 200);
   assert.match(ctl(['user', 'disable', u[0]]), /disabled/);
