@@ -41,7 +41,7 @@ ierr admin_customer_archive(struct req *req);     /* POST active=0 archives, act
 ierr admin_customer_delete_confirm(struct req *req);
 ierr admin_customer_delete(struct req *req);
 
-/* ---- packages (admin_packages.c) ---- */
+/* ---- packages (admin_catalog.c) ---- */
 ierr admin_packages_list(struct req *req);
 ierr admin_package_new(struct req *req);
 ierr admin_package_create(struct req *req);
@@ -49,7 +49,7 @@ ierr admin_package_edit(struct req *req);
 ierr admin_package_update(struct req *req);
 ierr admin_package_archive(struct req *req);
 
-/* ---- custom field definitions (admin_fields.c) ---- */
+/* ---- custom field definitions (admin_catalog.c) ---- */
 ierr admin_fields_list(struct req *req);
 ierr admin_field_new(struct req *req);
 ierr admin_field_create(struct req *req);
