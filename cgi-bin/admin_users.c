@@ -198,8 +198,15 @@ static const char *const op_actions[USERS_OP__COUNT] = {
 
 static ierr run_op(struct req *req, struct op *o, char *where, size_t wheresz, int *repeated)
 {
-	return once_run(req->db, app_body_param(req, "once"), req->session.user.id, op_actions[o->op], op_fn, o,
-			where, wheresz, repeated);
+	ierr e = once_run(req->db, app_body_param(req, "once"), req->session.user.id, op_actions[o->op], op_fn, o,
+			  where, wheresz, repeated);
+
+	/* once_run's own refusals (no rule of ours said why) */
+	if (e == IE_INVALID && !o->why)
+		return app_fail(req, e, "The form lacks its one-time key. Please reload the page and try again.");
+	if (e == IE_CONFLICT && !o->why)
+		return app_fail(req, e, "This form was sent for something else already. Please reload the page.");
+	return e;
 }
 
 /* ---------- add ---------- */

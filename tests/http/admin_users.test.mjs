@@ -397,6 +397,13 @@ test('CSRF: a post without the form token, or with another session\'s, is refuse
   const r = await c.req('POST', `/admin/users/${id}/disable?csrf=${k.csrf}`, { form: { once: k.once } });
   assert.equal(r.status, 403);
   assert.equal(totals(), before);
+  // a form without its one-time key, or with a malformed one: 400, nothing written
+  for (const once of [undefined, 'xyz']) {
+    const r2 = await c.post(`/admin/users/${id}/disable`, once ? { csrf: k.csrf, once } : { csrf: k.csrf });
+    assert.equal(r2.status, 400);
+    assert.match(r2.text_, /one-time key/);
+  }
+  assert.equal(totals(), before);
   // with it: done
   assert.equal((await c.post(`/admin/users/${id}/disable`, k)).status, 303);
   assert.equal(userRow(u[0]), 'billing\t-\t0');
