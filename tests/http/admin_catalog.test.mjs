@@ -5,12 +5,20 @@
 // a taken name) writes nothing and re-shows what was typed, version conflicts
 // give 409 and write nothing, double submits create one row, audit rows carry
 // before/after.
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { as, sql } from './lib.mjs';
 import { decode, formFields, fieldError } from './admin_lib.mjs';
 
 const q = (s) => `'${String(s).replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+// what these tests create goes again at the end, so later files see the demo data as it was
+const firstPkg = Number(sql('SELECT COALESCE(MAX(id), 0) FROM packages')) + 1;
+const firstField = Number(sql('SELECT COALESCE(MAX(id), 0) FROM custom_field_defs')) + 1;
+after(() => {
+  sql(`DELETE FROM packages WHERE id >= ${firstPkg} AND id NOT IN (SELECT package_id FROM invoice_lines WHERE package_id IS NOT NULL)`);
+  sql(`DELETE FROM custom_field_defs WHERE id >= ${firstField} AND id NOT IN (SELECT field_id FROM invoice_custom_fields)`);
+});
+
 let seq = 0;
 const unique = (p) => `${p} ${process.pid}-${++seq}`;
 
@@ -61,6 +69,11 @@ for (const role of ['admin', 'billing']) {
     assert.equal(sql(`SELECT active FROM packages WHERE id = ${id}`), '1');
     assert.equal(sql(`SELECT GROUP_CONCAT(action ORDER BY id) FROM audit_events WHERE entity = 'package' AND entity_id = ${id}`),
       'create,update,archive,restore');
+    // the package's page shows its history, newest first, with what the update changed
+    const hist = (await c.get(`/admin/packages/${id}`)).text_.match(/<ol class="history" id="history">([\s\S]*?)<\/ol>/)[1];
+    const actions = [...hist.matchAll(/<strong class="action">([^<]*)<\/strong>/g)].map((m) => m[1]);
+    assert.deepEqual(actions, ['restore', 'archive', 'update', 'create']);
+    assert.ok(decode(hist).includes('unit_price: 49.900000 → 0.004500'), decode(hist));
   });
 }
 
