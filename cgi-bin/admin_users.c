@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 #include "admin.h"
-#include "audit.h"
 #include "form.h"
 #include "once.h"
 #include "users.h"
@@ -279,26 +278,6 @@ ierr admin_user_create(struct req *req)
 
 /* ---------- one user ---------- */
 
-struct hist_ctx {
-	struct req *req;
-	size_t n;
-};
-
-static ierr fill_event(void *ctx, const struct audit_row *row)
-{
-	struct hist_ctx *h = ctx;
-	size_t i = h->n++;
-	ierr e;
-
-	if ((e = app_set_at(h->req, "History", i, "When", row->occurred_at))
-	    || (e = app_set_at(h->req, "History", i, "Actor", row->actor))
-	    || (e = app_set_at(h->req, "History", i, "Action", row->action))
-	    || (row->before_json && (e = app_set_at(h->req, "History", i, "Before", row->before_json)))
-	    || (row->after_json && (e = app_set_at(h->req, "History", i, "After", row->after_json))))
-		return e;
-	return IE_OK;
-}
-
 /* The user's page: details, the role form, disable/enable, the link form and
  * the history. Each form has its own one-time key. role_v / link_v: what was
  * posted (a refused form shown again), or NULL for the stored values. */
@@ -306,7 +285,6 @@ static ierr user_page(struct req *req, long long id, int status, const struct fo
 		      const struct form_value *link_v, const char *message, const struct users_link *link)
 {
 	struct form_value rv[ROLE_N], lv[LINK_N];
-	struct hist_ctx h = { req, 0 };
 	struct users_row u;
 	char num[24];
 	ierr e;
@@ -341,7 +319,7 @@ static ierr user_page(struct req *req, long long id, int status, const struct fo
 	    || (message && (e = app_set(req, status < 300 ? "Flash" : "Problem", message)))
 	    || (link && (e = app_set(req, "NewLink.Url", link->url)))
 	    || (link && (e = app_set_int(req, "NewLink.Hours", link->hours)))
-	    || (e = audit_history(req->db, "user", id, 20, fill_event, &h)))
+	    || (e = admin_history_hdf(req, "user", id)))
 		return e;
 	return form_render(req, status, "admin_user.cs");
 }

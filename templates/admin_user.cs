@@ -60,14 +60,7 @@
   <?cs /if ?>
 
   <h2>History</h2>
-  <?cs if:subcount(History) > 0 ?>
-  <table class="grid" id="history">
-    <thead><tr><th scope="col">When (UTC)</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Before</th><th scope="col">After</th></tr></thead>
-    <tbody>
-    <?cs each:h = History ?><tr><td><?cs var:h.When ?></td><td><?cs var:h.Actor ?></td><td><?cs var:h.Action ?></td><td><code><?cs var:h.Before ?></code></td><td><code><?cs var:h.After ?></code></td></tr><?cs /each ?>
-    </tbody>
-  </table>
-  <?cs else ?><p>No changes recorded.</p><?cs /if ?>
+  <?cs include!"_history.cs" ?>
   <p><a href="/admin/users">All users</a></p>
 </section>
 <?cs include!"_foot.cs" ?>

@@ -330,7 +330,8 @@ test('add a user: form, link shown once and mailed, audit, double submit adds on
   const page = await c.get(`/admin/users/${id}?done=user_added`);
   assert.match(page.text_, /User added\./);
   assert.doesNotMatch(page.text_, /id="new-link"/, 'the link is never shown again');
-  assert.match(page.text_, /<td>create<\/td>/, 'the history shows the event');
+  assert.match(page.text_, /<strong class="action">create<\/strong>/, 'the history shows the event');
+  assert.match(page.text_, /<span class="who">admin@example\.com<\/span>/);
   // the new user sets a password and signs in
   const p = new Client();
   const csrf = (await p.get(`/login/password/${tok}`)).text_.match(/name="csrf" value="([0-9a-f]{64})"/)[1];
@@ -430,6 +431,8 @@ test('change role, disable and enable from the user page; a disabled user is out
   const ev = sql(`SELECT JSON_VALUE(before_json, '$.role'), JSON_VALUE(after_json, '$.role'), JSON_VALUE(after_json, '$.customer_id')
     FROM audit_events WHERE entity = 'user' AND entity_id = ${id} AND action = 'role'`);
   assert.equal(ev, `support\tcustomer\t${someCustomer()}`);
+  const hist = (await c.get(`/admin/users/${id}`)).text_;
+  assert.match(hist, /<span class="field">role<\/span>: <del>support<\/del> → <ins>customer<\/ins>/, 'the history shows the change');
   // the same role form posted again changes nothing more
   r = await c.post(`/admin/users/${id}/role`, { ...k, role: 'customer', customer: someCustomer() });
   assert.equal(r.status, 303);
