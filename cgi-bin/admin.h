@@ -60,4 +60,14 @@ ierr admin_field_edit(struct req *req);
 ierr admin_field_update(struct req *req);
 ierr admin_field_archive(struct req *req);
 
+/* ---- users and roles, admin only (admin_users.c) ---- */
+ierr admin_users_list(struct req *req);
+ierr admin_user_new(struct req *req);
+ierr admin_user_create(struct req *req);
+ierr admin_user_page(struct req *req);
+ierr admin_user_role(struct req *req);
+ierr admin_user_disable(struct req *req);
+ierr admin_user_enable(struct req *req);
+ierr admin_user_link(struct req *req);
+
 #endif

@@ -1,6 +1,7 @@
-/* auth — GET/POST /login, POST /logout. */
+/* auth — GET/POST /login, POST /logout, GET/POST /login/password/{token} (password-set links). */
 #include <string.h>
 #include "app.h"
+#include "users.h"
 
 static ierr show_form(struct req *req, int status, const char *message)
 {
@@ -58,10 +59,69 @@ static ierr logout_post(struct req *req)
 	return app_redirect(req, 303, "/login");
 }
 
+/* The password-set page of a link from /admin/users or invoicectl: a form
+ * (new password twice) while the token is good; an unknown or forged token
+ * is a 404 page, a used or expired one a 410 page; nothing is changed then. */
+static ierr password_form(struct req *req, int status, const char *email, const char *message)
+{
+	ierr e;
+
+	req->status = status;
+	if ((e = app_set(req, "Page.Title", "Choose your password"))
+	    || (e = app_set(req, "Password.Token", req->words[0]))
+	    || (e = app_set(req, "Password.Email", email))
+	    || (e = app_set_int(req, "Password.Min", USERS_PASSWORD_MIN))
+	    || (message && (e = app_set(req, "Password.Error", message))))
+		return e;
+	return app_render(req, "login_password.cs");
+}
+
+static ierr password_get(struct req *req)
+{
+	char email[256];
+	const char *why = NULL;
+	ierr e = users_token_check(req->db, req->cfg, req->words[0], email, sizeof(email), &why);
+
+	if (e == IE_NOTFOUND || e == IE_GONE)
+		return app_fail(req, e, why);
+	if (e)
+		return e;
+	return password_form(req, 200, email, NULL);
+}
+
+static ierr password_post(struct req *req)
+{
+	const char *pw = app_body_param(req, "password");
+	const char *again = app_body_param(req, "password2");
+	char email[256];
+	const char *why = NULL;
+	ierr e = users_token_check(req->db, req->cfg, req->words[0], email, sizeof(email), &why);
+
+	if (e == IE_NOTFOUND || e == IE_GONE)
+		return app_fail(req, e, why);
+	if (e)
+		return e;
+	if ((e = users_rule_password(pw ? pw : "", again ? again : "", &why)))
+		return password_form(req, 400, email, why);
+	e = users_password_set(req->db, req->cfg, req->words[0], pw, req->remote_addr, &why);
+	if (e == IE_NOTFOUND || e == IE_GONE)
+		return app_fail(req, e, why);   /* used by a parallel request in between */
+	if (e == IE_INVALID)
+		return password_form(req, 400, email, why);
+	if (e)
+		return e;
+	if ((e = app_set(req, "Page.Title", "Password set")) || (e = app_set(req, "Password.Done", "1"))
+	    || (e = app_set(req, "Password.Email", email)))
+		return e;
+	return app_render(req, "login_password.cs");
+}
+
 static const struct app_route routes[] = {
 	{ APP_GET, "/login", ACT_PUBLIC, login_get },
 	{ APP_POST, "/login", ACT_PUBLIC, login_post },
 	{ APP_POST, "/logout", ACT_PUBLIC, logout_post },
+	{ APP_GET, "/login/password/{tok}", ACT_PUBLIC, password_get },
+	{ APP_POST, "/login/password/{tok}", ACT_PUBLIC, password_post },
 };
 
 static const struct app_def def = { "auth", routes, sizeof(routes) / sizeof(routes[0]), NULL };

@@ -11,40 +11,8 @@ static ierr dashboard(struct req *req)
 	return app_render(req, "admin.cs");
 }
 
-struct fill_ctx {
-	struct req *req;
-	int n;
-};
-
-static ierr add_user(void *ctx, const struct auth_user *u, int active)
-{
-	struct fill_ctx *f = ctx;
-	size_t i = (size_t)f->n++;
-	ierr e;
-
-	if ((e = app_set_at_int(f->req, "Users", i, "Id", u->id))
-	    || (e = app_set_at(f->req, "Users", i, "Email", u->email))
-	    || (e = app_set_at(f->req, "Users", i, "Name", u->name))
-	    || (e = app_set_at(f->req, "Users", i, "Role", auth_role_name(u->role)))
-	    || (e = app_set_at_int(f->req, "Users", i, "Customer", u->customer_id))
-	    || (e = app_set_at_int(f->req, "Users", i, "Active", active)))
-		return e;
-	return IE_OK;
-}
-
-static ierr users(struct req *req)
-{
-	struct fill_ctx f = { req, 0 };
-	ierr e;
-
-	if ((e = admin_layout(req, "users", "Users")) || (e = auth_user_list(req->db, add_user, &f)))
-		return e;
-	return app_render(req, "admin_users.cs");
-}
-
 static const struct app_route routes[] = {
 	{ APP_GET, "/admin", ACT_STAFF, dashboard },
-	{ APP_GET, "/admin/users", ACT_USER_ADMIN, users },
 	/* customers (admin_customers.c) */
 	{ APP_GET, "/admin/customers", ACT_MASTER_READ, admin_customers_list },
 	{ APP_POST, "/admin/customers", ACT_MASTER_WRITE, admin_customer_create },
@@ -68,6 +36,15 @@ static const struct app_route routes[] = {
 	{ APP_GET, "/admin/fields/{id}", ACT_MASTER_READ, admin_field_edit },
 	{ APP_POST, "/admin/fields/{id}", ACT_MASTER_WRITE, admin_field_update },
 	{ APP_POST, "/admin/fields/{id}/archive", ACT_MASTER_WRITE, admin_field_archive },
+	/* users and roles, admin only (admin_users.c) */
+	{ APP_GET, "/admin/users", ACT_USER_ADMIN, admin_users_list },
+	{ APP_GET, "/admin/users/new", ACT_USER_ADMIN, admin_user_new },
+	{ APP_POST, "/admin/users/new", ACT_USER_ADMIN, admin_user_create },
+	{ APP_GET, "/admin/users/{id}", ACT_USER_ADMIN, admin_user_page },
+	{ APP_POST, "/admin/users/{id}/role", ACT_USER_ADMIN, admin_user_role },
+	{ APP_POST, "/admin/users/{id}/disable", ACT_USER_ADMIN, admin_user_disable },
+	{ APP_POST, "/admin/users/{id}/enable", ACT_USER_ADMIN, admin_user_enable },
+	{ APP_POST, "/admin/users/{id}/password-link", ACT_USER_ADMIN, admin_user_link },
 };
 
 static const struct app_def def = { "invoice-admin", routes, sizeof(routes) / sizeof(routes[0]), NULL };

@@ -16,6 +16,7 @@
 #include "demo.h"
 #include "invoice.h"
 #include "link.h"
+#include "users.h"
 
 struct ctl {
 	struct config cfg;
@@ -156,6 +157,8 @@ out:
 
 /* ---------- users ---------- */
 
+static const struct users_by ctl_actor = { NULL, NULL };   /* audit actor "invoicectl" */
+
 static int read_password(char *out, size_t outsz)
 {
 	size_t n;
@@ -174,6 +177,7 @@ static int cmd_user_add(struct ctl *c, int argc, char **argv)
 	enum auth_role role = ROLE_NONE;
 	long long customer = 0, id = 0;
 	char password[1100];
+	const char *why = NULL;
 	int i;
 	ierr e;
 
@@ -201,12 +205,14 @@ static int cmd_user_add(struct ctl *c, int argc, char **argv)
 		return fail("no password on standard input");
 	if (strlen(password) < 8)
 		return fail("the password must have at least 8 characters");
-	e = auth_user_add(c->db, &c->cfg, email, name ? name : email, role, customer, password, &id);
+	/* audited like /admin/users (actor invoicectl), the password set in the same transaction */
+	e = users_add_with_password(c->db, &c->cfg, &ctl_actor, email, name ? name : email, role, customer, password,
+				    &id, &why);
 	memset(password, 0, sizeof(password));
 	if (e == IE_CONFLICT)
 		return fail("a user with the email %s exists already", email);
 	if (e == IE_INVALID)
-		return fail("invalid user: %s", email);
+		return fail("invalid user %s: %s", email, why ? why : "invalid");
 	if (e)
 		return db_fail(c, "user add", e);
 	printf("user %lld %s (%s)\n", id, email, auth_role_name(role));
@@ -229,6 +235,106 @@ static int cmd_user_list(struct ctl *c)
 	ierr e = auth_user_list(c->db, print_user, NULL);
 
 	return e ? db_fail(c, "user list", e) : 0;
+}
+
+/* The verbs of /admin/users, with the same rules (lib/users.c). */
+
+static int user_by_email(struct ctl *c, const char *email, struct users_row *u)
+{
+	ierr e = users_find_email(c->db, email, u);
+
+	if (e == IE_NOTFOUND)
+		return fail("no user with the email %s", email);
+	if (e)
+		return db_fail(c, "user", e);
+	return 0;
+}
+
+static int user_change_result(struct ctl *c, const char *what, ierr e, const char *why)
+{
+	if (e == IE_INVALID || e == IE_CONFLICT || e == IE_UNSUPPORTED)
+		return fail("%s", why ? why : ierr_name(e));
+	if (e)
+		return db_fail(c, what, e);
+	return 0;
+}
+
+static int cmd_user_active(struct ctl *c, int argc, char **argv, int active)
+{
+	struct users_row u;
+	const char *why = NULL;
+	int rc;
+	ierr e;
+
+	if (argc != 1)
+		return fail("usage: invoicectl user %s EMAIL", active ? "enable" : "disable");
+	if ((rc = user_by_email(c, argv[0], &u)))
+		return rc;
+	e = users_set_active(c->db, &ctl_actor, u.id, active, &why);
+	rc = user_change_result(c, active ? "user enable" : "user disable", e, why);
+	if (!rc)
+		printf("user %lld %s %s\n", u.id, u.email, active ? "enabled" : "disabled (sessions ended)");
+	return rc;
+}
+
+static int cmd_user_role(struct ctl *c, int argc, char **argv)
+{
+	enum auth_role role = ROLE_NONE;
+	long long customer = 0;
+	struct users_row u;
+	const char *why = NULL;
+	int i, rc;
+	ierr e;
+
+	if (argc < 2)
+		return fail("usage: invoicectl user role EMAIL ROLE [--customer ID]");
+	if (auth_role_parse(argv[1], &role))
+		return fail("unknown role %s (admin, billing, support, customer)", argv[1]);
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--customer") && i + 1 < argc) {
+			if (str_to_i64(argv[++i], 1, 1LL << 53, &customer))
+				return fail("--customer takes a customer id, not %s", argv[i]);
+		} else {
+			return fail("user role: unexpected argument %s", argv[i]);
+		}
+	}
+	if ((rc = user_by_email(c, argv[0], &u)))
+		return rc;
+	e = users_set_role(c->db, &ctl_actor, u.id, role, customer, &why);
+	rc = user_change_result(c, "user role", e, why);
+	if (!rc)
+		printf("user %lld %s is now %s\n", u.id, u.email, auth_role_name(role));
+	return rc;
+}
+
+static int cmd_user_link(struct ctl *c, int argc, char **argv)
+{
+	long long hours = USERS_LINK_HOURS;
+	struct users_row u;
+	const char *email = NULL, *why = NULL;
+	struct users_link link;
+	int i, rc;
+	ierr e;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--hours") && i + 1 < argc) {
+			if (str_to_i64(argv[++i], 1, USERS_LINK_MAX_HOURS, &hours))
+				return fail("--hours takes 1 to %d, not %s", USERS_LINK_MAX_HOURS, argv[i]);
+		} else if (argv[i][0] != '-' && !email) {
+			email = argv[i];
+		} else {
+			return fail("usage: invoicectl user set-password-link EMAIL [--hours N]");
+		}
+	}
+	if (!email)
+		return fail("usage: invoicectl user set-password-link EMAIL [--hours N]");
+	if ((rc = user_by_email(c, email, &u)))
+		return rc;
+	e = users_password_link(c->db, &c->cfg, &ctl_actor, u.id, (unsigned)hours, &link, &why);
+	rc = user_change_result(c, "user set-password-link", e, why);
+	if (!rc)
+		printf("%s\n", link.url);
+	return rc;
 }
 
 /* ---------- demo ---------- */
@@ -343,6 +449,9 @@ static void usage(void)
 	      "  migrate                                  apply pending sql/ migrations\n"
 	      "  user add EMAIL --role ROLE [--customer ID] [--name NAME]   (password on stdin)\n"
 	      "  user list\n"
+	      "  user disable EMAIL | user enable EMAIL   disabling ends the user's sessions at once\n"
+	      "  user role EMAIL ROLE [--customer ID]     change the role (never the last active admin's)\n"
+	      "  user set-password-link EMAIL [--hours N] print a single-use password-set URL (default 72 h) and queue the mail\n"
 	      "  demo [--customers N --invoices N --usage N]   load demo data into an empty database\n"
 	      "  link INVOICE_ID [--days N]               print a signed PDF download URL (default 30 days)\n"
 	      "  revoke-links INVOICE_ID                  invalidate every download link of an invoice\n"
@@ -381,6 +490,14 @@ int main(int argc, char **argv)
 		rc = cmd_user_add(&c, argc - i - 2, argv + i + 2);
 	} else if (!strcmp(argv[i], "user") && i + 1 < argc && !strcmp(argv[i + 1], "list") && argc == i + 2) {
 		rc = cmd_user_list(&c);
+	} else if (!strcmp(argv[i], "user") && i + 1 < argc && !strcmp(argv[i + 1], "disable")) {
+		rc = cmd_user_active(&c, argc - i - 2, argv + i + 2, 0);
+	} else if (!strcmp(argv[i], "user") && i + 1 < argc && !strcmp(argv[i + 1], "enable")) {
+		rc = cmd_user_active(&c, argc - i - 2, argv + i + 2, 1);
+	} else if (!strcmp(argv[i], "user") && i + 1 < argc && !strcmp(argv[i + 1], "role")) {
+		rc = cmd_user_role(&c, argc - i - 2, argv + i + 2);
+	} else if (!strcmp(argv[i], "user") && i + 1 < argc && !strcmp(argv[i + 1], "set-password-link")) {
+		rc = cmd_user_link(&c, argc - i - 2, argv + i + 2);
 	} else if (!strcmp(argv[i], "link")) {
 		rc = cmd_link(&c, argc - i - 1, argv + i + 1);
 	} else if (!strcmp(argv[i], "revoke-links")) {

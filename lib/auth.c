@@ -413,6 +413,10 @@ ierr auth_login(struct req *req, const char *email_in, const char *password)
 		return e;
 	if ((e = db_exec(req->db, "DELETE FROM login_failures WHERE email = ?", DB_ARGS(DB_S(email)), NULL, NULL)))
 		return e;
+	/* shown on /admin/users */
+	if ((e = db_exec(req->db, "UPDATE users SET last_login_at = UTC_TIMESTAMP() WHERE id = ?",
+			 DB_ARGS(DB_I(uid)), NULL, NULL)))
+		return e;
 	/* browsers drop the cookie at the absolute expiry; the server enforces both */
 	cookie = arena_strdup(req->arena, token);
 	if (!cookie)
