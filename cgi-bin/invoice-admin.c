@@ -45,6 +45,17 @@ static ierr users(struct req *req)
 static const struct app_route routes[] = {
 	{ APP_GET, "/admin", ACT_STAFF, dashboard },
 	{ APP_GET, "/admin/users", ACT_USER_ADMIN, users },
+	{ APP_GET, "/admin/invoices/new", ACT_INVOICE_WRITE, admin_invoice_new },
+	{ APP_POST, "/admin/invoices/new", ACT_INVOICE_WRITE, admin_invoice_create },
+	{ APP_GET, "/admin/invoices/{id}/edit", ACT_INVOICE_WRITE, admin_invoice_edit },
+	{ APP_POST, "/admin/invoices/{id}/edit", ACT_INVOICE_WRITE, admin_invoice_update },
+	{ APP_GET, "/admin/invoices/{id}/issue", ACT_INVOICE_WRITE, admin_invoice_confirm },
+	{ APP_POST, "/admin/invoices/{id}/issue", ACT_INVOICE_WRITE, admin_invoice_change },
+	{ APP_GET, "/admin/invoices/{id}/void", ACT_INVOICE_WRITE, admin_invoice_confirm },
+	{ APP_POST, "/admin/invoices/{id}/void", ACT_INVOICE_WRITE, admin_invoice_change },
+	{ APP_GET, "/admin/invoices/{id}/discard", ACT_INVOICE_WRITE, admin_invoice_confirm },
+	{ APP_POST, "/admin/invoices/{id}/discard", ACT_INVOICE_WRITE, admin_invoice_change },
+	{ APP_POST, "/admin/invoices/{id}/revoke-links", ACT_INVOICE_WRITE, admin_invoice_revoke_links },
 };
 
 static const struct app_def def = { "invoice-admin", routes, sizeof(routes) / sizeof(routes[0]), NULL };

@@ -253,6 +253,48 @@ out:
 	return e;
 }
 
+ierr ied_customers_each(struct db *db, ierr (*fn)(void *ctx, const struct ied_customer *c), void *ctx)
+{
+	struct db_res r;
+	ierr e;
+
+	e = db_query(db, &r, "SELECT id, name, currency, time_zone, email, payment_days FROM customers "
+		     "WHERE active = 1 ORDER BY name, id LIMIT 5000", DB_NOARGS);
+	while (!e && (e = db_next(&r)) == IE_OK) {
+		struct ied_customer c = { db_int(&r, 0), db_str(&r, 1), db_str(&r, 2), db_str(&r, 3), db_str(&r, 4),
+					  (int)db_int(&r, 5), 1 };
+
+		e = fn(ctx, &c);
+	}
+	if (e == IE_NOTFOUND)
+		e = IE_OK;
+	db_free(&r);
+	return e;
+}
+
+ierr ied_packages_each(struct db *db, ierr (*fn)(void *ctx, const struct ied_package *p), void *ctx)
+{
+	struct db_res r;
+	ierr e;
+
+	e = db_query(db, &r, "SELECT id, name, currency, unit_code, vat_category, tax_description, unit_price, "
+		     "default_quantity, tax_rate FROM packages WHERE active = 1 ORDER BY name, currency, id LIMIT 5000",
+		     DB_NOARGS);
+	while (!e && (e = db_next(&r)) == IE_OK) {
+		struct ied_package p = { db_int(&r, 0), db_str(&r, 1), db_str(&r, 2), db_str(&r, 3), db_str(&r, 4),
+					 db_str(&r, 5), 0, 0, 0, 1 };
+
+		if ((e = fixed(&r, 6, 6, &p.unit_price)) || (e = fixed(&r, 7, 6, &p.default_quantity))
+		    || (e = fixed(&r, 8, 4, &p.tax_rate)))
+			break;
+		e = fn(ctx, &p);
+	}
+	if (e == IE_NOTFOUND)
+		e = IE_OK;
+	db_free(&r);
+	return e;
+}
+
 ierr ied_draft_get(struct db *db, struct arena *a, long long id, struct ied_draft *d)
 {
 	struct db_res r;

@@ -116,6 +116,11 @@ struct ied_package {
 };
 ierr ied_package_get(struct db *db, struct arena *a, long long id, struct ied_package *p);
 
+/* The pickers of the editor: active customers by name, active packages by
+ * name; fn is called per row (strings valid during the call only). */
+ierr ied_customers_each(struct db *db, ierr (*fn)(void *ctx, const struct ied_customer *c), void *ctx);
+ierr ied_packages_each(struct db *db, ierr (*fn)(void *ctx, const struct ied_package *p), void *ctx);
+
 struct ied_draft {
 	long long id;                /* 0: a new draft */
 	long long row_version;       /* the version the form was made from (updates) */
