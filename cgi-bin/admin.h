@@ -34,14 +34,14 @@ ierr admin_page_param(struct req *req, long long *page);
 ierr admin_customers_list(struct req *req);
 ierr admin_customer_new(struct req *req);
 ierr admin_customer_create(struct req *req);
-ierr admin_customer_page(struct req *req);
-ierr admin_customer_edit(struct req *req);
+ierr admin_customer_page(struct req *req);        /* tabs: ?tab=summary|invoices|payments|users|history */
+ierr admin_customer_edit(struct req *req);        /* the settings tab: the edit form (read-only for support) */
 ierr admin_customer_update(struct req *req);
-ierr admin_customer_archive(struct req *req);
+ierr admin_customer_archive(struct req *req);     /* POST active=0 archives, active=1 restores */
 ierr admin_customer_delete_confirm(struct req *req);
 ierr admin_customer_delete(struct req *req);
 
-/* ---- packages (admin_packages.c) ---- */
+/* ---- packages (admin_catalog.c) ---- */
 ierr admin_packages_list(struct req *req);
 ierr admin_package_new(struct req *req);
 ierr admin_package_create(struct req *req);
@@ -49,7 +49,7 @@ ierr admin_package_edit(struct req *req);
 ierr admin_package_update(struct req *req);
 ierr admin_package_archive(struct req *req);
 
-/* ---- custom field definitions (admin_fields.c) ---- */
+/* ---- custom field definitions (admin_catalog.c) ---- */
 ierr admin_fields_list(struct req *req);
 ierr admin_field_new(struct req *req);
 ierr admin_field_create(struct req *req);

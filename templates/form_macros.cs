@@ -1,11 +1,9 @@
-<?cs # form_macros.cs — the one way admin forms render their fields (lib/form.h).
-   Include it once per page, then:
-     <form method="post" action="...">
-       <?cs call:form_keys() ?>               csrf + one-time key (+ row_version when set)
-       <?cs call:form_errors(Form) ?>         "Please correct ..." summary when Form.Errors > 0
-       <?cs call:field(Form.name) ?>          label, input, hint and message of one field
-   Labels are tied to inputs (for/id); a field with a message has
-   aria-invalid="true" and aria-describedby pointing at the message. ?>
+<?cs # form_macros.cs: the one way admin forms render their fields (lib/form.h).
+   Include it once per page; inside the form call form_keys() first (csrf, the
+   one-time key and, on edit forms, row_version), form_errors(Form) for the
+   summary when Form.Errors > 0, then field(Form.NAME) per field: label, input,
+   hint and message. Labels are tied to inputs (for/id); a field with a message
+   has aria-invalid="true" and aria-describedby pointing at the message. ?>
 <?cs def:form_keys() ?>
   <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
   <?cs if:Form.Once ?><input type="hidden" name="once" value="<?cs var:Form.Once ?>"><?cs /if ?>
