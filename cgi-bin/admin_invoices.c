@@ -592,7 +592,7 @@ static ierr confirm_page(struct req *req, const struct life *lf, const struct fo
 		e = form_hdf(req, "Form", void_form, 1, v);
 	if (e)
 		return e;
-	if (v)
+	if (req->method == APP_POST)
 		e = admin_form_keys_again(req);
 	else
 		e = admin_form_keys(req, d.row_version);
