@@ -61,7 +61,70 @@ struct editor {
 	struct ied_customer cust;
 	int have_cust;
 	const char *conflict;           /* 409 message */
+	struct ied_field *fields;       /* custom fields as shown (posted or stored) */
+	const char **field_errors;
+	size_t nfields;
 };
+
+/* ---------- custom fields ---------- */
+
+struct field_pick {
+	struct req *req;
+	struct editor *ed;
+	size_t cap;
+	int posted;                     /* take the values from the POST body */
+};
+
+static ierr add_field(void *ctx, const struct ied_field *f)
+{
+	struct field_pick *p = ctx;
+	struct editor *ed = p->ed;
+	struct ied_field *x;
+	char key[40];
+	const char *v = f->value;
+
+	if (!(ed->fields = arena_grow(p->req->arena, ed->fields, ed->nfields, &p->cap, sizeof(*ed->fields))))
+		return IE_NOMEM;
+	x = &ed->fields[ed->nfields++];
+	if (p->posted) {
+		snprintf(key, sizeof(key), "cf_%lld", f->field_id);
+		v = app_body_param(p->req, key);
+		v = v ? v : "";
+	}
+	x->field_id = f->field_id;
+	x->label = arena_strdup(p->req->arena, f->label);
+	x->type = arena_strdup(p->req->arena, f->type);
+	x->value = arena_strdup(p->req->arena, v);
+	return x->label && x->type && x->value ? IE_OK : IE_NOMEM;
+}
+
+/* The custom fields of the editor: stored values (posted 0) or the posted ones, checked. */
+static ierr load_fields(struct req *req, struct editor *ed, long long invoice_id, int posted, size_t *bad)
+{
+	struct field_pick p = { req, ed, 0, posted };
+	ierr e = ied_fields_each(req->db, invoice_id, add_field, &p);
+
+	if (e)
+		return e;
+	ed->field_errors = arena_alloc(req->arena, (ed->nfields + 1) * sizeof(*ed->field_errors));
+	if (!ed->field_errors)
+		return IE_NOMEM;
+	for (size_t i = 0; posted && i < ed->nfields; i++) {
+		const char *v = ed->fields[i].value;
+		size_t n = strlen(v);
+
+		while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+			n--;
+		while (n && (*v == ' ' || *v == '\t'))
+			v++, n--;
+		ed->fields[i].value = arena_strndup(req->arena, v, n);
+		if (!ed->fields[i].value)
+			return IE_NOMEM;
+		if ((ed->field_errors[i] = ied_field_check(ed->fields[i].type, ed->fields[i].value)))
+			(*bad)++;
+	}
+	return IE_OK;
+}
 
 /* ---------- pickers ---------- */
 
@@ -142,6 +205,16 @@ static ierr render_editor(struct req *req, struct editor *ed, int status)
 		if (i < ed->nrows)
 			errors += form_errors(ed->rows[i].v, NL);
 	}
+	for (size_t i = 0; i < ed->nfields; i++) {
+		if ((e = app_set_at_int(req, "Fields", i, "Id", ed->fields[i].field_id))
+		    || (e = app_set_at(req, "Fields", i, "Label", ed->fields[i].label))
+		    || (e = app_set_at(req, "Fields", i, "Type", ed->fields[i].type))
+		    || (e = app_set_at(req, "Fields", i, "Value", ed->fields[i].value))
+		    || (ed->field_errors && ed->field_errors[i]
+			&& (e = app_set_at(req, "Fields", i, "Error", ed->field_errors[i]))))
+			return e;
+		errors += ed->field_errors && ed->field_errors[i];
+	}
 	if ((e = app_set_int(req, "Form.Errors", (long long)errors)) || (e = app_set_int(req, "Rows", (long long)ed->nrows + 1))
 	    || (e = app_set_int(req, "Editor.Id", ed->id)))
 		return e;
@@ -161,9 +234,11 @@ static ierr new_invoice(struct req *req)
 
 	memset(&ed, 0, sizeof(ed));
 	form_set_raw(&ed.head[H_ROUNDING], req->cfg->tax_per_document ? "document" : "line");
+	size_t bad = 0;
+
 	if (c && !str_to_i64(c, 1, 9007199254740992LL, &cid))
 		form_set_raw(&ed.head[H_CUSTOMER], c);
-	if ((e = admin_form_keys(req, 0)))
+	if ((e = load_fields(req, &ed, 0, 0, &bad)) || (e = admin_form_keys(req, 0)))
 		return e;
 	return render_editor(req, &ed, 200);
 }
@@ -218,8 +293,10 @@ static ierr edit_invoice(struct req *req)
 	ierr e;
 
 	memset(&ed, 0, sizeof(ed));
+	size_t bad = 0;
+
 	if ((e = load_draft(req, req->ids[0], &d)) || (e = fill_from(req, &ed, &d))
-	    || (e = admin_form_keys(req, d.row_version)))
+	    || (e = load_fields(req, &ed, d.id, 0, &bad)) || (e = admin_form_keys(req, d.row_version)))
 		return e;
 	return render_editor(req, &ed, 200);
 }
@@ -434,7 +511,10 @@ static ierr parse_editor(struct req *req, struct editor *ed, struct ied_draft *d
 	}
 	if (h[H_DATE].present && h[H_DUE].present && h[H_DUE].i < h[H_DATE].i)
 		form_set_error(&h[H_DUE], "must not be before the invoice date");
-	bad = form_errors(h, NH);
+	bad = 0;
+	if ((e = load_fields(req, ed, ed->id, 1, &bad)))
+		return e;
+	bad += form_errors(h, NH);
 	for (size_t i = 0; i < ed->nrows; i++)
 		bad += form_errors(ed->rows[i].v, NL);
 	if (bad)
@@ -450,6 +530,8 @@ static ierr parse_editor(struct req *req, struct editor *ed, struct ied_draft *d
 		return IE_NOMEM;
 	for (size_t i = 0; i < ed->nrows; i++)
 		d->lines[i] = ed->rows[i].line;
+	d->fields = ed->fields;
+	d->nfields = ed->nfields;
 	return IE_OK;
 }
 

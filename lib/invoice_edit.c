@@ -295,6 +295,39 @@ ierr ied_packages_each(struct db *db, ierr (*fn)(void *ctx, const struct ied_pac
 	return e;
 }
 
+ierr ied_fields_each(struct db *db, long long invoice_id, ierr (*fn)(void *ctx, const struct ied_field *f),
+		     void *ctx)
+{
+	struct db_res r;
+	ierr e;
+
+	e = db_query(db, &r, "SELECT d.id, d.label, d.field_type, COALESCE(v.value, '') FROM custom_field_defs d "
+		     "LEFT JOIN invoice_custom_fields v ON v.field_id = d.id AND v.invoice_id = ? "
+		     "WHERE d.active = 1 ORDER BY d.position, d.id LIMIT 200", DB_ARGS(DB_I(invoice_id)));
+	while (!e && (e = db_next(&r)) == IE_OK) {
+		struct ied_field f = { db_int(&r, 0), db_str(&r, 1), db_str(&r, 2), db_str(&r, 3) };
+
+		e = fn(ctx, &f);
+	}
+	if (e == IE_NOTFOUND)
+		e = IE_OK;
+	db_free(&r);
+	return e;
+}
+
+const char *ied_field_check(const char *type, const char *value)
+{
+	int64_t v;
+
+	if (!value || !*value)
+		return NULL;
+	if (!strcmp(type, "number"))
+		return money_parse(value, 6, &v) ? "must be a number with at most 6 decimals" : NULL;
+	if (!strcmp(type, "date"))
+		return ied_year_of(value) < 0 ? "must be a date YYYY-MM-DD" : NULL;
+	return strlen(value) > 1000 ? "must be at most 1000 characters" : NULL;
+}
+
 ierr ied_draft_get(struct db *db, struct arena *a, long long id, struct ied_draft *d)
 {
 	struct db_res r;
@@ -454,7 +487,7 @@ ierr ied_save(struct db *db, struct ied_ctx *cx, struct ied_draft *d)
 	struct ied_totals t;
 	struct audit_json after = AUDIT_JSON_INIT;
 	const char *net, *tax, *gross;
-	char status[8], kind[8];
+	char status[8], kind[8], pstart[11] = "", pend[11] = "";
 	unsigned long long id;
 	int exponent;
 	ierr e;
@@ -487,25 +520,36 @@ ierr ied_save(struct db *db, struct ied_ctx *cx, struct ied_draft *d)
 		if (e)
 			goto out;
 	}
+	/* the invoice's billing period spans its lines' periods */
+	for (size_t i = 0; i < d->nlines; i++) {
+		const struct ied_line *l = &d->lines[i];
+
+		if (l->period_start && *l->period_start && (!*pstart || strcmp(l->period_start, pstart) < 0))
+			snprintf(pstart, sizeof(pstart), "%s", l->period_start);
+		if (l->period_end && *l->period_end && (!*pend || strcmp(l->period_end, pend) > 0))
+			snprintf(pend, sizeof(pend), "%s", l->period_end);
+	}
+	if (*pstart && *pend && strcmp(pend, pstart) < 0)
+		pend[0] = '\0';
 	if ((e = ied_totals(d->lines, d->nlines, exponent, d->per_document, &t))
 	    || (e = dec(a, t.net, exponent, &net)) || (e = dec(a, t.tax, exponent, &tax))
 	    || (e = dec(a, t.gross, exponent, &gross)))
 		goto out;
 	if (d->id > 0) {
 		e = db_exec(db, "UPDATE invoices SET customer_id = ?, customer_name = ?, currency = ?, invoice_date = ?, "
-			    "due_date = ?, notes = ?, tax_rounding = ?, net_total = ?, tax_total = ?, total = ?, "
-			    "row_version = row_version + 1 WHERE id = ? AND status = 'draft'",
+			    "due_date = ?, period_start = ?, period_end = ?, notes = ?, tax_rounding = ?, net_total = ?, "
+			    "tax_total = ?, total = ?, row_version = row_version + 1 WHERE id = ? AND status = 'draft'",
 			    DB_ARGS(DB_I(c.id), DB_S(c.name), DB_S(c.currency), DB_S(d->invoice_date),
-				    DB_S(d->due_date), DB_S(nullable(d->notes)),
+				    DB_S(d->due_date), DB_S(nullable(pstart)), DB_S(nullable(pend)), DB_S(nullable(d->notes)),
 				    DB_S(d->per_document ? "document" : "line"), DB_S(net), DB_S(tax), DB_S(gross),
 				    DB_I(d->id)), NULL, NULL);
 		d->row_version++;
 	} else {
 		e = db_exec(db, "INSERT INTO invoices (customer_id, customer_name, status, currency, invoice_date, "
-			    "due_date, notes, tax_rounding, net_total, tax_total, total) "
-			    "VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?)",
+			    "due_date, period_start, period_end, notes, tax_rounding, net_total, tax_total, total) "
+			    "VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			    DB_ARGS(DB_I(c.id), DB_S(c.name), DB_S(c.currency), DB_S(d->invoice_date),
-				    DB_S(d->due_date), DB_S(nullable(d->notes)),
+				    DB_S(d->due_date), DB_S(nullable(pstart)), DB_S(nullable(pend)), DB_S(nullable(d->notes)),
 				    DB_S(d->per_document ? "document" : "line"), DB_S(net), DB_S(tax), DB_S(gross)),
 			    NULL, &id);
 		d->id = (long long)id;
@@ -513,6 +557,20 @@ ierr ied_save(struct db *db, struct ied_ctx *cx, struct ied_draft *d)
 	}
 	if (e || (e = write_lines(db, a, d->id, d->lines, d->nlines, &t, exponent)))
 		goto out;
+	for (size_t i = 0; i < d->nfields; i++) {
+		const struct ied_field *f = &d->fields[i];
+
+		if (!*f->value)
+			e = db_exec(db, "DELETE FROM invoice_custom_fields WHERE invoice_id = ? AND field_id = ?",
+				    DB_ARGS(DB_I(d->id), DB_I(f->field_id)), NULL, NULL);
+		else
+			e = db_exec(db, "INSERT INTO invoice_custom_fields (invoice_id, field_id, value) "
+				    "SELECT ?, id, ? FROM custom_field_defs WHERE id = ? AND active = 1 "
+				    "ON DUPLICATE KEY UPDATE value = VALUES(value)",
+				    DB_ARGS(DB_I(d->id), DB_S(f->value), DB_I(f->field_id)), NULL, NULL);
+		if (e || (e = audit_json_str(&after, arena_printf(a, "field_%lld", f->field_id), f->value)))
+			goto out;
+	}
 	if ((e = audit_json_int(&after, "customer_id", c.id)) || (e = audit_json_str(&after, "invoice_date", d->invoice_date))
 	    || (e = audit_json_str(&after, "due_date", d->due_date)) || (e = audit_json_int(&after, "lines", (long long)d->nlines))
 	    || (e = audit_json_str(&after, "total", gross)) || (e = audit_json_str(&after, "currency", c.currency))

@@ -121,6 +121,20 @@ ierr ied_package_get(struct db *db, struct arena *a, long long id, struct ied_pa
 ierr ied_customers_each(struct db *db, ierr (*fn)(void *ctx, const struct ied_customer *c), void *ctx);
 ierr ied_packages_each(struct db *db, ierr (*fn)(void *ctx, const struct ied_package *p), void *ctx);
 
+/* Custom field values (invoice_custom_fields) of the active definitions. */
+struct ied_field {
+	long long field_id;
+	const char *label, *type;    /* type: "text" "number" "date" */
+	const char *value;           /* "" : no value (the row is removed) */
+};
+/* The active definitions in their order, each with the invoice's value ("" when
+ * none; invoice_id 0: a new invoice). */
+ierr ied_fields_each(struct db *db, long long invoice_id, ierr (*fn)(void *ctx, const struct ied_field *f),
+		     void *ctx);
+/* NULL when `value` is right for a field of `type`, else the message
+ * ("must be a number with at most 6 decimals", ...). Empty is always right. */
+const char *ied_field_check(const char *type, const char *value);
+
 struct ied_draft {
 	long long id;                /* 0: a new draft */
 	long long row_version;       /* the version the form was made from (updates) */
@@ -130,6 +144,8 @@ struct ied_draft {
 	int per_document;            /* tax rounding */
 	struct ied_line *lines;
 	size_t nlines;
+	struct ied_field *fields;    /* custom field values to set (ied_save) */
+	size_t nfields;
 	/* read back by ied_draft_get */
 	const char *status, *number, *currency;
 };

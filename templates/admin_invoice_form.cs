@@ -43,6 +43,15 @@
       <?cs call:field(Form.due_date) ?>
       <?cs call:field(Form.tax_rounding) ?>
       <?cs call:field(Form.notes) ?>
+      <?cs each:cf = Fields ?>
+      <div class="field field-cf<?cs if:cf.Error ?> invalid<?cs /if ?>">
+        <label for="cf-<?cs var:cf.Id ?>"><?cs var:cf.Label ?></label>
+        <input id="cf-<?cs var:cf.Id ?>" name="cf_<?cs var:cf.Id ?>" value="<?cs var:cf.Value ?>"<?cs
+          if:cf.Type == "date" ?> type="date"<?cs elif:cf.Type == "number" ?> type="text" inputmode="decimal"<?cs else ?> type="text" maxlength="1000"<?cs /if ?><?cs
+          if:cf.Error ?> aria-invalid="true" aria-describedby="ecf-<?cs var:cf.Id ?>"<?cs /if ?>>
+        <?cs if:cf.Error ?><p class="field-error" id="ecf-<?cs var:cf.Id ?>"><?cs var:cf.Label ?> <?cs var:cf.Error ?></p><?cs /if ?>
+      </div>
+      <?cs /each ?>
     </fieldset>
     <h2>Lines</h2>
     <p class="hint">Choosing a package fills quantity, unit price, tax rate and tax description when they are left empty; each can be changed. An empty row is not saved.</p>

@@ -3,7 +3,7 @@
 // validation writing nothing, version conflicts, double submits, issue (number,
 // snapshots, outbox, audit, the list's trigger-kept sums against SQL), void,
 // discard, 409 on issued invoices, role and CSRF refusals, and 20 parallel issues.
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Client, as, sql } from './lib.mjs';
@@ -13,6 +13,18 @@ const one = (q) => sql(q);
 const n = (q) => +sql(q);
 
 sql('DELETE FROM login_failures');
+
+// Everything this file makes is removed at the end, so the other files see the demo data as it was.
+const MAX0 = n('SELECT COALESCE(MAX(id), 0) FROM invoices');
+const PAY0 = n('SELECT COALESCE(MAX(id), 0) FROM payments');
+after(() => {
+  sql(`DELETE FROM payment_allocations WHERE invoice_id > ${MAX0}`);
+  sql(`DELETE FROM payments WHERE id > ${PAY0}`);
+  sql(`DELETE FROM outbox WHERE invoice_id > ${MAX0}`);
+  sql(`DELETE FROM invoices WHERE id > ${MAX0}`);
+  sql(`DELETE FROM packages WHERE name IN ('Editor test hosting', 'Editor test USD')`);
+  sql(`DELETE FROM custom_field_defs WHERE field_key IN ('editor_po', 'editor_qty')`);
+});
 
 // A customer in EUR with its terms, and EUR packages (made here, so the test knows them).
 const CUST = rows(`SELECT id, name, payment_days, email FROM customers WHERE active = 1 AND currency = 'EUR'
@@ -43,7 +55,7 @@ function body(k, head, lines, extra = {}) {
 
 const THREE = [
   { package: String(PKG) },                                              // blanks filled on the server
-  { description: 'Setup <b>fee</b>', quantity: '2', unit_price: '10.005', tax_rate: '19', unit_code: 'C62',
+  { description: 'Setup & "fee"', quantity: '2', unit_price: '10.005', tax_rate: '19', unit_code: 'C62',
     tax_description: 'VAT 19%' },
   { description: 'Support hours', quantity: '1.5', unit_price: '80', tax_rate: '7', unit_code: 'HUR',
     period_start: '2026-11-01', period_end: '2026-11-30' },
@@ -122,11 +134,13 @@ test('a draft with three lines: package values filled on the server, totals from
   assert.deepEqual(ls[0].slice(0, 8), ['1', String(PKG), 'Editor test hosting', '3.000000', '12.345678', '19.0000', 'VAT 19%', 'MON']);
   assert.equal(+ls[0][8], 37.04, '3 x 12.345678 = 37.037034 -> 37.04');
   assert.equal(+ls[0][9], 7.04, '19% of 37.04 = 7.0376 -> 7.04');
-  assert.equal(ls[1][2], 'Setup <b>fee</b>');
+  assert.equal(ls[1][2], 'Setup & "fee"');
   assert.equal(+ls[1][8], 20.01, '2 x 10.005 = 20.01');
   assert.equal(+ls[2][8], 120);
   assert.equal(+ls[2][9], 8.4);
   assert.deepEqual(ls[2].slice(10), ['2026-11-01', '2026-11-30']);
+  assert.deepEqual(rows(`SELECT period_start, period_end FROM invoices WHERE id = ${id}`)[0], ['2026-11-01', '2026-11-30'],
+    'the invoice\'s billing period spans its lines\' periods');
   checkTotals(id);
   assert.equal(one(`SELECT total FROM invoices WHERE id = ${id}`), '196.290');
   assert.equal(n(`SELECT COUNT(*) FROM audit_events WHERE entity = 'invoice' AND entity_id = ${id} AND action = 'create'`), 1);
@@ -138,7 +152,7 @@ test('a draft with three lines: package values filled on the server, totals from
   assert.match(v.text_, new RegExp(`href="/admin/invoices/${id}/issue"`));
   assert.match(v.text_, new RegExp(`href="/admin/invoices/${id}/discard"`));
   assert.doesNotMatch(v.text_, new RegExp(`href="/admin/invoices/${id}/void"`), 'a draft cannot be voided');
-  assert.match(v.text_, /Setup &lt;b&gt;fee&lt;\/b&gt;/);
+  assert.match(v.text_, /Setup &amp; &quot;fee&quot;/);
   assert.match(v.text_, /id="history"/);
 });
 
@@ -164,7 +178,7 @@ test('editing a draft: dates and a line change, reorder with Up, remove, totals 
   assert.equal(r.status, 303);
   assert.equal(r.headers.get('location'), `/admin/invoices/${id}/edit?done=saved`, 'a line button returns to the editor');
   assert.deepEqual(rows(`SELECT description FROM invoice_lines WHERE invoice_id = ${id} ORDER BY position`).map((x) => x[0]),
-    ['Editor test hosting', 'Support hours', 'Setup <b>fee</b>']);
+    ['Editor test hosting', 'Support hours', 'Setup & "fee"']);
   // Remove line 1
   page = await c.get(`/admin/invoices/${id}/edit`);
   k = keys(page.text_);
@@ -172,7 +186,7 @@ test('editing a draft: dates and a line change, reorder with Up, remove, totals 
   r = await c.post(`/admin/invoices/${id}/edit`, body(k, { customer: String(CID), invoice_date: '2026-12-02', due_date: '2026-12-31' }, now, { move: 'remove:1' }));
   assert.equal(r.status, 303);
   assert.deepEqual(rows(`SELECT position, description FROM invoice_lines WHERE invoice_id = ${id} ORDER BY position`).map((x) => x.join(':')),
-    ['1:Support hours', '2:Setup <b>fee</b>']);
+    ['1:Support hours', '2:Setup & "fee"']);
   checkTotals(id);
   assert.equal(one(`SELECT total FROM invoices WHERE id = ${id}`), '176.020');
   assert.equal(n(`SELECT row_version FROM invoices WHERE id = ${id}`), 4);
@@ -200,7 +214,7 @@ test('invalid input: field messages, what was typed kept, nothing written', asyn
     assert.equal(r.status, 422, `${JSON.stringify(line)}: ${r.status}`);
     assert.match(r.text_, msg);
     assert.match(r.text_, /nothing was saved/);
-    assert.match(r.text_, /value="Setup &lt;b&gt;fee&lt;\/b&gt;"/, 'the valid line is kept as typed');
+    assert.match(r.text_, /value="Setup &amp; &quot;fee&quot;"/, 'the valid line is kept as typed');
     for (const [f, v] of Object.entries(line)) {
       if (f === 'package') {
         if (v === String(PKG_USD)) assert.match(r.text_, new RegExp(`value="${v}"[^>]*selected`), 'the chosen package stays chosen');
@@ -442,4 +456,34 @@ test('20 issues in parallel take 20 consecutive numbers, no gap, no duplicate', 
   assert.deepEqual(seqs, Array.from({ length: 20 }, (_, i) => start + i), 'consecutive from the next free number');
   assert.equal(n(`SELECT next_value FROM number_sequences WHERE series = 'invoice' AND year = 2026`), start + 20);
   checkSums();
+});
+
+test('custom field values: one input per active definition, typed checks, stored with the draft', async () => {
+  sql(`INSERT IGNORE INTO custom_field_defs (field_key, label, field_type, visible_to_customer, position)
+    VALUES ('editor_po', 'Editor PO', 'text', 1, 90), ('editor_qty', 'Editor count', 'number', 0, 91)`);
+  const po = +one(`SELECT id FROM custom_field_defs WHERE field_key = 'editor_po'`);
+  const cnt = +one(`SELECT id FROM custom_field_defs WHERE field_key = 'editor_qty'`);
+  const c = await as('billing');
+  let page = await c.get('/admin/invoices/new');
+  assert.match(page.text_, new RegExp(`name="cf_${po}"`));
+  assert.match(page.text_, new RegExp(`name="cf_${cnt}"`));
+  let k = keys(page.text_);
+  const before = n('SELECT COUNT(*) FROM invoice_custom_fields');
+  let r = await c.post('/admin/invoices/new', body(k, { customer: String(CID), invoice_date: '2026-12-01', [`cf_${po}`]: 'PO <77>', [`cf_${cnt}`]: '1.1234567' }, [THREE[1]]));
+  assert.equal(r.status, 422);
+  assert.match(r.text_, /Editor count must be a number with at most 6 decimals/);
+  assert.match(r.text_, /value="PO &lt;77&gt;"/, 'typed value kept, escaped');
+  assert.equal(n('SELECT COUNT(*) FROM invoice_custom_fields'), before);
+  r = await c.post('/admin/invoices/new', body(k, { customer: String(CID), invoice_date: '2026-12-01', [`cf_${po}`]: 'PO <77>', [`cf_${cnt}`]: '12.5' }, [THREE[1]]));
+  assert.equal(r.status, 303, why(r));
+  const id = +r.headers.get('location').match(/\/invoices\/(\d+)/)[1];
+  assert.deepEqual(rows(`SELECT field_id, value FROM invoice_custom_fields WHERE invoice_id = ${id} ORDER BY field_id`),
+    [[String(po), 'PO <77>'], [String(cnt), '12.5']].sort((a, b) => a[0] - b[0]));
+  // emptied on edit: the value is removed
+  page = await c.get(`/admin/invoices/${id}/edit`);
+  assert.match(page.text_, new RegExp(`name="cf_${po}" value="PO &lt;77&gt;"`));
+  k = keys(page.text_);
+  r = await c.post(`/admin/invoices/${id}/edit`, body(k, { customer: String(CID), invoice_date: '2026-12-01', [`cf_${po}`]: '', [`cf_${cnt}`]: '3' }, [THREE[1]]));
+  assert.equal(r.status, 303, why(r));
+  assert.deepEqual(rows(`SELECT field_id, value FROM invoice_custom_fields WHERE invoice_id = ${id}`), [[String(cnt), '3']]);
 });
