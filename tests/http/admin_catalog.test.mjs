@@ -5,12 +5,20 @@
 // a taken name) writes nothing and re-shows what was typed, version conflicts
 // give 409 and write nothing, double submits create one row, audit rows carry
 // before/after.
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { as, sql } from './lib.mjs';
 import { decode, formFields, fieldError } from './admin_lib.mjs';
 
 const q = (s) => `'${String(s).replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+// what these tests create goes again at the end, so later files see the demo data as it was
+const firstPkg = Number(sql('SELECT COALESCE(MAX(id), 0) FROM packages')) + 1;
+const firstField = Number(sql('SELECT COALESCE(MAX(id), 0) FROM custom_field_defs')) + 1;
+after(() => {
+  sql(`DELETE FROM packages WHERE id >= ${firstPkg} AND id NOT IN (SELECT package_id FROM invoice_lines WHERE package_id IS NOT NULL)`);
+  sql(`DELETE FROM custom_field_defs WHERE id >= ${firstField} AND id NOT IN (SELECT field_id FROM invoice_custom_fields)`);
+});
+
 let seq = 0;
 const unique = (p) => `${p} ${process.pid}-${++seq}`;
 
