@@ -435,13 +435,15 @@ static const char *nullable(const char *s)
 	return s && *s ? s : NULL;
 }
 
-static ierr write_lines(struct db *db, struct arena *a, long long id, struct ied_line *lines, size_t n,
+/* Replaces the lines and the VAT breakdown (fresh: a new invoice, nothing to delete). */
+static ierr write_lines(struct db *db, struct arena *a, long long id, int fresh, struct ied_line *lines, size_t n,
 			const struct ied_totals *t, int exponent)
 {
 	ierr e;
 
-	if ((e = db_exec(db, "DELETE FROM invoice_lines WHERE invoice_id = ?", DB_ARGS(DB_I(id)), NULL, NULL))
-	    || (e = db_exec(db, "DELETE FROM invoice_tax_totals WHERE invoice_id = ?", DB_ARGS(DB_I(id)), NULL, NULL)))
+	if (!fresh && ((e = db_exec(db, "DELETE FROM invoice_lines WHERE invoice_id = ?", DB_ARGS(DB_I(id)), NULL, NULL))
+		       || (e = db_exec(db, "DELETE FROM invoice_tax_totals WHERE invoice_id = ?", DB_ARGS(DB_I(id)),
+				       NULL, NULL))))
 		return e;
 	for (size_t i = 0; i < n; i++) {
 		struct ied_line *l = &lines[i];
@@ -555,7 +557,7 @@ ierr ied_save(struct db *db, struct ied_ctx *cx, struct ied_draft *d)
 		d->id = (long long)id;
 		d->row_version = 1;
 	}
-	if (e || (e = write_lines(db, a, d->id, d->lines, d->nlines, &t, exponent)))
+	if (e || (e = write_lines(db, a, d->id, d->row_version == 1, d->lines, d->nlines, &t, exponent)))
 		goto out;
 	for (size_t i = 0; i < d->nfields; i++) {
 		const struct ied_field *f = &d->fields[i];
