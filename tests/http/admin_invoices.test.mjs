@@ -308,6 +308,21 @@ test('issue: next number, snapshots, frozen, outbox, audit, list sums exact', as
   assert.match(v.text_, /<td>issue<\/td>/);
 });
 
+test('the issue form posted twice issues once: one number, one mail, the same answer', async () => {
+  const c = await as('billing');
+  const id = await createDraft(c, [THREE[1]]);
+  const { k } = await confirmKeys(c, id, 'issue');
+  const f = { csrf: k.csrf, once: k.once, row_version: k.row_version, notify: '1' };
+  const next = n(`SELECT COALESCE((SELECT next_value FROM number_sequences WHERE series = 'invoice' AND year = 2026), 1)`);
+  const [a, b] = await Promise.all([c.post(`/admin/invoices/${id}/issue`, f), c.post(`/admin/invoices/${id}/issue`, f)]);
+  const again = await c.post(`/admin/invoices/${id}/issue`, f);
+  for (const r of [a, b, again]) assert.equal(r.status, 303, why(r));
+  assert.equal(a.headers.get('location'), again.headers.get('location'));
+  assert.equal(n(`SELECT next_value FROM number_sequences WHERE series = 'invoice' AND year = 2026`), next + 1, 'one number taken');
+  assert.equal(n(`SELECT COUNT(*) FROM audit_events WHERE entity = 'invoice' AND entity_id = ${id} AND action = 'issue'`), 1);
+  assert.ok(n(`SELECT COUNT(*) FROM outbox WHERE invoice_id = ${id}`) <= 1);
+});
+
 test('issued invoices cannot be changed: 409 for every change, nothing written', async () => {
   const c = await as('admin');
   const id = await createDraft(c);
