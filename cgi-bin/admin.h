@@ -27,6 +27,9 @@ ierr admin_form_keys(struct req *req, long long row_version);
 ierr admin_form_keys_again(struct req *req);
 /* The posted row_version (1..), or 0 when missing/malformed. */
 long long admin_posted_version(struct req *req);
+/* An entity's audit events (newest first, at most 200) as History.N.When / .Who /
+ * .Action / .Changes.K.Field / .Old / .New for templates/_history.cs. */
+ierr admin_history_hdf(struct req *req, const char *entity, long long id);
 /* Page number from ?page= (1 when absent); IE_INVALID for junk. */
 ierr admin_page_param(struct req *req, long long *page);
 

@@ -200,7 +200,8 @@ static ierr edit(struct req *req, const struct kind *k)
 	memset(v, 0, sizeof(v));
 	for (size_t i = 0; i < k->n; i++)
 		form_set_raw(&v[i], row.text[i]);
-	if ((e = admin_layout(req, k->section, row.text[0])) || (e = admin_form_keys(req, row.row_version)))
+	if ((e = admin_layout(req, k->section, row.text[0])) || (e = admin_form_keys(req, row.row_version))
+	    || (e = admin_history_hdf(req, k->entity, row.id)))
 		return e;
 	return show_form(req, k, 200, &row, v);
 }

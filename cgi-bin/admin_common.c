@@ -1,6 +1,8 @@
 /* admin_common.c — layout and form keys shared by the admin areas (admin.h). */
+#include <stdio.h>
 #include <string.h>
 #include "admin.h"
+#include "audit.h"
 #include "once.h"
 
 static const struct {
@@ -68,4 +70,47 @@ ierr admin_page_param(struct req *req, long long *page)
 		return app_fail(req, IE_INVALID, "The page number is not valid.");
 	}
 	return IE_OK;
+}
+
+struct hist_ctx {
+	struct req *req;
+	size_t n, k;
+	char prefix[48];
+};
+
+static ierr history_change(void *ctx, const struct audit_change *c)
+{
+	struct hist_ctx *h = ctx;
+	size_t k = h->k++;
+	ierr e;
+
+	if ((e = app_set_at(h->req, h->prefix, k, "Field", c->field))
+	    || (e = app_set_at(h->req, h->prefix, k, "Old", !c->in_before ? "" : c->old && *c->old ? c->old : "(empty)"))
+	    || (e = app_set_at(h->req, h->prefix, k, "New", c->value && *c->value ? c->value : "(empty)")))
+		return e;
+	return IE_OK;
+}
+
+static ierr history_row(void *ctx, const struct audit_row *row)
+{
+	struct hist_ctx *h = ctx;
+	size_t i = h->n++;
+	ierr e;
+
+	if ((e = app_set_at(h->req, "History", i, "When", row->occurred_at))
+	    || (e = app_set_at(h->req, "History", i, "Who", row->actor))
+	    || (e = app_set_at(h->req, "History", i, "Action", row->action)))
+		return e;
+	h->k = 0;
+	snprintf(h->prefix, sizeof(h->prefix), "History.%zu.Changes", i);
+	/* JSON other writers made that this reader cannot list: the event still shows */
+	e = audit_changes(row->before_json, row->after_json, h->req->arena, history_change, h);
+	return e == IE_INVALID || e == IE_OVERFLOW ? IE_OK : e;
+}
+
+ierr admin_history_hdf(struct req *req, const char *entity, long long id)
+{
+	struct hist_ctx h = { req, 0, 0, "" };
+
+	return audit_history(req->db, entity, id, 200, history_row, &h);
 }

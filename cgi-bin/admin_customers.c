@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 #include "admin.h"
-#include "audit.h"
 #include "config.h"
 #include "customer.h"
 #include "db.h"
@@ -432,75 +431,11 @@ static ierr user_row(void *ctx, const struct db_res *r)
 	return IE_OK;
 }
 
-struct hist_ctx {
-	struct req *req;
-	size_t n;
-};
-
-/* One event: who, when, what, and for updates the fields that changed. */
-struct pair { const char *key, *value; };
-struct pairs { struct req *req; struct pair p[64]; size_t n; };
-
-static ierr collect_pair(void *ctx, const char *key, const char *value)
-{
-	struct pairs *ps = ctx;
-
-	if (ps->n < 64) {
-		ps->p[ps->n].key = key;
-		ps->p[ps->n++].value = value;
-	}
-	return IE_OK;
-}
-
-static ierr history_row(void *ctx, const struct audit_row *row)
-{
-	struct hist_ctx *h = ctx;
-	struct req *req = h->req;
-	size_t i = h->n++, k = 0;
-	struct pairs before = { req, { { 0 } }, 0 }, after = { req, { { 0 } }, 0 };
-	char prefix[48];
-	ierr e;
-
-	if ((e = app_set_at(req, "History", i, "When", row->occurred_at))
-	    || (e = app_set_at(req, "History", i, "Who", row->actor))
-	    || (e = app_set_at(req, "History", i, "Action", row->action)))
-		return e;
-	if (row->before_json)
-		audit_json_flat(row->before_json, req->arena, collect_pair, &before);
-	if (row->after_json)
-		audit_json_flat(row->after_json, req->arena, collect_pair, &after);
-	snprintf(prefix, sizeof(prefix), "History.%zu.Changes", i);
-	/* every member of after that differs from before (all of it for a create) */
-	for (size_t a = 0; a < after.n; a++) {
-		const char *old = NULL;
-		int found = 0;
-
-		for (size_t b = 0; b < before.n; b++)
-			if (!strcmp(before.p[b].key, after.p[a].key)) {
-				old = before.p[b].value;
-				found = 1;
-				break;
-			}
-		if (found && ((!old && !after.p[a].value) || (old && after.p[a].value && !strcmp(old, after.p[a].value))))
-			continue;
-		if (!found && after.p[a].value && !*after.p[a].value)
-			continue;       /* a create's empty fields */
-		if ((e = app_set_at(req, prefix, k, "Field", after.p[a].key))
-		    || (e = app_set_at(req, prefix, k, "Old", !found ? "" : old && *old ? old : "(empty)"))
-		    || (e = app_set_at(req, prefix, k, "New", after.p[a].value && *after.p[a].value ? after.p[a].value
-							       : "(empty)")))
-			return e;
-		k++;
-	}
-	return IE_OK;
-}
-
 ierr admin_customer_page(struct req *req)
 {
 	const char *tab = app_param(req, "tab");
 	struct customer_row c;
 	struct rows_ctx rc = { req, 0 };
-	struct hist_ctx hc = { req, 0 };
 	size_t t;
 	ierr e;
 
@@ -529,7 +464,7 @@ ierr admin_customer_page(struct req *req)
 	case 0: e = summary_tab(req, &c); break;
 	case 2: e = customer_payments(req->db, c.id, payment_row, &rc); break;
 	case 3: e = customer_users(req->db, c.id, user_row, &rc); break;
-	case 4: e = audit_history(req->db, "customer", c.id, 200, history_row, &hc); break;
+	case 4: e = admin_history_hdf(req, "customer", c.id); break;
 	default: break;
 	}
 	if (e)

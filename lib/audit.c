@@ -302,3 +302,67 @@ out:
 	buf_free(&vb);
 	return e;
 }
+
+/* ---------- what changed ---------- */
+
+#define AUDIT_MAX_MEMBERS 128
+
+struct members {
+	size_t n;
+	const char *key[AUDIT_MAX_MEMBERS], *value[AUDIT_MAX_MEMBERS];
+};
+
+static ierr add_member(void *ctx, const char *key, const char *value)
+{
+	struct members *m = ctx;
+
+	if (m->n == AUDIT_MAX_MEMBERS)
+		return IE_OVERFLOW;
+	m->key[m->n] = key;
+	m->value[m->n++] = value;
+	return IE_OK;
+}
+
+static int same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+ierr audit_changes(const char *before_json, const char *after_json, struct arena *arena,
+		   ierr (*fn)(void *ctx, const struct audit_change *c), void *ctx)
+{
+	struct members *b = arena_alloc(arena, sizeof(*b)), *a = arena_alloc(arena, sizeof(*a));
+	ierr e;
+
+	if (!a || !b)
+		return IE_NOMEM;
+	if ((before_json && (e = audit_json_flat(before_json, arena, add_member, b)))
+	    || (after_json && (e = audit_json_flat(after_json, arena, add_member, a))))
+		return e;
+	for (size_t i = 0; i < a->n; i++) {
+		struct audit_change c = { a->key[i], NULL, a->value[i], 0, 1 };
+
+		for (size_t k = 0; k < b->n; k++)
+			if (!strcmp(b->key[k], a->key[i])) {
+				c.old = b->value[k];
+				c.in_before = 1;
+				break;
+			}
+		/* unchanged, or an empty field of a create */
+		if (c.in_before ? same(c.old, c.value) : !c.value || !*c.value)
+			continue;
+		if ((e = fn(ctx, &c)))
+			return e;
+	}
+	for (size_t k = 0; k < b->n; k++) {
+		struct audit_change c = { b->key[k], b->value[k], NULL, 1, 0 };
+		int found = 0;
+
+		for (size_t i = 0; i < a->n && !found; i++)
+			found = !strcmp(a->key[i], b->key[k]);
+		/* gone in after (a delete): the fields that had a value */
+		if (!found && c.old && *c.old && (e = fn(ctx, &c)))
+			return e;
+	}
+	return IE_OK;
+}

@@ -80,4 +80,21 @@ ierr audit_history(struct db *db, const char *entity, long long entity_id, unsig
 ierr audit_json_flat(const char *json, struct arena *arena,
 		     ierr (*fn)(void *ctx, const char *key, const char *value), void *ctx);
 
+/*
+ * What an event changed, for history pages: calls fn for every member of
+ * `after` whose value differs from the same member of `before` (both flat
+ * objects as written here; either may be NULL). `old` is NULL when before has
+ * no such member (a create; members with empty values are then skipped),
+ * `value` NULL for JSON null. Members only in `before` (a delete) are reported
+ * when they had a value, with value NULL and in_after 0. Strings in arena.
+ */
+struct audit_change {
+	const char *field;
+	const char *old;        /* NULL: not in before */
+	const char *value;      /* NULL: null or not in after */
+	int in_before, in_after;
+};
+ierr audit_changes(const char *before_json, const char *after_json, struct arena *arena,
+		   ierr (*fn)(void *ctx, const struct audit_change *c), void *ctx);
+
 #endif

@@ -34,5 +34,9 @@
       <a href="<?cs var:Entity.Base ?>">Cancel</a></p>
     <?cs /if ?>
   </form>
+  <?cs if:subcount(History) ?>
+  <h2>History</h2>
+  <?cs include!"_history.cs" ?>
+  <?cs /if ?>
 </section>
 <?cs include!"_foot.cs" ?>

@@ -69,6 +69,11 @@ for (const role of ['admin', 'billing']) {
     assert.equal(sql(`SELECT active FROM packages WHERE id = ${id}`), '1');
     assert.equal(sql(`SELECT GROUP_CONCAT(action ORDER BY id) FROM audit_events WHERE entity = 'package' AND entity_id = ${id}`),
       'create,update,archive,restore');
+    // the package's page shows its history, newest first, with what the update changed
+    const hist = (await c.get(`/admin/packages/${id}`)).text_.match(/<ol class="history" id="history">([\s\S]*?)<\/ol>/)[1];
+    const actions = [...hist.matchAll(/<strong class="action">([^<]*)<\/strong>/g)].map((m) => m[1]);
+    assert.deepEqual(actions, ['restore', 'archive', 'update', 'create']);
+    assert.ok(decode(hist).includes('unit_price: 49.900000 → 0.004500'), decode(hist));
   });
 }
 

@@ -214,7 +214,7 @@ test('edit: saved with row_version + 1, drafts follow the name, audit has before
     JSON_VALUE(after_json, '$.phone') FROM audit_events WHERE entity = 'customer' AND entity_id = ${id} ORDER BY id DESC LIMIT 1`);
   assert.deepEqual(ev.split('\t'), ['update', old[0], name, '+49 30 1234']);
   const h = await c.get(`/admin/customers/${id}?tab=history`);
-  const hist = h.text_.match(/<ol class="history" id="customer-history">([\s\S]*?)<\/ol>/)[1];
+  const hist = h.text_.match(/<ol class="history" id="history">([\s\S]*?)<\/ol>/)[1];
   const first = decode(hist.split('<li><span class="when">')[1]);
   assert.match(first, /billing@example\.com update/);
   assert.ok(first.includes(`name: ${old[0]} → ${name}`), first);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 #include "audit.h"
 #include "buf.h"
@@ -130,6 +131,63 @@ static void test_flat_refuses(void **state)
 	arena_free(a);
 }
 
+struct changes {
+	int n;
+	char line[8][96];
+};
+
+static ierr on_change(void *ctx, const struct audit_change *c)
+{
+	struct changes *ch = ctx;
+
+	if (ch->n == 8)
+		return IE_OVERFLOW;
+	snprintf(ch->line[ch->n++], sizeof(ch->line[0]), "%s:%s%s>%s%s", c->field, c->in_before ? "" : "!",
+		 c->old ? c->old : "(null)", c->in_after ? "" : "!", c->value ? c->value : "(null)");
+	return IE_OK;
+}
+
+static void test_changes(void **state)
+{
+	static const struct {
+		const char *before, *after;
+		int n;
+		const char *lines[4];
+	} t[] = {
+		/* an update: only what differs, in after's order */
+		{ "{\"name\": \"A\", \"city\": \"\", \"days\": \"14\"}", "{\"name\": \"B\", \"city\": \"Paris\", \"days\": \"14\"}",
+		  2, { "name:A>B", "city:>Paris" } },
+		/* a create: every field with a value, empty ones skipped */
+		{ NULL, "{\"name\": \"A\", \"email\": \"\", \"notes\": null, \"active\": true}", 2,
+		  { "name:!(null)>A", "active:!(null)>true" } },
+		/* a delete: what had a value */
+		{ "{\"name\": \"A\", \"email\": \"\"}", NULL, 1, { "name:A>!(null)" } },
+		/* null to a value and back */
+		{ "{\"x\": null}", "{\"x\": \"1\"}", 1, { "x:(null)>1" } },
+		{ "{\"x\": \"1\"}", "{\"x\": null}", 1, { "x:1>(null)" } },
+		{ "{\"active\": false}", "{\"active\": true}", 1, { "active:false>true" } },
+		{ "{}", "{}", 0, { NULL } },
+	};
+	struct arena *a = arena_new();
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
+		struct changes ch = { 0 };
+
+		assert_int_equal(audit_changes(t[k].before, t[k].after, a, on_change, &ch), IE_OK);
+		if (ch.n != t[k].n)
+			fail_msg("case %zu: %d changes, want %d (first: %s)", k, ch.n, t[k].n, ch.n ? ch.line[0] : "-");
+		for (int i = 0; i < ch.n; i++)
+			assert_string_equal(ch.line[i], t[k].lines[i]);
+	}
+	{
+		struct changes ch = { 0 };
+
+		assert_int_equal(audit_changes("{\"a\": [1]}", "{}", a, on_change, &ch), IE_INVALID);
+	}
+	arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -137,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_object),
 		cmocka_unit_test(test_flat_round_trip),
 		cmocka_unit_test(test_flat_refuses),
+		cmocka_unit_test(test_changes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
