@@ -305,7 +305,8 @@ test('issue: next number, snapshots, frozen, outbox, audit, list sums exact', as
   const v = await c.get(`/invoices/${id}`);
   assert.match(v.text_, new RegExp(`href="/admin/invoices/${id}/void"`));
   assert.doesNotMatch(v.text_, new RegExp(`href="/admin/invoices/${id}/(edit|issue|discard)"`));
-  assert.match(v.text_, /<td>issue<\/td>/);
+  assert.match(v.text_, /<strong class="action">issue<\/strong>/, "the history shows the issue");
+  assert.match(v.text_, new RegExp(`<span class="field">number</span>: <ins>${number}</ins>`));
 });
 
 test('the issue form posted twice issues once: one number, one mail, the same answer', async () => {
