@@ -119,8 +119,9 @@ ierr inv_today(const char *tz, time_t now, char out[11]);
 /* Loads one invoice within scope (IE_NOTFOUND outside it: another customer's
  * invoice or, for customers, a draft look the same as a missing id).
  * `today` ("YYYY-MM-DD") derives the shown status. customer_copy (or a
- * customer scope) leaves out the custom fields not visible to the customer:
- * the document as sent, e.g. a PDF that anyone with access may download.
+ * customer scope) leaves out the custom fields not visible to the customer;
+ * customer_copy also leaves out those not marked print_on_pdf: the document
+ * as sent, e.g. a PDF that anyone with access may download.
  * Strings live in `a`. */
 ierr invoice_load(struct db *db, struct arena *a, const struct auth_scope *scope, long long id,
 		  const char *today, int customer_copy, struct invoice *inv);

@@ -6,6 +6,10 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client, as, sql } from './lib.mjs';
 
 const rows = (q) => { const s = sql(q); return s === '' ? [] : s.split('\n').map((l) => l.split('\t')); };
@@ -475,8 +479,8 @@ test('20 issues in parallel take 20 consecutive numbers, no gap, no duplicate', 
 });
 
 test('custom field values: one input per active definition, typed checks, stored with the draft', async () => {
-  sql(`INSERT IGNORE INTO custom_field_defs (field_key, label, field_type, visible_to_customer, position)
-    VALUES ('editor_po', 'Editor PO', 'text', 1, 90), ('editor_qty', 'Editor count', 'number', 0, 91)`);
+  sql(`INSERT IGNORE INTO custom_field_defs (field_key, label, field_type, visible_to_customer, print_on_pdf, position)
+    VALUES ('editor_po', 'Editor PO', 'text', 1, 1, 90), ('editor_qty', 'Editor count', 'number', 0, 1, 91)`);
   const po = +one(`SELECT id FROM custom_field_defs WHERE field_key = 'editor_po'`);
   const cnt = +one(`SELECT id FROM custom_field_defs WHERE field_key = 'editor_qty'`);
   const c = await as('billing');
@@ -502,4 +506,18 @@ test('custom field values: one input per active definition, typed checks, stored
   r = await c.post(`/admin/invoices/${id}/edit`, body(k, { customer: String(CID), invoice_date: '2026-12-01', [`cf_${po}`]: '', [`cf_${cnt}`]: '3' }, [THREE[1]]));
   assert.equal(r.status, 303, why(r));
   assert.deepEqual(rows(`SELECT field_id, value FROM invoice_custom_fields WHERE invoice_id = ${id}`), [[String(cnt), '3']]);
+  // printed on the PDF: visible to the customer and marked print_on_pdf; the internal one never
+  k = keys((await c.get(`/admin/invoices/${id}/edit`)).text_);
+  r = await c.post(`/admin/invoices/${id}/edit`, body(k, { customer: String(CID), invoice_date: '2026-12-01', [`cf_${po}`]: 'PO-4711', [`cf_${cnt}`]: '3' }, [THREE[1]]));
+  assert.equal(r.status, 303, why(r));
+  assert.equal((await issue(c, id, false)).status, 303);
+  const res = await fetch(`${process.env.BASE_URL}/invoices/${id}.pdf`, { headers: { cookie: c.cookieHeader() } });
+  assert.equal(res.status, 200);
+  const file = join(tmpdir(), `editor-${id}.pdf`);
+  writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+  const text = execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+  unlinkSync(file);
+  assert.match(text, /Editor PO/);
+  assert.match(text, /PO-4711/);
+  assert.doesNotMatch(text, /Editor count/, 'a field hidden from the customer is not printed');
 });
