@@ -521,3 +521,21 @@ test('custom field values: one input per active definition, typed checks, stored
   assert.match(text, /PO-4711/);
   assert.doesNotMatch(text, /Editor count/, 'a field hidden from the customer is not printed');
 });
+
+test('a new year starts its own series at 1, also when its first issues race', async () => {
+  const c = await as('billing');
+  const year = 2031;
+  assert.equal(n(`SELECT COUNT(*) FROM number_sequences WHERE year = ${year}`), 0, 'no series for the year yet');
+  const ids = [];
+  for (let i = 0; i < 6; i++) ids.push(await createDraft(c, [THREE[1]], { invoice_date: `${year}-01-0${i + 1}` }));
+  const forms = [];
+  for (const id of ids) forms.push((await confirmKeys(c, id, 'issue')).k);
+  const res = await Promise.all(ids.map((id, i) => c.post(`/admin/invoices/${id}/issue`,
+    { csrf: forms[i].csrf, once: forms[i].once, row_version: forms[i].row_version })));
+  for (const r of res) assert.equal(r.status, 303, why(r));
+  const nums = rows(`SELECT number FROM invoices WHERE id IN (${ids.join(',')}) ORDER BY number`).map((r) => r[0]);
+  assert.deepEqual(nums, [1, 2, 3, 4, 5, 6].map((k) => `INV-${year}-${String(k).padStart(6, '0')}`));
+  assert.deepEqual(rows(`SELECT series, next_value FROM number_sequences WHERE year = ${year}`), [['invoice', '7']]);
+  sql(`DELETE FROM invoices WHERE id IN (${ids.join(',')})`);
+  sql(`DELETE FROM number_sequences WHERE year = ${year}`);
+});
