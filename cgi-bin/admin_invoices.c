@@ -649,12 +649,11 @@ static ierr confirm_page(struct req *req, const struct life *lf, const struct fo
 	struct invoice inv;
 	struct ied_draft d;
 	const char *to, *why;
-	char today[11], total[48];
+	char total[48];
 	ierr e;
 
 	all.drafts = 1;
-	if ((e = inv_today(req->cfg->time_zone, req->now, today))
-	    || (e = invoice_load(req->db, req->arena, &all, req->ids[0], today, 0, &inv))
+	if ((e = invoice_load(req->db, req->arena, &all, req->ids[0], req->now, 0, &inv))
 	    || (e = ied_draft_get(req->db, req->arena, req->ids[0], &d)))
 		return e;
 	if (ied_transition(inv.status, lf->action, &to, &why))
@@ -822,12 +821,10 @@ static ierr revoke_links(struct req *req)
 {
 	struct auth_scope all = { 0 };
 	struct invoice inv;
-	char today[11];
 	ierr e;
 
 	all.drafts = 1;
-	if ((e = inv_today(req->cfg->time_zone, req->now, today))
-	    || (e = invoice_load(req->db, req->arena, &all, req->ids[0], today, 0, &inv))
+	if ((e = invoice_load(req->db, req->arena, &all, req->ids[0], req->now, 0, &inv))
 	    || (e = invoice_revoke_links(req->db, inv.id, req->session.user.id, req->session.user.email)))
 		return e;
 	return app_redirect(req, 303, arena_printf(req->arena, "/invoices/%lld?links=revoked", inv.id));
