@@ -70,4 +70,13 @@ ierr admin_user_disable(struct req *req);
 ierr admin_user_enable(struct req *req);
 ierr admin_user_link(struct req *req);
 
+/* ---- draft invoices and their lifecycle (admin_invoices.c) ---- */
+ierr admin_invoice_new(struct req *req);
+ierr admin_invoice_create(struct req *req);
+ierr admin_invoice_edit(struct req *req);
+ierr admin_invoice_update(struct req *req);
+ierr admin_invoice_confirm(struct req *req);        /* GET .../issue, .../void, .../discard */
+ierr admin_invoice_change(struct req *req);         /* POST the same */
+ierr admin_invoice_revoke_links(struct req *req);
+
 #endif
