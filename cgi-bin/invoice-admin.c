@@ -1,14 +1,12 @@
-/* invoice-admin — /admin: dashboard and users (more areas land with their issues). */
-#include "app.h"
+/* invoice-admin — /admin: the dispatch table; each area's handlers live in
+ * their own cgi-bin/admin_*.c file (admin.h). */
+#include "admin.h"
 
 static ierr dashboard(struct req *req)
 {
-	const struct auth_user *u = &req->session.user;
 	ierr e;
 
-	if ((e = app_set(req, "Page.Title", "Administration"))
-	    || (e = app_set_int(req, "Can.Write", auth_allowed(u->role, ACT_MASTER_WRITE)))
-	    || (e = app_set_int(req, "Can.Users", auth_allowed(u->role, ACT_USER_ADMIN))))
+	if ((e = admin_layout(req, "dashboard", "Administration")))
 		return e;
 	return app_render(req, "admin.cs");
 }
@@ -39,7 +37,7 @@ static ierr users(struct req *req)
 	struct fill_ctx f = { req, 0 };
 	ierr e;
 
-	if ((e = app_set(req, "Page.Title", "Users")) || (e = auth_user_list(req->db, add_user, &f)))
+	if ((e = admin_layout(req, "users", "Users")) || (e = auth_user_list(req->db, add_user, &f)))
 		return e;
 	return app_render(req, "admin_users.cs");
 }
@@ -47,6 +45,29 @@ static ierr users(struct req *req)
 static const struct app_route routes[] = {
 	{ APP_GET, "/admin", ACT_STAFF, dashboard },
 	{ APP_GET, "/admin/users", ACT_USER_ADMIN, users },
+	/* customers (admin_customers.c) */
+	{ APP_GET, "/admin/customers", ACT_MASTER_READ, admin_customers_list },
+	{ APP_POST, "/admin/customers", ACT_MASTER_WRITE, admin_customer_create },
+	{ APP_GET, "/admin/customers/new", ACT_MASTER_WRITE, admin_customer_new },
+	{ APP_GET, "/admin/customers/{id}", ACT_MASTER_READ, admin_customer_page },
+	{ APP_POST, "/admin/customers/{id}", ACT_MASTER_WRITE, admin_customer_update },
+	{ APP_GET, "/admin/customers/{id}/edit", ACT_MASTER_READ, admin_customer_edit },
+	{ APP_POST, "/admin/customers/{id}/archive", ACT_MASTER_WRITE, admin_customer_archive },
+	{ APP_GET, "/admin/customers/{id}/delete", ACT_MASTER_WRITE, admin_customer_delete_confirm },
+	{ APP_POST, "/admin/customers/{id}/delete", ACT_MASTER_WRITE, admin_customer_delete },
+	/* packages and custom field definitions (admin_catalog.c) */
+	{ APP_GET, "/admin/packages", ACT_MASTER_READ, admin_packages_list },
+	{ APP_POST, "/admin/packages", ACT_MASTER_WRITE, admin_package_create },
+	{ APP_GET, "/admin/packages/new", ACT_MASTER_WRITE, admin_package_new },
+	{ APP_GET, "/admin/packages/{id}", ACT_MASTER_READ, admin_package_edit },
+	{ APP_POST, "/admin/packages/{id}", ACT_MASTER_WRITE, admin_package_update },
+	{ APP_POST, "/admin/packages/{id}/archive", ACT_MASTER_WRITE, admin_package_archive },
+	{ APP_GET, "/admin/fields", ACT_MASTER_READ, admin_fields_list },
+	{ APP_POST, "/admin/fields", ACT_MASTER_WRITE, admin_field_create },
+	{ APP_GET, "/admin/fields/new", ACT_MASTER_WRITE, admin_field_new },
+	{ APP_GET, "/admin/fields/{id}", ACT_MASTER_READ, admin_field_edit },
+	{ APP_POST, "/admin/fields/{id}", ACT_MASTER_WRITE, admin_field_update },
+	{ APP_POST, "/admin/fields/{id}/archive", ACT_MASTER_WRITE, admin_field_archive },
 };
 
 static const struct app_def def = { "invoice-admin", routes, sizeof(routes) / sizeof(routes[0]), NULL };

@@ -484,6 +484,7 @@ static const char *reason(int status)
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 409: return "Conflict";
+	case 422: return "Unprocessable Content";
 	case 410: return "Gone";
 	case 413: return "Payload Too Large";
 	case 415: return "Unsupported Media Type";
@@ -928,7 +929,7 @@ void app_dispatch(struct req *req, ierr e)
 			goto out;
 		}
 		if (!auth_allowed(req->session.user.role, r->need)) {
-			e = IE_DENIED;
+			e = auth_hidden(req->session.user.role, r->need) ? IE_NOTFOUND : IE_DENIED;
 			goto out;
 		}
 	}

@@ -30,6 +30,13 @@ int auth_allowed(enum auth_role role, enum auth_action act)
 	return allowed[act][role];
 }
 
+int auth_hidden(enum auth_role role, enum auth_action act)
+{
+	/* staff-only areas do not exist for customers: 404, not 403 (DESIGN.md Roles) */
+	return role == ROLE_CUSTOMER && !auth_allowed(role, act) && act != ACT_PORTAL
+	       && (auth_allowed(ROLE_ADMIN, act) || auth_allowed(ROLE_SUPPORT, act));
+}
+
 struct auth_scope auth_scope_of(const struct auth_user *u)
 {
 	struct auth_scope s = { 0, 1 };

@@ -60,6 +60,9 @@ struct auth_scope {
 };
 
 int auth_allowed(enum auth_role role, enum auth_action act);
+/* 1 when a refusal of `act` must not even confirm that the address exists
+ * (404 instead of 403): customers asking for a staff-only area (/admin...). */
+int auth_hidden(enum auth_role role, enum auth_action act);
 struct auth_scope auth_scope_of(const struct auth_user *u);
 const char *auth_role_name(enum auth_role role);       /* "admin", ... ; "" for none */
 ierr auth_role_parse(const char *s, enum auth_role *out);

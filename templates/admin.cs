@@ -1,4 +1,5 @@
 <?cs include!"_head.cs" ?>
+<?cs include!"_admin_nav.cs" ?>
 <section>
   <h1>Administration</h1>
   <p class="whoami">Signed in as <strong class="who"><?cs var:User.Name ?></strong>, role <strong class="role"><?cs var:User.Role ?></strong><?cs if:!Can.Write ?> (read only)<?cs /if ?>.</p>

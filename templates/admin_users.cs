@@ -1,4 +1,5 @@
 <?cs include!"_head.cs" ?>
+<?cs include!"_admin_nav.cs" ?>
 <section>
   <h1>Users</h1>
   <table class="grid" id="users">

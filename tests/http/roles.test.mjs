@@ -6,8 +6,8 @@ import { Client, as, sql } from './lib.mjs';
 const AREAS = {
   //                 admin billing support customer
   '/invoices':      [200, 200, 200, 200],
-  '/admin':         [200, 200, 200, 403],
-  '/admin/users':   [200, 403, 403, 403],
+  '/admin':         [200, 200, 200, 404],
+  '/admin/users':   [200, 403, 403, 404],
   '/portal':        [403, 403, 403, 200],
 };
 const ROLES = ['admin', 'billing', 'support', 'customer'];

@@ -69,6 +69,31 @@ static void test_roles_table(void **state)
 	}
 }
 
+/* A refusal that must not confirm the address exists (404, not 403): customers
+ * asking for a staff-only area. Staff refused an action (support writing, billing
+ * on users) get 403; nobody is "hidden" from what they may do. */
+static void test_hidden(void **state)
+{
+	static const struct { enum auth_action act; int hidden[5]; } t[] = {
+		/*                     none admin billing support customer */
+		{ ACT_PUBLIC,        { 0, 0, 0, 0, 0 } },
+		{ ACT_INVOICE_READ,  { 0, 0, 0, 0, 0 } },
+		{ ACT_INVOICE_WRITE, { 0, 0, 0, 0, 1 } },
+		{ ACT_PAYMENT_WRITE, { 0, 0, 0, 0, 1 } },
+		{ ACT_MASTER_READ,   { 0, 0, 0, 0, 1 } },
+		{ ACT_MASTER_WRITE,  { 0, 0, 0, 0, 1 } },
+		{ ACT_USER_ADMIN,    { 0, 0, 0, 0, 1 } },
+		{ ACT_STAFF,         { 0, 0, 0, 0, 1 } },
+		{ ACT_PORTAL,        { 0, 0, 0, 0, 0 } },
+	};
+
+	(void)state;
+	for (size_t a = 0; a < ARRAY_LEN(t); a++)
+		for (size_t r = 0; r < ARRAY_LEN(all_roles); r++)
+			if (auth_hidden(all_roles[r], t[a].act) != t[a].hidden[r])
+				fail_msg("auth_hidden(%zu, %d) != %d", r, (int)t[a].act, t[a].hidden[r]);
+}
+
 static void test_roles_out_of_range(void **state)
 {
 	(void)state;
@@ -309,6 +334,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roles_table),
 		cmocka_unit_test(test_roles_out_of_range),
+		cmocka_unit_test(test_hidden),
 		cmocka_unit_test(test_scope_of),
 		cmocka_unit_test(test_role_names),
 		cmocka_unit_test(test_home),

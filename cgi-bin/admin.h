@@ -1,0 +1,63 @@
+/*
+ * admin.h — the invoice-admin program's shared pieces. The routes table stays
+ * in invoice-admin.c; each area's handlers live in their own file
+ * (admin_customers.c, admin_packages.c, admin_fields.c, ...) and are declared
+ * here, one section per area (add yours at the end).
+ *
+ * Every admin page:
+ *   admin_layout(req, "customers", "Customers")   title, nav section, Can.Write / Can.Users
+ * Every form that changes something (see lib/form.h, lib/once.h):
+ *   GET renders the form with admin_form_keys(req, row_version) (a fresh one-time key,
+ *   plus the row's version on edit forms); the POST parses with form_parse, answers 422
+ *   with the form again (admin_form_keys_again keeps the posted key) when a field is
+ *   wrong, runs its change through once_run (one transaction: key, change, audit event),
+ *   answers 409 with the fields that changed when the row's version moved on, and
+ *   redirects 303 to the result page with ?done=<what> (admin_layout shows it as Flash).
+ */
+#ifndef INVOICE_ADMIN_H
+#define INVOICE_ADMIN_H
+
+#include "app.h"
+
+/* Page.Title, Admin.Section, Can.Write, Can.Users, and Flash from a whitelisted ?done= */
+ierr admin_layout(struct req *req, const char *section, const char *title);
+/* Form.Once (new key) and Form.RowVersion (when > 0). */
+ierr admin_form_keys(struct req *req, long long row_version);
+/* After a refused POST: the posted once key (when well-formed) and row_version again. */
+ierr admin_form_keys_again(struct req *req);
+/* The posted row_version (1..), or 0 when missing/malformed. */
+long long admin_posted_version(struct req *req);
+/* An entity's audit events (newest first, at most 200) as History.N.When / .Who /
+ * .Action / .Changes.K.Field / .Old / .New for templates/_history.cs. */
+ierr admin_history_hdf(struct req *req, const char *entity, long long id);
+/* Page number from ?page= (1 when absent); IE_INVALID for junk. */
+ierr admin_page_param(struct req *req, long long *page);
+
+/* ---- customers (admin_customers.c) ---- */
+ierr admin_customers_list(struct req *req);
+ierr admin_customer_new(struct req *req);
+ierr admin_customer_create(struct req *req);
+ierr admin_customer_page(struct req *req);        /* tabs: ?tab=summary|invoices|payments|users|history */
+ierr admin_customer_edit(struct req *req);        /* the settings tab: the edit form (read-only for support) */
+ierr admin_customer_update(struct req *req);
+ierr admin_customer_archive(struct req *req);     /* POST active=0 archives, active=1 restores */
+ierr admin_customer_delete_confirm(struct req *req);
+ierr admin_customer_delete(struct req *req);
+
+/* ---- packages (admin_catalog.c) ---- */
+ierr admin_packages_list(struct req *req);
+ierr admin_package_new(struct req *req);
+ierr admin_package_create(struct req *req);
+ierr admin_package_edit(struct req *req);
+ierr admin_package_update(struct req *req);
+ierr admin_package_archive(struct req *req);
+
+/* ---- custom field definitions (admin_catalog.c) ---- */
+ierr admin_fields_list(struct req *req);
+ierr admin_field_new(struct req *req);
+ierr admin_field_create(struct req *req);
+ierr admin_field_edit(struct req *req);
+ierr admin_field_update(struct req *req);
+ierr admin_field_archive(struct req *req);
+
+#endif

@@ -1,0 +1,116 @@
+/* admin_common.c — layout and form keys shared by the admin areas (admin.h). */
+#include <stdio.h>
+#include <string.h>
+#include "admin.h"
+#include "audit.h"
+#include "once.h"
+
+static const struct {
+	const char *key, *text;
+} done_msgs[] = {
+	{ "created", "Created." }, { "saved", "Saved." }, { "archived", "Archived." },
+	{ "restored", "Restored." }, { "deleted", "Deleted." },
+};
+
+ierr admin_layout(struct req *req, const char *section, const char *title)
+{
+	const struct auth_user *u = &req->session.user;
+	const char *done = req->method == APP_GET ? app_param(req, "done") : NULL;
+	ierr e;
+
+	if ((e = app_set(req, "Page.Title", title)) || (e = app_set(req, "Admin.Section", section))
+	    || (e = app_set_int(req, "Can.Write", auth_allowed(u->role, ACT_MASTER_WRITE)))
+	    || (e = app_set_int(req, "Can.Users", auth_allowed(u->role, ACT_USER_ADMIN))))
+		return e;
+	for (size_t i = 0; done && i < sizeof(done_msgs) / sizeof(done_msgs[0]); i++)
+		if (!strcmp(done, done_msgs[i].key))
+			return app_set(req, "Flash", done_msgs[i].text);
+	return IE_OK;
+}
+
+ierr admin_form_keys(struct req *req, long long row_version)
+{
+	ierr e = once_hdf(req, "Form.Once");
+
+	if (!e && row_version > 0)
+		e = app_set_int(req, "Form.RowVersion", row_version);
+	return e;
+}
+
+long long admin_posted_version(struct req *req)
+{
+	const char *s = app_body_param(req, "row_version");
+	long long v;
+
+	if (!s || str_to_i64(s, 1, 4294967295LL, &v))
+		return 0;
+	return v;
+}
+
+ierr admin_form_keys_again(struct req *req)
+{
+	const char *k = app_body_param(req, "once");
+	long long v = admin_posted_version(req);
+	ierr e = once_valid(k) ? app_set(req, "Form.Once", k) : once_hdf(req, "Form.Once");
+
+	if (!e && v > 0)
+		e = app_set_int(req, "Form.RowVersion", v);
+	return e;
+}
+
+ierr admin_page_param(struct req *req, long long *page)
+{
+	const char *s = app_param(req, "page");
+
+	*page = 1;
+	if (!s || !*s)
+		return IE_OK;
+	if (str_to_i64(s, 1, 1000000, page)) {
+		req->error_param = "page";
+		return app_fail(req, IE_INVALID, "The page number is not valid.");
+	}
+	return IE_OK;
+}
+
+struct hist_ctx {
+	struct req *req;
+	size_t n, k;
+	char prefix[48];
+};
+
+static ierr history_change(void *ctx, const struct audit_change *c)
+{
+	struct hist_ctx *h = ctx;
+	size_t k = h->k++;
+	ierr e;
+
+	if ((e = app_set_at(h->req, h->prefix, k, "Field", c->field))
+	    || (e = app_set_at(h->req, h->prefix, k, "Old", !c->in_before ? "" : c->old && *c->old ? c->old : "(empty)"))
+	    || (e = app_set_at(h->req, h->prefix, k, "New", c->value && *c->value ? c->value : "(empty)")))
+		return e;
+	return IE_OK;
+}
+
+static ierr history_row(void *ctx, const struct audit_row *row)
+{
+	struct hist_ctx *h = ctx;
+	size_t i = h->n++;
+	ierr e;
+
+	if ((e = app_set_at(h->req, "History", i, "When", row->occurred_at))
+	    || (e = app_set_at(h->req, "History", i, "Who", row->actor))
+	    || (e = app_set_at(h->req, "History", i, "Action", row->action)))
+		return e;
+	h->k = 0;
+	snprintf(h->prefix, sizeof(h->prefix), "History.%zu.Changes", i);
+	/* JSON other writers made that this reader cannot list: the event still shows */
+	e = audit_changes(row->before_json, row->after_json, h->req->arena, history_change, h);
+	return e == IE_INVALID || e == IE_OVERFLOW ? IE_OK : e;
+}
+
+ierr admin_history_hdf(struct req *req, const char *entity, long long id)
+{
+	struct hist_ctx h = { req, 0, 0, "" };
+
+	return audit_history(req->db, entity, id, 200, history_row, &h);
+}
