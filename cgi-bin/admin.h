@@ -60,4 +60,13 @@ ierr admin_field_edit(struct req *req);
 ierr admin_field_update(struct req *req);
 ierr admin_field_archive(struct req *req);
 
+/* ---- draft invoices and their lifecycle (admin_invoices.c) ---- */
+ierr admin_invoice_new(struct req *req);
+ierr admin_invoice_create(struct req *req);
+ierr admin_invoice_edit(struct req *req);
+ierr admin_invoice_update(struct req *req);
+ierr admin_invoice_confirm(struct req *req);        /* GET .../issue, .../void, .../discard */
+ierr admin_invoice_change(struct req *req);         /* POST the same */
+ierr admin_invoice_revoke_links(struct req *req);
+
 #endif

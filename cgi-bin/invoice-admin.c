@@ -68,6 +68,18 @@ static const struct app_route routes[] = {
 	{ APP_GET, "/admin/fields/{id}", ACT_MASTER_READ, admin_field_edit },
 	{ APP_POST, "/admin/fields/{id}", ACT_MASTER_WRITE, admin_field_update },
 	{ APP_POST, "/admin/fields/{id}/archive", ACT_MASTER_WRITE, admin_field_archive },
+	/* draft invoices and their lifecycle (admin_invoices.c) */
+	{ APP_GET, "/admin/invoices/new", ACT_INVOICE_WRITE, admin_invoice_new },
+	{ APP_POST, "/admin/invoices/new", ACT_INVOICE_WRITE, admin_invoice_create },
+	{ APP_GET, "/admin/invoices/{id}/edit", ACT_INVOICE_WRITE, admin_invoice_edit },
+	{ APP_POST, "/admin/invoices/{id}/edit", ACT_INVOICE_WRITE, admin_invoice_update },
+	{ APP_GET, "/admin/invoices/{id}/issue", ACT_INVOICE_WRITE, admin_invoice_confirm },
+	{ APP_POST, "/admin/invoices/{id}/issue", ACT_INVOICE_WRITE, admin_invoice_change },
+	{ APP_GET, "/admin/invoices/{id}/void", ACT_INVOICE_WRITE, admin_invoice_confirm },
+	{ APP_POST, "/admin/invoices/{id}/void", ACT_INVOICE_WRITE, admin_invoice_change },
+	{ APP_GET, "/admin/invoices/{id}/discard", ACT_INVOICE_WRITE, admin_invoice_confirm },
+	{ APP_POST, "/admin/invoices/{id}/discard", ACT_INVOICE_WRITE, admin_invoice_change },
+	{ APP_POST, "/admin/invoices/{id}/revoke-links", ACT_INVOICE_WRITE, admin_invoice_revoke_links },
 };
 
 static const struct app_def def = { "invoice-admin", routes, sizeof(routes) / sizeof(routes[0]), NULL };

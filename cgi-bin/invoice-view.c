@@ -14,8 +14,10 @@
 #include <strings.h>
 #include <time.h>
 #include "app.h"
+#include "audit.h"
 #include "config.h"
 #include "invoice.h"
+#include "invoice_edit.h"
 #include "link.h"
 #include "listq.h"
 #include "pdf.h"
@@ -233,10 +235,10 @@ static ierr set_body(struct req *req, const struct invoice *inv)
 	return IE_OK;
 }
 
-/* Staff: a signed 30-day PDF link for an issued invoice, to paste into a mail. */
-static ierr set_share_link(struct req *req, const struct invoice *inv)
+/* Staff: a signed PDF link for an issued invoice (30 days, or ?link_days=N), to paste into a mail. */
+static ierr set_share_link(struct req *req, const struct invoice *inv, long long days)
 {
-	struct link l = { inv->id, req->now + LINK_DAYS * 86400, inv->link_epoch };
+	struct link l = { inv->id, req->now + days * 86400, inv->link_epoch };
 	char token[LINK_TOKEN_LEN + 1], until[11];
 	const char *base = req->cfg->base_url;
 	size_t blen = strlen(base);
@@ -250,24 +252,80 @@ static ierr set_share_link(struct req *req, const struct invoice *inv)
 	while (blen && base[blen - 1] == '/')
 		blen--;
 	if ((e = app_setf(req, "Share.URL", "%.*s/d/%s", (int)blen, base, token))
-	    || (e = app_set(req, "Share.Until", until)) || (e = app_set_int(req, "Share.Days", LINK_DAYS)))
+	    || (e = app_set(req, "Share.Until", until)) || (e = app_set_int(req, "Share.Days", days)))
 		return e;
+	return IE_OK;
+}
+
+/* Staff with write rights: the edit link and the allowed next states
+ * (ied_transition decides; void also needs nothing allocated). */
+static ierr set_admin_actions(struct req *req, const struct invoice *inv)
+{
+	static const struct {
+		enum ied_action a;
+		const char *path, *label;
+	} acts[] = {
+		{ IED_EDIT, "edit", "Edit" }, { IED_ISSUE, "issue", "Issue" },
+		{ IED_VOID, "void", "Void" }, { IED_DISCARD, "discard", "Discard draft" },
+	};
+	const char *to, *why;
+	size_t n = 0;
+	ierr e;
+
+	for (size_t i = 0; i < sizeof(acts) / sizeof(acts[0]); i++) {
+		if (ied_transition(inv->status, acts[i].a, &to, &why) || (acts[i].a == IED_VOID && inv->paid != 0))
+			continue;
+		if ((e = app_set_at(req, "AdminActions", n, "URL",
+				    arena_printf(req->arena, "/admin/invoices/%lld/%s", inv->id, acts[i].path)))
+		    || (e = app_set_at(req, "AdminActions", n, "Label", acts[i].label))
+		    || (e = app_set_at(req, "AdminActions", n, "Key", acts[i].path)))
+			return e;
+		n++;
+	}
+	if (inv->shown != INV_DRAFT && (e = app_set(req, "Can.Links", "1")))
+		return e;
+	return IE_OK;
+}
+
+struct hist_ctx {
+	struct req *req;
+	size_t n;
+};
+
+static ierr add_event(void *ctx, const struct audit_row *row)
+{
+	struct hist_ctx *h = ctx;
+	ierr e;
+
+	if ((e = app_set_at(h->req, "History", h->n, "When", row->occurred_at))
+	    || (e = app_set_at(h->req, "History", h->n, "Who", row->actor))
+	    || (e = app_set_at(h->req, "History", h->n, "Action", row->action))
+	    || (row->after_json && (e = app_set_at(h->req, "History", h->n, "After", row->after_json)))
+	    || (row->before_json && (e = app_set_at(h->req, "History", h->n, "Before", row->before_json))))
+		return e;
+	h->n++;
 	return IE_OK;
 }
 
 static ierr view(struct req *req)
 {
-	static const struct app_field fields[] = { { "print", app_v_uint, 0 } };
+	static const struct app_field fields[] = { { "print", app_v_uint, 0 }, { "link_days", app_v_uint, 0 } };
 	const struct auth_user *u = &req->session.user;
 	struct auth_scope scope = auth_scope_of(u);
-	struct app_value v[1];
+	struct app_value v[2];
 	struct invoice inv;
-	long long id = req->ids[0];
+	long long id = req->ids[0], days = LINK_DAYS;
 	int print;
 	ierr e;
 
-	if ((e = app_fields(req, fields, 1, v)))
+	if ((e = app_fields(req, fields, 2, v)))
 		return e;
+	if (v[1].present && (v[1].i < 1 || v[1].i > 3650)) {
+		req->error_param = "link_days";
+		return app_fail(req, IE_INVALID, "The link's validity must be 1 to 3650 days.");
+	}
+	if (v[1].present)
+		days = v[1].i;
 	if ((v[0].present && v[0].i != 1) || app_param_count(req, "print") > 1) {
 		req->error_param = "print";
 		return app_fail(req, IE_INVALID, "The parameter \"print\" can only be 1 (the print layout).");
@@ -287,11 +345,17 @@ static ierr view(struct req *req)
 		e = app_set(req, "Print", "1");
 	else if (scope.customer_id == 0) {
 		if ((e = app_set(req, "Staff", "1")) || (e = app_setf(req, "Act.Customer", "/invoices?customer=%lld", inv.customer_id))
-		    || (e = set_share_link(req, &inv)))
+		    || (e = set_share_link(req, &inv, days)))
 			return e;
-		/* invoice-admin's edit/issue/void/payment links go here; none exist yet */
 		if (auth_allowed(u->role, ACT_INVOICE_WRITE) || auth_allowed(u->role, ACT_PAYMENT_WRITE))
 			e = app_set(req, "Can.Admin", "1");
+		if (!e && auth_allowed(u->role, ACT_INVOICE_WRITE))
+			e = set_admin_actions(req, &inv);
+		if (!e) {
+			struct hist_ctx h = { req, 0 };
+
+			e = audit_history(req->db, "invoice", inv.id, 100, add_event, &h);
+		}
 	}
 	if (e)
 		return e;

@@ -192,12 +192,36 @@ else ?><?cs include!"_head.cs" ?>
       <input type="text" id="share-url" class="mono" readonly value="<?cs var:Share.URL ?>">
       <button type="button" class="btn" id="copy-share" data-copy="share-url" hidden>Copy</button>
     </div>
-    <p class="hint">Opens the PDF without signing in, until <?cs var:Share.Until ?> (<?cs var:Share.Days ?> days). <code>invoicectl revoke-links <?cs var:Inv.Id ?></code> turns every link of this invoice away.</p>
+    <p class="hint">Opens the PDF without signing in, until <?cs var:Share.Until ?> (<?cs var:Share.Days ?> days).<?cs if:!Can.Links ?> <code>invoicectl revoke-links <?cs var:Inv.Id ?></code> turns every link of this invoice away.<?cs /if ?></p>
+    <?cs if:Can.Links ?>
+    <form method="get" action="/invoices/<?cs var:Inv.Id ?>" class="link-days">
+      <label for="link-days">Valid for (days)</label>
+      <input type="text" inputmode="numeric" id="link-days" name="link_days" value="<?cs var:Share.Days ?>" size="4">
+      <button type="submit" class="btn">Make a link</button>
+    </form>
+    <form method="post" action="/admin/invoices/<?cs var:Inv.Id ?>/revoke-links" class="revoke-links">
+      <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+      <button type="submit" class="btn" id="revoke-links">Revoke all links of this invoice</button>
+    </form>
+    <?cs /if ?>
   </div>
   <?cs /if ?>
   <?cs if:Can.Admin ?>
-  <?cs # invoice-admin puts its edit / issue / void / payment actions here (AdminActions.N.URL, .Label). ?>
-  <div class="admin-actions" data-for="admin" role="group" aria-label="Invoice administration"><?cs each:a = AdminActions ?><a class="btn" href="<?cs var:a.URL ?>"><?cs var:a.Label ?></a><?cs /each ?></div>
+  <?cs # the allowed next states (invoice-view.c set_admin_actions): AdminActions.N.URL, .Label, .Key ?>
+  <?cs if:AdminActions.0.URL ?>
+  <div class="admin-actions" data-for="admin" role="group" aria-labelledby="update-status"><span id="update-status">Update status</span><?cs each:a = AdminActions ?> <a class="btn act-<?cs var:a.Key ?>" href="<?cs var:a.URL ?>"><?cs var:a.Label ?></a><?cs /each ?></div>
+  <?cs /if ?>
+  <?cs /if ?>
+  <?cs if:History.0.When ?>
+  <section class="history" aria-labelledby="history-h">
+    <h2 id="history-h">History</h2>
+    <table class="grid" id="history">
+      <thead><tr><th scope="col">When (UTC)</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Details</th></tr></thead>
+      <tbody>
+      <?cs each:h = History ?><tr><td><?cs var:h.When ?></td><td><?cs var:h.Who ?></td><td><?cs var:h.Action ?></td><td class="mono"><?cs if:h.Before ?><?cs var:h.Before ?> → <?cs /if ?><?cs var:h.After ?></td></tr><?cs /each ?>
+      </tbody>
+    </table>
+  </section>
   <?cs /if ?>
 </aside>
 <script src="/static/invoice.js" defer></script>
