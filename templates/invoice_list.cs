@@ -98,8 +98,20 @@
 <?cs if:Sums.0.Currency ?><input type="checkbox" id="sums-toggle" class="sums-toggle"><label for="sums-toggle" class="sums-toggle-label">Totals by currency</label>
 <span class="sums-list" id="sums-list"><?cs /if ?><?cs each:s = Sums ?><span class="sum" data-currency="<?cs var:s.Currency ?>"><?cs var:s.Currency ?>: <?cs var:s.Count ?> · total <?cs var:s.Total ?> · balance <?cs var:s.Balance ?></span> <?cs /each ?><?cs if:Sums.0.Currency ?></span><?cs /if ?><?cs /if ?></p>
 
+<?cs if:Can.Batch ?>
+<form method="post" action="<?cs var:Batch.URL ?>" id="batch-form" class="batch">
+  <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+  <fieldset><legend>Ticked rows</legend>
+    <label><input type="checkbox" name="all" value="1" id="batch-all"> instead, every invoice this filter matches<?cs if:!List.Capped ?> (<?cs var:List.Count ?>)<?cs /if ?>; at most 500</label>
+    <label for="batch-action">Action</label>
+    <select name="action" id="batch-action"><?cs if:Can.Edit ?><option value="issue">Issue the drafts…</option><?cs /if ?><option value="zip">Download the PDFs as one zip</option></select>
+    <button type="submit" id="batch-go">Apply</button>
+  </fieldset>
+</form>
+<?cs /if ?>
 <table class="grid invoices" id="invoices">
   <thead><tr>
+    <?cs if:Can.Batch ?><th class="sel"><input type="checkbox" id="sel-page" aria-label="Select every row on this page" hidden></th><?cs /if ?>
     <?cs each:c = Cols ?><th class="c-<?cs var:c.Key ?><?cs if:c.Numeric ?> num<?cs /if ?>"<?cs if:c.Sorted ?> aria-sort="<?cs if:c.Sorted == "asc" ?>ascending<?cs else ?>descending<?cs /if ?>"<?cs /if ?>><a href="<?cs var:c.SortURL ?>" data-col="<?cs var:c.Key ?>"><?cs var:c.Label ?><?cs if:c.Sorted == "asc" ?> ▲<?cs elif:c.Sorted == "desc" ?> ▼<?cs /if ?></a></th><?cs /each ?>
     <th class="actions">Actions</th>
   </tr></thead>
