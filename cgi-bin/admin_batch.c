@@ -4,6 +4,7 @@
  *
  *   POST /admin/invoices/batch        action=issue: the confirmation page (changes nothing)
  *                                     action=zip:   the selected invoices' PDFs as one zip, streamed
+ *                                     action=pdf:   one PDF with all their pages, for printing
  *   POST /admin/invoices/batch/issue  issues each selected draft in its own transaction
  *                                     (ied_issue_tx), then the result page
  *
@@ -40,8 +41,9 @@
 struct batch {
 	struct listq lq;
 	long long ids[BATCH_MAX];
-	size_t n;
-	int over;                 /* more than BATCH_MAX were chosen */
+	long long versions[BATCH_MAX];   /* from the confirmation form (0: not checked) */
+	size_t n, max;            /* max: Batch.Max (1..BATCH_MAX, default BATCH_MAX) */
+	int over;                 /* more than max were chosen */
 };
 
 static ierr batch_add(struct batch *b, long long id)
@@ -49,7 +51,7 @@ static ierr batch_add(struct batch *b, long long id)
 	for (size_t i = 0; i < b->n; i++)
 		if (b->ids[i] == id)
 			return IE_OK;
-	if (b->n == BATCH_MAX) {
+	if (b->n == b->max) {
 		b->over = 1;
 		return IE_OK;
 	}
@@ -83,7 +85,7 @@ static ierr batch_all(struct req *req, const struct auth_scope *scope, struct ba
 	b->lq.search_names = req->cfg->list_search_names;
 	b->lq.name_seek_from = req->cfg->list_name_seek_from;
 	b->lq.page = 1;
-	b->lq.per_page = BATCH_MAX + 1;
+	b->lq.per_page = (long long)b->max + 1;
 	if ((e = inv_zones_load(req->db, req->arena, scope->customer_id, req->cfg->time_zone, req->now, &zones))
 	    || (e = listq_search_plan(req->db, req->memo, &b->lq, names))
 	    || (e = listq_build_zones(&b->lq, scope, &zones, &sql)))
@@ -93,17 +95,56 @@ static ierr batch_all(struct req *req, const struct auth_scope *scope, struct ba
 	return e;
 }
 
+/* The confirmation form's selection: ids=1,2,3 and vers=4,1,2 (one field
+ * each, so 500 invoices stay far below Limits.Params). */
+static ierr batch_list(struct batch *b, const char *ids, const char *vers)
+{
+	char tmp[24];
+
+	while (*ids) {
+		size_t k = strcspn(ids, ",");
+		long long id;
+
+		if (k == 0 || k >= sizeof(tmp))
+			return IE_INVALID;
+		memcpy(tmp, ids, k);
+		tmp[k] = '\0';
+		if (str_to_i64(tmp, 1, 1LL << 53, &id))
+			return IE_INVALID;
+		batch_add(b, id);
+		ids += k + (ids[k] == ',');
+	}
+	for (size_t i = 0; vers && *vers && i < b->n; i++) {
+		size_t k = strcspn(vers, ",");
+
+		if (k == 0 || k >= sizeof(tmp))
+			return IE_INVALID;
+		memcpy(tmp, vers, k);
+		tmp[k] = '\0';
+		if (str_to_i64(tmp, 0, 1LL << 53, &b->versions[i]))
+			return IE_INVALID;
+		vers += k + (vers[k] == ',');
+	}
+	return IE_OK;
+}
+
 /* The selection of this request (see the top of the file). */
 static ierr batch_read(struct req *req, const struct auth_scope *scope, struct batch *b)
 {
-	const char *all = app_body_param(req, "all");
+	const char *all = app_body_param(req, "all"), *ids = app_body_param(req, "ids");
+	long long max = BATCH_MAX;
 	ierr e;
 
 	memset(b, 0, sizeof(*b));
+	if (str_to_i64(config_get(req->cfg, "Batch.Max", "500"), 1, BATCH_MAX, &max))
+		max = BATCH_MAX;
+	b->max = (size_t)max;
 	if ((e = listq_parse(req, &b->lq)))
 		return e;
 	if (all && !strcmp(all, "1"))
 		e = batch_all(req, scope, b);
+	else if (ids)
+		e = batch_list(b, ids, app_body_param(req, "vers"));
 	else
 		e = app_field_each(req, "id", app_v_uint, add_posted, b);
 	if (e == IE_INVALID && !req->error_param) {
@@ -115,7 +156,8 @@ static ierr batch_read(struct req *req, const struct auth_scope *scope, struct b
 	if (b->over) {
 		req->error_param = all ? "all" : "id";
 		return app_fail(req, IE_INVALID,
-				"More than 500 invoices are selected: a batch takes at most 500. Narrow the filter.");
+				arena_printf(req->arena, "More than %zu invoices are selected: a batch takes at most %zu. "
+					     "Narrow the filter.", b->max, b->max));
 	}
 	if (b->n == 0) {
 		req->error_param = "id";
@@ -148,6 +190,7 @@ static const char *label_of(struct arena *a, long long id, const char *number)
 static ierr issue_confirm(struct req *req, struct batch *b)
 {
 	struct arena *a = arena_new();
+	struct buf ids = BUF_INIT, vers = BUF_INIT;
 	size_t drafts = 0;
 	ierr e = a ? IE_OK : IE_NOMEM;
 
@@ -158,6 +201,9 @@ static ierr issue_confirm(struct req *req, struct batch *b)
 
 		arena_reset(a);
 		e = ied_draft_get(req->db, a, b->ids[i], &d);
+		if (!e || e == IE_NOTFOUND)
+			e = buf_puts(&ids, i ? "," : "") ?: buf_put_int(&ids, b->ids[i]) ?: buf_puts(&vers, i ? "," : "")
+			    ?: buf_put_int(&vers, e == IE_NOTFOUND ? 0 : d.row_version) ?: e;
 		if (e == IE_NOTFOUND) {
 			e = app_set_at_int(req, "Batch.Items", i, "Id", b->ids[i])
 			    ?: app_set_at(req, "Batch.Items", i, "Label", arena_printf(a, "#%lld", b->ids[i]))
@@ -181,6 +227,10 @@ static ierr issue_confirm(struct req *req, struct batch *b)
 	}
 	if (a)
 		arena_free(a);
+	if (!e)
+		e = app_set(req, "Batch.Ids", ids.data ? ids.data : "") ?: app_set(req, "Batch.Versions", vers.data ? vers.data : "");
+	buf_free(&ids);
+	buf_free(&vers);
 	if (e || (e = admin_layout(req, "invoices", "Issue the selected invoices"))
 	    || (e = app_set_int(req, "Batch.Count", (long long)b->n))
 	    || (e = app_set_int(req, "Batch.Drafts", (long long)drafts)) || (e = set_back(req, b))
@@ -234,13 +284,12 @@ static const char *refusal_text(const struct issue_ctx *c, ierr e)
 }
 
 static ierr issue_one(struct req *req, const struct batch *b, const char *batch_key, const char *seller,
-		      int notify, long long id, const char **number, const char **why)
+		      int notify, size_t i, const char **number, const char **why)
 {
 	struct issue_ctx c;
 	struct ied_draft d;
-	char key[ONCE_KEY_LEN + 1], vname[32], result[64];
-	const char *v;
-	long long version = 0;
+	char key[ONCE_KEY_LEN + 1], result[64];
+	long long id = b->ids[i], version = b->versions[i];
 	int again;
 	ierr e;
 
@@ -255,11 +304,6 @@ static ierr issue_one(struct req *req, const struct batch *b, const char *batch_
 		return e;
 	if (b->lq.customer && d.customer_id != b->lq.customer) {
 		*why = "Another customer's invoice: not in the list the batch was chosen from.";
-		return IE_OK;
-	}
-	snprintf(vname, sizeof(vname), "v%lld", id);
-	if ((v = app_body_param(req, vname)) && str_to_i64(v, 1, (1LL << 53), &version)) {
-		*why = "The form's row version is not a number.";
 		return IE_OK;
 	}
 	c.cx.user = &req->session.user;
@@ -303,7 +347,7 @@ ierr admin_batch_issue(struct req *req)
 	for (size_t i = 0; i < b->n; i++) {
 		const char *number, *why;
 
-		if ((e = issue_one(req, b, key, seller, notify && !strcmp(notify, "1"), b->ids[i], &number, &why)))
+		if ((e = issue_one(req, b, key, seller, notify && !strcmp(notify, "1"), i, &number, &why)))
 			return e;
 		if (number) {
 			e = app_set_at_int(req, "Batch.Issued", ok, "Id", b->ids[i])
@@ -415,6 +459,50 @@ out:
 	return e;
 }
 
+/* One PDF with every selected invoice's pages, for printing (rendered: the
+ * stored PDFs of issued invoices cannot be joined without a PDF merger).
+ * libharu builds the document whole, so this one is sent in one piece. */
+static ierr batch_pdf(struct req *req, const struct auth_scope *scope, const struct batch *b)
+{
+	const struct invoice **invs = arena_alloc(req->arena, b->n * sizeof(*invs));
+	struct inv_seller seller;
+	struct pdf_opts o;
+	struct buf pdf = BUF_INIT;
+	char disp[96], day[11];
+	ierr e = invs ? IE_OK : IE_NOMEM;
+
+	for (size_t i = 0; !e && i < b->n; i++) {
+		struct invoice *inv = arena_alloc(req->arena, sizeof(*inv));
+
+		if (!inv) {
+			e = IE_NOMEM;
+			break;
+		}
+		e = invoice_load(req->db, req->arena, scope, b->ids[i], req->now, 1, inv);
+		if (!e && b->lq.customer && inv->customer_id != b->lq.customer)
+			e = IE_NOTFOUND;
+		if (e == IE_NOTFOUND)
+			e = app_fail(req, IE_NOTFOUND,
+				     arena_printf(req->arena, "Invoice #%lld is not in this list.", b->ids[i]));
+		invs[i] = inv;
+	}
+	if (e)
+		goto out;
+	invoice_seller(req->cfg, &seller);
+	batch_pdf_opts(req, &o);
+	if ((e = inv_today(req->cfg->time_zone, req->now, day)) || (e = pdf_invoices(invs, b->n, &seller, &o, &pdf)))
+		goto out;
+	snprintf(disp, sizeof(disp), "inline; filename=\"invoices-%s.pdf\"", day);
+	if ((e = app_header(req, "Content-Type", "application/pdf"))
+	    || (e = app_header(req, "Content-Disposition", disp))
+	    || (e = app_header(req, "Cache-Control", "private, no-store")))
+		goto out;
+	e = app_write(req, pdf.data, pdf.len);
+out:
+	buf_free(&pdf);
+	return e;
+}
+
 ierr admin_batch(struct req *req)
 {
 	struct auth_scope scope = auth_scope_of(&req->session.user);
@@ -424,9 +512,10 @@ ierr admin_batch(struct req *req)
 
 	if (!b)
 		return IE_NOMEM;
-	if (!action || (strcmp(action, "issue") && strcmp(action, "zip"))) {
+	if (!action || (strcmp(action, "issue") && strcmp(action, "zip") && strcmp(action, "pdf"))) {
 		req->error_param = "action";
-		return app_fail(req, IE_INVALID, "Choose what to do with the selected invoices: issue or download as zip.");
+		return app_fail(req, IE_INVALID,
+				"Choose what to do with the selected invoices: issue, download as zip, or one PDF to print.");
 	}
 	if (!strcmp(action, "issue") && !auth_allowed(req->session.user.role, ACT_INVOICE_WRITE))
 		return app_fail(req, IE_DENIED, "Your role may not issue invoices.");
@@ -434,5 +523,7 @@ ierr admin_batch(struct req *req)
 		return e;
 	if (!strcmp(action, "issue"))
 		return issue_confirm(req, b);
+	if (!strcmp(action, "pdf"))
+		return batch_pdf(req, &scope, b);
 	return batch_zip(req, &scope, b);
 }

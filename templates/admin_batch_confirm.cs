@@ -9,12 +9,14 @@
   </div>
   <form method="post" action="<?cs var:Batch.IssueURL ?>">
     <?cs call:form_keys() ?>
+    <input type="hidden" name="ids" value="<?cs var:Batch.Ids ?>">
+    <input type="hidden" name="vers" value="<?cs var:Batch.Versions ?>">
     <table class="grid" id="batch-items">
       <caption>Selected invoices</caption>
       <thead><tr><th scope="col">Invoice</th><th scope="col">Customer</th><th scope="col">Invoice date</th><th scope="col">Note</th></tr></thead>
       <tbody>
       <?cs each:it = Batch.Items ?><tr data-id="<?cs var:it.Id ?>">
-        <td><input type="hidden" name="id" value="<?cs var:it.Id ?>"><?cs if:it.Version ?><input type="hidden" name="v<?cs var:it.Id ?>" value="<?cs var:it.Version ?>"><?cs /if ?><?cs var:it.Label ?></td>
+        <td><?cs var:it.Label ?></td>
         <td><?cs var:it.Customer ?></td><td><?cs var:it.Date ?></td><td><?cs var:it.Note ?></td>
       </tr><?cs /each ?>
       </tbody>

@@ -104,7 +104,7 @@
   <fieldset><legend>Ticked rows</legend>
     <label><input type="checkbox" name="all" value="1" id="batch-all"> instead, every invoice this filter matches<?cs if:!List.Capped ?> (<?cs var:List.Count ?>)<?cs /if ?>; at most 500</label>
     <label for="batch-action">Action</label>
-    <select name="action" id="batch-action"><?cs if:Can.Edit ?><option value="issue">Issue the drafts…</option><?cs /if ?><option value="zip">Download the PDFs as one zip</option></select>
+    <select name="action" id="batch-action"><?cs if:Can.Edit ?><option value="issue">Issue the drafts…</option><?cs /if ?><option value="zip">Download the PDFs as one zip</option><option value="pdf">One PDF to print</option></select>
     <button type="submit" id="batch-go">Apply</button>
   </fieldset>
 </form>

@@ -90,8 +90,12 @@ test('batch issue: 5 drafts issued with consecutive numbers, an issued and anoth
   assert.equal(n(`SELECT COUNT(*) FROM invoices WHERE id IN (${drafts}) AND status = 'draft'`), 5, 'the confirmation changes nothing');
 
   const form = conf.text_.match(/<form method="post" action="([^"]*)">([\s\S]*?)<\/form>/);
-  const post = [['csrf', keys(form[2]).csrf], ['once', keys(form[2]).once], ['notify', '1']];
-  for (const [, name, value] of form[2].matchAll(/<input type="hidden" name="(id|v\d+)" value="(\d+)">/g)) post.push([name, value]);
+  const hidden = (name) => attr(form[2].match(new RegExp(`<input type="hidden" name="${name}" value="([^"]*)">`))[1]);
+  assert.equal(hidden('ids'), all.join(','), 'the confirmation carries the selection in one field');
+  const versions = hidden('vers').split(',').map(Number);
+  assert.deepEqual(versions.slice(0, 5), drafts.map((id) => n(`SELECT row_version FROM invoices WHERE id = ${id}`)));
+  const post = [['csrf', keys(form[2]).csrf], ['once', keys(form[2]).once], ['notify', '1'], ['ids', hidden('ids')],
+    ['vers', hidden('vers')]];
   const seq0 = n(`SELECT COALESCE(MAX(next_value), 0) FROM number_sequences`);
   const res = await b.post(attr(form[1]), post);
   assert.equal(res.status, 200, why(res));
@@ -210,4 +214,54 @@ test('"every invoice this filter matches" takes the filter\'s ids (SQL truth), n
   const items = [...conf.text_.matchAll(/<tr data-id="(\d+)">/g)].map((m) => +m[1]).sort((x, y) => x - y);
   const dtruth = rows(`SELECT id FROM invoices WHERE customer_id = ${CID} AND status = 'draft' ORDER BY id`).map((r) => +r[0]);
   assert.deepEqual(items, dtruth);
+});
+
+test('one PDF to print: every selected invoice\'s pages (pdfinfo), every number in the text', async () => {
+  const b = await as('billing');
+  const picked = rows(`SELECT id, number FROM invoices WHERE customer_id = ${CID} AND status IN ('open', 'paid') ORDER BY id LIMIT 4`);
+  assert.equal(picked.length, 4);
+  const { action, csrf } = await batchForm(b, `customer=${CID}`);
+  const post = (ids) => fetch(process.env.BASE_URL + action, {
+    method: 'POST', headers: { cookie: b.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(pairs({ csrf, action: 'pdf' }, ids)).toString(),
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'batch-pdf-'));
+  try {
+    const pagesOf = (f) => +execFileSync('pdfinfo', [f], { encoding: 'utf8' }).match(/^Pages:\s+(\d+)/m)[1];
+    let sum = 0;
+    for (const [id] of picked) {   // each alone, as /invoices/{id}.pdf serves it
+      const r = await b.get(`/invoices/${id}.pdf`);
+      assert.equal(r.status, 200);
+      const one = await fetch(`${process.env.BASE_URL}/invoices/${id}.pdf`, { headers: { cookie: b.cookieHeader() } });
+      writeFileSync(join(dir, `${id}.pdf`), Buffer.from(await one.arrayBuffer()));
+      sum += pagesOf(join(dir, `${id}.pdf`));
+    }
+    const r = await post(picked.map((p) => p[0]));
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('content-type'), 'application/pdf');
+    const f = join(dir, 'all.pdf');
+    writeFileSync(f, Buffer.from(await r.arrayBuffer()));
+    execFileSync('qpdf', ['--check', f]);
+    assert.equal(pagesOf(f), sum, 'pages = the sum of each invoice\'s pages');
+    const text = execFileSync('pdftotext', [f, '-'], { encoding: 'utf8' });
+    for (const [, number] of picked) assert.match(text, new RegExp(number));
+  } finally { rmSync(dir, { recursive: true }); }
+});
+
+test('more than Batch.Max (60 in the test stack, 500 by default) selected is refused with the reason (400), nothing written', async () => {
+  const b = await as('billing');
+  const total = n('SELECT COUNT(*) FROM invoices');
+  assert.ok(total > 60, 'the demo data has more invoices than the cap');
+  const { action, csrf } = await batchForm(b, 'status=draft&status=due&status=overdue&status=partial&status=paid&status=void');
+  const snap = () => sql('SELECT COUNT(*), SUM(row_version), SUM(status = \'draft\') FROM invoices');
+  const before = snap();
+  let r = await b.post(action, { csrf, action: 'issue', all: '1' });
+  assert.equal(r.status, 400);
+  assert.match(decode(r.text_), /More than 60 invoices are selected: a batch takes at most 60/);
+  const ids = rows('SELECT id FROM invoices ORDER BY id LIMIT 61').map((x) => x[0]);
+  r = await b.post('/admin/invoices/batch/issue', [['csrf', csrf], ['once', randomBytes(32).toString('hex')], ['ids', ids.join(',')]]);
+  assert.equal(r.status, 400);
+  r = await b.post('/admin/invoices/batch/issue', [['csrf', csrf], ['once', randomBytes(32).toString('hex')], ['ids', '1,,2']]);
+  assert.equal(r.status, 400, 'a malformed id list');
+  assert.equal(snap(), before);
 });
