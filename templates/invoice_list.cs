@@ -111,7 +111,7 @@
 <?cs /if ?>
 <table class="grid invoices" id="invoices">
   <thead><tr>
-    <?cs if:Can.Batch ?><th class="sel"><input type="checkbox" id="sel-page" aria-label="Select every row on this page" hidden></th><?cs /if ?>
+    <?cs if:Can.Batch ?><th class="sel"><span class="vh">Select</span><input type="checkbox" id="sel-page" aria-label="Select every row on this page" hidden></th><?cs /if ?>
     <?cs each:c = Cols ?><th class="c-<?cs var:c.Key ?><?cs if:c.Numeric ?> num<?cs /if ?>"<?cs if:c.Sorted ?> aria-sort="<?cs if:c.Sorted == "asc" ?>ascending<?cs else ?>descending<?cs /if ?>"<?cs /if ?>><a href="<?cs var:c.SortURL ?>" data-col="<?cs var:c.Key ?>"><?cs var:c.Label ?><?cs if:c.Sorted == "asc" ?> ▲<?cs elif:c.Sorted == "desc" ?> ▼<?cs /if ?></a></th><?cs /each ?>
     <th class="actions">Actions</th>
   </tr></thead>
