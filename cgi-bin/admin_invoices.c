@@ -409,23 +409,25 @@ static ierr check_line(struct req *req, struct editor *ed, struct row *rw)
 			form_set_error(&v[L_PACKAGE], arena_printf(req->arena, "is priced in %s; the customer pays in %s",
 								   pk.currency, ed->cust.currency));
 		} else {
-			l->package_id = pk.id;
-			l->vat_category = pk.vat_category;
-			if (!v[L_DESC].present && !v[L_DESC].error)
-				form_set_raw(&v[L_DESC], pk.name), v[L_DESC].s = pk.name, v[L_DESC].present = 1;
-			if (!v[L_QTY].present && !v[L_QTY].error)
-				form_set_raw(&v[L_QTY], plain(req, pk.default_quantity, 6)), v[L_QTY].i = pk.default_quantity,
-					v[L_QTY].present = 1;
-			if (!v[L_PRICE].present && !v[L_PRICE].error)
-				form_set_raw(&v[L_PRICE], plain(req, pk.unit_price, 6)), v[L_PRICE].i = pk.unit_price,
+			struct ied_given g = { v[L_DESC].present || v[L_DESC].error, v[L_QTY].present || v[L_QTY].error,
+					       v[L_PRICE].present || v[L_PRICE].error, v[L_RATE].present || v[L_RATE].error,
+					       v[L_TAXDESC].present || v[L_TAXDESC].error, v[L_UNIT].present || v[L_UNIT].error };
+
+			ied_fill_from_package(l, &g, &pk);
+			/* the filled values are shown (and taken below) like typed ones */
+			if (!g.description)
+				form_set_raw(&v[L_DESC], l->description), v[L_DESC].s = l->description, v[L_DESC].present = 1;
+			if (!g.quantity)
+				form_set_raw(&v[L_QTY], plain(req, l->quantity, 6)), v[L_QTY].i = l->quantity, v[L_QTY].present = 1;
+			if (!g.unit_price)
+				form_set_raw(&v[L_PRICE], plain(req, l->unit_price, 6)), v[L_PRICE].i = l->unit_price,
 					v[L_PRICE].present = 1;
-			if (!v[L_RATE].present && !v[L_RATE].error)
-				form_set_raw(&v[L_RATE], plain(req, pk.tax_rate, 4)), v[L_RATE].i = pk.tax_rate,
-					v[L_RATE].present = 1;
-			if (!v[L_TAXDESC].present && !v[L_TAXDESC].error)
-				form_set_raw(&v[L_TAXDESC], pk.tax_description), v[L_TAXDESC].s = pk.tax_description;
-			if (!v[L_UNIT].present && !v[L_UNIT].error)
-				form_set_raw(&v[L_UNIT], pk.unit_code), v[L_UNIT].s = pk.unit_code, v[L_UNIT].present = 1;
+			if (!g.tax_rate)
+				form_set_raw(&v[L_RATE], plain(req, l->tax_rate, 4)), v[L_RATE].i = l->tax_rate, v[L_RATE].present = 1;
+			if (!g.tax_description)
+				form_set_raw(&v[L_TAXDESC], l->tax_description), v[L_TAXDESC].s = l->tax_description;
+			if (!g.unit_code)
+				form_set_raw(&v[L_UNIT], l->unit_code), v[L_UNIT].s = l->unit_code, v[L_UNIT].present = 1;
 		}
 	}
 	if (!v[L_DESC].present && !v[L_DESC].error)

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include "admin.h"
 #include "app.h"
-#include "audit.h"
 #include "config.h"
 #include "invoice.h"
 #include "invoice_edit.h"
@@ -287,26 +287,6 @@ static ierr set_admin_actions(struct req *req, const struct invoice *inv)
 	return IE_OK;
 }
 
-struct hist_ctx {
-	struct req *req;
-	size_t n;
-};
-
-static ierr add_event(void *ctx, const struct audit_row *row)
-{
-	struct hist_ctx *h = ctx;
-	ierr e;
-
-	if ((e = app_set_at(h->req, "History", h->n, "When", row->occurred_at))
-	    || (e = app_set_at(h->req, "History", h->n, "Who", row->actor))
-	    || (e = app_set_at(h->req, "History", h->n, "Action", row->action))
-	    || (row->after_json && (e = app_set_at(h->req, "History", h->n, "After", row->after_json)))
-	    || (row->before_json && (e = app_set_at(h->req, "History", h->n, "Before", row->before_json))))
-		return e;
-	h->n++;
-	return IE_OK;
-}
-
 static ierr view(struct req *req)
 {
 	static const struct app_field fields[] = { { "print", app_v_uint, 0 }, { "link_days", app_v_uint, 0 } };
@@ -351,11 +331,8 @@ static ierr view(struct req *req)
 			e = app_set(req, "Can.Admin", "1");
 		if (!e && auth_allowed(u->role, ACT_INVOICE_WRITE))
 			e = set_admin_actions(req, &inv);
-		if (!e) {
-			struct hist_ctx h = { req, 0 };
-
-			e = audit_history(req->db, "invoice", inv.id, 100, add_event, &h);
-		}
+		if (!e)
+			e = admin_history_hdf(req, "invoice", inv.id);   /* the admin pages' history (admin_common.c) */
 	}
 	if (e)
 		return e;

@@ -1235,6 +1235,7 @@ static int gen_cfdefs(struct src *s)
 		put_str(k, cfdefs[i].label); TAB(k);
 		put_str(k, "text"); TAB(k);
 		put_u(k, (unsigned)cfdefs[i].visible); TAB(k);
+		put_u(k, (unsigned)cfdefs[i].visible); TAB(k);     /* print_on_pdf: the visible ones */
 		put_u(k, (unsigned)i + 1); TAB(k);
 		put_u(k, 1); TAB(k);
 		put_datetime(k, (long long)(d->d0 - 900) * 86400 + 9 * 3600);
@@ -2525,7 +2526,7 @@ static ierr demo_tx(struct db *db, void *ctx)
 	if ((e = small_load(d, &mem, "custom_field_defs", gen_cfdefs, 1, &s)))
 		goto oom;
 	e = LOAD(d, &s, "LOAD DATA LOCAL INFILE 'custom_field_defs.tsv' INTO TABLE custom_field_defs" TSV
-		 "(id, field_key, label, field_type, visible_to_customer, position, active, created_at)");
+		 "(id, field_key, label, field_type, visible_to_customer, print_on_pdf, position, active, created_at)");
 	sink_close(&mem);
 	if (e)
 		return e;

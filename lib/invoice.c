@@ -573,17 +573,19 @@ static ierr load_payments(struct db *db, struct arena *a, struct invoice *inv)
 	return e;
 }
 
-static ierr load_fields(struct db *db, struct arena *a, int customer_copy, struct invoice *inv)
+static ierr load_fields(struct db *db, struct arena *a, int customer, int printed, struct invoice *inv)
 {
 	struct db_res r;
 	size_t cap = 0;
 	ierr e;
 
-	/* customers see only the fields marked visible to them */
+	/* customers see only the fields marked visible to them; the printed
+	 * document (PDF) only those marked to be printed */
 	e = db_query(db, &r, "SELECT d.label, f.value FROM invoice_custom_fields f "
 		     "JOIN custom_field_defs d ON d.id = f.field_id "
-		     "WHERE f.invoice_id = ? AND (? = 0 OR d.visible_to_customer = 1) ORDER BY d.position, d.id",
-		     DB_ARGS(DB_I(inv->id), DB_I(customer_copy)));
+		     "WHERE f.invoice_id = ? AND (? = 0 OR d.visible_to_customer = 1) AND (? = 0 OR d.print_on_pdf = 1) "
+		     "ORDER BY d.position, d.id",
+		     DB_ARGS(DB_I(inv->id), DB_I(customer), DB_I(printed)));
 	while (!e && (e = db_next(&r)) == IE_OK) {
 		inv->fields = arena_grow(a, inv->fields, inv->nfields, &cap, sizeof(*inv->fields));
 		if (!inv->fields) {
@@ -608,7 +610,7 @@ ierr invoice_load(struct db *db, struct arena *a, const struct auth_scope *scope
 	memset(inv, 0, sizeof(*inv));
 	if ((e = load_header(db, a, scope, id, now, inv)) || (e = load_lines(db, a, inv))
 	    || (e = load_taxes(db, a, inv)) || (e = load_payments(db, a, inv))
-	    || (e = load_fields(db, a, customer_copy || scope->customer_id, inv)))
+	    || (e = load_fields(db, a, customer_copy || scope->customer_id, customer_copy, inv)))
 		return e;
 	return IE_OK;
 }

@@ -187,6 +187,24 @@ ierr ied_date_add(const char *date, long long days, char out[11])
 	return IE_OK;
 }
 
+void ied_fill_from_package(struct ied_line *l, const struct ied_given *given, const struct ied_package *p)
+{
+	l->package_id = p->id;
+	l->vat_category = p->vat_category;
+	if (!given->description)
+		l->description = p->name;
+	if (!given->quantity)
+		l->quantity = p->default_quantity;
+	if (!given->unit_price)
+		l->unit_price = p->unit_price;
+	if (!given->tax_rate)
+		l->tax_rate = p->tax_rate;
+	if (!given->tax_description)
+		l->tax_description = p->tax_description;
+	if (!given->unit_code)
+		l->unit_code = p->unit_code;
+}
+
 /* ---------- reading ---------- */
 
 static const char *dup_col(struct arena *a, const struct db_res *r, unsigned col)

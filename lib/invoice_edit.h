@@ -116,6 +116,15 @@ struct ied_package {
 };
 ierr ied_package_get(struct db *db, struct arena *a, long long id, struct ied_package *p);
 
+/* Which of a line's fields were typed (the rest may come from a package). */
+struct ied_given {
+	int description, quantity, unit_price, tax_rate, tax_description, unit_code;
+};
+/* A line chosen from a package: every field not given takes the package's
+ * value (name, default quantity, unit price, tax rate, tax description, unit
+ * code); the VAT category and the package id always come from the package. */
+void ied_fill_from_package(struct ied_line *l, const struct ied_given *given, const struct ied_package *p);
+
 /* The pickers of the editor: active customers by name, active packages by
  * name; fn is called per row (strings valid during the call only). */
 ierr ied_customers_each(struct db *db, ierr (*fn)(void *ctx, const struct ied_customer *c), void *ctx);

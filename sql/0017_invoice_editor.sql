@@ -9,3 +9,8 @@
 -- NULL for drafts and for invoices issued before this migration.
 ALTER TABLE invoices
   ADD COLUMN seller_snapshot JSON NULL AFTER buyer_snapshot;
+
+-- The PDF prints the custom fields marked print_on_pdf (sql/0015) that are
+-- also visible to the customer; until now it printed every visible one, so
+-- those keep being printed.
+UPDATE custom_field_defs SET print_on_pdf = 1 WHERE visible_to_customer = 1;

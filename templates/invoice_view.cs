@@ -212,17 +212,10 @@ else ?><?cs include!"_head.cs" ?>
   <div class="admin-actions" data-for="admin" role="group" aria-labelledby="update-status"><span id="update-status">Update status</span><?cs each:a = AdminActions ?> <a class="btn act-<?cs var:a.Key ?>" href="<?cs var:a.URL ?>"><?cs var:a.Label ?></a><?cs /each ?></div>
   <?cs /if ?>
   <?cs /if ?>
-  <?cs if:History.0.When ?>
-  <section class="history" aria-labelledby="history-h">
+  <section class="history-box" aria-labelledby="history-h">
     <h2 id="history-h">History</h2>
-    <table class="grid" id="history">
-      <thead><tr><th scope="col">When (UTC)</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Details</th></tr></thead>
-      <tbody>
-      <?cs each:h = History ?><tr><td><?cs var:h.When ?></td><td><?cs var:h.Who ?></td><td><?cs var:h.Action ?></td><td class="mono"><?cs if:h.Before ?><?cs var:h.Before ?> → <?cs /if ?><?cs var:h.After ?></td></tr><?cs /each ?>
-      </tbody>
-    </table>
+    <?cs include!"_history.cs" ?>
   </section>
-  <?cs /if ?>
 </aside>
 <script src="/static/invoice.js" defer></script>
 <?cs /if ?>

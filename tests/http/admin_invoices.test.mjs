@@ -6,6 +6,10 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client, as, sql } from './lib.mjs';
 
 const rows = (q) => { const s = sql(q); return s === '' ? [] : s.split('\n').map((l) => l.split('\t')); };
@@ -305,7 +309,23 @@ test('issue: next number, snapshots, frozen, outbox, audit, list sums exact', as
   const v = await c.get(`/invoices/${id}`);
   assert.match(v.text_, new RegExp(`href="/admin/invoices/${id}/void"`));
   assert.doesNotMatch(v.text_, new RegExp(`href="/admin/invoices/${id}/(edit|issue|discard)"`));
-  assert.match(v.text_, /<td>issue<\/td>/);
+  assert.match(v.text_, /<strong class="action">issue<\/strong>/, "the history shows the issue");
+  assert.match(v.text_, new RegExp(`<span class="field">number</span>: <ins>${number}</ins>`));
+});
+
+test('the issue form posted twice issues once: one number, one mail, the same answer', async () => {
+  const c = await as('billing');
+  const id = await createDraft(c, [THREE[1]]);
+  const { k } = await confirmKeys(c, id, 'issue');
+  const f = { csrf: k.csrf, once: k.once, row_version: k.row_version, notify: '1' };
+  const next = n(`SELECT COALESCE((SELECT next_value FROM number_sequences WHERE series = 'invoice' AND year = 2026), 1)`);
+  const [a, b] = await Promise.all([c.post(`/admin/invoices/${id}/issue`, f), c.post(`/admin/invoices/${id}/issue`, f)]);
+  const again = await c.post(`/admin/invoices/${id}/issue`, f);
+  for (const r of [a, b, again]) assert.equal(r.status, 303, why(r));
+  assert.equal(a.headers.get('location'), again.headers.get('location'));
+  assert.equal(n(`SELECT next_value FROM number_sequences WHERE series = 'invoice' AND year = 2026`), next + 1, 'one number taken');
+  assert.equal(n(`SELECT COUNT(*) FROM audit_events WHERE entity = 'invoice' AND entity_id = ${id} AND action = 'issue'`), 1);
+  assert.ok(n(`SELECT COUNT(*) FROM outbox WHERE invoice_id = ${id}`) <= 1);
 });
 
 test('issued invoices cannot be changed: 409 for every change, nothing written', async () => {
@@ -459,8 +479,8 @@ test('20 issues in parallel take 20 consecutive numbers, no gap, no duplicate', 
 });
 
 test('custom field values: one input per active definition, typed checks, stored with the draft', async () => {
-  sql(`INSERT IGNORE INTO custom_field_defs (field_key, label, field_type, visible_to_customer, position)
-    VALUES ('editor_po', 'Editor PO', 'text', 1, 90), ('editor_qty', 'Editor count', 'number', 0, 91)`);
+  sql(`INSERT IGNORE INTO custom_field_defs (field_key, label, field_type, visible_to_customer, print_on_pdf, position)
+    VALUES ('editor_po', 'Editor PO', 'text', 1, 1, 90), ('editor_qty', 'Editor count', 'number', 0, 1, 91)`);
   const po = +one(`SELECT id FROM custom_field_defs WHERE field_key = 'editor_po'`);
   const cnt = +one(`SELECT id FROM custom_field_defs WHERE field_key = 'editor_qty'`);
   const c = await as('billing');
@@ -486,4 +506,36 @@ test('custom field values: one input per active definition, typed checks, stored
   r = await c.post(`/admin/invoices/${id}/edit`, body(k, { customer: String(CID), invoice_date: '2026-12-01', [`cf_${po}`]: '', [`cf_${cnt}`]: '3' }, [THREE[1]]));
   assert.equal(r.status, 303, why(r));
   assert.deepEqual(rows(`SELECT field_id, value FROM invoice_custom_fields WHERE invoice_id = ${id}`), [[String(cnt), '3']]);
+  // printed on the PDF: visible to the customer and marked print_on_pdf; the internal one never
+  k = keys((await c.get(`/admin/invoices/${id}/edit`)).text_);
+  r = await c.post(`/admin/invoices/${id}/edit`, body(k, { customer: String(CID), invoice_date: '2026-12-01', [`cf_${po}`]: 'PO-4711', [`cf_${cnt}`]: '3' }, [THREE[1]]));
+  assert.equal(r.status, 303, why(r));
+  assert.equal((await issue(c, id, false)).status, 303);
+  const res = await fetch(`${process.env.BASE_URL}/invoices/${id}.pdf`, { headers: { cookie: c.cookieHeader() } });
+  assert.equal(res.status, 200);
+  const file = join(tmpdir(), `editor-${id}.pdf`);
+  writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+  const text = execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+  unlinkSync(file);
+  assert.match(text, /Editor PO/);
+  assert.match(text, /PO-4711/);
+  assert.doesNotMatch(text, /Editor count/, 'a field hidden from the customer is not printed');
+});
+
+test('a new year starts its own series at 1, also when its first issues race', async () => {
+  const c = await as('billing');
+  const year = 2031;
+  assert.equal(n(`SELECT COUNT(*) FROM number_sequences WHERE year = ${year}`), 0, 'no series for the year yet');
+  const ids = [];
+  for (let i = 0; i < 6; i++) ids.push(await createDraft(c, [THREE[1]], { invoice_date: `${year}-01-0${i + 1}` }));
+  const forms = [];
+  for (const id of ids) forms.push((await confirmKeys(c, id, 'issue')).k);
+  const res = await Promise.all(ids.map((id, i) => c.post(`/admin/invoices/${id}/issue`,
+    { csrf: forms[i].csrf, once: forms[i].once, row_version: forms[i].row_version })));
+  for (const r of res) assert.equal(r.status, 303, why(r));
+  const nums = rows(`SELECT number FROM invoices WHERE id IN (${ids.join(',')}) ORDER BY number`).map((r) => r[0]);
+  assert.deepEqual(nums, [1, 2, 3, 4, 5, 6].map((k) => `INV-${year}-${String(k).padStart(6, '0')}`));
+  assert.deepEqual(rows(`SELECT series, next_value FROM number_sequences WHERE year = ${year}`), [['invoice', '7']]);
+  sql(`DELETE FROM invoices WHERE id IN (${ids.join(',')})`);
+  sql(`DELETE FROM number_sequences WHERE year = ${year}`);
 });

@@ -639,8 +639,9 @@ test('drafts render on each request with a DRAFT watermark and are never stored'
 test('internal custom fields stay out of the document, whoever downloads it first', async () => {
   const id = UNPAID1;
   const pub = `pt_pub_${process.pid}`, priv = `pt_priv_${process.pid}`;
-  sql(`INSERT INTO custom_field_defs (field_key, label, visible_to_customer, position) VALUES
-    (${str(pub)}, 'Project code', 1, 90), (${str(priv)}, 'Internal margin note', 0, 91)`);
+  // both marked for the PDF (print_on_pdf): visibility to the customer still keeps the internal one out
+  sql(`INSERT INTO custom_field_defs (field_key, label, visible_to_customer, print_on_pdf, position) VALUES
+    (${str(pub)}, 'Project code', 1, 1, 90), (${str(priv)}, 'Internal margin note', 0, 1, 91)`);
   try {
     sql(`INSERT INTO invoice_custom_fields (invoice_id, field_id, value)
       SELECT ${id}, id, IF(field_key = ${str(pub)}, 'PRJ-4242', 'margin-secret-77') FROM custom_field_defs

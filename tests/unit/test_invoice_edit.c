@@ -226,6 +226,36 @@ static void test_date_add(void **state)
 	assert_int_equal(ied_date_add("junk", 1, out), IE_INVALID);
 }
 
+static void test_fill_from_package(void **state)
+{
+	static const struct ied_package pkg = { 7, "Fibre 100", "EUR", "MON", "S", "VAT 19%", 39900000, 1000000,
+						190000, 1 };
+	/* each row: what was typed; the rest must come from the package */
+	static const struct ied_given cases[] = {
+		{ 0, 0, 0, 0, 0, 0 }, { 1, 0, 0, 0, 0, 0 }, { 0, 1, 0, 0, 0, 0 }, { 0, 0, 1, 0, 0, 0 },
+		{ 0, 0, 0, 1, 0, 0 }, { 0, 0, 0, 0, 1, 0 }, { 0, 0, 0, 0, 0, 1 }, { 1, 1, 1, 1, 1, 1 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		const struct ied_given *g = &cases[i];
+		struct ied_line l = line(2500000, 1234, 70000, "Z");
+
+		l.description = "typed";
+		l.tax_description = "typed tax";
+		l.unit_code = "HUR";
+		ied_fill_from_package(&l, g, &pkg);
+		assert_int_equal(l.package_id, 7);
+		assert_string_equal(l.vat_category, "S");
+		assert_string_equal(l.description, g->description ? "typed" : "Fibre 100");
+		assert_int_equal(l.quantity, g->quantity ? 2500000 : 1000000);
+		assert_int_equal(l.unit_price, g->unit_price ? 1234 : 39900000);
+		assert_int_equal(l.tax_rate, g->tax_rate ? 70000 : 190000);
+		assert_string_equal(l.tax_description, g->tax_description ? "typed tax" : "VAT 19%");
+		assert_string_equal(l.unit_code, g->unit_code ? "HUR" : "MON");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_transitions_table),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_date_add),
+		cmocka_unit_test(test_fill_from_package),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
