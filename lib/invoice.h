@@ -221,10 +221,10 @@ const char *inv_zone_today(const struct inv_zones *z, const char *zone);
  * time zone (inv->today). The buyer of an issued invoice comes from its
  * buyer_snapshot (frozen at issue), never from the live customer row; drafts
  * and issued rows without a snapshot (older data) show the customer row.
- * customer_copy (or a customer scope) leaves out the custom fields not
- * visible to the customer; customer_copy also leaves out those not marked
- * print_on_pdf: the document as sent, e.g. a PDF that anyone with access may
- * download.
+ * customer_copy (or a
+ * customer scope) leaves out the custom fields not visible to the customer;
+ * customer_copy also leaves out those not marked print_on_pdf: the document
+ * as sent, e.g. a PDF that anyone with access may download.
  * Strings live in `a`. */
 ierr invoice_load(struct db *db, struct arena *a, const struct auth_scope *scope, long long id,
 		  time_t now, int customer_copy, struct invoice *inv);

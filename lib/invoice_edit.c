@@ -666,8 +666,9 @@ ierr ied_issue_tx(struct db *db, struct ied_ctx *cx, struct ied_issue *is)
 	if ((e = db_exec(db, "UPDATE invoices i JOIN customers c ON c.id = i.customer_id "
 			 "SET i.status = 'open', i.number = ?, i.issued_at = UTC_TIMESTAMP(), i.customer_name = c.name, "
 			 "i.buyer_reference = c.buyer_reference, "
-			 "i.buyer_snapshot = JSON_OBJECT('name', c.name, 'legal_name', c.legal_name, 'vat_id', c.vat_id, "
-			 "'street', c.street, 'post_code', c.post_code, 'city', c.city, 'country', c.country, "
+			 "i.buyer_snapshot = JSON_OBJECT('name', c.name, 'legal_name', c.legal_name, 'email', c.email, "
+			 "'vat_id', c.vat_id, 'street', c.street, 'address_line2', c.address_line2, 'region', c.region, "
+			 "'post_code', c.post_code, 'city', c.city, 'country', c.country, "
 			 "'buyer_reference', c.buyer_reference), i.seller_snapshot = ?, "
 			 "i.row_version = i.row_version + 1 WHERE i.id = ? AND i.status = 'draft'",
 			 DB_ARGS(DB_S(is->number), DB_S(is->seller_json), DB_I(is->id)), NULL, NULL)))

@@ -92,10 +92,10 @@ function checkTotals(id) {
 
 // The list's trigger-kept sums equal a fresh count over invoices.
 function checkSums() {
-  const kept = rows(`SELECT status, paid_state, currency, n, total, balance FROM invoice_status_totals WHERE n <> 0
-    ORDER BY status, paid_state, currency`).map((r) => r.map(String).join('|'));
-  const truth = rows(`SELECT status, paid_state, currency, COUNT(*), SUM(total), SUM(balance) FROM invoices
-    GROUP BY status, paid_state, currency ORDER BY status, paid_state, currency`).map((r) => r.join('|'));
+  const kept = rows(`SELECT status, kind, paid_state, currency, n, total, balance FROM invoice_status_totals WHERE n <> 0
+    ORDER BY status, kind, paid_state, currency`).map((r) => r.map(String).join('|'));
+  const truth = rows(`SELECT status, kind, paid_state, currency, COUNT(*), SUM(total), SUM(balance) FROM invoices
+    GROUP BY status, kind, paid_state, currency ORDER BY status, kind, paid_state, currency`).map((r) => r.join('|'));
   const norm = (a) => a.map((s) => s.split('|').map((x) => (/^-?\d+(\.\d+)?$/.test(x) ? String(+x) : x)).join('|'));
   assert.deepEqual(norm(kept), norm(truth), 'invoice_status_totals matches SQL');
   const month = rows(`SELECT currency, SUM(n), SUM(total) FROM invoice_month_totals GROUP BY currency ORDER BY currency`)
