@@ -78,5 +78,11 @@ ierr admin_invoice_update(struct req *req);
 ierr admin_invoice_confirm(struct req *req);        /* GET .../issue, .../void, .../discard */
 ierr admin_invoice_change(struct req *req);         /* POST the same */
 ierr admin_invoice_revoke_links(struct req *req);
+/* The seller snapshot (a JSON object) an issue stores. */
+ierr admin_seller_json(struct req *req, const char **out);
+
+/* ---- the list's batch actions (admin_batch.c) ---- */
+ierr admin_batch(struct req *req);                  /* POST: action=issue (confirmation), zip, pdf */
+ierr admin_batch_issue(struct req *req);            /* POST: issue each in its own transaction, result page */
 
 #endif

@@ -762,6 +762,12 @@ out:
 	return e;
 }
 
+/* The same for the list's batch issue (admin_batch.c). */
+ierr admin_seller_json(struct req *req, const char **out)
+{
+	return seller_json(req, out);
+}
+
 static ierr change(struct req *req)
 {
 	const struct life *lf = life_of(req);

@@ -57,6 +57,9 @@ static const struct app_route routes[] = {
 	{ APP_GET, "/admin/invoices/{id}/discard", ACT_INVOICE_WRITE, admin_invoice_confirm },
 	{ APP_POST, "/admin/invoices/{id}/discard", ACT_INVOICE_WRITE, admin_invoice_change },
 	{ APP_POST, "/admin/invoices/{id}/revoke-links", ACT_INVOICE_WRITE, admin_invoice_revoke_links },
+	/* the list's batch actions (admin_batch.c) */
+	{ APP_POST, "/admin/invoices/batch", ACT_STAFF, admin_batch },
+	{ APP_POST, "/admin/invoices/batch/issue", ACT_INVOICE_WRITE, admin_batch_issue },
 };
 
 static const struct app_def def = { "invoice-admin", routes, sizeof(routes) / sizeof(routes[0]), NULL };

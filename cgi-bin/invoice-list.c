@@ -16,6 +16,7 @@ struct page {
 	const struct inv_zones *zones;   /* the customers' dates: the shown status */
 	size_t n;
 	int can_edit;
+	int can_batch;             /* staff: a check box per row for the batch form (admin_batch.c) */
 };
 
 static ierr set_url(struct req *req, const char *key, const struct listq *lq)
@@ -99,6 +100,13 @@ static ierr add_row(void *ctx, const struct listq_row *row)
 
 	e = buf_puts(b, "<tr data-id=\"") ?: buf_put_int(b, row->id)
 	    ?: buf_puts(b, draft ? "\" class=\"draft\">\n    " : "\">\n    ");
+	if (!e && p->can_batch) {
+		const char *sel = row->number ? row->number : prefixed_id(text, "Draft #", row->id);
+
+		e = buf_puts(b, "<td class=\"sel\"><input type=\"checkbox\" name=\"id\" form=\"batch-form\" value=\"")
+		    ?: buf_put_int(b, row->id) ?: buf_puts(b, "\" aria-label=\"Select ")
+		    ?: html_attr(b, sel, strlen(sel)) ?: buf_puts(b, "\"></td>");
+	}
 	for (k = 0; !e && k < lq->ncols; k++) {
 		enum listq_col c = lq->cols[k];
 		const char *key = listq_column(c)->key, *v = text, *l = NULL, *bd = NULL;
@@ -475,6 +483,18 @@ static ierr customers_json(struct req *req)
 
 static const int per_page_choices[] = { 10, 25, 50, 100, 200, 500 };
 
+/* The batch form (staff): posts the ticked rows, or every match of this
+ * filter, to invoice-admin with the filter in its query string. */
+static ierr set_batch(struct req *req, const struct listq *lq)
+{
+	struct buf b = BUF_INIT;
+	ierr e = listq_url(lq, "/admin/invoices/batch", &b) ?: app_set(req, "Batch.URL", b.data)
+		 ?: app_set_int(req, "Can.Batch", 1);
+
+	buf_free(&b);
+	return e;
+}
+
 static ierr list_page(struct req *req)
 {
 	const struct auth_user *u = &req->session.user;
@@ -483,7 +503,8 @@ static ierr list_page(struct req *req)
 	struct listq_sql sql;
 	struct listq_result res;
 	struct buf rows = BUF_INIT;
-	struct page p = { req, &rows, &lq, NULL, 0, auth_allowed(u->role, ACT_INVOICE_WRITE) };
+	struct page p = { req, &rows, &lq, NULL, 0, auth_allowed(u->role, ACT_INVOICE_WRITE),
+			  auth_allowed(u->role, ACT_STAFF) };
 	struct tmpl_slot slot = { "rows", &rows };
 	char names[LISTQ_NAMES_SIZE];   /* a search's customers by name, for lq */
 	char cname[sizeof(((struct listq_customer *)0)->name)] = "";
@@ -527,7 +548,7 @@ static ierr list_page(struct req *req)
 	    || (e = set_form(req, &lq, cname)) || (e = set_paging(req, &lq, &res, p.n)) || (!res.capped && (e = set_sums(req, &res)))
 	    || (e = app_set_int(req, "Can.Drafts", scope.drafts)) || (e = app_set_int(req, "Can.Edit", p.can_edit))
 	    || (e = app_set_int(req, "Can.Pick", auth_allowed(u->role, ACT_MASTER_READ)))
-	    || (e = set_url(req, "BackURL", &lq)))
+	    || (e = set_url(req, "BackURL", &lq)) || (p.can_batch && (e = set_batch(req, &lq))))
 		goto out;
 	for (size_t i = 0; i < sizeof(per_page_choices) / sizeof(per_page_choices[0]); i++)
 		if ((e = app_set_at_int(req, "PerPageChoices", i, NULL, per_page_choices[i])))

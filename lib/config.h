@@ -37,6 +37,7 @@
  *                   the nearer end of the list
  *   Log.RepeatSeconds  the same error (program, kind, DB error number) is logged once per
  *                   this many seconds, with the count of the repeats held back (0: every time)
+ *   Batch.Max       the most invoices a list batch action takes (1..500, read by invoice-admin)
  *   Seller.Name Seller.Address Seller.TaxId Seller.IBAN Seller.BIC Seller.Email Seller.Country
  */
 #ifndef INVOICE_CONFIG_H

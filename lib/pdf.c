@@ -2595,21 +2595,81 @@ static ierr save_doc(struct r *r, struct buf *out)
 	return IE_OK;
 }
 
-ierr pdf_invoice(const struct invoice *inv, const struct inv_seller *seller,
-		 const struct pdf_opts *o, struct buf *out)
+/* One invoice's pages, added to r->doc (opened by open_doc). `info`: the
+ * document's metadata and /ID come from this invoice. The per-invoice state
+ * of r starts afresh; the document's (fonts, faces, scratch) carries over. */
+static ierr add_invoice(struct r *r, const struct invoice *inv, const struct inv_seller *seller,
+			const struct pdf_opts *o, const char *paper, int info)
 {
-	struct r r;
 	struct pdf_plan plan;
 	struct pdf_block *bl = NULL;
-	const char *paper;
 	const struct money_currency *mc;
+	size_t i;
+	ierr e;
+
+	if (!inv || !inv->status || (inv->nlines && !inv->lines) || (inv->ntaxes && !inv->taxes) ||
+	    (inv->npayments && !inv->payments) || (inv->nfields && !inv->fields))
+		return IE_INVALID;
+	if (!(mc = money_currency(inv->currency)))
+		return IE_INVALID;
+	r->inv = inv;
+	r->seller = seller;
+	r->cur = mc->code;
+	r->price_dec = mc->exponent;
+	r->nops = 0;
+	r->nblocks = 0;
+	memset(&r->top, 0, sizeof(r->top));
+	r->top_h = r->tsize = r->head_h = 0;
+	memset(r->col_x, 0, sizeof(r->col_x));
+	memset(r->col_w, 0, sizeof(r->col_w));
+	memset(r->col_on, 0, sizeof(r->col_on));
+	r->page = NULL;
+	r->in_text = 0;
+	if (inv->kind && !strcmp(inv->kind, "credit"))
+		r->title = "Credit note";
+	else if (has(o->title_prefix))
+		r->title = clean(r, o->title_prefix);
+	else
+		r->title = "Invoice";
+	if (!strcmp(inv->status, "draft") || !has(inv->number))
+		r->number = fmt(r, "Draft #%lld", inv->id);
+	else
+		r->number = clean(r, inv->number);
+	if (!r->title || !r->number)
+		return IE_NOMEM;
+	if (info && (e = set_info(r)))
+		return e;
+	if ((e = layout_top(r)) || (e = layout_table(r)) || (e = layout_after(r)))
+		return e;
+	if (r->nblocks && !(bl = malloc(r->nblocks * sizeof(*bl))))
+		return IE_NOMEM;
+	for (i = 0; i < r->nblocks; i++)
+		bl[i] = r->blocks[i].b;
+	{
+		float first_h = r->ph - MARGIN_TOP - r->top_h - MARGIN_BOTTOM;
+		float next_h = r->ph - MARGIN_TOP - CONT_HEADER_H - MARGIN_BOTTOM;
+
+		if (first_h < 1)
+			first_h = 1;
+		e = pdf_plan_pages(r->a, bl, r->nblocks, first_h, next_h, r->head_h, &plan);
+	}
+	if (!e)
+		e = draw_all(r, &plan, paper);
+	free(bl);
+	return e;
+}
+
+/* Renders invs[0..n) one after the other into one document. */
+static ierr render_doc(const struct invoice *const *invs, size_t n, const struct inv_seller *seller,
+		       const struct pdf_opts *o, struct buf *out)
+{
+	struct r r;
+	const char *paper;
 	size_t i, old_len = out ? out->len : 0;
 	ierr e;
 
 	memset(&r, 0, sizeof(r));
-	if (!inv || !seller || !o || !out || !has(o->font_path) || !inv->status ||
-	    (inv->nlines && !inv->lines) || (inv->ntaxes && !inv->taxes) ||
-	    (inv->npayments && !inv->payments) || (inv->nfields && !inv->fields)) {
+	if (!invs || n == 0 || !seller || !o || !out || !has(o->font_path)) {
 		e = IE_INVALID;
 		goto out;
 	}
@@ -2618,14 +2678,6 @@ ierr pdf_invoice(const struct invoice *inv, const struct inv_seller *seller,
 		e = IE_INVALID;
 		goto out;
 	}
-	if (!(mc = money_currency(inv->currency))) {
-		e = IE_INVALID;
-		goto out;
-	}
-	r.inv = inv;
-	r.seller = seller;
-	r.cur = mc->code;
-	r.price_dec = mc->exponent;
 	r.pw = !strcmp(paper, "Letter") ? 612.0f : 595.276f;
 	r.ph = !strcmp(paper, "Letter") ? 792.0f : 841.89f;
 	r.bw = r.pw - 2 * MARGIN_X;
@@ -2633,49 +2685,19 @@ ierr pdf_invoice(const struct invoice *inv, const struct inv_seller *seller,
 		e = IE_NOMEM;
 		goto out;
 	}
-	if (inv->kind && !strcmp(inv->kind, "credit"))
-		r.title = "Credit note";
-	else if (has(o->title_prefix))
-		r.title = clean(&r, o->title_prefix);
-	else
-		r.title = "Invoice";
-	if (!strcmp(inv->status, "draft") || !has(inv->number))
-		r.number = fmt(&r, "Draft #%lld", inv->id);
-	else
-		r.number = clean(&r, inv->number);
-	if (!r.title || !r.number) {
-		e = IE_NOMEM;
-		goto out;
-	}
-
 	r.nfaces = 1;
 	for (i = 0; i < PDF_MAX_FALLBACK; i++)
 		if (has(o->fallback_fonts[i]))
 			r.faces[r.nfaces++].path = o->fallback_fonts[i];
 	if ((e = open_doc(&r, o->font_path)))
 		goto out;
-	if ((e = set_info(&r)))
-		goto out;
-	if ((e = layout_top(&r)) || (e = layout_table(&r)) || (e = layout_after(&r)))
-		goto out;
-
-	if (r.nblocks && !(bl = malloc(r.nblocks * sizeof(*bl)))) {
-		e = IE_NOMEM;
-		goto out;
-	}
-	for (i = 0; i < r.nblocks; i++)
-		bl[i] = r.blocks[i].b;
-	{
-		float first_h = r.ph - MARGIN_TOP - r.top_h - MARGIN_BOTTOM;
-		float next_h = r.ph - MARGIN_TOP - CONT_HEADER_H - MARGIN_BOTTOM;
-
-		if (first_h < 1)
-			first_h = 1;
-		if ((e = pdf_plan_pages(r.a, bl, r.nblocks, first_h, next_h, r.head_h, &plan)))
+	for (i = 0; i < n; i++)
+		if ((e = add_invoice(&r, invs[i], seller, o, paper, n == 1)))
 			goto out;
+	if (n > 1) {
+		HPDF_SetInfoAttr(r.doc, HPDF_INFO_TITLE, fmt(&r, "%zu invoices", n));
+		HPDF_SetInfoAttr(r.doc, HPDF_INFO_CREATOR, "invoice-manager");
 	}
-	if ((e = draw_all(&r, &plan, paper)))
-		goto out;
 	if (r.oom) {
 		e = IE_NOMEM;
 		goto out;
@@ -2698,7 +2720,6 @@ out:
 	}
 	if (r.doc)
 		HPDF_Free(r.doc);
-	free(bl);
 	free(r.ops);
 	free(r.blocks);
 	free(r.sc_cp);
@@ -2710,4 +2731,18 @@ out:
 	if (r.a)
 		arena_free(r.a);
 	return e;
+}
+
+ierr pdf_invoice(const struct invoice *inv, const struct inv_seller *seller,
+		 const struct pdf_opts *o, struct buf *out)
+{
+	if (!inv)
+		return IE_INVALID;
+	return render_doc(&inv, 1, seller, o, out);
+}
+
+ierr pdf_invoices(const struct invoice *const *invs, size_t n, const struct inv_seller *seller,
+		  const struct pdf_opts *o, struct buf *out)
+{
+	return render_doc(invs, n, seller, o, out);
 }

@@ -103,6 +103,13 @@ struct pdf_opts {
 ierr pdf_invoice(const struct invoice *inv, const struct inv_seller *seller,
 		 const struct pdf_opts *o, struct buf *out);
 
+/* Several invoices in one document, each on its own pages exactly as
+ * pdf_invoice draws it (its own "Page k of m"), for printing a batch. The
+ * document's title says how many; n == 1 is pdf_invoice. IE_INVALID for
+ * n == 0; the errors of pdf_invoice otherwise. */
+ierr pdf_invoices(const struct invoice *const *invs, size_t n, const struct inv_seller *seller,
+		  const struct pdf_opts *o, struct buf *out);
+
 /* libharu's code (hpdf_error.h) and detail of the last failed pdf_invoice()
  * in this process, for logs; 0 when libharu reported nothing. */
 unsigned long pdf_last_hpdf_error(unsigned long *detail);

@@ -100,8 +100,20 @@
  if:s.Drafts > 0 ?><span class="sum" data-currency="<?cs var:s.Currency ?>" data-kind="drafts"><span class="n"><?cs var:s.Drafts ?></span> draft<?cs if:s.Drafts != 1 ?>s<?cs /if ?>, <span class="total"><?cs var:s.DraftsTotal ?></span></span> <?cs /if ?><?cs
  if:s.Voids > 0 ?><span class="sum" data-currency="<?cs var:s.Currency ?>" data-kind="void"><span class="n"><?cs var:s.Voids ?></span> cancelled, <span class="total"><?cs var:s.VoidsTotal ?></span></span> <?cs /if ?><?cs /each ?><?cs if:Sums.0.Currency ?></span><?cs /if ?><?cs /if ?></p>
 
+<?cs if:Can.Batch ?>
+<form method="post" action="<?cs var:Batch.URL ?>" id="batch-form" class="batch">
+  <input type="hidden" name="csrf" value="<?cs var:CSRF ?>">
+  <fieldset><legend>Ticked rows</legend>
+    <label><input type="checkbox" name="all" value="1" id="batch-all"> instead, every invoice this filter matches<?cs if:!List.Capped ?> (<?cs var:List.Count ?>)<?cs /if ?>; at most 500</label>
+    <label for="batch-action">Action</label>
+    <select name="action" id="batch-action"><?cs if:Can.Edit ?><option value="issue">Issue the drafts…</option><?cs /if ?><option value="zip">Download the PDFs as one zip</option><option value="pdf">One PDF to print</option></select>
+    <button type="submit" id="batch-go">Apply</button>
+  </fieldset>
+</form>
+<?cs /if ?>
 <table class="grid invoices" id="invoices">
   <thead><tr>
+    <?cs if:Can.Batch ?><th class="sel"><span class="vh">Select</span><input type="checkbox" id="sel-page" aria-label="Select every row on this page" hidden></th><?cs /if ?>
     <?cs each:c = Cols ?><th class="c-<?cs var:c.Key ?><?cs if:c.Numeric ?> num<?cs /if ?>"<?cs if:c.Sorted ?> aria-sort="<?cs if:c.Sorted == "asc" ?>ascending<?cs else ?>descending<?cs /if ?>"<?cs /if ?>><a href="<?cs var:c.SortURL ?>" data-col="<?cs var:c.Key ?>"<?cs if:c.Title ?> title="<?cs var:c.Title ?>"<?cs /if ?>><?cs var:c.Label ?><?cs if:c.Sorted == "asc" ?> ▲<?cs elif:c.Sorted == "desc" ?> ▼<?cs /if ?></a></th><?cs /each ?>
     <th class="actions">Actions</th>
   </tr></thead>

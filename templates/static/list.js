@@ -20,3 +20,13 @@
   });
   list.addEventListener('drop', function (e) { e.preventDefault(); renumber(); dragged = null; });
 })();
+/* batch selection (the form works without this): a box that ticks every row of the page */
+(function () {
+  var all = document.getElementById('sel-page');
+  if (!all) return;
+  var boxes = document.querySelectorAll('#invoices td.sel input[type=checkbox]');
+  all.hidden = false;
+  all.addEventListener('change', function () {
+    Array.prototype.forEach.call(boxes, function (b) { b.checked = all.checked; });
+  });
+})();

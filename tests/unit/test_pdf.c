@@ -923,6 +923,62 @@ static void test_render_500_lines(void **state)
 	fx_free(f);
 }
 
+/* Several invoices in one document: each keeps its own pages ("Page k of m"
+ * restarts), the page count is the sum of the single renderings', qpdf is
+ * happy, every number is in the text; one invoice is pdf_invoice's bytes. */
+static void test_render_many(void **state)
+{
+	struct fx *f[3] = { fx_new(1, "open"), fx_new(60, "open"), fx_new(3, "draft") };
+	const struct invoice *invs[3];
+	struct pdf_opts o = opts_a4();
+	struct buf b = BUF_INIT, one = BUF_INIT;
+	char path[160], copy[160], *text;
+	int pages = 0;
+
+	(void)state;
+	f[1]->inv.number = "INV-2026-000002";
+	f[1]->inv.id = 8;
+	f[2]->inv.id = 9;
+	for (int i = 0; i < 3; i++) {
+		snprintf(copy, sizeof(copy), "%s", render(f[i], &o, "many-one.pdf", &b));
+		pages += pdf_pages(copy);
+		invs[i] = &f[i]->inv;
+	}
+	assert_int_equal(pages, 1 + 2 + 1);
+	b.len = 0;
+	assert_int_equal(pdf_invoices(invs, 3, &f[0]->seller, &o, &b), IE_OK);
+	snprintf(path, sizeof(path), "%s/many.pdf", tmpdir);
+	write_file(path, &b);
+	check_qpdf(path);
+	assert_int_equal(pdf_pages(path), pages);
+	text = pdf_text(path, 0);
+	assert_non_null(strstr(text, "INV-2026-000001"));
+	assert_non_null(strstr(text, "INV-2026-000002"));
+	assert_non_null(strstr(text, "Draft #9"));
+	assert_int_equal(count(text, "Page 1 of 1"), 2);
+	assert_int_equal(count(text, "Page 2 of 2"), 1);
+	free(text);
+	text = pdf_text(path, 4);           /* the last page is the draft's */
+	assert_non_null(strstr(text, "Draft #9"));
+	free(text);
+	/* one invoice: the same bytes as pdf_invoice */
+	b.len = 0;
+	assert_int_equal(pdf_invoices(invs, 1, &f[0]->seller, &o, &b), IE_OK);
+	assert_int_equal(pdf_invoice(invs[0], &f[0]->seller, &o, &one), IE_OK);
+	assert_int_equal(b.len, one.len);
+	assert_memory_equal(b.data, one.data, b.len);
+	/* none, or a bad one among them: refused, out unchanged */
+	b.len = 0;
+	assert_int_equal(pdf_invoices(invs, 0, &f[0]->seller, &o, &b), IE_INVALID);
+	f[1]->inv.currency = "XXZ";
+	assert_int_equal(pdf_invoices(invs, 3, &f[0]->seller, &o, &b), IE_INVALID);
+	assert_int_equal(b.len, 0);
+	buf_free(&b);
+	buf_free(&one);
+	for (int i = 0; i < 3; i++)
+		fx_free(f[i]);
+}
+
 /* A description of hundreds of words wraps to many lines, every word printed. */
 static void test_render_long_description(void **state)
 {
@@ -1415,6 +1471,7 @@ int main(void)
 		cmocka_unit_test(test_render_status_blocks),
 		cmocka_unit_test(test_render_huge_amounts_fit),
 		cmocka_unit_test(test_render_errors),
+		cmocka_unit_test(test_render_many),
 		cmocka_unit_test(test_visual_order),
 		cmocka_unit_test(test_render_scripts),
 	};
