@@ -13,7 +13,7 @@ struct page {
 	struct req *req;
 	struct buf *rows;          /* the table body, escaped HTML */
 	const struct listq *lq;
-	const char *today;
+	const struct inv_zones *zones;   /* the customers' dates: the shown status */
 	size_t n;
 	int can_edit;
 };
@@ -89,7 +89,8 @@ static ierr add_row(void *ctx, const struct listq_row *row)
 	struct page *p = ctx;
 	const struct listq *lq = p->lq;
 	struct buf *b = p->rows;
-	enum inv_shown shown = inv_shown_of(row->status, row->paid, row->due_date, p->today);
+	enum inv_shown shown = inv_shown_of(row->status, row->kind, row->paid, row->due_date,
+					    inv_zone_today(p->zones, row->time_zone));
 	int draft = shown == INV_DRAFT;
 	char text[160], link[64];
 	struct buf url = BUF_INIT;
@@ -145,12 +146,12 @@ static ierr add_row(void *ctx, const struct listq_row *row)
 			e = money_format(row->balance, row->currency, text, sizeof(text));
 			break;
 		case COL_PAID_STATE:
-			v = inv_paid_state(row->status, row->paid);
-			bd = v;
+			v = inv_paid_state(row->status, row->kind, row->paid);
+			bd = strcmp(v, "Paid") && strcmp(v, "Pending") && strcmp(v, "Unpaid") ? "none" : v;
 			break;
 		case COL_STATUS:
 			v = inv_shown_name(shown);
-			bd = listq_status_key(shown);
+			bd = inv_shown_class(shown);
 			break;
 		default:
 			break;
@@ -162,8 +163,7 @@ static ierr add_row(void *ctx, const struct listq_row *row)
 		e = buf_puts(b, "\n    <td class=\"actions\"><a href=\"/invoices/") ?: buf_put_int(b, row->id)
 		    ?: buf_puts(b, "\">View</a> <a href=\"/invoices/") ?: buf_put_int(b, row->id)
 		    ?: buf_puts(b, ".pdf\">PDF</a>");
-	if (!e && draft && p->can_edit)
-		e = buf_puts(b, " <a href=\"/admin/invoices/") ?: buf_put_int(b, row->id) ?: buf_puts(b, "/edit\">Edit</a>");
+	/* no Edit link for drafts until invoice-admin has the page */
 	if (!e)
 		e = buf_puts(b, "</td>\n  </tr>");
 	buf_free(&url);
@@ -214,8 +214,25 @@ static ierr set_columns(struct req *req, const struct listq *lq)
 	return IE_OK;
 }
 
+/* A bound amount ("1234.500") as people read it: "1,234.50" (a third
+ * decimal only when it is not 0). */
+static const char *amount_text(const char *dec, char *out, size_t outsz)
+{
+	int64_t v;
+	char tmp[64];
+	size_t n;
+
+	if (money_parse(dec, 3, &v) || money_format(v, "KWD", tmp, sizeof(tmp)))
+		return dec;
+	n = strlen(tmp) - 4;             /* " KWD" */
+	tmp[n] = '\0';
+	if (tmp[n - 1] == '0')
+		tmp[n - 1] = '\0';
+	return str_copy(out, outsz, tmp) ? dec : out;
+}
+
 /* Active filters as removable chips. */
-static ierr set_filters(struct req *req, const struct listq *lq)
+static ierr set_filters(struct req *req, const struct listq *lq, const char *customer_name)
 {
 	static const char *const date_label[] = { "Invoice date", "Due date", "Billing period" };
 	size_t n = 0;
@@ -237,8 +254,12 @@ static ierr set_filters(struct req *req, const struct listq *lq)
 		if (lq->status & LISTQ_STATUS_BIT(s))
 			CHIP("Status", inv_shown_name((enum inv_shown)s), f.status &= ~LISTQ_STATUS_BIT(s));
 	if (lq->customer) {
-		snprintf(text, sizeof(text), "#%lld", lq->customer);
-		CHIP("Customer", text, f.customer = 0);
+		if (customer_name && *customer_name) {
+			CHIP("Customer", customer_name, (f.customer = 0, f.customer_name[0] = '\0'));
+		} else {
+			snprintf(text, sizeof(text), "#%lld", lq->customer);
+			CHIP("Customer", text, (f.customer = 0, f.customer_name[0] = '\0'));
+		}
 	}
 	if (lq->currency[0])
 		CHIP("Currency", lq->currency, f.currency[0] = '\0');
@@ -251,9 +272,9 @@ static ierr set_filters(struct req *req, const struct listq *lq)
 		CHIP(text, lq->to, f.to[0] = '\0');
 	}
 	if (lq->min[0])
-		CHIP("Total at least", lq->min, f.min[0] = '\0');
+		CHIP("Total at least", amount_text(lq->min, text, sizeof(text)), f.min[0] = '\0');
 	if (lq->max[0])
-		CHIP("Total at most", lq->max, f.max[0] = '\0');
+		CHIP("Total at most", amount_text(lq->max, text, sizeof(text)), f.max[0] = '\0');
 #undef CHIP
 	if (n) {
 		listq_defaults(&f);
@@ -268,7 +289,7 @@ static ierr set_filters(struct req *req, const struct listq *lq)
 	return e;
 }
 
-static ierr set_form(struct req *req, const struct listq *lq)
+static ierr set_form(struct req *req, const struct listq *lq, const char *customer_name)
 {
 	static const char *const date_key[] = { "invoice", "due", "period" };
 	ierr e;
@@ -281,6 +302,21 @@ static ierr set_form(struct req *req, const struct listq *lq)
 	    || (e = app_set(req, "List.Dir", lq->desc ? "desc" : "asc")))
 		return e;
 	if (lq->customer && (e = app_set_int(req, "List.Customer", lq->customer)))
+		return e;
+	if ((e = app_set(req, "List.CustomerName", customer_name && *customer_name ? customer_name : lq->customer_name)))
+		return e;
+	/* what a form sent that could not be used, beside its field, as typed */
+	for (size_t i = 0; i < lq->nerrs; i++) {
+		char key[64];
+
+		snprintf(key, sizeof(key), "List.Err.%s", lq->errs[i].param);
+		if ((e = app_set(req, key, lq->errs[i].msg)))
+			return e;
+		snprintf(key, sizeof(key), "List.Raw.%s", lq->errs[i].param);
+		if ((e = app_set(req, key, lq->errs[i].value)))
+			return e;
+	}
+	if (lq->nerrs && (e = app_set_int(req, "List.Errors", (long long)lq->nerrs)))
 		return e;
 	for (unsigned s = INV_DRAFT, n = 0; s <= INV_CANCEL; s++) {
 		char key[40];
@@ -370,6 +406,67 @@ static ierr set_sums(struct req *req, const struct listq_result *res)
 	return IE_OK;
 }
 
+#define PICK_MAX 20
+
+/* The customer filter by name (listq_customer_filter); several matches are
+ * listed to pick from (List.Pick: links that filter to each). */
+static ierr customer_filter(struct req *req, struct listq *lq, const struct auth_scope *scope, char *name,
+			    size_t namesz)
+{
+	struct listq_customer pick[PICK_MAX];
+	size_t n = 0, i;
+	ierr e = listq_customer_filter(req->db, lq, auth_allowed(req->session.user.role, ACT_MASTER_READ),
+				       scope->customer_id, app_param(req, "customer_name") != NULL, name, namesz,
+				       pick, PICK_MAX, &n);
+
+	for (i = 0; !e && i < n && i < PICK_MAX; i++) {
+		struct listq f = *lq;
+		struct buf b = BUF_INIT;
+
+		f.customer = pick[i].id;
+		f.page = 1;
+		e = listq_url(&f, "/invoices", &b) ?: app_set_at(req, "List.Pick", i, "URL", b.data)
+		    ?: app_set_at(req, "List.Pick", i, "Name", pick[i].name);
+		buf_free(&b);
+	}
+	if (!e && n > PICK_MAX)
+		e = app_set_int(req, "List.PickMore", 1);
+	if (!e && n > 1)
+		e = app_set_int(req, "List.PickCount", (long long)(n > PICK_MAX ? PICK_MAX : n));
+	return e;
+}
+
+/* GET /invoices/customers?q=TEXT (staff): the picker's suggestions as JSON,
+ * {"customers":[{"id":1,"name":"..."}],"more":false}. */
+static ierr customers_json(struct req *req)
+{
+	static const struct app_field fields[] = { { "q", app_v_line, 0 } };
+	struct listq_customer pick[PICK_MAX];
+	struct app_value v;
+	struct buf b = BUF_INIT;
+	char text[201] = "";
+	size_t n = 0, i;
+	int exact;
+	ierr e;
+
+	if (app_fields(req, fields, 1, &v))
+		return app_fail(req, IE_INVALID, "The parameter \"q\" is too long or has control characters.");
+	if (v.present && v.len < sizeof(text))
+		memcpy(text, v.s, v.len + 1);
+	if (text[0] && (e = listq_customers_named(req->db, text, pick, PICK_MAX, &n, &exact)))
+		return e;
+	e = buf_puts(&b, "{\"customers\":[");
+	for (i = 0; !e && i < n && i < PICK_MAX; i++)
+		e = buf_puts(&b, i ? ",{\"id\":" : "{\"id\":") ?: buf_put_int(&b, pick[i].id) ?: buf_puts(&b, ",\"name\":\"")
+		    ?: html_js(&b, pick[i].name, strlen(pick[i].name)) ?: buf_puts(&b, "\"}");
+	if (!e)
+		e = buf_puts(&b, n > PICK_MAX ? "],\"more\":true}" : "],\"more\":false}");
+	if (!e)
+		e = app_header(req, "Content-Type", "application/json; charset=utf-8") ?: app_write(req, b.data, b.len);
+	buf_free(&b);
+	return e;
+}
+
 static const int per_page_choices[] = { 10, 25, 50, 100, 200, 500 };
 
 static ierr list_page(struct req *req)
@@ -382,11 +479,13 @@ static ierr list_page(struct req *req)
 	struct buf rows = BUF_INIT;
 	struct page p = { req, &rows, &lq, NULL, 0, auth_allowed(u->role, ACT_INVOICE_WRITE) };
 	struct tmpl_slot slot = { "rows", &rows };
-	char today[11], names[LISTQ_NAMES_SIZE];   /* a search's customers by name, for lq */
+	char names[LISTQ_NAMES_SIZE];   /* a search's customers by name, for lq */
+	char cname[sizeof(((struct listq_customer *)0)->name)] = "";
+	struct inv_zones zones;
 	int built = 0;
 	ierr e;
 
-	if ((e = listq_parse(req, &lq)))
+	if ((e = listq_parse(req, &lq)) || (e = customer_filter(req, &lq, &scope, cname, sizeof(cname))))
 		return e;
 	lq.count_cap = req->cfg->list_count_cap;
 	lq.deep_offset = req->cfg->list_deep_offset;
@@ -396,10 +495,11 @@ static ierr list_page(struct req *req)
 	lq.name_seek_from = req->cfg->list_name_seek_from;
 	if (!lq.cols_given)
 		listq_saved_cols(auth_pref(req, LISTQ_COLS_PREF), &lq);
-	if ((e = inv_today(req->cfg->time_zone, req->now, today)) || (e = listq_search_plan(req->db, req->memo, &lq, names)))
+	if ((e = inv_zones_load(req->db, req->arena, scope.customer_id, req->cfg->time_zone, req->now, &zones))
+	    || (e = listq_search_plan(req->db, req->memo, &lq, names)))
 		return e;
-	p.today = today;
-	if ((e = listq_build(&lq, &scope, today, &sql)))
+	p.zones = &zones;
+	if ((e = listq_build_zones(&lq, &scope, &zones, &sql)))
 		return e;
 	built = 1;
 	/* A scoped user never has drafts: the draft bit stays in the SQL (so
@@ -415,9 +515,12 @@ static ierr list_page(struct req *req)
 		e = listq_rows(req->db, &sql, &lq, add_row, &p) ?: listq_totals(req->db, req->memo, &sql, &res);
 	if (e)
 		goto out;
-	if ((e = app_set(req, "Page.Title", "Invoices")) || (e = set_columns(req, &lq)) || (e = set_filters(req, &lq))
-	    || (e = set_form(req, &lq)) || (e = set_paging(req, &lq, &res, p.n)) || (!res.capped && (e = set_sums(req, &res)))
+	if ((e = (cname[0] ? app_setf(req, "Page.Title", "Invoices \xc2\xb7 %s", cname) : app_set(req, "Page.Title", "Invoices")))
+	    || (cname[0] && (e = app_set(req, "List.Heading", cname)))
+	    || (e = set_columns(req, &lq)) || (e = set_filters(req, &lq, cname))
+	    || (e = set_form(req, &lq, cname)) || (e = set_paging(req, &lq, &res, p.n)) || (!res.capped && (e = set_sums(req, &res)))
 	    || (e = app_set_int(req, "Can.Drafts", scope.drafts)) || (e = app_set_int(req, "Can.Edit", p.can_edit))
+	    || (e = app_set_int(req, "Can.Pick", auth_allowed(u->role, ACT_MASTER_READ)))
 	    || (e = set_url(req, "BackURL", &lq)))
 		goto out;
 	for (size_t i = 0; i < sizeof(per_page_choices) / sizeof(per_page_choices[0]); i++)
@@ -515,8 +618,16 @@ static ierr save_columns(struct req *req)
 		}
 		cols[n++] = (enum listq_col)i;
 	}
-	if (!n)
-		return app_fail(req, IE_INVALID, "Choose at least one column.");
+	if (!n) {
+		/* nothing ticked: the default columns */
+		struct listq d;
+
+		listq_defaults(&d);
+		memcpy(cols, d.cols, d.ncols * sizeof(cols[0]));
+		n = d.ncols;
+		for (i = 0; i < n; i++)
+			pos[i] = (long long)i;
+	}
 	/* order by position (ties: table order); n is at most 10 */
 	for (i = 1; i < n; i++)
 		for (j = i; j > 0 && pos[j - 1] > pos[j]; j--) {
@@ -538,6 +649,7 @@ static ierr save_columns(struct req *req)
 static const struct app_route routes[] = {
 	{ APP_GET, "/invoices", ACT_INVOICE_READ, list_limited },
 	{ APP_POST, "/invoices/columns", ACT_INVOICE_READ, save_columns },
+	{ APP_GET, "/invoices/customers", ACT_MASTER_READ, customers_json },
 };
 
 static const struct app_def def = { "invoice-list", routes, sizeof(routes) / sizeof(routes[0]), LISTQ_COLS_PREF };

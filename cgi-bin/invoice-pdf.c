@@ -126,23 +126,39 @@ static void etag_of(const struct buf *b, char out[65])
 	sodium_bin2hex(out, 65, h, 16);   /* 128 bits name a rendering well enough */
 }
 
+/* PDF.FallbackFont.0, .1, ...; none set: the installed extra and CJK fonts. */
+static void pdf_fallback_fonts(struct req *req, struct pdf_opts *o)
+{
+	static const char *const keys[PDF_MAX_FALLBACK] = {
+		"PDF.FallbackFont.0", "PDF.FallbackFont.1", "PDF.FallbackFont.2", "PDF.FallbackFont.3",
+	};
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < PDF_MAX_FALLBACK; i++)
+		any |= (o->fallback_fonts[i] = config_get(req->cfg, keys[i], NULL)) != NULL;
+	if (!any) {
+		o->fallback_fonts[0] = INVOICE_DATADIR "/fonts/invoice-sans-extra.ttf";
+		o->fallback_fonts[1] = INVOICE_DATADIR "/fonts/invoice-cjk.ttf";
+	}
+}
+
 static ierr render(struct req *req, const struct auth_scope *scope, long long id, struct buf *out)
 {
 	struct invoice inv;
 	struct inv_seller seller;
 	struct pdf_opts o;
-	char today[11];
 	ierr e;
 
 	/* the PDF is the document as the customer gets it, whoever downloads it
 	 * (it is stored and may be served to the customer or a link holder) */
-	if ((e = inv_today(req->cfg->time_zone, req->now, today))
-	    || (e = invoice_load(req->db, req->arena, scope, id, today, 1, &inv)))
+	if ((e = invoice_load(req->db, req->arena, scope, id, req->now, 1, &inv)))
 		return e;
 	invoice_seller(req->cfg, &seller);
 	o.paper = req->cfg->paper;
 	o.font_path = config_get(req->cfg, "PDF.Font", INVOICE_DATADIR "/fonts/invoice-sans.ttf");
 	o.title_prefix = "Invoice";
+	pdf_fallback_fonts(req, &o);
 	return pdf_invoice(&inv, &seller, &o, out);
 }
 
@@ -159,7 +175,7 @@ static ierr serve_pdf(struct req *req, const struct auth_scope *scope, long long
 
 	/* a revalidation needs only the tag; a download takes the file in the same
 	 * query, unless the web server sends it from its file copy */
-	e = invoice_pdf_state(req->db, scope, id, &st, revalidating || files ? NULL : &pdf);
+	e = invoice_pdf_state(req->db, scope, id, req->now, &st, revalidating || files ? NULL : &pdf);
 	if (e == IE_NOTFOUND && l)
 		e = app_fail(req, IE_NOTFOUND, "This download link is not valid.");
 	if (e)
@@ -232,11 +248,10 @@ static ierr invoice_csv(struct req *req)
 	struct auth_scope scope = auth_scope_of(&req->session.user);
 	struct invoice inv;
 	struct buf csv = BUF_INIT;
-	char today[11], name[64];
+	char name[64];
 	ierr e;
 
-	if ((e = inv_today(req->cfg->time_zone, req->now, today))
-	    || (e = invoice_load(req->db, req->arena, &scope, req->ids[0], today, 0, &inv)))
+	if ((e = invoice_load(req->db, req->arena, &scope, req->ids[0], req->now, 0, &inv)))
 		return e;
 	file_name(inv.number, inv.id, "csv", name, sizeof(name));
 	/* a BOM so spreadsheet programs read the names as UTF-8 */

@@ -22,37 +22,6 @@
 
 #define LINK_DAYS 30
 
-static const char *method_name(const char *m)
-{
-	static const struct {
-		const char *key, *name;
-	} methods[] = {
-		{ "transfer", "Bank transfer" }, { "direct_debit", "Direct debit" }, { "card", "Card" },
-		{ "cash", "Cash" }, { "other", "Other" }, { "credit note", "Credit note" },
-	};
-
-	for (size_t i = 0; m && i < sizeof(methods) / sizeof(methods[0]); i++)
-		if (!strcmp(methods[i].key, m))
-			return methods[i].name;
-	return m ? m : "";
-}
-
-/* UNTDID 4461 payment means the invoices carry. */
-static const char *means_name(const char *code)
-{
-	static const struct {
-		const char *code, *name;
-	} means[] = {
-		{ "58", "SEPA credit transfer" }, { "30", "Credit transfer" }, { "59", "SEPA direct debit" },
-		{ "49", "Direct debit" }, { "48", "Bank card" }, { "10", "Cash" }, { "1", "Not defined" },
-	};
-
-	for (size_t i = 0; code && i < sizeof(means) / sizeof(means[0]); i++)
-		if (!strcmp(means[i].code, code))
-			return means[i].name;
-	return "";
-}
-
 /* "a – b", one date when both are equal or one is missing, "" when none. */
 static const char *period_text(struct req *req, const char *a, const char *b)
 {
@@ -174,14 +143,14 @@ static ierr set_header(struct req *req, const struct invoice *inv)
 	if ((e = app_set(req, "Page.Title", title)) || (e = app_set_int(req, "Inv.Id", inv->id))
 	    || (e = app_set(req, "Inv.Doc", doc)) || (e = app_set(req, "Inv.Number", number))
 	    || (e = app_set(req, "Inv.Status", inv_shown_name(inv->shown)))
-	    || (e = app_set(req, "Inv.StatusKey", listq_status_key(inv->shown)))
-	    || (e = app_set(req, "Inv.PaidState", inv_paid_state(inv->status, inv->paid)))
+	    || (e = app_set(req, "Inv.StatusKey", inv_shown_class(inv->shown)))
+	    || (e = app_set(req, "Inv.PaidState", inv_paid_state(inv->status, inv->kind, inv->paid)))
 	    || (e = app_set(req, "Inv.Date", inv->invoice_date)) || (e = app_set(req, "Inv.Due", inv->due_date))
 	    || (e = app_set(req, "Inv.Period", period_text(req, inv->period_start, inv->period_end)))
 	    || (e = app_set(req, "Inv.Currency", inv->currency))
 	    || (e = app_set(req, "Inv.BuyerRef", inv->buyer_reference))
 	    || (e = app_set(req, "Inv.Notes", inv->notes))
-	    || (e = app_set(req, "Inv.Means", means_name(inv->payment_means))))
+	    || (e = app_set(req, "Inv.Means", inv_payment_label(inv->payment_means))))
 		return e;
 	if ((draft && (e = app_set(req, "Inv.Draft", "1")))
 	    || (credit && (e = app_set(req, "Inv.Credit", "1")))
@@ -252,7 +221,7 @@ static ierr set_body(struct req *req, const struct invoice *inv)
 		const struct inv_payment *p = &inv->payments[i];
 
 		if ((e = app_set_at(req, "Payments", i, "Date", p->date))
-		    || (e = app_set_at(req, "Payments", i, "Method", method_name(p->method)))
+		    || (e = app_set_at(req, "Payments", i, "Method", inv_payment_label(p->method)))
 		    || (e = app_set_at(req, "Payments", i, "Reference", p->reference))
 		    || (e = set_amount_at(req, "Payments", i, "Amount", inv, p->amount, 1)))
 			return e;
@@ -294,7 +263,6 @@ static ierr view(struct req *req)
 	struct app_value v[1];
 	struct invoice inv;
 	long long id = req->ids[0];
-	char today[11];
 	int print;
 	ierr e;
 
@@ -305,10 +273,8 @@ static ierr view(struct req *req)
 		return app_fail(req, IE_INVALID, "The parameter \"print\" can only be 1 (the print layout).");
 	}
 	print = v[0].present;
-	if ((e = inv_today(req->cfg->time_zone, req->now, today)))
-		return e;
 	/* outside the scope this is IE_NOTFOUND: app renders the same 404 as for a missing id */
-	if ((e = invoice_load(req->db, req->arena, &scope, id, today, 0, &inv)))
+	if ((e = invoice_load(req->db, req->arena, &scope, id, req->now, 0, &inv)))
 		return e;
 	if ((e = set_header(req, &inv)) || (e = set_seller(req)) || (e = set_buyer(req, &inv))
 	    || (e = set_body(req, &inv)))

@@ -489,6 +489,28 @@ static const char *const es_st[] = { "Calle de Alcalá", "Avenida de la Constitu
 static const struct city es_c[] = { { "Madrid", "28013", "", NULL, 0 }, { "A Coruña", "15001", "", NULL, 0 },
 	{ "Málaga", "29015", "", NULL, 0 } };
 
+/* Greek, Cyrillic and Hebrew script (the PDFs draw every script): only the
+ * specials live here (weight 0: no generated customer does). */
+static const char *const gr_a[] = { "Αιγαίο", "Ολυμπος", "Ακρόπολη" };
+static const char *const gr_b[] = { "Δίκτυα", "Τηλεπικοινωνίες", "Δεδομένα" };
+static const char *const gr_s[] = { "Α.Ε.", "Ε.Π.Ε." };
+static const char *const gr_st[] = { "Οδός Ερμού", "Λεωφόρος Συγγρού", "Οδός Αθηνάς" };
+static const struct city gr_c[] = { { "Αθήνα", "105 63", "Αττική", NULL, 0 },
+	{ "Θεσσαλονίκη", "546 21", "Μακεδονία", NULL, 0 } };
+
+static const char *const bg_a[] = { "Балкан", "Витоша", "Родопи" };
+static const char *const bg_b[] = { "Телеком", "Мрежи", "Данни" };
+static const char *const bg_s[] = { "ЕООД", "АД", "ООД" };
+static const char *const bg_st[] = { "бул. Витоша", "ул. Граф Игнатиев", "бул. България" };
+static const struct city bg_c[] = { { "София", "1000", "", NULL, 0 }, { "Пловдив", "4000", "", NULL, 0 } };
+
+static const char *const il_a[] = { "כרמל", "גליל", "ירושלים" };
+static const char *const il_b[] = { "תקשורת", "נתונים", "רשתות" };
+static const char *const il_s[] = { "בע\"מ" };
+static const char *const il_st[] = { "רחוב הרצל", "שדרות רוטשילד", "רחוב יפו" };
+static const struct city il_c[] = { { "תל אביב-יפו", "6688101", "", NULL, 0 },
+	{ "חיפה", "3303101", "", NULL, 0 } };
+
 static const struct country countries[] = {
 	{ "DE", "EUR", "Europe/Berlin", "de", 60, 1, "DE", "", 9, "+49 30 ", 0, 0, 26,
 	  de_a, de_b, de_s, de_st, de_c, N(de_a), N(de_b), N(de_s), N(de_st), N(de_c) },
@@ -514,9 +536,15 @@ static const struct country countries[] = {
 	  kw_a, kw_b, kw_s, kw_st, kw_c, N(kw_a), N(kw_b), N(kw_s), N(kw_st), N(kw_c) },
 	{ "CH", "CHF", "Europe/Zurich", "de", 60, 0, "CHE-", " MWST", 9, "+41 44 ", 0, 0, 5,
 	  ch_a, ch_b, ch_s, ch_st, ch_c, N(ch_a), N(ch_b), N(ch_s), N(ch_st), N(ch_c) },
+	{ "GR", "EUR", "Europe/Athens", "el", 120, 1, "EL", "", 9, "+30 21 ", 0, 0, 0,
+	  gr_a, gr_b, gr_s, gr_st, gr_c, N(gr_a), N(gr_b), N(gr_s), N(gr_st), N(gr_c) },
+	{ "BG", "EUR", "Europe/Sofia", "bg", 120, 1, "BG", "", 9, "+359 2 ", 0, 0, 0,
+	  bg_a, bg_b, bg_s, bg_st, bg_c, N(bg_a), N(bg_b), N(bg_s), N(bg_st), N(bg_c) },
+	{ "IL", "USD", "Asia/Jerusalem", "he", 120, 0, "", "", 0, "+972 3 ", 0, 0, 0,
+	  il_a, il_b, il_s, il_st, il_c, N(il_a), N(il_b), N(il_s), N(il_st), N(il_c) },
 };
 
-enum { C_DE, C_FR, C_AT, C_ES, C_PL, C_CZ, C_SE, C_GB, C_US, C_JP, C_KW, C_CH };
+enum { C_DE, C_FR, C_AT, C_ES, C_PL, C_CZ, C_SE, C_GB, C_US, C_JP, C_KW, C_CH, C_GR, C_BG, C_IL };
 
 /* Currencies of the packages, with a fixed demo exchange rate to EUR (x 10^4). */
 static const struct { const char *code; int64_t per_eur; } currencies[] = {
@@ -882,7 +910,9 @@ struct special {
 
 /* The first customers: non-ASCII names, every currency exponent, and one name
  * made of HTML metacharacters. Customers 1 and 2 (the portal demo users) bill
- * in EUR and PLN. */
+ * in EUR and PLN. Customers 12-15 (in the default load of 50, not in the
+ * tests' smaller ones) have names and addresses in Greek, Cyrillic, Arabic
+ * and Hebrew script, as customer 4 has in Japanese. */
 static const struct special specials[] = {
 	{ "Zoë Müller GmbH", "Zoë Müller Telekommunikation GmbH", C_DE, 1, SCH_MONTHLY, GRP_DEST, 14 },
 	{ "Łódź Sp. z o.o.", "Łódź Telekom Sp. z o.o.", C_PL, 1, SCH_MONTHLY, GRP_NONE, 30 },
@@ -895,6 +925,10 @@ static const struct special specials[] = {
 	{ "Grüezi Hosting AG", "", C_CH, 0, SCH_NONE, GRP_NONE, 30 },
 	{ "Ångström Data AB", "", C_SE, 1, SCH_MONTHLY, GRP_DEST, 30 },
 	{ "Tag & \"Quote\" <Networks> Ltd", "", C_GB, 0, SCH_MONTHLY, GRP_NONE, 14 },
+	{ "Αιγαίο Δίκτυα Α.Ε.", "Αιγαίο Δίκτυα Ανώνυμη Εταιρεία", C_GR, 1, SCH_MONTHLY, GRP_DEST, 30 },
+	{ "Балкан Телеком ЕООД", "", C_BG, 1, SCH_MONTHLY, GRP_NONE, 30 },
+	{ "Gulf Telecom Co.", "شركة الخليج للاتصالات ذ.م.م.", C_KW, 1, SCH_MONTHLY, GRP_DEST, 30 },
+	{ "כרמל תקשורת בע\"מ", "", C_IL, 0, SCH_MONTHLY, GRP_NONE, 30 },
 };
 
 static void make_customer(struct demo *d, long idx, long nth_in_country, int ci, struct customer *c)
@@ -1810,16 +1844,25 @@ static int write_lines(struct demo *d, long long inv_id, long long first_line_id
 	return 0;
 }
 
+/* The buyer as issued (invoices.buyer_snapshot): every key of the buyer
+ * block (lib/invoice.c, invoice_load reads them), so an issued invoice never
+ * shows the live customer row. */
 static void buyer_json(struct sink *k, const struct customer *c)
 {
 	put_raw(k, "{\"name\":", 8);
 	put_jstr(k, c->name);
 	put_raw(k, ",\"legal_name\":", 14);
 	put_jstr(k, c->legal);
+	put_raw(k, ",\"email\":", 9);
+	put_jstr(k, c->email);
 	put_raw(k, ",\"vat_id\":", 10);
 	put_jstr(k, c->vat_id);
 	put_raw(k, ",\"street\":", 10);
 	put_jstr(k, c->street);
+	put_raw(k, ",\"address_line2\":", 17);
+	put_jstr(k, "");
+	put_raw(k, ",\"region\":", 10);
+	put_jstr(k, c->region);
 	put_raw(k, ",\"post_code\":", 13);
 	put_jstr(k, c->post);
 	put_raw(k, ",\"city\":", 8);
@@ -2308,7 +2351,7 @@ static ierr users(struct demo *d)
 	if ((e = pref(d, d->uid_billing, "invoices.cols", "number,customer,date,due,total,paid,balance,status"))
 	    || (e = pref(d, d->uid_billing, "invoices.per_page", "100"))
 	    || (e = pref(d, d->uid_admin, "invoices.cols", "number,customer,date,period,due,total,balance,status"))
-	    || (e = pref(d, d->uid_cust1, "invoices.cols", "number,date,due,total,paid_state")))
+	    || (e = pref(d, d->uid_cust1, "invoices.cols", "number,date,due,total,paid_state,status")))
 		return e;
 	return IE_OK;
 }

@@ -295,7 +295,7 @@ static int cmd_link(struct ctl *c, int argc, char **argv)
 		return fail("usage: invoicectl link INVOICE_ID [--days N]");
 	if (!c->cfg.has_secret)
 		return fail("no Secret in the configuration: signed links are off");
-	e = invoice_pdf_state(c->db, &issued_only, id, &st, NULL);
+	e = invoice_pdf_state(c->db, &issued_only, id, time(NULL), &st, NULL);
 	if (e == IE_NOTFOUND)
 		return fail("invoice %lld does not exist or is a draft (links are for issued invoices)", id);
 	if (e)

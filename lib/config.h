@@ -17,6 +17,7 @@
  *   Limits.Body Limits.Params Limits.ValueLength
  *   Invoice.Prefix Invoice.TaxRounding (line|document) Invoice.TimeZone Invoice.PaymentDays
  *   PDF.Paper (A4|Letter) PDF.Font (the TTF subset)
+ *   PDF.FallbackFont.0 .. .3  fonts for characters PDF.Font lacks, in order (read by invoice-pdf)
  *   PDF.Files PDF.AccelRedirect   serving stored PDFs through the web server: Files is a
  *                  directory (absolute) for copies of stored PDFs, AccelRedirect the URI
  *                  prefix ("/_stored-pdf/") of an nginx `internal` location aliasing it.

@@ -58,6 +58,25 @@ static ierr fixed(struct buf *b, int64_t v, int decimals)
 	return e ? e : csv_number(b, 0, text);
 }
 
+/* A quantity as stored, without the trailing zeros of its 6 decimals
+ * ("19.950002", "19.95", "3"), as the page and the PDF show it. */
+static ierr quantity(struct buf *b, int64_t v)
+{
+	char text[40];
+	ierr e = money_to_decimal(v, 6, text, sizeof(text));
+	size_t n;
+
+	if (e)
+		return e;
+	n = strlen(text);
+	while (n && text[n - 1] == '0')
+		n--;
+	if (n && text[n - 1] == '.')
+		n--;
+	text[n] = '\0';
+	return csv_number(b, 0, text);
+}
+
 static ierr row(struct buf *b, const struct invoice *inv, const struct inv_line *l)
 {
 	char num[32];
@@ -84,7 +103,7 @@ static ierr row(struct buf *b, const struct invoice *inv, const struct inv_line 
 		snprintf(num, sizeof(num), "%d", l->position);
 		if ((e = csv_number(b, 0, num)) || (e = csv_text(b, 0, l->description))
 		    || (e = csv_text(b, 0, l->period_start)) || (e = csv_text(b, 0, l->period_end))
-		    || (e = fixed(b, l->quantity, 6)) || (e = csv_text(b, 0, l->unit_code))
+		    || (e = quantity(b, l->quantity)) || (e = csv_text(b, 0, l->unit_code))
 		    || (e = fixed(b, l->unit_price, 6)) || (e = fixed(b, l->tax_rate, 4))
 		    || (e = csv_text(b, 0, l->vat_category)) || (e = csv_text(b, 0, l->tax_description))
 		    || (e = amount(b, l->net, inv->exponent)) || (e = amount(b, l->tax, inv->exponent))

@@ -11,34 +11,216 @@
 #include "config.h"
 #include "db.h"
 
+/*
+ * The shown-status rule, once (invoice.h has it as a table in words). Each
+ * row is complete on its own (the rows exclude each other; test_invoice.c
+ * checks every combination matches exactly one), so the C function takes the
+ * first match and every SQL condition is the row's own conjunction.
+ */
+#define ST_DRAFT 1u
+#define ST_OPEN 2u
+#define ST_PAID 4u
+#define ST_VOID 8u
+enum { ANY = -1 };
+
+static const struct inv_status_rule {
+	enum inv_shown shown;
+	const char *label, *css;
+	unsigned stored;       /* ST_* bits */
+	int credit;            /* 1 credit notes, 0 invoices, ANY */
+	int paid;              /* 1 something paid, 0 nothing, ANY */
+	int overdue;           /* 1 due date before today, 0 today or later, ANY */
+} rules[] = {
+	{ INV_DRAFT, "Draft", "draft", ST_DRAFT, ANY, ANY, ANY },
+	{ INV_CANCEL, "Cancelled", "void", ST_VOID, ANY, ANY, ANY },
+	{ INV_CREDIT, "Credit note", "credit", ST_OPEN | ST_PAID, 1, ANY, ANY },
+	{ INV_PAID, "Paid", "paid", ST_PAID, 0, ANY, ANY },
+	{ INV_OVERDUE, "Overdue", "overdue", ST_OPEN, 0, ANY, 1 },
+	{ INV_PARTIAL, "Partly paid", "partial", ST_OPEN, 0, 1, 0 },
+	{ INV_DUE, "Due", "due", ST_OPEN, 0, 0, 0 },
+};
+#define NRULES (sizeof(rules) / sizeof(rules[0]))
+
+static const struct inv_status_rule *rule_of(enum inv_shown s)
+{
+	size_t i;
+
+	for (i = 0; i < NRULES; i++)
+		if (rules[i].shown == s)
+			return &rules[i];
+	return NULL;
+}
+
 const char *inv_shown_name(enum inv_shown s)
 {
-	static const char *const names[] = {
-		[INV_DRAFT] = "DRAFT", [INV_DUE] = "DUE", [INV_PARTIAL] = "PARTIAL",
-		[INV_OVERDUE] = "OVER_DUE", [INV_PAID] = "PAID", [INV_CANCEL] = "CANCEL",
+	const struct inv_status_rule *r = rule_of(s);
+
+	return r ? r->label : "";
+}
+
+const char *inv_shown_class(enum inv_shown s)
+{
+	const struct inv_status_rule *r = rule_of(s);
+
+	return r ? r->css : "";
+}
+
+unsigned inv_shown_stored(enum inv_shown s)
+{
+	const struct inv_status_rule *r = rule_of(s);
+
+	return r ? r->stored : 0;
+}
+
+int inv_shown_stored_only(enum inv_shown s)
+{
+	const struct inv_status_rule *r = rule_of(s);
+
+	return r && r->credit == ANY && r->paid == ANY && r->overdue == ANY;
+}
+
+static unsigned stored_bit(const char *status)
+{
+	return !strcmp(status, "draft") ? ST_DRAFT : !strcmp(status, "open") ? ST_OPEN
+	       : !strcmp(status, "paid") ? ST_PAID : !strcmp(status, "void") ? ST_VOID : 0;
+}
+
+static int fits(int want, int have)
+{
+	return want == ANY || want == have;
+}
+
+enum inv_shown inv_shown_of(const char *status, const char *kind, money_t paid, const char *due_date,
+			    const char *today)
+{
+	unsigned st = stored_bit(status ? status : "");
+	int credit = kind && !strcmp(kind, "credit");
+	/* no due date or no today: not overdue */
+	int overdue = due_date && *due_date && today && *today && strcmp(due_date, today) < 0;
+	size_t i;
+
+	for (i = 0; i < NRULES; i++)
+		if ((rules[i].stored & st) && fits(rules[i].credit, credit) && fits(rules[i].paid, paid > 0)
+		    && fits(rules[i].overdue, overdue))
+			return rules[i].shown;
+	return INV_DRAFT;   /* an unknown stored status: the least promising */
+}
+
+/*
+ * SQL of one rule. ROWS (alias i) decides "before today" per customer: the
+ * customer's date lies between the earliest and the latest date on earth,
+ * so due dates outside that band of a day or two are decided by the index
+ * alone, and only the band looks up the customer's zone (one primary-key
+ * read per row in it) in a map of every zone in use that the caller binds
+ * (INV_ARG_ZONES; a zone missing from it reads as INV_ARG_TODAY, the
+ * configured zone's date). DAYS (t) and MONTHS (m) are the totals tables:
+ * they have no customer, so they decide by INV_ARG_TODAY (exact for the
+ * customers in the configured zone; the sums of a date-derived status are
+ * off by the invoices due in the band, a day or two, whose customer's date
+ * differs); and the kind only once they carry it (INV_TOTALS_KIND).
+ */
+
+#define CUSTOMER_TODAY "COALESCE((SELECT JSON_VALUE(?, CONCAT('$.\"', c.time_zone, '\"')) " \
+	"FROM customers c WHERE c.id = i.customer_id), ?)"
+
+ierr inv_status_sql(struct buf *out, enum inv_shown s, enum inv_sql_form form, enum inv_sql_arg *args,
+		    size_t *nargs)
+{
+	static const char *const stored_sql[3][9] = {
+		[INV_SQL_ROWS] = { [ST_DRAFT] = "i.status = 'draft'", [ST_OPEN] = "i.status = 'open'",
+				   [ST_PAID] = "i.status = 'paid'", [ST_VOID] = "i.status = 'void'",
+				   [ST_OPEN | ST_PAID] = "i.status IN ('open', 'paid')" },
+		[INV_SQL_DAYS] = { [ST_DRAFT] = "t.status = 'draft'", [ST_OPEN] = "t.status = 'open'",
+				   [ST_PAID] = "t.status = 'paid'", [ST_VOID] = "t.status = 'void'",
+				   [ST_OPEN | ST_PAID] = "t.status IN ('open', 'paid')" },
+		[INV_SQL_MONTHS] = { [ST_DRAFT] = "m.status = 'draft'", [ST_OPEN] = "m.status = 'open'",
+				     [ST_PAID] = "m.status = 'paid'", [ST_VOID] = "m.status = 'void'",
+				     [ST_OPEN | ST_PAID] = "m.status IN ('open', 'paid')" },
 	};
-	return (unsigned)s <= INV_CANCEL ? names[s] : "";
+	static const char *const kind_sql[3][2] = {
+		[INV_SQL_ROWS] = { " AND i.kind = 'invoice'", " AND i.kind = 'credit'" },
+#if INV_TOTALS_KIND
+		[INV_SQL_DAYS] = { " AND t.kind = 'invoice'", " AND t.kind = 'credit'" },
+		[INV_SQL_MONTHS] = { " AND m.kind = 'invoice'", " AND m.kind = 'credit'" },
+#endif
+	};
+	/* paid > 0 among open invoices: paid_state 1 in the totals (sql/0002) */
+	static const char *const paid_sql[3][2] = {
+		[INV_SQL_ROWS] = { " AND i.paid_amount = 0", " AND i.paid_amount > 0" },
+		[INV_SQL_DAYS] = { " AND t.paid_state = 0", " AND t.paid_state = 1" },
+		[INV_SQL_MONTHS] = { " AND m.paid_state = 0", " AND m.paid_state = 1" },
+	};
+	/* MONTHS: this month's due dates are the daily totals' part */
+	static const char *const due_sql[3][2] = {
+		[INV_SQL_ROWS] = {
+			" AND i.due_date >= ? AND (i.due_date >= ? OR i.due_date >= " CUSTOMER_TODAY ")",
+			" AND i.due_date < ? AND (i.due_date < ? OR i.due_date < " CUSTOMER_TODAY ")" },
+		/* the same values as ROWS (the list binds them once for both): every
+		 * customer at the configured zone's date (between the other two) */
+		[INV_SQL_DAYS] = { " AND t.due_date >= ? AND (t.due_date >= ? OR (? IS NOT NULL AND t.due_date >= ?))",
+				   " AND t.due_date < ? AND (t.due_date < ? OR (? IS NOT NULL AND t.due_date < ?))" },
+		[INV_SQL_MONTHS] = { " AND m.due_month > ?", " AND m.due_month < ?" },
+	};
+	const struct inv_status_rule *r = rule_of(s);
+	int one;   /* the stored status alone: no parentheses needed */
+	ierr e;
+
+	*nargs = 0;
+	if (!r || (unsigned)form > INV_SQL_MONTHS || !stored_sql[form][r->stored])
+		return IE_INVALID;
+	/* the totals cannot tell credit notes apart before they carry the kind */
+	if (r->credit != ANY && !kind_sql[form][r->credit])
+		return IE_UNSUPPORTED;
+	one = r->paid == ANY && r->overdue == ANY && r->credit == ANY;
+	if ((!one && (e = buf_puts(out, "("))) || (e = buf_puts(out, stored_sql[form][r->stored])))
+		return e;
+	if (r->credit != ANY && (e = buf_puts(out, kind_sql[form][r->credit])))
+		return e;
+	if (r->paid != ANY && (e = buf_puts(out, paid_sql[form][r->paid])))
+		return e;
+	if (r->overdue != ANY) {
+		if ((e = buf_puts(out, due_sql[form][r->overdue])))
+			return e;
+		if (form != INV_SQL_MONTHS) {
+			/* the band's bounds (a range the index reads), then the sure side, then the customer's date */
+			args[(*nargs)++] = r->overdue ? INV_ARG_LATEST : INV_ARG_EARLIEST;
+			args[(*nargs)++] = r->overdue ? INV_ARG_EARLIEST : INV_ARG_LATEST;
+			args[(*nargs)++] = INV_ARG_ZONES;
+			args[(*nargs)++] = INV_ARG_TODAY;
+		} else {
+			args[(*nargs)++] = INV_ARG_MONTH;
+		}
+	}
+	return one ? IE_OK : buf_puts(out, ")");
 }
 
-/* Overdue wins over partially paid: it is what needs chasing. */
-enum inv_shown inv_shown_of(const char *status, money_t paid, const char *due_date, const char *today)
+const char *inv_paid_state(const char *status, const char *kind, money_t paid)
 {
-	if (!strcmp(status, "draft"))
-		return INV_DRAFT;
-	if (!strcmp(status, "paid"))
-		return INV_PAID;
-	if (!strcmp(status, "void"))
-		return INV_CANCEL;
-	if (due_date && today && strcmp(due_date, today) < 0)
-		return INV_OVERDUE;
-	return paid > 0 ? INV_PARTIAL : INV_DUE;
-}
-
-const char *inv_paid_state(const char *status, money_t paid)
-{
+	if (!status || !strcmp(status, "draft") || !strcmp(status, "void") || (kind && !strcmp(kind, "credit")))
+		return "\xe2\x80\x94";   /* an em dash: no paid state */
 	if (!strcmp(status, "paid"))
 		return "Paid";
-	return paid > 0 && strcmp(status, "draft") && strcmp(status, "void") ? "Pending" : "Unpaid";
+	return paid > 0 ? "Pending" : "Unpaid";
+}
+
+const char *inv_payment_label(const char *m)
+{
+	static const struct {
+		const char *key, *label;
+	} labels[] = {
+		/* UNTDID 4461 codes (invoices.payment_means) */
+		{ "58", "SEPA credit transfer" }, { "30", "Credit transfer" }, { "59", "SEPA direct debit" },
+		{ "49", "Direct debit" }, { "48", "Bank card" }, { "10", "Cash" }, { "1", "Not defined" },
+		/* payments.method, and allocations from credit notes */
+		{ "transfer", "Credit transfer" }, { "direct_debit", "Direct debit" }, { "card", "Bank card" },
+		{ "cash", "Cash" }, { "other", "Other" }, { "credit note", "Credit note" },
+	};
+	size_t i;
+
+	for (i = 0; m && i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (!strcmp(labels[i].key, m))
+			return labels[i].label;
+	return m ? m : "";
 }
 
 ierr inv_today(const char *tz, time_t now, char out[11])
@@ -69,6 +251,103 @@ ierr inv_today(const char *tz, time_t now, char out[11])
 	if (tm.tm_year + 1900 < 1000 || tm.tm_year + 1900 > 9999)
 		return IE_INTERNAL;
 	return strftime(out, 11, "%Y-%m-%d", &tm) == 10 ? IE_OK : IE_INTERNAL;
+}
+
+static const char *col_dup(struct arena *a, const struct db_res *r, unsigned col);
+
+static ierr utc_date(time_t t, char out[11])
+{
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || tm.tm_year + 1900 < 1000 || tm.tm_year + 1900 > 9999)
+		return IE_INTERNAL;
+	return strftime(out, 11, "%Y-%m-%d", &tm) == 10 ? IE_OK : IE_INTERNAL;
+}
+
+static int zone_name_ok(const char *z)
+{
+	size_t n = strlen(z);
+
+	return n > 0 && n < 64 && strspn(z, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") == n;
+}
+
+ierr inv_zones_of(struct arena *a, const char *const *zones, size_t n, const char *zone, time_t now,
+		  struct inv_zones *z)
+{
+	struct buf j = BUF_INIT;
+	size_t i;
+	ierr e;
+
+	memset(z, 0, sizeof(*z));
+	/* UTC-12 and UTC+14 have no daylight saving: no zone file to read */
+	if ((e = utc_date(now - 12 * 3600, z->earliest)) || (e = utc_date(now + 14 * 3600, z->latest))
+	    || (e = inv_today(zone, now, z->today)))
+		return e;
+	/* a zone beyond UTC-12..+14 (none exists; a bad name reads as UTC) */
+	if (strcmp(z->today, z->earliest) < 0 || strcmp(z->today, z->latest) > 0)
+		return IE_INTERNAL;
+	z->zone = arena_alloc(a, (n ? n : 1) * sizeof(*z->zone));
+	z->date = arena_alloc(a, (n ? n : 1) * sizeof(*z->date));
+	if (!z->zone || !z->date)
+		return IE_NOMEM;
+	e = buf_puts(&j, "{");
+	for (i = 0; !e && i < n; i++) {
+		char *d;
+
+		if (!zones[i] || !zone_name_ok(zones[i]))
+			continue;
+		if (!(d = arena_alloc(a, 11)) || !(z->zone[z->n] = arena_strdup(a, zones[i]))) {
+			e = IE_NOMEM;
+			break;
+		}
+		if ((e = inv_today(zones[i], now, d)))
+			break;
+		z->date[z->n] = d;
+		e = buf_puts(&j, z->n ? ",\"" : "\"") ?: buf_puts(&j, zones[i]) ?: buf_puts(&j, "\":\"")
+		    ?: buf_puts(&j, d) ?: buf_puts(&j, "\"");
+		z->n++;
+	}
+	if (!e)
+		e = buf_puts(&j, "}");
+	if (!e && !(z->json = arena_strdup(a, j.data)))
+		e = IE_NOMEM;
+	buf_free(&j);
+	return e;
+}
+
+ierr inv_zones_load(struct db *db, struct arena *a, long long customer_id, const char *zone, time_t now,
+		    struct inv_zones *z)
+{
+	const char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct db_res r;
+	ierr e;
+
+	/* a loose scan of ix_customers_time_zone (sql/0012): one read per zone */
+	e = db_query(db, &r, "SELECT DISTINCT time_zone FROM customers WHERE ? = 0 OR id = ?",
+		     DB_ARGS(DB_I(customer_id), DB_I(customer_id)));
+	while (!e && (e = db_next(&r)) == IE_OK) {
+		names = arena_grow(a, names, n, &cap, sizeof(*names));
+		if (!names || !(names[n] = col_dup(a, &r, 0))) {
+			e = IE_NOMEM;
+			break;
+		}
+		n++;
+	}
+	if (e == IE_NOTFOUND)
+		e = IE_OK;
+	db_free(&r);
+	return e ? e : inv_zones_of(a, names, n, zone, now, z);
+}
+
+const char *inv_zone_today(const struct inv_zones *z, const char *zone)
+{
+	size_t i;
+
+	for (i = 0; zone && i < z->n; i++)
+		if (!strcmp(z->zone[i], zone))
+			return z->date[i];
+	return z->today;
 }
 
 /* ---------- loading ---------- */
@@ -102,18 +381,31 @@ static ierr fixed_col(const struct db_res *r, unsigned col, int decimals, int64_
 	return money_parse(s, decimals, out);
 }
 
+/*
+ * The buyer of an issued invoice is the one it was issued to: the
+ * invoices.buyer_snapshot taken at issue (keys as the customers columns; a
+ * key it lacks prints empty), on the page, the PDF, the CSV and every
+ * re-render. Drafts, and issued rows from before snapshots (NULL), read the
+ * live customer row: for those nothing was frozen to read.
+ */
+#define BUYER_COL(f) "IF(i.status <> 'draft' AND i.buyer_snapshot IS NOT NULL, " \
+	"COALESCE(JSON_VALUE(i.buyer_snapshot, '$." f "'), ''), c." f "), "
+
 static ierr load_header(struct db *db, struct arena *a, const struct auth_scope *scope,
-			long long id, const char *today, struct invoice *inv)
+			long long id, time_t now, struct invoice *inv)
 {
 	struct db_res r;
+	char *today;
 	ierr e;
 
 	e = db_query_row(db, &r,
 		"SELECT i.id, i.kind, i.type_code, COALESCE(i.number, ''), i.customer_id, i.status, i.currency, "
 		"i.invoice_date, i.due_date, i.period_start, i.period_end, i.issued_at, i.net_total, i.tax_total, "
 		"i.total, i.paid_amount, i.notes, i.payment_means, i.buyer_reference, COALESCE(ci.number, ''), "
-		"c.name, c.legal_name, c.email, c.street, c.address_line2, c.city, c.post_code, c.region, "
-		"c.country, c.vat_id, i.link_epoch, i.voided_at "
+		BUYER_COL("name") BUYER_COL("legal_name") BUYER_COL("email") BUYER_COL("street")
+		BUYER_COL("address_line2") BUYER_COL("city") BUYER_COL("post_code") BUYER_COL("region")
+		BUYER_COL("country") BUYER_COL("vat_id")
+		"i.link_epoch, i.voided_at, c.time_zone "
 		"FROM invoices i JOIN customers c ON c.id = i.customer_id "
 		"LEFT JOIN invoices ci ON ci.id = i.credited_invoice_id "
 		"WHERE i.id = ? AND " INV_SCOPE_SQL,
@@ -161,7 +453,16 @@ static ierr load_header(struct db *db, struct arena *a, const struct auth_scope 
 	inv->buyer.vat_id = col_dup(a, &r, 29);
 	inv->link_epoch = (int)db_int(&r, 30);
 	inv->voided_at = col_dup(a, &r, 31);
-	inv->shown = inv_shown_of(inv->status, inv->paid, inv->due_date, today);
+	inv->time_zone = col_dup(a, &r, 32);
+	/* "overdue" turns on the customer's date, as in the list */
+	if (!(today = arena_alloc(a, 11))) {
+		e = IE_NOMEM;
+		goto out;
+	}
+	if ((e = inv_today(inv->time_zone, now, today)))
+		goto out;
+	inv->today = today;
+	inv->shown = inv_shown_of(inv->status, inv->kind, inv->paid, inv->due_date, inv->today);
 out:
 	db_free(&r);
 	return e;
@@ -300,12 +601,12 @@ static ierr load_fields(struct db *db, struct arena *a, int customer_copy, struc
 }
 
 ierr invoice_load(struct db *db, struct arena *a, const struct auth_scope *scope, long long id,
-		  const char *today, int customer_copy, struct invoice *inv)
+		  time_t now, int customer_copy, struct invoice *inv)
 {
 	ierr e;
 
 	memset(inv, 0, sizeof(*inv));
-	if ((e = load_header(db, a, scope, id, today, inv)) || (e = load_lines(db, a, inv))
+	if ((e = load_header(db, a, scope, id, now, inv)) || (e = load_lines(db, a, inv))
 	    || (e = load_taxes(db, a, inv)) || (e = load_payments(db, a, inv))
 	    || (e = load_fields(db, a, customer_copy || scope->customer_id, inv)))
 		return e;
@@ -327,21 +628,24 @@ void invoice_seller(const struct config *cfg, struct inv_seller *s)
 /* ---------- stored PDFs ---------- */
 
 #define PDF_STATE_COLS "i.id, i.status, COALESCE(i.number, ''), i.paid_amount, i.pdf_state, " \
-	"COALESCE(i.pdf_paid, ''), COALESCE(i.pdf_etag, ''), i.link_epoch"
+	"COALESCE(i.pdf_paid, ''), COALESCE(i.pdf_etag, ''), i.link_epoch, i.kind, i.due_date, " \
+	"(SELECT c.time_zone FROM customers c WHERE c.id = i.customer_id)"
 
-ierr invoice_pdf_state(struct db *db, const struct auth_scope *scope, long long id,
+ierr invoice_pdf_state(struct db *db, const struct auth_scope *scope, long long id, time_t now,
 		       struct inv_pdf_state *st, struct buf *pdf)
 {
 	struct db_res r;
+	char today[11];
 	ierr e;
 
 	memset(st, 0, sizeof(*st));
-	/* the stored file comes along when it is current and wanted: one round trip */
+	/* the stored file comes along when it may be current and is wanted: one
+	 * round trip (whether it shows "Overdue" yet is decided below) */
 	if (pdf)
 		e = db_query_row(db, &r,
 			"SELECT " PDF_STATE_COLS ", "
 			"CASE WHEN i.status <> 'draft' AND i.pdf_etag IS NOT NULL AND i.pdf_paid = i.paid_amount "
-			"AND i.pdf_state = IF(i.status = 'void', 'void', 'issued') THEN i.pdf END "
+			"AND i.pdf_state = IF(i.status = 'void', 'void', i.pdf_state) THEN i.pdf END "
 			"FROM invoices i WHERE i.id = ? AND " INV_SCOPE_SQL,
 			DB_ARGS(DB_I(id), INV_SCOPE_ARGS(scope)));
 	else
@@ -351,6 +655,10 @@ ierr invoice_pdf_state(struct db *db, const struct auth_scope *scope, long long 
 			"SELECT " PDF_STATE_COLS ", NULL FROM invoices i WHERE i.id = ? AND " INV_SCOPE_SQL,
 			DB_ARGS(DB_I(id), INV_SCOPE_ARGS(scope)));
 	if (!e) {
+		/* the shown status a rendering carries turns on the customer's date */
+		if ((e = inv_today(db_str(&r, 10), now, today)))
+			goto out;
+		st->overdue = inv_shown_of(db_str(&r, 1), db_str(&r, 8), 0, db_str(&r, 9), today) == INV_OVERDUE;
 		st->id = db_int(&r, 0);
 		str_copy(st->status, sizeof(st->status), db_str(&r, 1));
 		str_copy(st->number, sizeof(st->number), db_str(&r, 2));
@@ -359,18 +667,21 @@ ierr invoice_pdf_state(struct db *db, const struct auth_scope *scope, long long 
 		str_copy(st->pdf_paid, sizeof(st->pdf_paid), db_str(&r, 5));
 		str_copy(st->etag, sizeof(st->etag), db_str(&r, 6));
 		st->link_epoch = (int)db_int(&r, 7);
-		if (pdf && db_str(&r, 8))
-			e = buf_put(pdf, db_str(&r, 8), r.collen[8]);
+		/* stored for another state (it became overdue): not sent */
+		if (pdf && db_str(&r, 11) && inv_pdf_want(st) && !strcmp(st->pdf_state, inv_pdf_want(st)))
+			e = buf_put(pdf, db_str(&r, 11), r.collen[11]);
 	}
+out:
 	db_free(&r);
 	return e;
 }
 
+/* One rendering per state: issued, overdue (the status line says so, sql/0012), void. */
 const char *inv_pdf_want(const struct inv_pdf_state *st)
 {
 	if (!strcmp(st->status, "draft"))
 		return NULL;
-	return !strcmp(st->status, "void") ? "void" : "issued";
+	return !strcmp(st->status, "void") ? "void" : st->overdue ? "overdue" : "issued";
 }
 
 int inv_pdf_fresh(const struct inv_pdf_state *st)

@@ -22,7 +22,7 @@ static const struct col {
 	[COL_PAID]       = { { "paid", "Paid amount", 1 }, "i.paid_amount" },
 	[COL_BALANCE]    = { { "balance", "Balance", 1 }, "i.balance" },
 	[COL_PAID_STATE] = { { "paid_state", "Paid", 0 }, "i.paid_state" },
-	[COL_STATUS]     = { { "status", "Status", 0 }, "i.status" },
+	[COL_STATUS]     = { { "status", "Status", 0 }, "i.status" },   /* see order_by */
 };
 
 static const enum listq_col default_cols[] = {
@@ -115,14 +115,54 @@ static ierr add_status(struct req *req, const struct app_value *v, void *ctx)
 	return bad(req, "status", "use draft, due, partial, overdue, paid or void");
 }
 
-/* A decimal amount: up to 3 decimals, kept as normalized text for binding. */
-static ierr parse_amount(struct req *req, const char *name, const char *s, char *out, size_t outsz)
+/* A value that cannot be used: from a form (f=1), noted for the page and
+ * left out (IE_OK); otherwise the 400 naming the parameter. */
+static ierr bad_field(struct req *req, struct listq *lq, const char *param, const char *why,
+		      const char *msg, const char *value)
+{
+	if (!lq->form)
+		return bad(req, param, why);
+	req->error_param = NULL;   /* app_fields named it: no 400 follows */
+	if (lq->nerrs < LISTQ_MAX_ERRS) {
+		lq->errs[lq->nerrs].param = param;
+		lq->errs[lq->nerrs].msg = msg;
+		lq->errs[lq->nerrs].value = value ? value : "";
+		lq->nerrs++;
+	}
+	return IE_OK;
+}
+
+/* A decimal amount as typed (money_parse_loose): up to 3 decimals, kept as
+ * normalized text for binding; "" when a form's value could not be used. */
+static ierr parse_amount(struct req *req, struct listq *lq, const char *name, const char *s, char *out, size_t outsz)
 {
 	int64_t v;
 
-	if (strlen(s) > 20 || money_parse(s, 3, &v) || money_to_decimal(v, 3, out, outsz))
-		return bad(req, name, "use a number such as 1250.00");
+	if (strlen(s) > 40 || money_parse_loose(s, 3, &v) || money_to_decimal(v, 3, out, outsz)) {
+		out[0] = '\0';
+		return bad_field(req, lq, name, "use a number such as 1250.00",
+				 "Use an amount such as 1250.50, 1,250.50 or 1.250,50.", s);
+	}
 	return IE_OK;
+}
+
+/* Text without the spaces around it, at most `chars` characters; -1 when longer. */
+static int trimmed(const char *s, size_t chars, char *out, size_t outsz)
+{
+	size_t n, i, c = 0;
+
+	while (*s == ' ')
+		s++;
+	n = strlen(s);
+	while (n && s[n - 1] == ' ')
+		n--;
+	for (i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xC0) != 0x80;
+	if (c > chars || n >= outsz)
+		return -1;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return 0;
 }
 
 /* "INV-2026-0001" (the configured prefixes, any case): a number, not words */
@@ -146,50 +186,76 @@ ierr listq_parse(struct req *req, struct listq *lq)
 		{ "date", app_v_line, 0 }, { "from", app_v_date, 0 }, { "to", app_v_date, 0 },
 		{ "min", app_v_line, 0 }, { "max", app_v_line, 0 }, { "sort", app_v_line, 0 },
 		{ "dir", app_v_line, 0 }, { "page", app_v_id, 0 }, { "per_page", app_v_id, 0 },
-		{ "cols", app_v_line, 0 },
+		{ "cols", app_v_line, 0 }, { "customer_name", app_v_line, 0 }, { "f", app_v_uint, 0 },
 	};
 	enum { F_Q, F_CUSTOMER, F_CURRENCY, F_DATE, F_FROM, F_TO, F_MIN, F_MAX, F_SORT, F_DIR,
-	       F_PAGE, F_PER_PAGE, F_COLS, F__N };
+	       F_PAGE, F_PER_PAGE, F_COLS, F_CNAME, F_FORM, F__N };
+	/* what a form shows beside a field it could not use */
+	static const char *const field_msg[F__N] = {
+		[F_Q] = "Search for at most 100 characters.",
+		[F_CUSTOMER] = "Choose a customer from the list.",
+		[F_CURRENCY] = "Use a currency code such as EUR.",
+		[F_DATE] = "Choose invoice date, due date or billing period.",
+		[F_FROM] = "Use a date such as 2026-01-31.",
+		[F_TO] = "Use a date such as 2026-01-31.",
+		[F_MIN] = "Use an amount such as 1250.50, 1,250.50 or 1.250,50.",
+		[F_MAX] = "Use an amount such as 1250.50, 1,250.50 or 1.250,50.",
+		[F_PER_PAGE] = "Choose 10 to 500 rows a page.",
+		[F_CNAME] = "Type at most 100 characters of the name.",
+	};
 	struct app_value v[F__N];
-	const char *s;
-	size_t i, n;
-	ierr e;
+	const char *s, *why;
+	size_t i;
+	ierr e = IE_OK;
 
 	listq_defaults(lq);
-	if ((e = app_fields(req, fields, F__N, v))) {
-		const char *p = req->error_param;
+	/* the form marker first: it decides how every other field fails */
+	if (!app_fields(req, &fields[F_FORM], 1, &v[F_FORM]) && v[F_FORM].present && v[F_FORM].i == 1)
+		lq->form = 1;
+	for (i = 0; i < F__N; i++) {
+		const char *p = fields[i].name;
 
-		return bad(req, p, !strcmp(p, "from") || !strcmp(p, "to") ? "use a date as YYYY-MM-DD"
-			   : !strcmp(p, "page") || !strcmp(p, "per_page") || !strcmp(p, "customer")
-			   ? "use a whole number from 1" : "it is too long or has control characters");
+		if (i == F_FORM || !app_fields(req, &fields[i], 1, &v[i]))
+			continue;
+		memset(&v[i], 0, sizeof(v[i]));
+		why = !strcmp(p, "from") || !strcmp(p, "to") ? "use a date as YYYY-MM-DD"
+		      : !strcmp(p, "page") || !strcmp(p, "per_page") || !strcmp(p, "customer")
+		      ? "use a whole number from 1" : "it is too long or has control characters";
+		/* sort, dir, page and cols come from links, never typed: always a 400 */
+		if (!field_msg[i])
+			return bad(req, p, why);
+		if ((e = bad_field(req, lq, p, why, field_msg[i], app_param(req, p))))
+			return e;
 	}
 	if (v[F_Q].present) {
-		s = v[F_Q].s;
-		while (*s == ' ')
-			s++;
-		n = strlen(s);
-		while (n && s[n - 1] == ' ')
-			n--;
-		{
-			size_t chars = 0;
-
-			for (i = 0; i < n; i++)
-				chars += ((unsigned char)s[i] & 0xC0) != 0x80;
-			if (chars > 100 || n >= sizeof(lq->q))
-				return bad(req, "q", "search for at most 100 characters");
-		}
-		memcpy(lq->q, s, n);
-		lq->q[n] = '\0';
-		lq->q_number = looks_like_number(req, lq->q);
+		if (trimmed(v[F_Q].s, 100, lq->q, sizeof(lq->q)))
+			e = bad_field(req, lq, "q", "search for at most 100 characters", field_msg[F_Q], v[F_Q].s);
+		else
+			lq->q_number = looks_like_number(req, lq->q);
+		str_copy(lq->num_prefix[0], sizeof(lq->num_prefix[0]), req->cfg->invoice_prefix);
+		str_copy(lq->num_prefix[1], sizeof(lq->num_prefix[1]), config_get(req->cfg, "Invoice.CreditPrefix", "CN"));
+		if (e)
+			return e;
 	}
+	if (v[F_CNAME].present && trimmed(v[F_CNAME].s, 100, lq->customer_name, sizeof(lq->customer_name))
+	    && (e = bad_field(req, lq, "customer_name", "use at most 100 characters", field_msg[F_CNAME], v[F_CNAME].s)))
+		return e;
 	if ((e = app_field_each(req, "status", app_v_line, add_status, lq)))
 		return e;
 	if (v[F_CUSTOMER].present)
 		lq->customer = v[F_CUSTOMER].i;
 	if (v[F_CURRENCY].present) {
-		if (v[F_CURRENCY].len != 3 || !money_currency(v[F_CURRENCY].s))
-			return bad(req, "currency", "use an ISO 4217 code such as EUR");
-		memcpy(lq->currency, v[F_CURRENCY].s, 4);
+		/* "eur", " EUR " */
+		char code[4] = "";
+
+		if (!trimmed(v[F_CURRENCY].s, 3, code, sizeof(code)) && strlen(code) == 3)
+			for (i = 0; i < 3; i++)
+				code[i] = (char)(code[i] >= 'a' && code[i] <= 'z' ? code[i] - 'a' + 'A' : code[i]);
+		if (strlen(code) == 3 && money_currency(code))
+			memcpy(lq->currency, code, 4);
+		else if ((e = bad_field(req, lq, "currency", "use an ISO 4217 code such as EUR", field_msg[F_CURRENCY],
+					v[F_CURRENCY].s)))
+			return e;
 	}
 	if (v[F_DATE].present) {
 		s = v[F_DATE].s;
@@ -199,19 +265,35 @@ ierr listq_parse(struct req *req, struct listq *lq)
 			lq->date = DATE_DUE;
 		else if (!strcmp(s, "period"))
 			lq->date = DATE_PERIOD;
-		else
-			return bad(req, "date", "use invoice, due or period");
+		else if ((e = bad_field(req, lq, "date", "use invoice, due or period", field_msg[F_DATE], s)))
+			return e;
+	}
+	/* from after to: the range meant is the other way round */
+	if (v[F_FROM].present && v[F_TO].present && v[F_FROM].i > v[F_TO].i) {
+		struct app_value t = v[F_FROM];
+
+		v[F_FROM] = v[F_TO];
+		v[F_TO] = t;
 	}
 	if (v[F_FROM].present)
 		memcpy(lq->from, v[F_FROM].s, 11);
 	if (v[F_TO].present)
 		memcpy(lq->to, v[F_TO].s, 11);
-	if (v[F_FROM].present && v[F_TO].present && v[F_FROM].i > v[F_TO].i)
-		return bad(req, "to", "the end date is before the start date");
-	if (v[F_MIN].present && (e = parse_amount(req, "min", v[F_MIN].s, lq->min, sizeof(lq->min))))
+	if (v[F_MIN].present && (e = parse_amount(req, lq, "min", v[F_MIN].s, lq->min, sizeof(lq->min))))
 		return e;
-	if (v[F_MAX].present && (e = parse_amount(req, "max", v[F_MAX].s, lq->max, sizeof(lq->max))))
+	if (v[F_MAX].present && (e = parse_amount(req, lq, "max", v[F_MAX].s, lq->max, sizeof(lq->max))))
 		return e;
+	if (lq->min[0] && lq->max[0]) {
+		int64_t lo, hi;
+
+		if (!money_parse(lq->min, 3, &lo) && !money_parse(lq->max, 3, &hi) && lo > hi) {
+			char t[sizeof(lq->min)];
+
+			memcpy(t, lq->min, sizeof(t));
+			memcpy(lq->min, lq->max, sizeof(t));
+			memcpy(lq->max, t, sizeof(t));
+		}
+	}
 	if (v[F_SORT].present && !column_by_key(v[F_SORT].s, v[F_SORT].len, &lq->sort))
 		return bad(req, "sort", "use one of the column keys");
 	if (v[F_DIR].present) {
@@ -230,9 +312,11 @@ ierr listq_parse(struct req *req, struct listq *lq)
 		lq->page = v[F_PAGE].i;
 	}
 	if (v[F_PER_PAGE].present) {
-		if (v[F_PER_PAGE].i < 10 || v[F_PER_PAGE].i > 500)
-			return bad(req, "per_page", "use 10 to 500 rows a page");
-		lq->per_page = v[F_PER_PAGE].i;
+		if (v[F_PER_PAGE].i >= 10 && v[F_PER_PAGE].i <= 500)
+			lq->per_page = v[F_PER_PAGE].i;
+		else if ((e = bad_field(req, lq, "per_page", "use 10 to 500 rows a page", field_msg[F_PER_PAGE],
+					app_param(req, "per_page"))))
+			return e;
 	}
 	if (v[F_COLS].present) {
 		if (listq_parse_cols(v[F_COLS].s, lq->cols, &lq->ncols))
@@ -273,11 +357,6 @@ static ierr clause(struct listq_sql *s, const char *sql)
 	return clause2(s, sql, NULL);
 }
 
-static ierr append2(struct listq_sql *s, const char *sql, const char *sum)
-{
-	return buf_puts(&s->where, sql) ?: buf_puts(&s->sumwhere, sum);
-}
-
 /* LIKE pattern for `text`: %, _ and \ escaped, then prefix/suffix wildcards. */
 static void like_pattern(const char *text, int leading, char *out, size_t outsz)
 {
@@ -303,6 +382,58 @@ static size_t utf8_prefix(const char *w, size_t len, size_t chars)
 		if (((unsigned char)w[i] & 0xC0) != 0x80 && chars-- == 0)
 			break;
 	return i;
+}
+
+void listq_fold(const char *in, char *out, size_t outsz)
+{
+	static const struct { const char *from, *to; } map[] = {
+		{ "\xc5\x81", "l" }, { "\xc5\x82", "l" }, { "\xc3\x98", "o" }, { "\xc3\xb8", "o" },
+		{ "\xc3\x9f", "ss" }, { "\xe1\xba\x9e", "ss" }, { "\xc3\x86", "ae" }, { "\xc3\xa6", "ae" },
+		{ "\xc4\x90", "d" }, { "\xc4\x91", "d" }, { "\xc3\x90", "d" }, { "\xc3\xb0", "d" },
+		{ "\xc5\x92", "oe" }, { "\xc5\x93", "oe" }, { "\xc3\x9e", "th" }, { "\xc3\xbe", "th" },
+		{ "\xc4\xb1", "i" }, { "\xc4\xa6", "h" }, { "\xc4\xa7", "h" },
+	};
+	size_t o = 0;
+
+	if (!outsz)
+		return;
+	while (*in) {
+		const char *to = NULL;
+		size_t from_len = 1, to_len, k;
+
+		if ((unsigned char)*in >= 0x80)
+			for (k = 0; k < sizeof(map) / sizeof(map[0]); k++) {
+				size_t n = strlen(map[k].from);
+
+				if (!strncmp(in, map[k].from, n)) {
+					to = map[k].to;
+					from_len = n;
+					break;
+				}
+			}
+		if (to) {
+			to_len = strlen(to);
+		} else {
+			/* one character as it is */
+			while (in[from_len] && ((unsigned char)in[from_len] & 0xC0) == 0x80)
+				from_len++;
+			to = in;
+			to_len = from_len;
+		}
+		if (o + to_len >= outsz)
+			break;
+		memcpy(out + o, to, to_len);
+		o += to_len;
+		in += from_len;
+	}
+	out[o] = '\0';
+}
+
+int listq_bare_number(const char *q)
+{
+	size_t n = strspn(q, "0123456789");
+
+	return n >= 1 && n <= 6 && !q[n];
 }
 
 /* The keywords of a search: words of 3+ characters that are not bare numbers
@@ -352,33 +483,56 @@ ierr listq_scope_sql(struct listq_sql *s, const struct auth_scope *scope)
 	return e;
 }
 
-static ierr status_sql(struct listq_sql *s, unsigned mask, const char *today)
+/* The values of one status condition's '?' (inv_status_sql, ROWS and DAYS
+ * take the same ones). */
+static ierr status_args(struct listq_sql *s, const enum inv_sql_arg *args, size_t n)
 {
-	static const char *const cond[][2] = {
-		[INV_DRAFT] = { "i.status = 'draft'", "t.status = 'draft'" },
-		[INV_DUE] = { "(i.status = 'open' AND i.paid_amount = 0 AND i.due_date >= ?)",
-			      "(t.status = 'open' AND t.paid_state = 0 AND t.due_date >= ?)" },
-		[INV_PARTIAL] = { "(i.status = 'open' AND i.paid_amount > 0 AND i.due_date >= ?)",
-				  "(t.status = 'open' AND t.paid_state = 1 AND t.due_date >= ?)" },
-		[INV_OVERDUE] = { "(i.status = 'open' AND i.due_date < ?)", "(t.status = 'open' AND t.due_date < ?)" },
-		[INV_PAID] = { "i.status = 'paid'", "t.status = 'paid'" },
-		[INV_CANCEL] = { "i.status = 'void'", "t.status = 'void'" },
-	};
-	unsigned i, first = 1;
-	ierr e;
+	size_t k;
+	ierr e = IE_OK;
 
-	if ((e = clause2(s, "(", "(")))
-		return e;
-	for (i = 0; i < sizeof(cond) / sizeof(cond[0]); i++) {
+	for (k = 0; !e && k < n; k++)
+		e = arg(s, args[k] == INV_ARG_LATEST ? DB_S(s->latest) : args[k] == INV_ARG_EARLIEST ? DB_S(s->earliest)
+			   : args[k] == INV_ARG_ZONES ? DB_S(s->zones) : DB_S(s->today));
+	return e;
+}
+
+/* The status filter, from the one rule (inv_status_sql): over invoices and,
+ * the same, over invoice_day_totals when those can tell (IE_UNSUPPORTED: the
+ * filter is counted from the invoices). */
+static ierr status_sql(struct listq_sql *s, unsigned mask)
+{
+	enum inv_sql_arg args[INV_SQL_MAX_ARGS], targs_[INV_SQL_MAX_ARGS];
+	struct buf rows = BUF_INIT, days = BUF_INIT;
+	unsigned i, first = 1;
+	int summed = 1;
+	size_t n, tn;
+	ierr e = buf_puts(&rows, "(") ?: buf_puts(&days, "(");
+
+	for (i = 0; !e && i < sizeof(status_keys) / sizeof(status_keys[0]); i++) {
 		if (!(mask & LISTQ_STATUS_BIT(i)))
 			continue;
-		if ((!first && (e = append2(s, " OR ", " OR "))) || (e = append2(s, cond[i][0], cond[i][1])))
-			return e;
-		if ((i == INV_DUE || i == INV_PARTIAL || i == INV_OVERDUE) && (e = arg(s, DB_S(today))))
-			return e;
+		if (!first && (e = buf_puts(&rows, " OR ") ?: buf_puts(&days, " OR ")))
+			break;
+		if ((e = inv_status_sql(&rows, (enum inv_shown)i, INV_SQL_ROWS, args, &n)))
+			break;
+		e = inv_status_sql(&days, (enum inv_shown)i, INV_SQL_DAYS, targs_, &tn);
+		if (e == IE_UNSUPPORTED) {
+			summed = 0;
+			e = IE_OK;
+		} else if (!e && (n != tn || memcmp(args, targs_, n * sizeof(args[0])))) {
+			e = IE_INTERNAL;   /* the two forms share their values */
+		}
+		if (!e)
+			e = status_args(s, args, n);
 		first = 0;
 	}
-	return append2(s, ")", ")");
+	if (!e)
+		e = buf_puts(&rows, ")") ?: buf_puts(&days, ")");
+	if (!e)
+		e = clause2(s, rows.data, summed ? days.data : NULL);
+	buf_free(&rows);
+	buf_free(&days);
+	return e;
 }
 
 static ierr date_sql(struct listq_sql *s, const struct listq *lq)
@@ -401,6 +555,46 @@ static ierr date_sql(struct listq_sql *s, const struct listq *lq)
 		e = arg(s, DB_S(lq->to));
 	return e;
 }
+
+/* A word search's patterns, from the folded text: the number prefix, the
+ * name (any part), the keywords, the whole text as a term prefix (one token
+ * of 3+ characters that is not just the one keyword: "po-2025-33093",
+ * "547"), and a bare number 0-padded to 6 digits. */
+static void search_patterns(const struct listq *lq, char prefix[810], char like[810],
+			    char words[][LISTQ_WORD_PAT], size_t *nwords, char token[LISTQ_WORD_PAT], char digits[8])
+{
+	char fq[sizeof(lq->q)], cut[LISTQ_WORD_PAT];
+	size_t n;
+
+	listq_fold(lq->q, fq, sizeof(fq));
+	like_pattern(lq->q, 0, prefix, 810);
+	like_pattern(fq, 1, like, 810);
+	*nwords = keywords(fq, words);
+	token[0] = digits[0] = '\0';
+	n = strlen(fq);
+	if (!strchr(fq, ' ') && utf8_prefix(fq, n, 2) < n) {
+		/* 3+ characters: cut as the terms are */
+		n = utf8_prefix(fq, n, 32);
+		if (n > 128)
+			n = 128;
+		memcpy(cut, fq, n);
+		cut[n] = '\0';
+		like_pattern(cut, 0, token, LISTQ_WORD_PAT);
+		if (*nwords == 1 && !strcmp(token, words[0]))
+			token[0] = '\0';
+	}
+	if (listq_bare_number(lq->q)) {
+		n = strlen(lq->q);
+		memset(digits, '0', 6 - n);
+		memcpy(digits + 6 - n, lq->q, n + 1);
+	}
+}
+
+/* A bare number's invoices: PREFIX-YEAR-NNNNNN for every series and year
+ * there is, each found by the number's unique index. Binds the invoice
+ * prefix, the credit note prefix and the digits. */
+#define DIGITS_IDS "SELECT dn.id FROM number_sequences ns STRAIGHT_JOIN invoices dn ON dn.number = " \
+	"CONCAT(IF(ns.series = 'credit', ?, ?), '-', ns.year, '-', ?)"
 
 /* An invoice number, exact or a prefix of one: its unique index alone. */
 static ierr number_sql(struct listq_sql *s, const struct listq *lq)
@@ -453,6 +647,15 @@ static ierr branch(struct listq_sql *s, struct buf *out, int kind, const struct 
 		return e;
 	switch (kind) {
 	case 0:
+		if (s->digits_q[0]) {
+			/* a bare number: every series' and year's invoice with it */
+			e = buf_puts(out, "SELECT i.id FROM number_sequences ns STRAIGHT_JOIN invoices i ON i.number = "
+				     "CONCAT(IF(ns.series = 'credit', ?, ?), '-', ns.year, '-', ?) WHERE 1");
+			PUT(DB_S(s->num_prefix[1]));
+			PUT(DB_S(s->num_prefix[0]));
+			PUT(DB_S(s->digits_q));
+			break;
+		}
 		e = buf_puts(out, "SELECT i.id FROM invoices i WHERE i.number LIKE ?");
 		PUT(DB_S(s->prefix_q));
 		break;
@@ -464,8 +667,19 @@ static ierr branch(struct listq_sql *s, struct buf *out, int kind, const struct 
 			break;
 		}
 		e = buf_puts(out, "SELECT i.id FROM customers c STRAIGHT_JOIN invoices i ON i.customer_id = c.id "
-			     "WHERE c.name LIKE ?");
+			     "WHERE (c.name_fold LIKE ? OR c.email LIKE ?)");
 		PUT(DB_S(s->like_q));
+		PUT(DB_S(s->like_q));
+		break;
+	case 3:
+		/* the whole text as a term (a custom field's value or word) */
+		e = buf_puts(out, limit ? "SELECT DISTINCT tv.invoice_id AS id FROM invoice_terms tv"
+				 : "SELECT tv.invoice_id AS id FROM invoice_terms tv");
+		if (limit && filters->len && !e)
+			e = buf_puts(out, " STRAIGHT_JOIN invoices i ON i.id = tv.invoice_id");
+		if (!e)
+			e = buf_puts(out, " WHERE tv.term LIKE ?");
+		PUT(DB_S(s->token_q));
 		break;
 	default:
 		if (limit && (s->dense_words || s->one_customer) && filters->len) {
@@ -518,11 +732,14 @@ static ierr search_sql(struct listq_sql *s, const struct listq *lq)
 	struct buf filters = BUF_INIT;
 	struct db_arg fargs[LISTQ_MAX_ARGS], sargs[LISTQ_MAX_ARGS * 2];
 	size_t nfargs = s->nargs, nsargs = 0, kinds, k;
+	int kind[4];
 	ierr e;
 
-	like_pattern(lq->q, 0, s->prefix_q, sizeof(s->prefix_q));
-	like_pattern(lq->q, 1, s->like_q, sizeof(s->like_q));
-	s->nwords = keywords(lq->q, s->word_q);
+	search_patterns(lq, s->prefix_q, s->like_q, s->word_q, &s->nwords, s->token_q, s->digits_q);
+	if (lq->q_token_only)
+		s->nwords = 0;
+	s->num_prefix[0] = lq->num_prefix[0];
+	s->num_prefix[1] = lq->num_prefix[1];
 	for (k = 0; k < s->nwords; k++) {
 		/* a prefix only one term has: that term, found by its key */
 		if (!(lq->q_exact & (1u << k)))
@@ -542,7 +759,14 @@ static ierr search_sql(struct listq_sql *s, const struct listq *lq)
 		s->word_exact[lq->q_rarest] = exact;
 	}
 	s->names_q = lq->q_names;
-	kinds = s->nwords ? 3 : 2;
+	/* number, name, keywords (when there are), the whole text (when a token) */
+	kinds = 0;
+	kind[kinds++] = 0;
+	kind[kinds++] = 1;
+	if (s->nwords)
+		kind[kinds++] = 2;
+	if (s->token_q[0])
+		kind[kinds++] = 3;
 	s->summable = 0;
 	s->search_count = 1;
 	s->common_words = lq->q_common;
@@ -559,7 +783,7 @@ static ierr search_sql(struct listq_sql *s, const struct listq *lq)
 		       "FROM (SELECT i.currency, i.total, i.paid_amount, i.balance FROM (");
 	for (k = 0; !e && k < kinds; k++)
 		e = (k ? buf_puts(&s->totals, " UNION ") : IE_OK)
-		    ?: branch(s, &s->totals, (int)k, &filters, fargs, nfargs, s->cap + 1, s->targs, &s->ntargs);
+		    ?: branch(s, &s->totals, kind[k], &filters, fargs, nfargs, s->cap + 1, s->targs, &s->ntargs);
 	if (!e)
 		e = buf_printf(&s->totals, ") sq STRAIGHT_JOIN invoices i ON i.id = sq.id LIMIT %lld) c "
 			       "GROUP BY c.currency ORDER BY c.currency", s->cap + 1);
@@ -571,15 +795,26 @@ static ierr search_sql(struct listq_sql *s, const struct listq *lq)
 		 * and a keyword that is not common are each read once into a set
 		 * (MariaDB materializes an IN subquery under OR), so the tests need
 		 * only id and customer_id, which the filters' indexes hold too (0006) */
-		e = clause(s, lq->q_numbers_many ? "(i.number LIKE ?" : "(i.id IN (SELECT n.id FROM invoices n WHERE n.number LIKE ?)")
-		    ?: arg(s, DB_S(s->prefix_q));
+		if (s->digits_q[0])
+			e = clause(s, "(i.id IN (" DIGITS_IDS ")") ?: arg(s, DB_S(s->num_prefix[1]))
+			    ?: arg(s, DB_S(s->num_prefix[0])) ?: arg(s, DB_S(s->digits_q));
+		else
+			e = clause(s, lq->q_numbers_many ? "(i.number LIKE ?" : "(i.id IN (SELECT n.id FROM invoices n WHERE n.number LIKE ?)")
+			    ?: arg(s, DB_S(s->prefix_q));
+		/* the whole text as a term: a set when few have it, else a probe per row */
+		if (!e && s->token_q[0])
+			e = buf_puts(&s->where, lq->q_token_many
+				     ? " OR (SELECT 1 FROM invoice_terms tv WHERE tv.invoice_id = i.id AND tv.term LIKE ? LIMIT 1) IS NOT NULL"
+				     : " OR i.id IN (SELECT tv.invoice_id FROM invoice_terms tv WHERE tv.term LIKE ?)")
+			    ?: arg(s, DB_S(s->token_q));
 		/* no name matches: nothing to test, and the walk needs no row but the index's */
 		if (!e && s->names_q && strcmp(s->names_q, "[]"))
 			e = buf_puts(&s->where, " OR i.customer_id IN (SELECT c.id FROM " NAME_IDS " c)")
 			    ?: arg(s, DB_S(s->names_q));
 		else if (!e && !s->names_q)
-			e = buf_puts(&s->where, " OR i.customer_id IN (SELECT c.id FROM customers c WHERE c.name LIKE ?)")
-			    ?: arg(s, DB_S(s->like_q));
+			e = buf_puts(&s->where, " OR i.customer_id IN (SELECT c.id FROM customers c "
+				     "WHERE c.name_fold LIKE ? OR c.email LIKE ?)")
+			    ?: arg(s, DB_S(s->like_q)) ?: arg(s, DB_S(s->like_q));
 		if (!e && s->nwords && !s->common_words) {
 			e = buf_puts(&s->where, " OR i.id IN (SELECT t0.invoice_id FROM invoice_terms t0 WHERE t0.term")
 			    ?: buf_puts(&s->where, term_is(s, 0)) ?: arg(s, DB_S(s->word_q[0]));
@@ -609,7 +844,7 @@ static ierr search_sql(struct listq_sql *s, const struct listq *lq)
 	e = buf_puts(&s->join, "(");
 	for (k = 0; !e && k < kinds; k++)
 		e = (k ? buf_puts(&s->join, " UNION ") : IE_OK)
-		    ?: branch(s, &s->join, (int)k, &filters, NULL, 0, 0, sargs, &nsargs);
+		    ?: branch(s, &s->join, kind[k], &filters, NULL, 0, 0, sargs, &nsargs);
 	if (!e)
 		e = buf_puts(&s->join, ") sq STRAIGHT_JOIN invoices i ON i.id = sq.id");
 	if (!e && nsargs + s->nargs > LISTQ_MAX_ARGS)
@@ -630,7 +865,7 @@ static ierr list_names(struct db *db, struct memo *memo, struct listq *lq, const
 		       char names[LISTQ_NAMES_SIZE])
 {
 	struct buf sql = BUF_INIT, key = BUF_INIT;
-	struct db_arg a = DB_S(like);
+	struct db_arg a[2] = { DB_S(like), DB_S(like) };
 	struct db_res r;
 	size_t o = 0, n = 0;
 	long long version = 0;
@@ -655,9 +890,10 @@ static ierr list_names(struct db *db, struct memo *memo, struct listq *lq, const
 		if (version && memo_get(memo, key.data, key.len, version, names, LISTQ_NAMES_SIZE) == IE_OK)
 			goto out;
 	}
-	e = buf_printf(&sql, "SELECT c.id FROM customers c WHERE c.name LIKE ? LIMIT %lld", most + 1);
+	e = buf_printf(&sql, "SELECT c.id FROM customers c WHERE c.name_fold LIKE ? OR c.email LIKE ? LIMIT %lld",
+		       most + 1);
 	if (!e)
-		e = db_query_built(db, &r, &sql, &a, 1);
+		e = db_query_built(db, &r, &sql, a, 2);
 	if (e)
 		goto out;
 	names[o++] = '[';
@@ -728,8 +964,8 @@ static long long scan_threshold(const struct listq *lq, long long base)
 
 ierr listq_search_plan(struct db *db, struct memo *memo, struct listq *lq, char names[LISTQ_NAMES_SIZE])
 {
-	char prefix[810], like[810], words[LISTQ_MAX_WORDS][LISTQ_WORD_PAT];
-	struct db_arg args[2 + 4 * LISTQ_MAX_WORDS];
+	char prefix[810], like[810], words[LISTQ_MAX_WORDS][LISTQ_WORD_PAT], token[LISTQ_WORD_PAT], digits[8];
+	struct db_arg args[8 + 4 * LISTQ_MAX_WORDS];
 	struct buf sql = BUF_INIT;
 	size_t n, k, nargs = 0;
 	long long base = lq->search_scan > 0 ? lq->search_scan : LISTQ_SEARCH_SCAN;
@@ -738,18 +974,22 @@ ierr listq_search_plan(struct db *db, struct memo *memo, struct listq *lq, char 
 	struct db_res r;
 	ierr e;
 
-	lq->q_scan = lq->q_common = lq->q_dense = lq->q_numbers_many = 0;
+	lq->q_scan = lq->q_common = lq->q_dense = lq->q_numbers_many = lq->q_token_many = lq->q_token_only = 0;
 	lq->q_rarest = 0;
 	lq->q_exact = 0;
 	lq->q_names = NULL;
 	memset(&r, 0, sizeof(r));
 	if (!lq->q[0] || lq->q_number)
 		return IE_OK;
-	like_pattern(lq->q, 0, prefix, sizeof(prefix));
-	like_pattern(lq->q, 1, like, sizeof(like));
-	n = keywords(lq->q, words);
-	if ((e = list_names(db, memo, lq, like, names)))
+	search_patterns(lq, prefix, like, words, &n, token, digits);
+	if (digits[0]) {
+		/* a bare number means an invoice (or a reference), not the
+		 * customers whose email has those digits: no names */
+		memcpy(names, "[]", 3);
+		lq->q_names = names;
+	} else if ((e = list_names(db, memo, lq, like, names))) {
 		goto out;
+	}
 	/* each branch counted up to what the decisions need, each keyword alone
 	 * with the span of invoice ids its first matches cover (their density);
 	 * and a keyword's one term when its prefix has no other (the first
@@ -766,17 +1006,34 @@ ierr listq_search_plan(struct db *db, struct memo *memo, struct listq *lq, char 
 		args[nargs++] = DB_S(words[k]);
 	}
 	if (!e)
-		e = buf_printf(&sql, " FROM (SELECT COUNT(*) n FROM (SELECT 1 FROM invoices i WHERE i.number LIKE ? "
-			       "LIMIT %lld) x) a, (SELECT COUNT(*) n FROM (SELECT 1 FROM ", numbers + 1)
+		e = buf_puts(&sql, ", v.n")
+		    ?: buf_puts(&sql, digits[0] ? " FROM (SELECT COUNT(*) n FROM (" DIGITS_IDS
+				: " FROM (SELECT COUNT(*) n FROM (SELECT 1 FROM invoices i WHERE i.number LIKE ?")
+		    ?: buf_printf(&sql, " LIMIT %lld) x) a, (SELECT COUNT(*) n FROM (SELECT 1 FROM ", numbers + 1)
 		    ?: buf_puts(&sql, lq->q_names ? NAME_IDS " c STRAIGHT_JOIN invoices i ON i.customer_id = c.id"
-				: "customers c JOIN invoices i ON i.customer_id = c.id WHERE c.name LIKE ?")
+				: "customers c JOIN invoices i ON i.customer_id = c.id WHERE c.name_fold LIKE ? OR c.email LIKE ?")
 		    ?: buf_printf(&sql, " LIMIT %lld) x) b", many + 1);
-	args[nargs++] = DB_S(prefix);
+	if (digits[0]) {
+		args[nargs++] = DB_S(lq->num_prefix[1]);
+		args[nargs++] = DB_S(lq->num_prefix[0]);
+		args[nargs++] = DB_S(digits);
+	} else {
+		args[nargs++] = DB_S(prefix);
+	}
 	args[nargs++] = lq->q_names ? DB_S(lq->q_names) : DB_S(like);
+	if (!lq->q_names)
+		args[nargs++] = DB_S(like);
 	for (k = 0; !e && k < n; k++) {
 		e = buf_printf(&sql, ", (SELECT COUNT(*) n, MAX(x.invoice_id) - MIN(x.invoice_id) + 1 span FROM "
 			       "(SELECT t.invoice_id FROM invoice_terms t WHERE t.term LIKE ? LIMIT %lld) x) w%zu", many + 1, k);
 		args[nargs++] = DB_S(words[k]);
+	}
+	if (!e && token[0]) {
+		e = buf_printf(&sql, ", (SELECT COUNT(*) n FROM (SELECT 1 FROM invoice_terms t WHERE t.term LIKE ? "
+			       "LIMIT %lld) x) v", numbers + 1);
+		args[nargs++] = DB_S(token);
+	} else if (!e) {
+		e = buf_puts(&sql, ", (SELECT 0 n) v");
 	}
 	if (!e)
 		e = db_query_built(db, &r, &sql, args, nargs);
@@ -804,7 +1061,15 @@ ierr listq_search_plan(struct db *db, struct memo *memo, struct listq *lq, char 
 		lq->q_numbers_many = db_int(&r, 0) > numbers;
 		/* most rows walked then match by number: a set would be read in vain */
 		lq->q_common |= lq->q_numbers_many;
-		lq->q_scan = db_int(&r, 0) + db_int(&r, 1) + by_word > scan;
+		/* like a number prefix: a set unless it holds more than 5 times
+		 * the scan threshold (then a probe per row walked) */
+		lq->q_token_many = db_int(&r, 2 + 4 * (unsigned)n) > numbers;
+		/* one token that is a term ("ctr-00003-2024"): its pieces ("ctr")
+		 * as keywords would find every contract */
+		lq->q_token_only = n && db_int(&r, 2 + 4 * (unsigned)n) > 0;
+		if (lq->q_token_only)
+			by_word = 0;
+		lq->q_scan = db_int(&r, 0) + db_int(&r, 1) + by_word + db_int(&r, 2 + 4 * (unsigned)n) > scan;
 	}
 	if (e == IE_NOTFOUND)
 		e = IE_OK;
@@ -889,14 +1154,6 @@ static ierr mcond(struct buf *b, const char *sql)
  */
 static ierr totals_summed(struct listq_sql *s, const struct listq *lq)
 {
-	static const char *const mstatus[] = {
-		[INV_DRAFT] = "m.status = 'draft'",
-		[INV_DUE] = "(m.status = 'open' AND m.paid_state = 0 AND m.due_month > ?)",
-		[INV_PARTIAL] = "(m.status = 'open' AND m.paid_state = 1 AND m.due_month > ?)",
-		[INV_OVERDUE] = "(m.status = 'open' AND m.due_month < ?)",
-		[INV_PAID] = "m.status = 'paid'",
-		[INV_CANCEL] = "m.status = 'void'",
-	};
 	const unsigned derived_bits = LISTQ_STATUS_BIT(INV_DUE) | LISTQ_STATUS_BIT(INV_PARTIAL)
 				      | LISTQ_STATUS_BIT(INV_OVERDUE);
 	int derived = (lq->status & derived_bits) != 0;
@@ -917,14 +1174,17 @@ static ierr totals_summed(struct listq_sql *s, const struct listq *lq)
 	e = IE_OK;
 	if (lq->status) {
 		e = mcond(&m, "(");
-		for (i = 0; !e && i < sizeof(mstatus) / sizeof(mstatus[0]); i++) {
+		for (i = 0; !e && i < sizeof(status_keys) / sizeof(status_keys[0]); i++) {
+			enum inv_sql_arg margs[INV_SQL_MAX_ARGS];
+			size_t k, mn = 0;
+
 			if (!(lq->status & LISTQ_STATUS_BIT(i)))
 				continue;
 			if (!first)
 				e = buf_puts(&m, " OR ");
 			if (!e)
-				e = buf_puts(&m, mstatus[i]);
-			if (!e && (i == INV_DUE || i == INV_PARTIAL || i == INV_OVERDUE))
+				e = inv_status_sql(&m, (enum inv_shown)i, INV_SQL_MONTHS, margs, &mn);
+			for (k = 0; !e && k < mn; k++)
 				e = targ(s, DB_S(s->cm));
 			first = 0;
 		}
@@ -1013,7 +1273,7 @@ static const char *const status_hints[COL__COUNT] = {
 	[COL_PAID] = " FORCE INDEX (ix_invoices_status_paid)",
 	[COL_BALANCE] = " FORCE INDEX (ix_invoices_status_balance)",
 	[COL_PAID_STATE] = " FORCE INDEX (ix_invoices_status_paid_state)",
-	[COL_STATUS] = " FORCE INDEX (ix_invoices_status)",
+	[COL_STATUS] = " FORCE INDEX (ix_invoices_status_due)",
 };
 static const char *const currency_hints[COL__COUNT] = {
 	[COL_CUSTOMER] = " FORCE INDEX (ix_invoices_currency_customer)",
@@ -1023,19 +1283,18 @@ static const char *const currency_hints[COL__COUNT] = {
 	[COL_BALANCE] = " FORCE INDEX (ix_invoices_currency_balance)",
 };
 
-/* How many stored statuses the status filter keeps (draft, open, paid, void). */
+/* How many stored statuses the status filter keeps (draft, open, paid, void),
+ * from the rule (inv_shown_stored). */
 static size_t stored_statuses(unsigned mask)
 {
-	static const unsigned stored[] = {
-		LISTQ_STATUS_BIT(INV_DRAFT),
-		LISTQ_STATUS_BIT(INV_DUE) | LISTQ_STATUS_BIT(INV_PARTIAL) | LISTQ_STATUS_BIT(INV_OVERDUE),
-		LISTQ_STATUS_BIT(INV_PAID),
-		LISTQ_STATUS_BIT(INV_CANCEL),
-	};
-	size_t k, n = 0;
+	unsigned i, bits = 0;
+	size_t n = 0;
 
-	for (k = 0; k < sizeof(stored) / sizeof(stored[0]); k++)
-		n += (mask & stored[k]) != 0;
+	for (i = 0; i < sizeof(status_keys) / sizeof(status_keys[0]); i++)
+		if (mask & LISTQ_STATUS_BIT(i))
+			bits |= inv_shown_stored((enum inv_shown)i);
+	for (; bits; bits &= bits - 1)
+		n++;
 	return n;
 }
 
@@ -1045,7 +1304,7 @@ static const char *const own_hints[COL__COUNT] = {
 	[COL_PERIOD] = " FORCE INDEX (ix_invoices_period)",
 	[COL_DUE] = " FORCE INDEX (ix_invoices_due)",
 	[COL_PAID_STATE] = " FORCE INDEX (ix_invoices_paid_state)",
-	[COL_STATUS] = " FORCE INDEX (ix_invoices_status)",
+	[COL_STATUS] = " FORCE INDEX (ix_invoices_status_due)",
 };
 
 static const char *index_hint(const struct listq *lq, const struct auth_scope *scope)
@@ -1065,11 +1324,35 @@ static const char *index_hint(const struct listq *lq, const struct auth_scope *s
 	return NULL;
 }
 
+/*
+ * sort=status orders by the shown status as far as an index can walk it
+ * (ix_invoices_status_due: stored status, due date, id): Draft; then the
+ * issued open ones by due date, so Overdue (due before today) come before
+ * Due and Partly paid (those two by due date); then Paid; then Cancelled.
+ * Issued credit notes sort with their stored status (open or paid) by their
+ * date. Descending is the reverse. A strict order of the seven labels would
+ * need the customer's date and the kind per row: a sort of the whole
+ * filter, not a walk.
+ */
+static ierr order_by_rest(struct buf *out, const char *order, const char *dir);
+
+#define STATUS_ORDER "i.status"
+#define STATUS_ORDER_THEN "i.due_date"
+
 /* " ORDER BY <order> <dir>, i.id <dir>"; order NULL: by id alone */
 static ierr order_by(struct buf *out, const char *order, const char *dir)
 {
-	return buf_puts(out, " ORDER BY ")
-	       ?: (order ? buf_puts(out, order) ?: buf_puts(out, dir) ?: buf_puts(out, ", ") : IE_OK)
+	if (order && !strcmp(order, STATUS_ORDER)) {
+		ierr e = buf_puts(out, " ORDER BY " STATUS_ORDER) ?: buf_puts(out, dir) ?: buf_puts(out, ", ");
+
+		return e ? e : order_by_rest(out, STATUS_ORDER_THEN, dir);
+	}
+	return buf_puts(out, " ORDER BY ") ?: order_by_rest(out, order, dir);
+}
+
+static ierr order_by_rest(struct buf *out, const char *order, const char *dir)
+{
+	return (order ? buf_puts(out, order) ?: buf_puts(out, dir) ?: buf_puts(out, ", ") : IE_OK)
 	       ?: buf_puts(out, "i.id") ?: buf_puts(out, dir);
 }
 
@@ -1082,6 +1365,8 @@ static ierr rows_sql(const struct listq_sql *s, const char *order, int desc, int
 	if ((e = buf_puts(out, "SELECT i.id, i.number, i.customer_id, i.customer_name, i.invoice_date, "
 			  "i.period_start, i.period_end, i.due_date, i.currency, i.total, i.paid_amount, "
 			  "i.balance, i.status, i.kind, "
+			  /* the customer's zone: its date derives the row's shown status */
+			  "(SELECT c.time_zone FROM customers c WHERE c.id = i.customer_id), "
 			  /* the sums' version rides along (a constant subquery, run once) */
 			  "(SELECT v FROM invoice_totals_version WHERE id = 1) FROM invoices i"))
 	    || (deferred && (e = buf_puts(out, " JOIN (SELECT i.id FROM ")))
@@ -1158,8 +1443,13 @@ static const struct seek_text *seek_text_of(enum listq_col c)
 
 static int seekable(const struct listq_sql *s, const struct listq *lq)
 {
-	const unsigned stored = LISTQ_STATUS_BIT(INV_DRAFT) | LISTQ_STATUS_BIT(INV_PAID) | LISTQ_STATUS_BIT(INV_CANCEL);
+	unsigned i, stored = 0;
 
+	/* the sums tables count these exactly: the stored status alone decides
+	 * (draft, void; paid needs the kind, which they do not have) */
+	for (i = 0; i < sizeof(status_keys) / sizeof(status_keys[0]); i++)
+		if (inv_shown_stored_only((enum inv_shown)i))
+			stored |= LISTQ_STATUS_BIT(i);
 	return s->summable && seek_text_of(lq->sort) && !lq->from[0] && !lq->to[0] && !(lq->status & ~stored);
 }
 
@@ -1207,12 +1497,29 @@ static ierr seek_sql(struct listq_sql *s, const struct listq *lq)
 	return e;
 }
 
+static ierr build(const struct listq *lq, const struct auth_scope *scope, const char *today,
+		  const char *earliest, const char *latest, const char *zones, struct listq_sql *s);
+
 ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const char *today,
 		 struct listq_sql *s)
 {
+	/* one date for every customer: the band between earliest and latest is empty */
+	return build(lq, scope, today, today, today, "{}", s);
+}
+
+ierr listq_build_zones(const struct listq *lq, const struct auth_scope *scope, const struct inv_zones *z,
+		       struct listq_sql *s)
+{
+	return build(lq, scope, z->today, z->earliest, z->latest, z->json, s);
+}
+
+static ierr build(const struct listq *lq, const struct auth_scope *scope, const char *today,
+		  const char *earliest, const char *latest, const char *zones, struct listq_sql *s)
+{
 	/* sorted by a status the filter fixes: by id (a prepared statement
 	 * would not see that the index is in that order, and sort them all) */
-	const char *order = lq->sort == COL_STATUS && stored_statuses(lq->status) == 1 ? NULL : columns[lq->sort].order;
+	const char *order = lq->sort == COL_STATUS && stored_statuses(lq->status) == 1 ? STATUS_ORDER_THEN
+			    : columns[lq->sort].order;
 	int deep;
 	ierr e;
 
@@ -1220,11 +1527,14 @@ ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const c
 	s->summable = 1;
 	s->known_count = -1;
 	s->cap = lq->count_cap > 0 ? lq->count_cap : LISTQ_COUNT_CAP;
-	if (str_copy(s->today, sizeof(s->today), today))
+	if (str_copy(s->today, sizeof(s->today), today) || str_copy(s->earliest, sizeof(s->earliest), earliest)
+	    || str_copy(s->latest, sizeof(s->latest), latest) || strcmp(s->earliest, s->today) > 0
+	    || strcmp(s->today, s->latest) > 0)
 		return IE_INVALID;
+	s->zones = zones;
 	if ((e = listq_scope_sql(s, scope)))
 		goto out;
-	if (lq->status && (e = status_sql(s, lq->status, s->today)))
+	if (lq->status && (e = status_sql(s, lq->status)))
 		goto out;
 	if (lq->customer && (!(e = clause(s, "i.customer_id = ?")) && (e = arg(s, DB_I(lq->customer)))))
 		goto out;
@@ -1421,7 +1731,8 @@ static ierr row_of(struct db_res *r, struct listq_sql *s, struct listq_row *row)
 		return e;
 	row->status = db_str(r, 12);
 	row->kind = db_str(r, 13);
-	s->version = db_int(r, 14);
+	row->time_zone = db_str(r, 14);
+	s->version = db_int(r, 15);
 	return IE_OK;
 }
 
@@ -1732,6 +2043,111 @@ ierr listq_save_cols(struct db *db, long long user_id, const enum listq_col *col
 			    DB_ARGS(DB_I(user_id), DB_S(v.data)), NULL, NULL);
 	buf_free(&v);
 	return e;
+}
+
+ierr listq_customers_named(struct db *db, const char *text, struct listq_customer *out, size_t max,
+			   size_t *n, int *exact)
+{
+	char fold[sizeof(((struct listq *)0)->customer_name)], like[810];
+	struct buf sql = BUF_INIT;
+	struct db_res r;
+	ierr e;
+
+	*n = 0;
+	*exact = -1;
+	listq_fold(text, fold, sizeof(fold));
+	like_pattern(fold, 1, like, sizeof(like));
+	e = buf_printf(&sql, "SELECT c.id, c.name, c.name_fold = ? FROM customers c "
+		       "WHERE c.name_fold LIKE ? OR c.email LIKE ? ORDER BY c.name, c.id LIMIT %zu", max + 1);
+	if (!e)
+		e = db_query_built(db, &r, &sql, DB_ARGS(DB_S(fold), DB_S(like), DB_S(like)));
+	if (e)
+		goto out;
+	while ((e = db_next(&r)) == IE_OK) {
+		if (*n < max) {
+			out[*n].id = db_int(&r, 0);
+			if (str_copy(out[*n].name, sizeof(out[*n].name), db_str(&r, 1) ? db_str(&r, 1) : ""))
+				out[*n].name[0] = '\0';
+			if (db_int(&r, 2) == 1)
+				*exact = *exact == -1 ? (int)*n : -2;
+		}
+		(*n)++;
+	}
+	if (*exact < 0)
+		*exact = -1;
+	db_free(&r);
+	if (e == IE_NOTFOUND)
+		e = IE_OK;
+out:
+	buf_free(&sql);
+	return e;
+}
+
+ierr listq_customer_name(struct db *db, long long id, char *out, size_t outsz)
+{
+	struct db_res r;
+	ierr e = db_query_row(db, &r, "SELECT c.name FROM customers c WHERE c.id = ?", DB_ARGS(DB_I(id)));
+
+	if (e == IE_OK && str_copy(out, outsz, db_str(&r, 0) ? db_str(&r, 0) : ""))
+		e = IE_OVERFLOW;
+	if (e == IE_OK || e == IE_NOTFOUND)
+		db_free(&r);
+	return e;
+}
+
+ierr listq_customer_filter(struct db *db, struct listq *lq, int staff, long long own_customer, int name_sent,
+			   char *name, size_t namesz, struct listq_customer *pick, size_t max, size_t *npick)
+{
+	size_t n = 0;
+	int exact;
+	ierr e;
+
+	name[0] = '\0';
+	*npick = 0;
+	if (!staff) {
+		lq->customer_name[0] = '\0';
+		/* their own name; never another customer's (scope keeps the rows out anyway) */
+		if (lq->customer && lq->customer == own_customer
+		    && (e = listq_customer_name(db, lq->customer, name, namesz)) && e != IE_NOTFOUND)
+			return e;
+		return IE_OK;
+	}
+	if (lq->customer) {
+		e = listq_customer_name(db, lq->customer, name, namesz);
+		if (e && e != IE_NOTFOUND)
+			return e;
+		if (!lq->customer_name[0] && lq->form && name_sent) {
+			/* the form's name field was emptied */
+			lq->customer = 0;
+			name[0] = '\0';
+			return IE_OK;
+		}
+		if (!lq->customer_name[0] || !strcmp(name, lq->customer_name))
+			return IE_OK;
+		lq->customer = 0;
+		name[0] = '\0';
+	}
+	if (!lq->customer_name[0])
+		return IE_OK;
+	if ((e = listq_customers_named(db, lq->customer_name, pick, max, &n, &exact)))
+		return e;
+	if (!n) {
+		if (lq->nerrs < LISTQ_MAX_ERRS) {
+			lq->errs[lq->nerrs].param = "customer_name";
+			lq->errs[lq->nerrs].msg = "No customer's name or email contains this. Check the spelling, or type less of it.";
+			lq->errs[lq->nerrs].value = lq->customer_name;
+			lq->nerrs++;
+		}
+		return IE_OK;
+	}
+	if (n == 1 || exact >= 0) {
+		size_t i = n == 1 ? 0 : (size_t)exact;
+
+		lq->customer = pick[i].id;
+		return str_copy(name, namesz, pick[i].name);
+	}
+	*npick = n;
+	return IE_OK;
 }
 
 const char *listq_status_key(enum inv_shown s)

@@ -10,6 +10,18 @@
  * ever reaches SQL text: columns and sort keys come from the table in
  * listq.c, values are bound.
  *
+ * Form input and hand-made URLs: the list's own forms carry a hidden
+ * `f=1`. With it, listq_parse forgives what people type and never fails on
+ * a field: amounts as money_parse_loose reads them ("100,50", "1,234.50"),
+ * a currency in any case ("eur"), from/to in either order (swapped; so are
+ * min/max), and a value that is still wrong is left out of the filter and
+ * listed in lq->errs (parameter, message, what was typed) for the page to
+ * show beside its field, every other filter kept. Without f=1 (a link or a
+ * URL typed by hand) a malformed value is a 400 naming the parameter, as
+ * before; the forgiving readings (case, separators, order) apply there too.
+ * `customer_name` (the staff form's name field) is kept in lq->customer_name
+ * for the page to resolve against the customers table.
+ *
  * Scope (auth_scope) is always part of the WHERE clause, built in one place
  * (listq_scope_sql) so view, PDF and list share it.
  */
@@ -41,8 +53,20 @@ enum listq_datefield { DATE_INVOICE, DATE_DUE, DATE_PERIOD };
 #define LISTQ_NAME_IDS 1000
 #define LISTQ_NAMES_SIZE (LISTQ_NAME_IDS * 21 + 3)
 
+/* One field the list's form sent that could not be used (see f=1 above). */
+#define LISTQ_MAX_ERRS 8
+struct listq_err {
+	const char *param;            /* "min" */
+	const char *msg;              /* "Use an amount such as 1250.00 or 1.250,00." */
+	const char *value;            /* what was typed (request storage) */
+};
+
 struct listq {
 	char q[401];                  /* trimmed search text (<= 100 characters), "" for none */
+	int form;                     /* f=1: sent by the list's own form */
+	struct listq_err errs[LISTQ_MAX_ERRS];
+	size_t nerrs;
+	char customer_name[201];      /* customer_name=, trimmed (<= 100 characters), "" for none */
 	unsigned status;              /* 0: every status */
 	long long customer;           /* 0: any */
 	char currency[4];             /* "" : any */
@@ -69,11 +93,26 @@ struct listq {
 	 * caller's storage (listq_search_plan), when at most LISTQ_NAME_IDS do;
 	 * NULL: the name is matched in each statement */
 	const char *q_names;
+	char num_prefix[2][17];       /* the invoice and credit note prefixes (config), for a bare number */
+	int q_token_only;             /* ... and is a term: its words are not searched apart */
+	int q_token_many;             /* the whole search text as a term prefix matches more than
+	                               * LISTQ_SEARCH_NUMBERS times the scan threshold: probed per row */
 	long long search_scan;        /* "many" (List.SearchScan) */
 	long long search_count_cap;   /* a word search counts up to this (List.SearchCountCap) */
 	long long search_names;       /* lists at most this many customers by name (List.SearchNames) */
 	long long name_seek_from;     /* see LISTQ_NAME_SEEK_FROM (List.NameSeekFrom) */
 };
+
+/* Search text folded as the stored terms and names are (sql/0013,
+ * invoice_fold): ł→l ø→o ß/ẞ→ss æ→ae đ/ð→d œ→oe þ→th ı→i ħ→h, either case;
+ * the collation folds the rest. `out` needs strlen(in) + 1 bytes (folding
+ * never lengthens UTF-8 text); the result is cut at a character. */
+void listq_fold(const char *in, char *out, size_t outsz);
+/* 1 when q is a bare invoice sequence number ("547", "000547"): 1-6 digits.
+ * Such a search matches PREFIX-YYYY-NNNNNN for every series and year, and
+ * custom-field terms starting with the digits; not customers' names or
+ * emails (listq_search_plan lists none). */
+int listq_bare_number(const char *q);
 
 struct listq_colinfo {
 	const char *key;              /* "number" */
@@ -144,6 +183,9 @@ struct listq_sql {
 	char cm[11], nm[11], lo[11], hi[11];   /* month bounds the bound args point into */
 	char prefix_q[810], like_q[810];  /* storage the bound args point into */
 	char word_q[LISTQ_MAX_WORDS][LISTQ_WORD_PAT];
+	char token_q[LISTQ_WORD_PAT];   /* the whole search text as a term prefix; "" when not searched */
+	char digits_q[8];             /* a bare number, 0-padded to 6 digits; "" when not one */
+	const char *num_prefix[2];
 	int word_exact[LISTQ_MAX_WORDS];   /* word_q[k] is a whole term (lq->q_exact) */
 	const char *names_q;          /* lq->q_names */
 	const char *hint;             /* " FORCE INDEX (...)" for the page's ids, or NULL */
@@ -152,7 +194,9 @@ struct listq_sql {
 	int common_words;             /* its keywords are common: the scan probes each row for them */
 	int dense_words;              /* ... and dense: the count probes the filter's invoices for them */
 	int one_customer;             /* filtered to one customer: so does it, there are few */
-	char today[11];
+	char today[11];               /* the configured zone's date: the sums tables' "today" */
+	char earliest[11], latest[11];   /* the dates in UTC-12 and UTC+14: see inv_status_sql */
+	const char *zones;            /* JSON map zone -> date (inv_zones), the caller's storage */
 	long long cap;
 	long long version;            /* invoice_totals_version as listq_rows read it; 0: unknown */
 	long long known_count;        /* the exact count once listq_totals ran; -1: unknown or capped */
@@ -162,9 +206,21 @@ struct listq_sql {
  * s->where with its values; the only place scope becomes SQL. */
 ierr listq_scope_sql(struct listq_sql *s, const struct auth_scope *scope);
 
-/* Builds both statements. `today` is "YYYY-MM-DD" (derived statuses). */
+/* Builds both statements. `today` is "YYYY-MM-DD" (derived statuses), the
+ * same date for every customer. */
 ierr listq_build(const struct listq *lq, const struct auth_scope *scope, const char *today,
 		 struct listq_sql *out);
+/* The same with each customer's own date (DESIGN.md: "overdue" in the
+ * customer's time zone): z from inv_zones_load, which must outlive out.
+ * Status conditions (status=) come from the one rule in invoice.c
+ * (inv_status_sql); an issued credit note matches no status= value (its
+ * label, Credit note, has no URL value), drafts and cancelled ones match
+ * draft and void. The sums tables decide the date-derived statuses by the
+ * configured zone's date (z->today; they have no customer), and tell credit
+ * notes apart once they carry the kind (INV_TOTALS_KIND). */
+struct inv_zones;
+ierr listq_build_zones(const struct listq *lq, const struct auth_scope *scope, const struct inv_zones *z,
+		       struct listq_sql *out);
 void listq_sql_free(struct listq_sql *s);
 
 /* One row of the page, as read by listq_fetch. */
@@ -178,6 +234,7 @@ struct listq_row {
 	money_t total, paid, balance;
 	const char *status;           /* stored */
 	const char *kind;
+	const char *time_zone;        /* the customer's: its date derives the shown status */
 };
 
 struct listq_sum {
@@ -242,6 +299,34 @@ ierr listq_url(const struct listq *lq, const char *path, struct buf *out);
 #define LISTQ_COLS_PREF "invoices.cols"
 void listq_saved_cols(const char *saved, struct listq *lq);
 ierr listq_save_cols(struct db *db, long long user_id, const enum listq_col *cols, size_t n);
+
+/* The customer picker (staff: the caller checks the role). Customers whose
+ * folded name or email contains `text`, by name, at most `max` of them into
+ * out; *n is how many matched up to max + 1 (more than max: *n == max + 1).
+ * *exact is the index in out of the one customer whose whole name is the
+ * text (folded, any case), or -1. */
+struct listq_customer {
+	long long id;
+	char name[801];
+};
+ierr listq_customers_named(struct db *db, const char *text, struct listq_customer *out, size_t max,
+			   size_t *n, int *exact);
+/* The list's customer filter by name, for the page (the rule, in one place):
+ *   - customers (staff 0) never filter by name: customer_name is dropped, and
+ *     `name` gets their own customer's name when lq->customer is theirs;
+ *   - staff: a form sends the chosen id with its name; the same name keeps
+ *     the id, an emptied field (name_sent, f=1) drops it, another name is
+ *     looked up: one customer whose name or email contains it, or whose whole
+ *     name it is, becomes lq->customer; several are left in pick (at most
+ *     max, *npick up to max + 1) with no customer filter; none adds a
+ *     message for customer_name to lq->errs.
+ * `name` gets the chosen customer's name ("" when none), for the chip and
+ * the heading. */
+ierr listq_customer_filter(struct db *db, struct listq *lq, int staff, long long own_customer, int name_sent,
+			   char *name, size_t namesz, struct listq_customer *pick, size_t max, size_t *npick);
+/* One customer's name; IE_NOTFOUND when there is none. The caller makes
+ * sure the user may see it (staff, or their own customer). */
+ierr listq_customer_name(struct db *db, long long id, char *out, size_t outsz);
 
 /* The status= key of a shown status ("overdue" for INV_OVERDUE). */
 enum inv_shown;

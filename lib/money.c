@@ -135,6 +135,112 @@ ierr money_parse(const char *s, int decimals, int64_t *out)
 	return IE_OK;
 }
 
+/* One character of a typed amount: a digit, '.', ',', a group separator
+ * ('g': space, apostrophe, U+00A0, U+202F), or 0 for anything else; *len is
+ * its length in bytes. */
+static char loose_kind(const char *s, size_t *len)
+{
+	unsigned char c = (unsigned char)s[0];
+
+	*len = 1;
+	if ((c >= '0' && c <= '9') || c == '.' || c == ',')
+		return (char)c;
+	if (c == ' ' || c == '\'')
+		return 'g';
+	if (c == 0xC2 && (unsigned char)s[1] == 0xA0) {
+		*len = 2;
+		return 'g';
+	}
+	if (c == 0xE2 && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] == 0xAF) {
+		*len = 3;
+		return 'g';
+	}
+	return 0;
+}
+
+#define LOOSE_PARTS 12
+
+ierr money_parse_loose(const char *s, int decimals, int64_t *out)
+{
+	const char *part[LOOSE_PARTS];
+	size_t plen[LOOSE_PARTS], np = 0, len, i, o = 0;
+	char sep[LOOSE_PARTS], text[128];   /* longer input is IE_INVALID */
+	int commas = 0, dots = 0, dec = -1;
+	char k;
+
+	if (!s || !out)
+		return IE_INVALID;
+	while (loose_kind(s, &len) == 'g' && *s)
+		s += len;
+	if (*s == '-' || *s == '+')
+		text[o++] = *s++;
+	/* digit runs and the single separators between them */
+	while (*s) {
+		k = loose_kind(s, &len);
+		if (k >= '0' && k <= '9') {
+			if (np == LOOSE_PARTS)
+				return IE_INVALID;
+			part[np] = s;
+			plen[np] = 0;
+			while (*s >= '0' && *s <= '9')
+				s++, plen[np]++;
+			np++;
+			continue;
+		}
+		if (!k || !np)
+			return IE_INVALID;   /* junk, or a separator first */
+		s += len;
+		if (k == 'g') {
+			/* trailing spaces end it */
+			const char *t = s;
+
+			while (*t && loose_kind(t, &len) == 'g')
+				t += len;
+			if (!*t)
+				break;
+		}
+		if (!(*s >= '0' && *s <= '9'))
+			return IE_INVALID;   /* a separator needs a digit after it */
+		sep[np - 1] = k;
+		commas += k == ',';
+		dots += k == '.';
+	}
+	if (!np)
+		return IE_INVALID;
+	sep[np - 1] = 0;
+	/* which separator, if any, is the decimal mark */
+	if (np > 1) {
+		char last = sep[np - 2];
+
+		if (commas && dots) {
+			if (last == 'g' || (last == ',' ? commas : dots) != 1)
+				return IE_INVALID;
+			dec = (int)np - 2;
+		} else if (dots == 1 || (commas == 1 && !(np == 2 && plen[1] == 3 && plen[0] <= 3))) {
+			if (last == 'g')
+				return IE_INVALID;
+			dec = (int)np - 2;
+		}
+	}
+	/* grouped digits: a first group of 1-3, then threes */
+	for (i = 0; i + 1 < np; i++) {
+		if ((int)i == dec)
+			break;
+		if ((i == 0 && plen[0] > 3) || plen[i + 1] != 3)
+			return IE_INVALID;
+	}
+	for (i = 0; i < np; i++) {
+		if (o + plen[i] + 2 >= sizeof(text))
+			return IE_INVALID;
+		if ((int)i == dec + 1 && dec >= 0)
+			text[o++] = '.';
+		memcpy(text + o, part[i], plen[i]);
+		o += plen[i];
+	}
+	text[o] = '\0';
+	return money_parse(text, decimals, out);
+}
+
 ierr money_parse_amount(const char *s, const char *currency, money_t *out)
 {
 	int exp = money_exponent(currency);

@@ -38,6 +38,20 @@ int money_exponent(const char *code);              /* -1 when unknown */
  * junk, empty input or overflow -> IE_INVALID / IE_OVERFLOW. Accepts an
  * optional leading '-' or '+'; no thousands separators. */
 ierr money_parse(const char *s, int decimals, int64_t *out);
+/* Parses an amount as people type it into a form, never through floating
+ * point: the same result as money_parse on the normalized text.
+ *   - spaces (also no-break spaces) around it are ignored; an optional sign;
+ *   - '.' and ',' both serve as the decimal mark: "100.50" == "100,50";
+ *   - when both appear, the last one is the decimal mark and the other groups
+ *     thousands: "1,234.50" == "1.234,50" == 1234.50;
+ *   - a mark that appears more than once groups thousands: "1,234,567";
+ *     so do spaces, no-break spaces and apostrophes: "1 234,50", "1'234.50";
+ *   - a lone ',' followed by exactly three digits, after one to three digits
+ *     and with nothing else, groups thousands: "1,234" == 1234 (a lone '.'
+ *     is always the decimal mark: "1.234" == 1.234);
+ *   - grouped digits come in threes after a first group of one to three.
+ * Anything else (letters, "1,2,3", "1.234.5", ".5") is IE_INVALID. */
+ierr money_parse_loose(const char *s, int decimals, int64_t *out);
 /* Parses an amount in a currency's minor units ("12.30" EUR -> 1230). */
 ierr money_parse_amount(const char *s, const char *currency, money_t *out);
 

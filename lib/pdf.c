@@ -9,8 +9,10 @@
  *   3. draw: pages are created and the ops drawn where the plan puts them.
  *
  * Cost (LIBRARY-NOTES.md): nearly all of it is libharu building and writing
- * the one embedded font; drawing is cheap. So: one font (bold = fill and
- * stroke), a subset font, graphics state changes only when they change.
+ * the embedded fonts; drawing is cheap. So: one main font (bold = fill and
+ * stroke), a subset font, graphics state changes only when they change;
+ * fallback fonts (other scripts) only in documents whose text needs them,
+ * ASCII strings measured and drawn without looking at them.
  * Floats are coordinates only; money is formatted from integers.
  */
 #include <stdarg.h>
@@ -557,10 +559,31 @@ struct hpdf_err {
 	HPDF_STATUS no, detail;
 };
 
+/* One TrueType font of the document (see "fonts and text runs"). */
+struct face {
+	const char *path;
+	const char *name;          /* libharu's name for it, once read */
+	HPDF_FontDef def;          /* glyph coverage and widths, once read */
+	HPDF_Font font;            /* the PDF font (embeds it), once it draws */
+	int state;                 /* 0 not read yet, 1 read, -1 unreadable */
+	unsigned char used[32];    /* bit per high byte of the code points drawn (ToUnicode) */
+};
+
+#define MAX_FACES (1 + PDF_MAX_FALLBACK)
+
 struct r {
 	struct arena *a;
 	HPDF_Doc doc;
-	HPDF_Font font;
+	HPDF_Font font;            /* faces[0]'s: the main font */
+	struct face faces[MAX_FACES];
+	size_t nfaces;
+	/* one string's code points as drawn (shape(), bidi_order()) */
+	uint32_t *sc_cp;
+	signed char *sc_face;
+	unsigned char *sc_type, *sc_level;
+	size_t *sc_ord;
+	char *sc_utf;
+	size_t sc_cap;
 	HPDF_Page page;
 	struct hpdf_err herr;
 	int oom;                   /* an allocation for text failed: IE_NOMEM at the end */
@@ -587,7 +610,7 @@ struct r {
 	/* graphics state cache, per page */
 	int in_text;
 	float g_size, g_fill, g_stroke, g_lw;
-	int g_bold;
+	int g_bold, g_face;
 };
 
 static unsigned long last_hpdf_no, last_hpdf_detail;
@@ -624,20 +647,333 @@ static ierr hpdf_ierr(const struct r *r)
 	}
 }
 
+/* ---- fonts and text runs ---- */
+
+/*
+ * A face is one TrueType font of the document: faces[0] the main font,
+ * then the fallbacks. A fallback's definition is read the first time a
+ * character the faces before it lack is measured or drawn, and its PDF font
+ * (which embeds it) is made the first time it has such a character.
+ */
+static int face_load(struct r *r, size_t i)
+{
+	struct face *f = &r->faces[i];
+
+	if (f->state)
+		return f->state > 0;
+	f->state = -1;
+	f->name = HPDF_LoadTTFontFromFile(r->doc, f->path, HPDF_TRUE);
+	if (!f->name) {
+		if (!r->herr.no)
+			r->herr.no = HPDF_FILE_OPEN_ERROR;
+		return 0;
+	}
+	f->def = HPDF_GetFontDef(r->doc, f->name);
+	if (!f->def)
+		return 0;
+	f->state = 1;
+	return 1;
+}
+
+static HPDF_Font face_font(struct r *r, int i)
+{
+	struct face *f = &r->faces[i];
+
+	if (!f->font && f->state > 0) {
+		f->font = HPDF_GetFont(r->doc, f->name, "UTF-8");
+		if (!f->font)
+			f->state = -1;
+	}
+	return f->font;
+}
+
+/* The face that draws cp: the first with a glyph for it; -1 when none has. */
+static int face_for(struct r *r, uint32_t cp)
+{
+	size_t i;
+
+	if (cp < 0x80)
+		return 0;
+	for (i = 0; i < r->nfaces; i++) {
+		if (!face_load(r, i))
+			continue;
+		if (HPDF_TTFontDef_GetGlyphid(r->faces[i].def, (HPDF_UINT16)cp))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Arabic letters with presentation forms (isolated, final, initial,
+ * medial from `first`; n of them: 1 non-joining, 2 right-joining, 4 dual). */
+static const struct {
+	uint16_t base, first;
+	unsigned char n;
+} ar_forms[] = {
+	{ 0x0621, 0xfe80, 1 }, { 0x0622, 0xfe81, 2 }, { 0x0623, 0xfe83, 2 }, { 0x0624, 0xfe85, 2 },
+	{ 0x0625, 0xfe87, 2 }, { 0x0626, 0xfe89, 4 }, { 0x0627, 0xfe8d, 2 }, { 0x0628, 0xfe8f, 4 },
+	{ 0x0629, 0xfe93, 2 }, { 0x062a, 0xfe95, 4 }, { 0x062b, 0xfe99, 4 }, { 0x062c, 0xfe9d, 4 },
+	{ 0x062d, 0xfea1, 4 }, { 0x062e, 0xfea5, 4 }, { 0x062f, 0xfea9, 2 }, { 0x0630, 0xfeab, 2 },
+	{ 0x0631, 0xfead, 2 }, { 0x0632, 0xfeaf, 2 }, { 0x0633, 0xfeb1, 4 }, { 0x0634, 0xfeb5, 4 },
+	{ 0x0635, 0xfeb9, 4 }, { 0x0636, 0xfebd, 4 }, { 0x0637, 0xfec1, 4 }, { 0x0638, 0xfec5, 4 },
+	{ 0x0639, 0xfec9, 4 }, { 0x063a, 0xfecd, 4 }, { 0x0641, 0xfed1, 4 }, { 0x0642, 0xfed5, 4 },
+	{ 0x0643, 0xfed9, 4 }, { 0x0644, 0xfedd, 4 }, { 0x0645, 0xfee1, 4 }, { 0x0646, 0xfee5, 4 },
+	{ 0x0647, 0xfee9, 4 }, { 0x0648, 0xfeed, 2 }, { 0x0649, 0xfeef, 2 }, { 0x064a, 0xfef1, 4 },
+	{ 0x067e, 0xfb56, 4 }, { 0x0686, 0xfb7a, 4 }, { 0x0698, 0xfb8a, 2 }, { 0x06a9, 0xfb8e, 4 },
+	{ 0x06af, 0xfb92, 4 }, { 0x06cc, 0xfbfc, 4 },
+};
+
+/* Lam-alef ligatures: alef variant -> isolated form (final = +1). */
+static const uint16_t lam_alef[][2] = {
+	{ 0x0622, 0xfef5 }, { 0x0623, 0xfef7 }, { 0x0625, 0xfef9 }, { 0x0627, 0xfefb },
+};
+
+static int ar_index(uint32_t cp)
+{
+	size_t lo = 0, hi = sizeof(ar_forms) / sizeof(ar_forms[0]);
+
+	if (cp < 0x0621 || cp > 0x06cc)
+		return -1;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (ar_forms[mid].base == cp)
+			return (int)mid;
+		if (ar_forms[mid].base < cp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* Marks that sit on the letter before them (joining-transparent, bidi NSM). */
+static int is_mark(uint32_t c)
+{
+	return (c >= 0x0300 && c <= 0x036f) || (c >= 0x0591 && c <= 0x05bd) || c == 0x05bf ||
+	       c == 0x05c1 || c == 0x05c2 || c == 0x05c4 || c == 0x05c5 || c == 0x05c7 ||
+	       (c >= 0x0610 && c <= 0x061a) || (c >= 0x064b && c <= 0x065f) || c == 0x0670 ||
+	       (c >= 0x06d6 && c <= 0x06dc) || (c >= 0x06df && c <= 0x06e4) || c == 0x06e7 ||
+	       c == 0x06e8 || (c >= 0x06ea && c <= 0x06ed) || c == 0xfb1e ||
+	       (c >= 0xfe20 && c <= 0xfe2f);
+}
+
+/* Joining: 'D' dual, 'R' right (to the letter before), 'C' causing
+ * (tatweel), 'T' transparent, 'U' none. */
+static char ar_join(uint32_t c)
+{
+	int i;
+
+	if (c == 0x0640)
+		return 'C';
+	if (is_mark(c))
+		return 'T';
+	if ((i = ar_index(c)) < 0 || ar_forms[i].n == 1)
+		return 'U';
+	return ar_forms[i].n == 4 ? 'D' : 'R';
+}
+
+/*
+ * The characters a presentation form stands for (ToUnicode): 0, 1 or 2 code
+ * points in out. Text is drawn in visual order, so a lam-alef ligature
+ * gives its letters as they sit in the glyph from left to right: alef, then
+ * lam. Extractors that order characters by position in right-to-left text
+ * (poppler) then read lam before alef, as written.
+ */
+static int pres_base(uint32_t cp, uint32_t out[2])
+{
+	size_t i;
+
+	if (cp >= 0xfef5 && cp <= 0xfefc) {
+		out[0] = lam_alef[(cp - 0xfef5) / 2][0];
+		out[1] = 0x0644;
+		return 2;
+	}
+	for (i = 0; i < sizeof(ar_forms) / sizeof(ar_forms[0]); i++)
+		if (cp >= ar_forms[i].first && cp < (uint32_t)ar_forms[i].first + ar_forms[i].n) {
+			out[0] = ar_forms[i].base;
+			return 1;
+		}
+	return 0;
+}
+
+/* Scratch arrays for one string's code points, grown as needed. */
+static int scratch_fit(struct r *r, size_t n)
+{
+	size_t cap;
+	void *p;
+
+	if (n <= r->sc_cap)
+		return 1;
+	cap = n < 256 ? 256 : n;
+	if (!(p = realloc(r->sc_cp, cap * sizeof(*r->sc_cp))))
+		goto oom;
+	r->sc_cp = p;
+	if (!(p = realloc(r->sc_face, cap)))
+		goto oom;
+	r->sc_face = p;
+	if (!(p = realloc(r->sc_type, cap)))
+		goto oom;
+	r->sc_type = p;
+	if (!(p = realloc(r->sc_level, cap)))
+		goto oom;
+	r->sc_level = p;
+	if (!(p = realloc(r->sc_ord, cap * sizeof(*r->sc_ord))))
+		goto oom;
+	r->sc_ord = p;
+	if (!(p = realloc(r->sc_utf, cap * 3 + 1)))
+		goto oom;
+	r->sc_utf = p;
+	r->sc_cap = cap;
+	return 1;
+oom:
+	r->oom = 1;
+	return 0;
+}
+
+/*
+ * Joins Arabic letters in cp[0..n) (logical order): each letter becomes its
+ * isolated, initial, medial or final presentation form, lam + alef the
+ * ligature, when has(ctx, form) says a font can draw it (else the letter
+ * stays). jt is scratch (n bytes). Returns the new count (ligatures make it
+ * shorter).
+ */
+static size_t ar_shape(uint32_t *cp, unsigned char *jt, size_t n,
+		       int (*has)(void *ctx, uint32_t cp), void *ctx)
+{
+	size_t i, o, k;
+
+	for (i = 0; i < n; i++)
+		jt[i] = (unsigned char)ar_join(cp[i]);
+	for (i = 0, o = 0; i < n; i++) {
+		uint32_t c = cp[i], f;
+		char j = (char)jt[i], jp = 'U', jn = 'U';
+		int idx = ar_index(c), form, pj, nj;
+
+		if (idx < 0 || ar_forms[idx].n == 1) {
+			if (idx >= 0 && has(ctx, ar_forms[idx].first))
+				c = ar_forms[idx].first;
+			cp[o++] = c;
+			continue;
+		}
+		for (k = i; k-- > 0;)
+			if ((jp = (char)jt[k]) != 'T')
+				break;
+		if (i == 0)
+			jp = 'U';
+		for (k = i + 1; k < n; k++)
+			if ((jn = (char)jt[k]) != 'T')
+				break;
+		if (k >= n)
+			jn = 'U';
+		pj = jp == 'D' || jp == 'C';
+		nj = j == 'D' && (jn == 'D' || jn == 'R' || jn == 'C');
+		if (c == 0x0644 && i + 1 < n) {
+			size_t a;
+
+			for (a = 0; a < sizeof(lam_alef) / sizeof(lam_alef[0]); a++)
+				if (cp[i + 1] == lam_alef[a][0])
+					break;
+			f = a < sizeof(lam_alef) / sizeof(lam_alef[0])
+				    ? (uint32_t)lam_alef[a][1] + (pj ? 1 : 0) : 0;
+			if (f && has(ctx, f)) {
+				cp[o++] = f;
+				i++;
+				continue;
+			}
+		}
+		form = pj && nj ? 3 : pj ? 1 : nj ? 2 : 0;
+		f = (uint32_t)ar_forms[idx].first + (uint32_t)form;
+		cp[o++] = has(ctx, f) ? f : c;
+	}
+	return o;
+}
+
+static int face_has(void *ctx, uint32_t cp)
+{
+	return face_for(ctx, cp) >= 0;
+}
+
+/* Code points of clean UTF-8 s[0..len) into cp (len entries suffice);
+ * invalid bytes and beyond the BMP as U+FFFD. Returns the count. */
+static size_t u8_to_cps(const char *s, size_t len, uint32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = 0, i, l;
+	uint32_t c;
+
+	for (i = 0; i < len; i += l) {
+		l = u8_decode(u + i, &c);
+		if (!l || c > 0xffff) {
+			c = 0xfffd;
+			l = l ? l : 1;
+		}
+		if (l > len - i)
+			l = len - i;
+		cp[n++] = c;
+	}
+	return n;
+}
+
+/*
+ * s[0..len) (clean UTF-8) as drawn, in logical order: r->sc_cp[i] the code
+ * point (Arabic letters in the joined form, when a face has it),
+ * r->sc_face[i] its face (-1: none has a glyph; drawn with the main font).
+ * Returns the count; 0 for an empty string or out of memory.
+ */
+static size_t shape(struct r *r, const char *s, size_t len)
+{
+	size_t n, i;
+
+	if (!scratch_fit(r, len))
+		return 0;
+	n = u8_to_cps(s, len, r->sc_cp);
+	for (i = 0; i < n; i++)
+		if (r->sc_cp[i] >= 0x0600 && r->sc_cp[i] <= 0x06ff) {
+			n = ar_shape(r->sc_cp, r->sc_type, n, face_has, r);
+			break;
+		}
+	for (i = 0; i < n; i++)
+		r->sc_face[i] = (signed char)face_for(r, r->sc_cp[i]);
+	return n;
+}
+
+static int all_ascii(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
 struct mctx {
 	struct r *r;
 	float size;
 };
 
+/* Width of s[0..len) as drawn: the same runs and forms as draw_text(). */
 static float measure(void *ctx, const char *s, size_t len)
 {
 	const struct mctx *m = ctx;
+	struct r *r = m->r;
 	HPDF_TextWidth tw;
+	long w = 0;
+	size_t i, n;
 
 	if (!len)
 		return 0;
-	tw = HPDF_Font_TextWidth(m->r->font, (const HPDF_BYTE *)s, (HPDF_UINT)len);
-	return (float)tw.width * m->size / 1000.0f;
+	if (all_ascii(s, len)) {
+		tw = HPDF_Font_TextWidth(r->font, (const HPDF_BYTE *)s, (HPDF_UINT)len);
+		return (float)tw.width * m->size / 1000.0f;
+	}
+	n = shape(r, s, len);
+	for (i = 0; i < n; i++) {
+		int f = r->sc_face[i] < 0 ? 0 : r->sc_face[i];
+
+		w += HPDF_TTFontDef_GetCharWidth(r->faces[f].def, (HPDF_UINT16)r->sc_cp[i]);
+	}
+	return (float)w * m->size / 1000.0f;
 }
 
 static float text_w(struct r *r, const char *s, float size)
@@ -645,6 +981,291 @@ static float text_w(struct r *r, const char *s, float size)
 	struct mctx m = { r, size };
 
 	return measure(&m, s, strlen(s));
+}
+
+/* ---- right-to-left text: bidi classes, levels, visual order ---- */
+
+enum { BD_L, BD_R, BD_AL, BD_EN, BD_ES, BD_ET, BD_AN, BD_CS, BD_NSM, BD_WS, BD_ON };
+
+static unsigned char bidi_class(uint32_t c)
+{
+	if (c < 0x80) {
+		if (c >= '0' && c <= '9')
+			return BD_EN;
+		if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+			return BD_L;
+		if (c == '+' || c == '-')
+			return BD_ES;
+		if (c == '#' || c == '$' || c == '%')
+			return BD_ET;
+		if (c == ',' || c == '.' || c == ':' || c == '/')
+			return BD_CS;
+		if (c == ' ' || c == '\t')
+			return BD_WS;
+		return BD_ON;
+	}
+	if (is_mark(c))
+		return BD_NSM;
+	if (c < 0x100) {
+		if (c == 0xa0)
+			return BD_CS;
+		if ((c >= 0xa2 && c <= 0xa5) || c == 0xb0 || c == 0xb1)
+			return BD_ET;
+		if (c == 0xaa || c == 0xb5 || c == 0xba || (c >= 0xc0 && c != 0xd7 && c != 0xf7))
+			return BD_L;
+		return BD_ON;
+	}
+	if (c >= 0x0590 && c <= 0x05ff)
+		return BD_R;
+	if (c >= 0x0600 && c <= 0x08ff) {
+		if ((c >= 0x0660 && c <= 0x0669) || c == 0x066b || c == 0x066c)
+			return BD_AN;
+		if (c >= 0x06f0 && c <= 0x06f9)
+			return BD_EN;
+		if (c == 0x060c)
+			return BD_CS;
+		return BD_AL;
+	}
+	if (c >= 0xfb1d && c <= 0xfb4f)
+		return BD_R;
+	if ((c >= 0xfb50 && c <= 0xfdff) || (c >= 0xfe70 && c <= 0xfefe))
+		return BD_AL;
+	if (c >= 0x2000 && c <= 0x200a)
+		return BD_WS;
+	if (c == 0x200e)
+		return BD_L;
+	if (c == 0x200f)
+		return BD_R;
+	if ((c >= 0x2030 && c <= 0x2034) || (c >= 0x20a0 && c <= 0x20cf))
+		return BD_ET;
+	if ((c >= 0x2010 && c <= 0x2027) || (c >= 0x2035 && c <= 0x205e) ||
+	    (c >= 0x2190 && c <= 0x2bff) || (c >= 0x3001 && c <= 0x3003) ||
+	    (c >= 0x3008 && c <= 0x3011) || (c >= 0xfe30 && c <= 0xfe4f))
+		return BD_ON;
+	return BD_L;
+}
+
+static int has_rtl(const uint32_t *cp, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint32_t c = cp[i];
+
+		if ((c >= 0x0590 && c <= 0x08ff) || (c >= 0xfb1d && c <= 0xfdff) ||
+		    (c >= 0xfe70 && c <= 0xfefe) || c == 0x200f)
+			return 1;
+	}
+	return 0;
+}
+
+static uint32_t mirror(uint32_t c)
+{
+	static const uint32_t pairs[][2] = {
+		{ '(', ')' }, { '[', ']' }, { '{', '}' }, { '<', '>' }, { 0xab, 0xbb },
+		{ 0x2039, 0x203a }, { 0x2264, 0x2265 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		if (c == pairs[i][0])
+			return pairs[i][1];
+		if (c == pairs[i][1])
+			return pairs[i][0];
+	}
+	return c;
+}
+
+/* The strong type before position i (sor at the start): BD_L, BD_R or BD_AL. */
+static unsigned char strong_before(const unsigned char *t, size_t i, unsigned char sor)
+{
+	while (i-- > 0)
+		if (t[i] == BD_L || t[i] == BD_R || t[i] == BD_AL)
+			return t[i];
+	return sor;
+}
+
+/*
+ * Visual order of the n shaped code points cp (one drawn line): ord[k] is
+ * the logical index drawn k-th; mirrored brackets are swapped in cp; t and
+ * lv are scratch (n bytes each). A simplified Unicode bidi algorithm (UAX #9 without explicit
+ * embeddings): paragraph level from the first strong character, weak types
+ * W1-W7, neutrals N1-N2, implicit levels I1-I2, reversal L2, mirroring L4;
+ * marks stay after their letter (L3).
+ */
+static void bidi_reorder(uint32_t *cp, unsigned char *t, unsigned char *lv, size_t *ord, size_t n)
+{
+	unsigned char sor, maxl = 0, minodd = 255, e;
+	size_t i, j, k;
+	int pl = 0;
+
+	for (i = 0; i < n; i++)
+		t[i] = bidi_class(cp[i]);
+	for (i = 0; i < n; i++)
+		if (t[i] == BD_L || t[i] == BD_R || t[i] == BD_AL) {
+			pl = t[i] != BD_L;
+			break;
+		}
+	sor = pl ? BD_R : BD_L;
+	for (i = 0; i < n; i++)	/* W1 */
+		if (t[i] == BD_NSM)
+			t[i] = i ? t[i - 1] : sor;
+	for (i = 0; i < n; i++)	/* W2 */
+		if (t[i] == BD_EN && strong_before(t, i, sor) == BD_AL)
+			t[i] = BD_AN;
+	for (i = 0; i < n; i++)	/* W3 */
+		if (t[i] == BD_AL)
+			t[i] = BD_R;
+	for (i = 1; i + 1 < n; i++) {	/* W4 */
+		if (t[i] == BD_ES && t[i - 1] == BD_EN && t[i + 1] == BD_EN)
+			t[i] = BD_EN;
+		else if (t[i] == BD_CS && t[i - 1] == t[i + 1] &&
+			 (t[i - 1] == BD_EN || t[i - 1] == BD_AN))
+			t[i] = t[i - 1];
+	}
+	for (i = 0; i < n; i = j) {	/* W5: European terminators next to numbers */
+		for (j = i; j < n && t[j] == BD_ET; j++)
+			;
+		if (j == i) {
+			j = i + 1;
+			continue;
+		}
+		if ((i && t[i - 1] == BD_EN) || (j < n && t[j] == BD_EN))
+			for (k = i; k < j; k++)
+				t[k] = BD_EN;
+	}
+	for (i = 0; i < n; i++) {	/* W6, W7 */
+		if (t[i] == BD_ES || t[i] == BD_ET || t[i] == BD_CS)
+			t[i] = BD_ON;
+		else if (t[i] == BD_EN && strong_before(t, i, sor) == BD_L)
+			t[i] = BD_L;
+	}
+	for (i = 0; i < n; i = j) {	/* N1, N2 */
+		unsigned char a, b;
+
+		for (j = i; j < n && (t[j] == BD_ON || t[j] == BD_WS); j++)
+			;
+		if (j == i) {
+			j = i + 1;
+			continue;
+		}
+		a = i ? (t[i - 1] == BD_L ? BD_L : BD_R) : sor;
+		b = j < n ? (t[j] == BD_L ? BD_L : BD_R) : sor;
+		for (k = i; k < j; k++)
+			t[k] = a == b ? a : (pl ? BD_R : BD_L);
+	}
+	for (i = 0; i < n; i++) {	/* I1, I2 */
+		if (!pl)
+			lv[i] = t[i] == BD_L ? 0 : t[i] == BD_R ? 1 : 2;
+		else
+			lv[i] = t[i] == BD_R ? 1 : 2;
+		if (lv[i] > maxl)
+			maxl = lv[i];
+		if ((lv[i] & 1) && lv[i] < minodd)
+			minodd = lv[i];
+		ord[i] = i;
+		if (lv[i] & 1)	/* L4 */
+			cp[i] = mirror(cp[i]);
+	}
+	for (e = maxl; e >= minodd && e > 0; e--)	/* L2 */
+		for (i = 0; i < n; i = j) {
+			for (j = i; j < n && lv[ord[j]] >= e; j++)
+				;
+			if (j == i) {
+				j = i + 1;
+				continue;
+			}
+			for (k = 0; k < (j - i) / 2; k++) {
+				size_t x = ord[i + k];
+
+				ord[i + k] = ord[j - 1 - k];
+				ord[j - 1 - k] = x;
+			}
+		}
+	for (i = 0; i < n; i = j) {	/* L3: reversed marks back after their letter */
+		for (j = i; j < n && is_mark(cp[ord[j]]) &&
+			    (lv[ord[j]] & 1); j++)
+			;
+		if (j > i && j < n) {
+			size_t base = ord[j];
+
+			memmove(ord + i + 1, ord + i, (j - i) * sizeof(*ord));
+			ord[i] = base;
+			for (k = 0; k < (j - i) / 2; k++) {
+				size_t x = ord[i + 1 + k];
+
+				ord[i + 1 + k] = ord[j - k];
+				ord[j - k] = x;
+			}
+			j++;
+		} else if (j == i) {
+			j = i + 1;
+		}
+	}
+}
+
+static int has_all(void *ctx, uint32_t cp)
+{
+	(void)ctx;
+	(void)cp;
+	return 1;
+}
+
+ierr pdf_visual(const char *s, char *out, size_t outsz)
+{
+	size_t len, n, i, o = 0;
+	uint32_t *cp = NULL;
+	unsigned char *t = NULL, *lv = NULL;
+	size_t *ord = NULL;
+	ierr e = IE_OK;
+
+	if (!s || !out || !outsz)
+		return IE_INVALID;
+	out[0] = '\0';
+	len = strlen(s);
+	if (!len)
+		return IE_OK;
+	cp = malloc(len * sizeof(*cp));
+	t = malloc(len);
+	lv = malloc(len);
+	ord = malloc(len * sizeof(*ord));
+	if (!cp || !t || !lv || !ord) {
+		e = IE_NOMEM;
+		goto out;
+	}
+	n = u8_to_cps(s, len, cp);
+	n = ar_shape(cp, t, n, has_all, NULL);
+	for (i = 0; i < n; i++)
+		ord[i] = i;
+	if (has_rtl(cp, n))
+		bidi_reorder(cp, t, lv, ord, n);
+	for (i = 0; i < n; i++) {
+		uint32_t c = cp[ord[i]];
+		size_t need = c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+
+		if (o + need >= outsz) {
+			out[0] = '\0';
+			e = IE_OVERFLOW;
+			goto out;
+		}
+		if (need == 1) {
+			out[o++] = (char)c;
+		} else if (need == 2) {
+			out[o++] = (char)(0xc0 | (c >> 6));
+			out[o++] = (char)(0x80 | (c & 0x3f));
+		} else {
+			out[o++] = (char)(0xe0 | (c >> 12));
+			out[o++] = (char)(0x80 | ((c >> 6) & 0x3f));
+			out[o++] = (char)(0x80 | (c & 0x3f));
+		}
+	}
+	out[o] = '\0';
+out:
+	free(cp);
+	free(t);
+	free(lv);
+	free(ord);
+	return e;
 }
 
 static ierr add_op(struct r *r, const struct op *op)
@@ -943,7 +1564,8 @@ static ierr layout_top(struct r *r)
 	if (has(s->tax_id) && (e = col_text(&L, fmt(r, "Tax ID: %s", s->tax_id),
 					     BODY_SIZE, 0, 0, 0, 0)))
 		return e;
-	if (has(s->iban)) {
+	/* a draft carries no payment instructions: no bank account either */
+	if (has(s->iban) && inv->shown != INV_DRAFT) {
 		if (!(t = inv_iban_grouped(r->a, s->iban)))
 			return IE_NOMEM;
 		t = has(s->bic) ? fmt(r, "IBAN %s \xc2\xb7 BIC %s", t, s->bic)
@@ -995,6 +1617,9 @@ static ierr layout_top(struct r *r)
 	if ((e = col_text(&R, r->number, 11.5f, 0, 0, 1, 0)))
 		return e;
 	R.y += 10;
+	/* the status as the page shows it (one label set, lib/invoice.c) */
+	if ((e = col_pair(&R, "Status", inv_shown_name(inv->shown))))
+		return e;
 	if ((e = col_pair(&R, inv->kind && !strcmp(inv->kind, "credit") ? "Date" : "Invoice date",
 			  inv->invoice_date)) ||
 	    (e = col_pair(&R, "Due date", inv->due_date)) ||
@@ -1005,6 +1630,10 @@ static ierr layout_top(struct r *r)
 	if ((e = col_pair(&R, "Currency", t)) ||
 	    (e = col_pair(&R, "Credits invoice", inv->credited_number)) ||
 	    (e = col_pair(&R, "Your reference", inv->buyer_reference)))
+		return e;
+	/* how to pay, labelled as on the page; a draft is not to be paid */
+	if (inv->shown != INV_DRAFT && inv->shown != INV_CREDIT && inv->shown != INV_CANCEL &&
+	    (e = col_pair(&R, "Payment means", inv_payment_label(inv->payment_means))))
 		return e;
 
 	r->top.nops = r->nops - r->top.op0;
@@ -1237,7 +1866,8 @@ static ierr layout_summary(struct r *r)
 			y += (float)n * lh + 2;
 		}
 	}
-	for (i = 0; i < sizeof(tot) / sizeof(tot[0]); i++) {
+	/* a cancelled invoice owes nothing: no "Balance due" line (as on the page) */
+	for (i = 0; i < (inv->shown == INV_CANCEL ? 4 : sizeof(tot) / sizeof(tot[0])); i++) {
 		if (i == 2 || i == 4) {
 			if ((e = op_rule(r, rx, ry + 1, rw, tot[i].bold ? 0.8f : 0.5f, 0.2f, 0)))
 				return e;
@@ -1335,7 +1965,7 @@ static ierr layout_payments(struct r *r)
 		if (!(t = clean(r, p->date)) ||
 		    (e = op_text(r, MARGIN_X, size * BASE_K + 2, size, 0, 0, 0, t, 0)))
 			return t ? e : IE_NOMEM;
-		if (!(t = clean(r, p->method)))
+		if (!(t = clean(r, inv_payment_label(p->method))))
 			return IE_NOMEM;
 		if ((e = op_wrapped(r, xm, size * BASE_K + 2, xr - xm - 8, size, 0, GRAY_TEXT2, 0, t, 0,
 				    lh, &n1)))
@@ -1364,7 +1994,8 @@ static ierr layout_after(struct r *r)
 	if ((e = layout_summary(r)))
 		return e;
 	/* payment instructions while something is to be paid */
-	if (!credit && inv->balance > 0 && strcmp(inv->status, "void") && strcmp(inv->status, "paid")) {
+	(void)credit;
+	if ((inv->shown == INV_DUE || inv->shown == INV_PARTIAL || inv->shown == INV_OVERDUE) && inv->balance > 0) {
 		if ((e = fmt_amount(r, inv->balance, 1, &bal)))
 			return e;
 		iban = has(r->seller->iban) ? inv_iban_grouped(r->a, r->seller->iban) : NULL;
@@ -1414,6 +2045,7 @@ static void g_reset(struct r *r)
 	r->g_stroke = -1;
 	r->g_lw = -1;
 	r->g_bold = -1;
+	r->g_face = -1;
 }
 
 static void t_end(struct r *r)
@@ -1444,16 +2076,88 @@ static void set_stroke(struct r *r, float g, float lw)
 	}
 }
 
+/* Selects face f at size (once per change); 0 when it has no PDF font. */
+static int set_face(struct r *r, int f, float size)
+{
+	HPDF_Font font = face_font(r, f);
+
+	if (!font)
+		return 0;
+	if (r->g_face != f || r->g_size != size) {
+		HPDF_Page_SetFontAndSize(r->page, font, size);
+		r->g_face = f;
+		r->g_size = size;
+	}
+	return 1;
+}
+
+static void mark_used(struct r *r, int f, uint32_t cp)
+{
+	r->faces[f].used[cp >> 11] |= (unsigned char)(1u << ((cp >> 8) & 7));
+}
+
+/*
+ * Shows s from the current point: one run per face, in visual order. The
+ * first run starts at (x, y); each next one where the last ended.
+ */
+static void show_runs(struct r *r, float x, float y, float size, const char *s)
+{
+	size_t len = strlen(s), n, i, j, o;
+	int first = 1;
+
+	if (all_ascii(s, len)) {
+		if (set_face(r, 0, size)) {
+			r->faces[0].used[0] |= 1;
+			HPDF_Page_TextOut(r->page, x, y, s);
+		}
+		return;
+	}
+	if (!(n = shape(r, s, len)))
+		return;
+	if (has_rtl(r->sc_cp, n)) {
+		bidi_reorder(r->sc_cp, r->sc_type, r->sc_level, r->sc_ord, n);
+	} else {
+		for (i = 0; i < n; i++)
+			r->sc_ord[i] = i;
+	}
+	for (i = 0; i < n; i = j) {
+		int f = r->sc_face[r->sc_ord[i]] < 0 ? 0 : r->sc_face[r->sc_ord[i]];
+
+		for (j = i, o = 0; j < n; j++) {
+			size_t k = r->sc_ord[j];
+			uint32_t c = r->sc_cp[k];
+
+			if ((r->sc_face[k] < 0 ? 0 : r->sc_face[k]) != f)
+				break;
+			mark_used(r, f, c);
+			if (c < 0x80) {
+				r->sc_utf[o++] = (char)c;
+			} else if (c < 0x800) {
+				r->sc_utf[o++] = (char)(0xc0 | (c >> 6));
+				r->sc_utf[o++] = (char)(0x80 | (c & 0x3f));
+			} else {
+				r->sc_utf[o++] = (char)(0xe0 | (c >> 12));
+				r->sc_utf[o++] = (char)(0x80 | ((c >> 6) & 0x3f));
+				r->sc_utf[o++] = (char)(0x80 | (c & 0x3f));
+			}
+		}
+		r->sc_utf[o] = '\0';
+		if (!set_face(r, f, size))
+			continue;
+		if (first)
+			HPDF_Page_TextOut(r->page, x, y, r->sc_utf);
+		else
+			HPDF_Page_ShowText(r->page, r->sc_utf);
+		first = 0;
+	}
+}
+
 /* y: baseline, up from the page bottom. */
 static void draw_text(struct r *r, float x, float y, float size, int bold, float gray, const char *s)
 {
 	if (!r->in_text) {
 		HPDF_Page_BeginText(r->page);
 		r->in_text = 1;
-	}
-	if (r->g_size != size) {
-		HPDF_Page_SetFontAndSize(r->page, r->font, size);
-		r->g_size = size;
 	}
 	set_fill(r, gray);
 	if (bold) {
@@ -1463,7 +2167,7 @@ static void draw_text(struct r *r, float x, float y, float size, int bold, float
 		HPDF_Page_SetTextRenderingMode(r->page, bold ? HPDF_FILL_THEN_STROKE : HPDF_FILL);
 		r->g_bold = bold;
 	}
-	HPDF_Page_TextOut(r->page, x, y, s);
+	show_runs(r, x, y, size, s);
 }
 
 static void draw_rule(struct r *r, float x, float y, float w, float lw, float gray)
@@ -1522,6 +2226,8 @@ static void draw_watermark(struct r *r, const char *word)
 	HPDF_Page_BeginText(r->page);
 	HPDF_Page_SetFontAndSize(r->page, r->font, size);
 	r->g_size = size;
+	r->g_face = 0;
+	r->faces[0].used[0] |= 1;	/* the words are ASCII */
 	if (r->g_bold != 0) {
 		HPDF_Page_SetTextRenderingMode(r->page, HPDF_FILL);
 		r->g_bold = 0;
@@ -1580,7 +2286,7 @@ static ierr start_page(struct r *r, unsigned pageno, unsigned npages, const char
 	}
 	/* footer */
 	draw_rule(r, MARGIN_X, FOOTER_Y + 11, r->bw, 0.5f, GRAY_RULE);
-	t = has(r->seller->iban) ? inv_iban_grouped(r->a, r->seller->iban) : NULL;
+	t = has(r->seller->iban) && r->inv->shown != INV_DRAFT ? inv_iban_grouped(r->a, r->seller->iban) : NULL;
 	t = t ? fmt(r, "%s \xc2\xb7 %s \xc2\xb7 IBAN %s",
 			     has(r->seller->name) ? r->seller->name : "", r->number, t)
 	      : fmt(r, "%s \xc2\xb7 %s",
@@ -1710,6 +2416,133 @@ static ierr set_info(struct r *r)
 	return IE_OK;
 }
 
+/* ToUnicode entries, written in blocks of at most 100 as CMaps require. */
+struct cmapw {
+	HPDF_Stream st;
+	const char *kind;          /* "bfrange" | "bfchar" */
+	char buf[100 * 32];
+	size_t len;
+	unsigned n;
+	HPDF_STATUS ret;
+};
+
+static void cmapw_flush(struct cmapw *w)
+{
+	char line[32];
+
+	if (!w->n)
+		return;
+	snprintf(line, sizeof(line), "%u begin%s\n", w->n, w->kind);
+	w->ret |= HPDF_Stream_WriteStr(w->st, line);
+	w->ret |= HPDF_Stream_Write(w->st, (const HPDF_BYTE *)w->buf, (HPDF_UINT)w->len);
+	snprintf(line, sizeof(line), "end%s\n", w->kind);
+	w->ret |= HPDF_Stream_WriteStr(w->st, line);
+	w->n = 0;
+	w->len = 0;
+}
+
+static void cmapw_add(struct cmapw *w, const char *line)
+{
+	size_t l = strlen(line);
+
+	memcpy(w->buf + w->len, line, l);
+	w->len += l;
+	if (++w->n == 100)
+		cmapw_flush(w);
+}
+
+/*
+ * libharu 2.3.0 gives a UTF-8 font as ToUnicode its encoding CMap, whose
+ * "begincidrange" is no ToUnicode operator (poppler: "Invalid
+ * 'begincidrange' operator in ToUnicode CMap"). This writes a proper one
+ * into the same stream: codes are Unicode (CID = code point), so each block
+ * of 256 code points the face drew maps to itself by one bfrange, except
+ * the Arabic presentation forms, which map back to their letters (bfchar;
+ * lam-alef to both).
+ */
+static ierr write_tounicode(struct r *r, struct face *f)
+{
+	static const char head[] =
+		"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+		"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+		"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+		"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
+	static const char tail[] =
+		"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+	struct cmapw rg = { 0 }, ch = { 0 };
+	HPDF_Dict tu;
+	HPDF_Stream st;
+	char line[32];
+	unsigned hi, c, from;
+	uint32_t b[2];
+	int nb;
+
+	tu = HPDF_Dict_GetItem(f->font, "ToUnicode", HPDF_OCLASS_DICT);
+	if (!tu) {
+		if (r->herr.no)
+			return hpdf_ierr(r);
+		if (!(tu = HPDF_DictStream_New(r->doc->mmgr, r->doc->xref)) ||
+		    HPDF_Dict_Add(f->font, "ToUnicode", tu) != HPDF_OK)
+			return r->herr.no ? hpdf_ierr(r) : IE_INTERNAL;
+	}
+	if (!(st = HPDF_MemStream_New(r->doc->mmgr, 4096)))
+		return IE_NOMEM;
+	if (tu->stream)
+		HPDF_Stream_Free(tu->stream);
+	tu->stream = st;
+	tu->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+	rg.st = ch.st = st;
+	rg.kind = "bfrange";
+	ch.kind = "bfchar";
+	rg.ret = HPDF_Stream_WriteStr(st, head);
+	for (hi = 0; hi < 256; hi++) {
+		if (!(f->used[hi >> 3] & (1u << (hi & 7))) || (hi >= 0xd8 && hi <= 0xdf))
+			continue;
+		if (hi < 0xfb || hi > 0xfe) {
+			snprintf(line, sizeof(line), "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi);
+			cmapw_add(&rg, line);
+			continue;
+		}
+		for (c = hi << 8, from = c; c <= (hi << 8 | 0xff); c++) {
+			if (!(nb = pres_base(c, b)))
+				continue;
+			if (from < c) {
+				snprintf(line, sizeof(line), "<%04X> <%04X> <%04X>\n", from, c - 1, from);
+				cmapw_add(&rg, line);
+			}
+			if (nb == 1)
+				snprintf(line, sizeof(line), "<%04X> <%04X>\n", c, (unsigned)b[0]);
+			else
+				snprintf(line, sizeof(line), "<%04X> <%04X%04X>\n", c, (unsigned)b[0],
+					 (unsigned)b[1]);
+			cmapw_add(&ch, line);
+			from = c + 1;
+		}
+		if (from <= (hi << 8 | 0xff)) {
+			snprintf(line, sizeof(line), "<%04X> <%04X> <%04X>\n", from, hi << 8 | 0xff, from);
+			cmapw_add(&rg, line);
+		}
+	}
+	cmapw_flush(&rg);
+	cmapw_flush(&ch);
+	rg.ret |= rg.ret | ch.ret | HPDF_Stream_WriteStr(st, tail);
+	if (rg.ret != HPDF_OK || r->herr.no)
+		return r->herr.no ? hpdf_ierr(r) : IE_INTERNAL;
+	return IE_OK;
+}
+
+/* Every face that drew something gets its proper ToUnicode map. */
+static ierr fix_tounicode(struct r *r)
+{
+	size_t i;
+	ierr e;
+
+	for (i = 0; i < r->nfaces; i++)
+		if (r->faces[i].font && (e = write_tounicode(r, &r->faces[i])))
+			return e;
+	return IE_OK;
+}
+
 static ierr open_doc(struct r *r, const char *font_path)
 {
 	const char *name;
@@ -1727,6 +2560,13 @@ static ierr open_doc(struct r *r, const char *font_path)
 		return r->herr.no ? hpdf_ierr(r) : IE_IO;
 	r->font = HPDF_GetFont(r->doc, name, "UTF-8");
 	if (!r->font)
+		return r->herr.no ? hpdf_ierr(r) : IE_INTERNAL;
+	r->faces[0].path = font_path;
+	r->faces[0].name = name;
+	r->faces[0].def = HPDF_GetFontDef(r->doc, name);
+	r->faces[0].font = r->font;
+	r->faces[0].state = 1;
+	if (!r->faces[0].def)
 		return r->herr.no ? hpdf_ierr(r) : IE_INTERNAL;
 	return hpdf_ierr(r);
 }
@@ -1808,6 +2648,10 @@ ierr pdf_invoice(const struct invoice *inv, const struct inv_seller *seller,
 		goto out;
 	}
 
+	r.nfaces = 1;
+	for (i = 0; i < PDF_MAX_FALLBACK; i++)
+		if (has(o->fallback_fonts[i]))
+			r.faces[r.nfaces++].path = o->fallback_fonts[i];
 	if ((e = open_doc(&r, o->font_path)))
 		goto out;
 	if ((e = set_info(&r)))
@@ -1840,6 +2684,8 @@ ierr pdf_invoice(const struct invoice *inv, const struct inv_seller *seller,
 		e = hpdf_ierr(&r);
 		goto out;
 	}
+	if ((e = fix_tounicode(&r)))
+		goto out;
 	e = save_doc(&r, out);
 out:
 	if (e) {
@@ -1855,6 +2701,12 @@ out:
 	free(bl);
 	free(r.ops);
 	free(r.blocks);
+	free(r.sc_cp);
+	free(r.sc_face);
+	free(r.sc_type);
+	free(r.sc_level);
+	free(r.sc_ord);
+	free(r.sc_utf);
 	if (r.a)
 		arena_free(r.a);
 	return e;

@@ -7,16 +7,22 @@
  *   page 1   seller block (name, address, tax id, IBAN/BIC, contact) and
  *            "Bill to" buyer block (legal name / name, address, VAT id) on
  *            the left; title ("Invoice" / "Credit note"), number ("Draft #id"
- *            for drafts) and the dates (invoice, due, billing period),
- *            currency, credited invoice and buyer reference on the right;
+ *            for drafts), the status (inv->shown, the list's label: Draft,
+ *            Due, Partly paid, Overdue, Paid, Cancelled, Credit note) and the
+ *            dates (invoice, due, billing period), currency, credited invoice,
+ *            buyer reference and the payment means (inv_payment_label, as on
+ *            the page; not on drafts, credit notes or cancelled ones) on the
+ *            right;
  *   table    one row per line: description (wrapped, never cut), period,
  *            quantity + unit, unit price, tax (description or rate), net,
  *            tax, gross; it breaks across pages, its header repeated on
  *            each page it continues on;
  *   after    tax summary per rate (with exemption reasons) beside the
- *            totals (net, tax, total, paid, balance due); payment
- *            instructions while a balance is open; payment history; custom
- *            fields; notes;
+ *            totals (net, tax, total, paid, balance due; a cancelled invoice
+ *            has no balance due); payment instructions only while shown Due,
+ *            Partly paid or Overdue with a balance (a draft carries none, and
+ *            no IBAN in its seller block or footer either); payment history
+ *            (methods labelled by inv_payment_label); custom fields; notes;
  *   pages    "Page x of y" and the seller's name/IBAN in every footer, a
  *            short "continued" header from page 2 on, and a big light-grey
  *            diagonal "DRAFT" (status draft) or "CANCELLED" (status void)
@@ -29,12 +35,25 @@
  * No floating point touches money: floats are coordinates only.
  *
  * Text: UTF-8 throughout (names like "Zoë Müller", "Łódź", "Škoda"; € £ ¥)
- * in ONE embedded font, the DejaVu Sans subset that tools/mkfont.sh builds
- * (Latin, Greek, Cyrillic, punctuation, currency symbols). Bold is drawn by
- * filling and stroking the same font, which keeps the font work — nearly all
- * of a PDF's cost — to one font. Characters outside the subset print as the
- * font's missing-glyph box; invalid UTF-8 prints as U+FFFD, control
- * characters as spaces.
+ * in the main embedded font, the DejaVu Sans subset that tools/mkfont.sh
+ * builds (Latin, Greek, Cyrillic, punctuation, currency symbols). Bold is
+ * drawn by filling and stroking the same font, which keeps the font work —
+ * nearly all of a PDF's cost — to one font. Per character, text the main
+ * font has no glyph for is drawn in the first fallback font that has one
+ * (o->fallback_fonts, in order: by default Hebrew/Arabic/more DejaVu, then
+ * CJK); a fallback is read only when a document has such text and embedded
+ * only when it draws something, so Latin documents never touch it. Each
+ * string is split into runs of one font, measured (wrapping, alignment)
+ * and drawn by the same runs. Right-to-left text (Hebrew, Arabic) is drawn
+ * in visual order (a simplified Unicode bidi algorithm per drawn line:
+ * paragraph direction from the first strong character, numbers stay left to
+ * right, brackets mirrored), Arabic letters joined through their
+ * presentation forms (isolated/initial/medial/final, lam-alef ligatures).
+ * Each font's ToUnicode map gives text extraction the characters (Arabic
+ * presentation forms map back to the letters), in the visual order drawn.
+ * Characters no font has print as the main font's missing-glyph box; invalid
+ * UTF-8 and code points beyond the BMP print as U+FFFD, control characters
+ * as spaces.
  *
  * Determinism: the same input gives the same bytes. No clock is read:
  * CreationDate and ModDate come from inv->issued_at (else inv->invoice_date,
@@ -57,18 +76,26 @@
 #include "err.h"
 #include "invoice.h"
 
+#define PDF_MAX_FALLBACK 4
+
 struct pdf_opts {
 	const char *paper;         /* "A4" | "Letter"; NULL means "A4" */
 	const char *font_path;     /* the subset TTF (fonts/invoice-sans.ttf) */
 	const char *title_prefix;  /* e.g. "Invoice"; NULL or "" means "Invoice".
 				      Credit notes are titled "Credit note". */
+	/* TrueType (glyf) fonts for characters font_path lacks, tried in order
+	 * (fonts/invoice-sans-extra.ttf, fonts/invoice-cjk.ttf); NULL or ""
+	 * entries are skipped. A fallback that a document needs but cannot be
+	 * read fails the document (IE_IO), as the main font does. */
+	const char *fallback_fonts[PDF_MAX_FALLBACK];
 };
 
 /*
  * Renders inv into out (the PDF bytes are appended). Same input => same bytes.
  *
  * Returns IE_OK; IE_INVALID for a missing argument, an unknown paper size or
- * currency, or a malformed date; IE_IO when the font cannot be read;
+ * currency, or a malformed date; IE_IO when the font (or a fallback font the
+ * text needs) cannot be read;
  * IE_NOMEM when memory runs out; IE_INTERNAL for any other libharu error
  * (libharu reports through an error handler; nothing here can crash or
  * exit on its errors). On error out holds what it held before the call.
@@ -91,6 +118,16 @@ ierr pdf_format_rate(int64_t rate, char *out, size_t outsz);
 /* The watermark a stored status calls for: "DRAFT" (draft), "CANCELLED"
  * (void), NULL otherwise. */
 const char *pdf_watermark(const char *status);
+
+/*
+ * Text as the renderer draws one line of it (pure; for tests): Arabic
+ * letters joined (presentation forms, lam-alef ligatures; here as if every
+ * form had a glyph), then in visual order, left to right (simplified Unicode
+ * bidi: paragraph direction from the first strong character, numbers left
+ * to right, brackets mirrored in right-to-left runs, marks after their
+ * letter). s is clean UTF-8 (BMP). IE_OVERFLOW when out is too small.
+ */
+ierr pdf_visual(const char *s, char *out, size_t outsz);
 
 /* ---- layout maths (pure; the renderer and the unit tests use them) ---- */
 

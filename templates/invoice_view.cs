@@ -13,6 +13,13 @@ if:Print ?><!doctype html>
 else ?><?cs include!"_head.cs" ?>
 <link rel="stylesheet" href="/static/invoice.css"><?cs
 /if ?>
+<?cs if:Print ?>
+<div class="print-bar no-print" id="print-bar">
+  <a class="btn" id="print-back" href="/invoices/<?cs var:Inv.Id ?>">&larr; Back</a>
+  <button type="button" class="btn primary" id="print-now" hidden>Print</button>
+</div>
+<script src="/static/print.js" defer></script>
+<?cs /if ?>
 <?cs if:!Print ?>
 <div class="inv-toolbar no-print">
   <a class="back" href="/invoices">&larr; Invoices</a>
@@ -101,12 +108,12 @@ else ?><?cs include!"_head.cs" ?>
       <td class="pos"><?cs var:l.Pos ?></td>
       <td class="desc"><?cs var:l.Desc ?></td>
       <?cs if:Inv.LinePeriods ?><td class="period"><?cs var:l.Period ?></td><?cs /if ?>
-      <td class="num qty"><?cs var:l.Qty ?><?cs if:l.Unit ?> <span class="unit"><?cs var:l.Unit ?></span><?cs /if ?></td>
-      <td class="num"><?cs var:l.Price ?></td>
-      <td class="taxr"><?cs var:l.Rate ?><?cs if:l.TaxDesc && l.TaxDesc != l.Rate ?><span class="tax-desc"><?cs var:l.TaxDesc ?></span><?cs /if ?></td>
-      <td class="num"><?cs var:l.Net ?></td>
-      <td class="num"><?cs var:l.Tax ?></td>
-      <td class="num gross"><?cs var:l.Gross ?></td>
+      <td class="num qty" data-label="Quantity"><?cs var:l.Qty ?><?cs if:l.Unit ?> <span class="unit"><?cs var:l.Unit ?></span><?cs /if ?></td>
+      <td class="num price" data-label="Unit price"><?cs var:l.Price ?></td>
+      <td class="taxr" data-label="Tax rate"><?cs var:l.Rate ?><?cs if:l.TaxDesc && l.TaxDesc != l.Rate ?><span class="tax-desc"><?cs var:l.TaxDesc ?></span><?cs /if ?></td>
+      <td class="num net" data-label="Net"><?cs var:l.Net ?></td>
+      <td class="num tax" data-label="Tax"><?cs var:l.Tax ?></td>
+      <td class="num gross" data-label="Gross"><?cs var:l.Gross ?></td>
     </tr><?cs /each ?>
     <?cs if:!Lines.0.Pos ?><tr class="empty"><td colspan="<?cs if:Inv.LinePeriods ?>9<?cs else ?>8<?cs /if ?>">No lines yet.</td></tr><?cs /if ?>
     </tbody>
@@ -171,7 +178,7 @@ else ?><?cs include!"_head.cs" ?>
   <footer class="doc-foot">
     <span><?cs var:Seller.Name ?></span>
     <?cs if:Seller.TaxId ?><span>VAT ID <?cs var:Seller.TaxId ?></span><?cs /if ?>
-    <?cs if:Seller.IBAN ?><span>IBAN <?cs var:Seller.IBAN ?><?cs if:Seller.BIC ?> · BIC <?cs var:Seller.BIC ?><?cs /if ?></span><?cs /if ?>
+    <?cs if:Seller.IBAN && !Inv.Draft ?><span>IBAN <?cs var:Seller.IBAN ?><?cs if:Seller.BIC ?> · BIC <?cs var:Seller.BIC ?><?cs /if ?></span><?cs /if ?>
     <?cs if:Inv.IssuedAt ?><span>Issued <?cs var:string.slice(Inv.IssuedAt, 0, 10) ?></span><?cs /if ?>
   </footer>
 </article>

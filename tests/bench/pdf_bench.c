@@ -7,10 +7,13 @@
  * Builds a 20-line and a 500-line invoice in memory (mixed descriptions,
  * some long enough to wrap, some non-ASCII, per-minute rates, a few lines
  * with their own period, two tax rates, a payment, custom fields, notes),
- * renders each RUNS times (default 200) after a short warm-up, and prints
- * the median, p90 and minimum milliseconds per PDF and the PDF's size.
+ * and a 20-line one for a Japanese buyer with Japanese descriptions (the
+ * CJK fallback font; no budget), renders each RUNS times (default 200)
+ * after a short warm-up, and prints the median, p90 and minimum
+ * milliseconds per PDF and the PDF's size.
  * The font is FONT.ttf, else $INVOICE_FONT, else $INVOICE_TEST_FONT, else
- * fonts/invoice-sans.ttf (the build directory's).
+ * fonts/invoice-sans.ttf (the build directory's); the fallback fonts are
+ * invoice-sans-extra.ttf and invoice-cjk.ttf beside it.
  *
  * Exit status: 0 within budget, 2 over budget (the machine is shared and
  * noisy: re-run before believing it), 1 when a render fails.
@@ -40,7 +43,16 @@ static const char *const descs[] = {
 	"IPv4 address block /29",
 };
 
-static int fixture_init(struct fixture *f, size_t n)
+static const char *const descs_cjk[] = {
+	"クラウドサーバー Mプラン（4 vCPU, 16 GB）",
+	"東京・大阪間の専用回線 — 月額基本料金と従量課金を合算した請求期間の利用料",
+	"バックアップストレージ",
+	"サポート契約（平日9時〜18時）",
+	"携帯電話宛て通話料",
+	"IPv4アドレスブロック /29",
+};
+
+static int fixture_init(struct fixture *f, size_t n, int cjk)
 {
 	money_t net19 = 0, net0 = 0;
 	size_t i;
@@ -54,7 +66,8 @@ static int fixture_init(struct fixture *f, size_t n)
 		struct inv_line *l = &f->lines[i];
 		int minutes = i % 3 == 1 || i % 3 == 2;
 
-		snprintf(f->desc[i], sizeof(f->desc[i]), "%s #%zu", descs[i % 6], i + 1);
+		snprintf(f->desc[i], sizeof(f->desc[i]), "%s #%zu", (cjk ? descs_cjk : descs)[i % 6],
+			 i + 1);
 		l->position = (int)i + 1;
 		l->description = f->desc[i];
 		l->quantity = minutes ? 1234500000LL + (int64_t)i * 1000000 : 1000000;
@@ -100,6 +113,10 @@ static int fixture_init(struct fixture *f, size_t n)
 	f->inv.buyer = (struct inv_party){ "Zoë Müller", "Łódź Sp. z o.o.", "ap@lodz.example",
 					   "ul. Piotrkowska 100", "", "Łódź", "90-001", "", "PL",
 					   "PL1234567890" };
+	if (cjk)
+		f->inv.buyer = (struct inv_party){ "山田太郎", "株式会社山田商事", "ap@yamada.example",
+						   "千代田区丸の内1-1-1", "", "東京都", "100-0005", "",
+						   "JP", "" };
 	f->inv.lines = f->lines;
 	f->inv.nlines = n;
 	f->inv.taxes = f->taxes;
@@ -163,14 +180,18 @@ int main(int argc, char **argv)
 {
 	static const struct {
 		size_t lines;
-		double budget_ms;
-	} cases[] = { { 20, 5.0 }, { 500, 30.0 } };
+		int cjk;
+		double budget_ms;   /* 0: none */
+	} cases[] = { { 20, 0, 5.0 }, { 500, 0, 30.0 }, { 20, 1, 0 } };
 	const struct inv_seller seller = {
 		"Example Networks GmbH", "Friedrichstraße 1\n10117 Berlin\nGermany", "DE123456789",
 		"DE89370400440532013000", "COBADEFFXXX", "billing@example.net", "+49 30 1234567",
 		"example.net",
 	};
-	struct pdf_opts o = { "A4", NULL, "Invoice" };
+	struct pdf_opts o = { "A4", NULL, "Invoice", { NULL } };
+	char extra[1024], cjk[1024];
+	const char *slash;
+	int dirlen;
 	struct fixture f;
 	double med, p90 = 0, min = 0;
 	size_t i, size = 0;
@@ -182,11 +203,17 @@ int main(int argc, char **argv)
 		o.font_path = getenv("INVOICE_TEST_FONT");
 	if (!o.font_path)
 		o.font_path = "fonts/invoice-sans.ttf";
+	slash = strrchr(o.font_path, '/');
+	dirlen = slash ? (int)(slash - o.font_path + 1) : 0;
+	snprintf(extra, sizeof(extra), "%.*sinvoice-sans-extra.ttf", dirlen, o.font_path);
+	snprintf(cjk, sizeof(cjk), "%.*sinvoice-cjk.ttf", dirlen, o.font_path);
+	o.fallback_fonts[0] = extra;
+	o.fallback_fonts[1] = cjk;
 	if (runs < 1 || runs > 100000)
 		runs = 200;
 	printf("pdf_bench: font %s, %ld runs each\n", o.font_path, runs);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (fixture_init(&f, cases[i].lines)) {
+		if (fixture_init(&f, cases[i].lines, cases[i].cjk)) {
 			fprintf(stderr, "pdf_bench: out of memory\n");
 			return 1;
 		}
@@ -195,6 +222,11 @@ int main(int argc, char **argv)
 		free(f.desc);
 		if (med < 0)
 			return 1;
+		if (!cases[i].budget_ms) {
+			printf("%4zu lines%s: median %6.2f ms  p90 %6.2f ms  min %6.2f ms  size %7zu bytes\n",
+			       cases[i].lines, cases[i].cjk ? " CJK" : "", med, p90, min, size);
+			continue;
+		}
 		printf("%4zu lines: median %6.2f ms  p90 %6.2f ms  min %6.2f ms  size %7zu bytes"
 		       "  budget %4.1f ms  %s\n",
 		       cases[i].lines, med, p90, min, size, cases[i].budget_ms,

@@ -70,3 +70,71 @@ export async function as(role) {
   assert.equal(r.status, 303, `login as ${role}: ${r.status} ${r.text_.slice(0, 200)}`);
   return c;
 }
+
+// ---------- the shown status, written from the schema and DESIGN.md ----------
+// (not from lib/invoice.c): Draft, Due, Partly paid, Overdue, Paid, Cancelled,
+// Credit note; "overdue" by the customer's own date (customers.time_zone).
+
+// "YYYY-MM-DD" in an IANA zone at `now`.
+export function dateIn(zone, now = new Date()) {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit',
+    day: '2-digit' }).formatToParts(now).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
+// SQL for the customer's date of invoice i (each zone in use, computed here).
+export function customerTodaySql(now = new Date()) {
+  const zones = sql('SELECT DISTINCT time_zone FROM customers').split('\n').filter(Boolean);
+  const whens = zones.map((z) => `WHEN '${z.replace(/'/g, "''")}' THEN '${dateIn(z, now)}'`).join(' ');
+  return `(SELECT CASE c.time_zone ${whens} END FROM customers c WHERE c.id = i.customer_id)`;
+}
+
+export function shownSql(now = new Date()) {
+  return `CASE WHEN i.status = 'draft' THEN 'Draft' WHEN i.status = 'void' THEN 'Cancelled'
+    WHEN i.kind = 'credit' THEN 'Credit note' WHEN i.status = 'paid' THEN 'Paid'
+    WHEN i.due_date < ${customerTodaySql(now)} THEN 'Overdue' WHEN i.paid_amount > 0 THEN 'Partly paid' ELSE 'Due' END`;
+}
+
+export function statusWhere(now = new Date()) {
+  const ct = customerTodaySql(now);
+  const inv = `i.kind = 'invoice'`;
+  return {
+    draft: `i.status = 'draft'`,
+    due: `i.status = 'open' AND ${inv} AND i.paid_amount = 0 AND i.due_date >= ${ct}`,
+    partial: `i.status = 'open' AND ${inv} AND i.paid_amount > 0 AND i.due_date >= ${ct}`,
+    overdue: `i.status = 'open' AND ${inv} AND i.due_date < ${ct}`,
+    paid: `i.status = 'paid' AND ${inv}`,
+    void: `i.status = 'void'`,
+  };
+}
+
+export const LABEL = { draft: 'Draft', due: 'Due', partial: 'Partly paid', overdue: 'Overdue', paid: 'Paid',
+  void: 'Cancelled', credit: 'Credit note' };
+
+// The Paid column: Paid / Pending / Unpaid for issued invoices, a dash otherwise.
+export const PAID_STATE_SQL = `CASE WHEN i.status IN ('draft', 'void') OR i.kind = 'credit' THEN '—'
+  WHEN i.status = 'paid' THEN 'Paid' WHEN i.paid_amount > 0 THEN 'Pending' ELSE 'Unpaid' END`;
+
+// The same conditions as the sums tables decide them (lib/invoice.c
+// inv_status_sql, DAYS/MONTHS): no customer there, so every customer at the
+// configured zone's date (Invoice.TimeZone, UTC in the test stack); and credit
+// notes told apart only once those tables carry the kind (i9-sums' sql/0011).
+export function statusWhereTotals(now = new Date(), zone = 'UTC') {
+  const early = `'${dateIn(zone, now)}'`;
+  const kind = +sql(`SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()
+    AND TABLE_NAME = 'invoice_day_totals' AND COLUMN_NAME = 'kind'`) ? ` AND i.kind = 'invoice'` : '';
+  return {
+    draft: `i.status = 'draft'`,
+    due: `i.status = 'open'${kind} AND i.paid_amount = 0 AND i.due_date >= ${early}`,
+    partial: `i.status = 'open'${kind} AND i.paid_amount > 0 AND i.due_date >= ${early}`,
+    overdue: `i.status = 'open'${kind} AND i.due_date < ${early}`,
+    paid: `i.status = 'paid'${kind}`,
+    void: `i.status = 'void'`,
+  };
+}
+
+// A buyer field as an invoice shows it: an issued invoice's from its
+// buyer_snapshot (frozen at issue), a draft's (or an old row's without a
+// snapshot) from the customer row c.
+export const buyerSql = (f) => `IF(i.status <> 'draft' AND i.buyer_snapshot IS NOT NULL,
+  COALESCE(JSON_VALUE(i.buyer_snapshot, '$.${f}'), ''), c.${f})`;

@@ -17,7 +17,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, u
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { as, sql, ctl, BASE, setCookies } from './lib.mjs';
+import { as, sql, ctl, BASE, setCookies, buyerSql, customerTodaySql } from './lib.mjs';
 
 // ---------- SQL ----------
 
@@ -69,8 +69,8 @@ function plain(dec, cur) {
 
 function truth(id) {
   const [h] = rows(`SELECT i.id, COALESCE(i.number, ''), i.kind, i.status, i.currency, i.net_total, i.tax_total,
-      i.total, i.paid_amount, i.balance, c.name, c.legal_name, COALESCE(ci.number, ''), i.customer_id,
-      i.invoice_date, i.due_date, c.vat_id, i.link_epoch
+      i.total, i.paid_amount, i.balance, ${buyerSql('name')}, ${buyerSql('legal_name')}, COALESCE(ci.number, ''),
+      i.customer_id, i.invoice_date, i.due_date, ${buyerSql('vat_id')}, i.link_epoch
     FROM invoices i JOIN customers c ON c.id = i.customer_id LEFT JOIN invoices ci ON ci.id = i.credited_invoice_id
     WHERE i.id = ${id}`);
   const [, number, kind, status, cur, net, tax, total, paid, balance, name, legal, credited, customer, date, due,
@@ -93,6 +93,10 @@ function touch(id) {
     if (r) found.set(id, { pdf: r[0], updated: r[1] });
   }
 }
+// The state an issued invoice's stored PDF is rendered for (lib/invoice.c inv_pdf_want): its
+// status line says Overdue once the due date has passed in the customer's zone.
+const stateOf = (id) => q1(`SELECT CASE WHEN i.status = 'void' THEN 'void' WHEN i.status = 'open' AND i.kind = 'invoice'
+  AND i.due_date < ${customerTodaySql()} THEN 'overdue' ELSE 'issued' END FROM invoices i WHERE i.id = ${id}`);
 const UNSTORE = `pdf_state = 'none', pdf = NULL, pdf_etag = NULL, pdf_paid = NULL, pdf_rendered_at = NULL`;
 // per-day totals rows the triggers created for states we made up (and left empty again)
 const dayTotalsMax = () => +q1('SELECT COALESCE(MAX(id), 0) FROM invoice_day_totals');
@@ -222,7 +226,9 @@ function checkDocument(doc, t, who) {
   has(new RegExp(`^Total ${esc(money(t.total, t.cur))}$`), `total ${money(t.total, t.cur)}`);
   if (t.kind !== 'credit' && t.status !== 'draft') {
     has(new RegExp(`^Paid ${esc(money(t.paid, t.cur))}$`), `paid ${money(t.paid, t.cur)}`);
-    has(new RegExp(`^Balance due ${esc(money(t.balance, t.cur))}$`), `balance ${money(t.balance, t.cur)}`);
+    // a cancelled invoice owes nothing: no balance due (as on the page)
+    if (t.status === 'void') assert.doesNotMatch(doc.text, /^Balance due/m, `${ctx}: no balance due when cancelled`);
+    else has(new RegExp(`^Balance due ${esc(money(t.balance, t.cur))}$`), `balance ${money(t.balance, t.cur)}`);
   }
   const footers = [...doc.text.matchAll(/Page (\d+) of (\d+)/g)];
   assert.deepEqual(footers.map((f) => [+f[1], +f[2]]), Array.from({ length: doc.pages }, (_, k) => [k + 1, doc.pages]),
@@ -324,6 +330,7 @@ test('non-ASCII names, descriptions and currency signs come out intact, with gly
   const id = UNPAID1;
   const t0 = truth(id);
   const [oldName, oldLegal, oldUpdated] = rows(`SELECT name, legal_name, updated_at FROM customers WHERE id = ${t0.customer}`)[0];
+  const oldSnap = q1(`SELECT buyer_snapshot FROM invoices WHERE id = ${id}`);
   const [pos, oldDesc] = t0.lines[0];
   const name = 'Škoda Zoë Müller';
   const legal = 'Łódź Sp. z o.o. — Zoë Müller & Škoda';
@@ -332,6 +339,9 @@ test('non-ASCII names, descriptions and currency signs come out intact, with gly
     sql(`UPDATE customers SET name = ${str(name)}, legal_name = ${str(legal)}, updated_at = updated_at WHERE id = ${t0.customer}`);
     sql(`UPDATE invoice_lines SET description = ${str(desc)} WHERE invoice_id = ${id} AND position = ${pos}`);
     touch(id);
+    // an issued invoice shows the buyer it was issued to: the names go into its snapshot too
+    sql(`UPDATE invoices SET buyer_snapshot = JSON_SET(buyer_snapshot, '$.name', ${str(name)}, '$.legal_name', ${str(legal)}),
+      updated_at = updated_at WHERE id = ${id}`);
     sql(`UPDATE invoices SET ${UNSTORE} WHERE id = ${id}`);   // a stored PDF would show the old names
     const c = await as('admin');
     const r = await get(c, `/invoices/${id}.pdf`);
@@ -356,7 +366,7 @@ test('non-ASCII names, descriptions and currency signs come out intact, with gly
     sql(`UPDATE customers SET name = ${str(oldName)}, legal_name = ${str(oldLegal)}, updated_at = ${str(oldUpdated)}
       WHERE id = ${t0.customer}`);
     sql(`UPDATE invoice_lines SET description = ${str(oldDesc)} WHERE invoice_id = ${id} AND position = ${pos}`);
-    sql(`UPDATE invoices SET ${UNSTORE} WHERE id = ${id}`);
+    sql(`UPDATE invoices SET ${UNSTORE}, buyer_snapshot = ${str(oldSnap)}, updated_at = updated_at WHERE id = ${id}`);
   }
   assert.equal(truth(id).buyer, t0.buyer);
 });
@@ -427,7 +437,7 @@ test('a 500-line invoice: every line once, in order, on as many pages as the lay
     // totals on the last page
     assert.match(doc.page(y), new RegExp(`^Total ${esc(money(t.total, t.cur))}$`, 'm'));
     // stored like any issued invoice
-    assert.equal(q1(`SELECT pdf_state FROM invoices WHERE id = ${id}`), 'issued');
+    assert.equal(q1(`SELECT pdf_state FROM invoices WHERE id = ${id}`), stateOf(id));
   } finally {
     if (id) sql(`DELETE FROM invoices WHERE id = ${id}`);   // lines and tax totals cascade
     found.delete(id);
@@ -452,7 +462,7 @@ test('the same invoice gives the same bytes every time: ETag, 304, one stored do
   assert.equal(a.headers.get('cache-control'), 'private, no-store', 'kept by no cache, like the pages');
   const [state, dbEtag, dbHash, paid, dbPaid] = rows(`SELECT pdf_state, pdf_etag, SHA2(pdf, 256), paid_amount, pdf_paid
     FROM invoices WHERE id = ${id}`)[0];
-  assert.equal(state, 'issued');
+  assert.equal(state, stateOf(id));
   assert.equal(`"${dbEtag}"`, etag);
   assert.equal(dbHash, sha256(a.body), 'stored exactly what was sent');
   assert.equal(dbPaid, paid);
@@ -502,7 +512,7 @@ test('issued PDFs are stored once per state: served from storage, re-rendered wh
   try {
     first = await get(c, `/invoices/${id}.pdf`);
     assert.equal(first.status, 200);
-    assert.equal(q1(`SELECT pdf_state FROM invoices WHERE id = ${id}`), 'issued', 'stored after the first download');
+    assert.equal(q1(`SELECT pdf_state FROM invoices WHERE id = ${id}`), stateOf(id), 'stored after the first download');
     const file = fileOf(id, first.headers.get('etag'));
     assert.equal(sha256(readFileSync(file)), sha256(first.body), 'the file copy written with the stored PDF');
     // the next download comes from storage (the file copy, sent by nginx), not from a new
@@ -559,7 +569,7 @@ test('issued PDFs are stored once per state: served from storage, re-rendered wh
   }
   // restored: rendered again for its state, identical to the first rendering
   const back = await get(c, `/invoices/${id}.pdf`);
-  assert.equal(q1(`SELECT pdf_state FROM invoices WHERE id = ${id}`), 'issued');
+  assert.equal(q1(`SELECT pdf_state FROM invoices WHERE id = ${id}`), stateOf(id));
   assert.ok(back.body.equals(first.body), 'the same bytes as before the void');
   assert.deepEqual(marks(inspect(back.body, 'restored')), { draft: 0, cancelled: 0, rotated: 0 });
 });
@@ -579,7 +589,7 @@ test('a change of the paid amount renders the stored PDF again', async () => {
     assert.notEqual(r.headers.get('etag'), first.headers.get('etag'));
     const doc = inspect(r.body, 'paid changed');
     checkDocument(doc, t, 'admin');   // the new paid amount and balance
-    assert.deepEqual(rows(`SELECT pdf_state, pdf_paid FROM invoices WHERE id = ${id}`)[0], ['issued', t.paid]);
+    assert.deepEqual(rows(`SELECT pdf_state, pdf_paid FROM invoices WHERE id = ${id}`)[0], [stateOf(id), t.paid]);
     assert.deepEqual(filesOf(id), [`${id}-${r.headers.get('etag').slice(1, -1)}.pdf`], 'the new file, not the old one');
     const again = await get(c, `/invoices/${id}.pdf`);
     assert.ok(again.body.equals(r.body));
@@ -899,15 +909,17 @@ function checkCsv(table, t, ctx) {
     assert.equal(c('invoice_total'), plain(t.total, t.cur));
     assert.equal(c('invoice_paid'), plain(t.paid, t.cur));
     assert.equal(c('invoice_balance'), plain(t.balance, t.cur));
-    if (t.status === 'draft') assert.equal(c('status'), 'DRAFT');
-    if (t.status === 'void') assert.equal(c('status'), 'CANCEL');
+    if (t.status === 'draft') assert.equal(c('status'), 'Draft');
+    if (t.status === 'void') assert.equal(c('status'), 'Cancelled');
+    if (t.kind === 'credit' && t.status !== 'draft' && t.status !== 'void') assert.equal(c('status'), 'Credit note');
     // the line
     const l = t.lines[k];
     if (!l) return;
     const [pos, desc, qty, unit, price, rate, cat, taxDesc, net, tax, gross] = l;
     assert.equal(c('line'), pos);
     assert.equal(c('description'), guard(desc), `${ctx} row ${k + 1}: description`);
-    assert.equal(c('quantity'), qty);
+    // as stored, trailing zeros trimmed (19.950002, 19.95, 3)
+    assert.equal(c('quantity'), qty.replace(/\.?0+$/, ''));
     assert.equal(c('unit_code'), unit);
     assert.equal(c('unit_price'), price);
     assert.equal(c('tax_rate'), rate);

@@ -155,17 +155,23 @@ static void check_statements(const struct listq_sql *s, const char *what)
 		if ((size_t)count_of(str(&s->totals), "?") != s->ntargs)
 			fail_msg("%s: totals has %d placeholders for %zu values", what,
 				 count_of(str(&s->totals), "?"), s->ntargs);
-		assert_int_equal(find(str(&s->totals), "SELECT c.currency, COUNT(*), SUM(c.total), SUM(c.paid_amount), "
+		assert_int_equal(find(str(&s->totals), s->digits_q[0]
+				      ? "SELECT c.currency, COUNT(*), SUM(c.total), SUM(c.paid_amount), "
+				      "SUM(c.balance) FROM (SELECT i.currency, i.total, i.paid_amount, i.balance FROM "
+				      "((SELECT i.id FROM number_sequences ns STRAIGHT_JOIN invoices i ON i.number = "
+				      : "SELECT c.currency, COUNT(*), SUM(c.total), SUM(c.paid_amount), "
 				      "SUM(c.balance) FROM (SELECT i.currency, i.total, i.paid_amount, i.balance FROM "
 				      "((SELECT i.id FROM invoices i WHERE i.number LIKE ?"), 0);
 		/* a search counts up to LISTQ_SEARCH_COUNT_CAP (500) */
-		assert_int_equal(count_of(str(&s->totals), " LIMIT 501)"), s->nwords ? 4 : 3);
+		/* number, name, keywords when there are, the whole text when a token */
+		assert_int_equal(count_of(str(&s->totals), " LIMIT 501)"), 3 + !!s->nwords + !!s->token_q[0]);
 		assert_true(find(str(&s->totals), ") sq STRAIGHT_JOIN invoices i ON i.id = sq.id LIMIT 501) c GROUP BY c.currency") > 0);
 		/* every branch carries the filters' values after its own */
 		if (s->where.len > 7   /* not the scan's own, in either form */
 		    && find(str(&s->where), "(i.id IN (SELECT n.id FROM invoices n WHERE n.number LIKE ?") < 0
 		    && find(str(&s->where), "(i.number LIKE ?") < 0
-		    && count_of(str(&s->totals), s->where.data + 7) != (s->nwords ? 3 : 2))
+		    && find(str(&s->where), "(i.id IN (SELECT dn.id") < 0
+		    && count_of(str(&s->totals), s->where.data + 7) != 2 + !!s->nwords + !!s->token_q[0])
 			fail_msg("%s: the branches lack the filters: %s", what, str(&s->totals));
 	} else {
 		/* anything else: counted from invoices, at most LISTQ_COUNT_CAP + 1 rows */
@@ -248,12 +254,23 @@ static void set_everything(struct listq *lq)
 	snprintf(lq->q, sizeof(lq->q), "%s", "fibre");
 }
 
-#define DUE_SQL "(i.status = 'open' AND i.paid_amount = 0 AND i.due_date >= ?)"
-#define PARTIAL_SQL "(i.status = 'open' AND i.paid_amount > 0 AND i.due_date >= ?)"
-#define OVERDUE_SQL "(i.status = 'open' AND i.due_date < ?)"
+/* the shown-status rule (lib/invoice.c): invoices only, and "before today"
+ * by the customer's date in the band between the earliest and latest dates */
+#define CUST_TODAY "COALESCE((SELECT JSON_VALUE(?, CONCAT('$.\"', c.time_zone, '\"')) FROM customers c " \
+	"WHERE c.id = i.customer_id), ?)"
+#define NOT_OVERDUE " AND i.due_date >= ? AND (i.due_date >= ? OR i.due_date >= " CUST_TODAY ")"
+#define DUE_SQL "(i.status = 'open' AND i.kind = 'invoice' AND i.paid_amount = 0" NOT_OVERDUE ")"
+#define PARTIAL_SQL "(i.status = 'open' AND i.kind = 'invoice' AND i.paid_amount > 0" NOT_OVERDUE ")"
+#define OVERDUE_SQL "(i.status = 'open' AND i.kind = 'invoice' AND i.due_date < ? AND (i.due_date < ? " \
+	"OR i.due_date < " CUST_TODAY "))"
+#define PAID_SQL "(i.status = 'paid' AND i.kind = 'invoice')"
+/* listq_build: one date for everyone (earliest = latest, no zones) */
+#define XTODAY XS(TODAY), XS(TODAY), XS("{}"), XS(TODAY)
 /* few matches: each branch on its own index, the ids as a UNION joined ahead of the WHERE */
 #define SEARCH_SQL "(SELECT i.id FROM invoices i WHERE i.number LIKE ? " \
-	"UNION SELECT i.id FROM customers c STRAIGHT_JOIN invoices i ON i.customer_id = c.id WHERE c.name LIKE ?"
+	"UNION SELECT i.id FROM customers c STRAIGHT_JOIN invoices i ON i.customer_id = c.id WHERE (c.name_fold LIKE ? OR c.email LIKE ?)"
+/* one token of 3+ characters that is not just its one keyword: the whole text as a term */
+#define TOKEN_SQL " UNION SELECT tv.invoice_id AS id FROM invoice_terms tv WHERE tv.term LIKE ?"
 #define FT_SQL " UNION SELECT t0.invoice_id AS id FROM invoice_terms t0 WHERE t0.term LIKE ?"
 #define FT_MORE " AND (SELECT 1 FROM invoice_terms tw WHERE tw.invoice_id = t0.invoice_id AND tw.term LIKE ? LIMIT 1) IS NOT NULL"
 #define CUST_SCOPE " WHERE i.customer_id = ? AND i.status <> 'draft'"
@@ -262,16 +279,16 @@ static const struct build_case build_cases[] = {
 	{ "defaults, staff", set_none, &STAFF, "", { { A_END } } },
 	{ "defaults, customer", set_none, &CUST7, CUST_SCOPE, { XI(7), { A_END } } },
 	{ "draft", set_draft, &STAFF, " WHERE (i.status = 'draft')", { { A_END } } },
-	{ "due", set_due, &STAFF, " WHERE (" DUE_SQL ")", { XS(TODAY), { A_END } } },
-	{ "partial", set_partial, &STAFF, " WHERE (" PARTIAL_SQL ")", { XS(TODAY), { A_END } } },
-	{ "overdue", set_overdue, &STAFF, " WHERE (" OVERDUE_SQL ")", { XS(TODAY), { A_END } } },
-	{ "paid", set_paid, &STAFF, " WHERE (i.status = 'paid')", { { A_END } } },
+	{ "due", set_due, &STAFF, " WHERE (" DUE_SQL ")", { XTODAY, { A_END } } },
+	{ "partial", set_partial, &STAFF, " WHERE (" PARTIAL_SQL ")", { XTODAY, { A_END } } },
+	{ "overdue", set_overdue, &STAFF, " WHERE (" OVERDUE_SQL ")", { XTODAY, { A_END } } },
+	{ "paid", set_paid, &STAFF, " WHERE (" PAID_SQL ")", { { A_END } } },
 	{ "void", set_void, &STAFF, " WHERE (i.status = 'void')", { { A_END } } },
 	{ "due+overdue+paid", set_due_overdue_paid, &STAFF,
-	  " WHERE (" DUE_SQL " OR " OVERDUE_SQL " OR i.status = 'paid')", { XS(TODAY), XS(TODAY), { A_END } } },
+	  " WHERE (" DUE_SQL " OR " OVERDUE_SQL " OR " PAID_SQL ")", { XTODAY, XTODAY, { A_END } } },
 	{ "every status", set_all_statuses, &STAFF,
 	  " WHERE (i.status = 'draft' OR " DUE_SQL " OR " PARTIAL_SQL " OR " OVERDUE_SQL
-	  " OR i.status = 'paid' OR i.status = 'void')", { XS(TODAY), XS(TODAY), XS(TODAY), { A_END } } },
+	  " OR " PAID_SQL " OR i.status = 'void')", { XTODAY, XTODAY, XTODAY, { A_END } } },
 	{ "draft, customer scope", set_draft, &CUST7, CUST_SCOPE " AND (i.status = 'draft')", { XI(7), { A_END } } },
 	{ "customer", set_customer, &STAFF, " WHERE i.customer_id = ?", { XI(42), { A_END } } },
 	{ "customer filter inside customer scope", set_customer, &CUST7,
@@ -287,26 +304,26 @@ static const struct build_case build_cases[] = {
 	{ "min", set_min, &STAFF, " WHERE i.total >= ?", { XS("10.500"), { A_END } } },
 	{ "max", set_max, &STAFF, " WHERE i.total <= ?", { XS("99.000"), { A_END } } },
 	{ "min+max", set_min_max, &STAFF, " WHERE i.total >= ? AND i.total <= ?", { XS("10.500"), XS("99.000"), { A_END } } },
-	{ "q: number", set_q_number, &STAFF, SEARCH_SQL FT_SQL ") sq STRAIGHT_JOIN invoices i ON i.id = sq.id",
-	  { XS("INV-2026-0001%"), XS("%INV-2026-0001%"), XS("INV%"), { A_END } } },
+	{ "q: number", set_q_number, &STAFF, SEARCH_SQL FT_SQL TOKEN_SQL ") sq STRAIGHT_JOIN invoices i ON i.id = sq.id",
+	  { XS("INV-2026-0001%"), XS("%INV-2026-0001%"), XS("%INV-2026-0001%"), XS("INV%"), XS("INV-2026-0001%"), { A_END } } },
 	{ "q: too short for keywords", set_q_short, &STAFF, SEARCH_SQL ") sq STRAIGHT_JOIN invoices i ON i.id = sq.id",
-	  { XS("ab%"), XS("%ab%"), { A_END } } },
+	  { XS("ab%"), XS("%ab%"), XS("%ab%"), { A_END } } },
 	{ "q: words", set_q_words, &STAFF, SEARCH_SQL FT_SQL FT_MORE ") sq STRAIGHT_JOIN invoices i ON i.id = sq.id",
-	  { XS("zoe muller%"), XS("%zoe muller%"), XS("zoe%"), XS("muller%"), { A_END } } },
+	  { XS("zoe muller%"), XS("%zoe muller%"), XS("%zoe muller%"), XS("zoe%"), XS("muller%"), { A_END } } },
 	{ "q: accented", set_q_accented, &STAFF, SEARCH_SQL FT_SQL FT_MORE ") sq STRAIGHT_JOIN invoices i ON i.id = sq.id",
-	  { XS("Zo\xc3\xab M\xc3\xbcller%"), XS("%Zo\xc3\xab M\xc3\xbcller%"), XS("Zo\xc3\xab%"), XS("M\xc3\xbcller%"),
+	  { XS("Zo\xc3\xab M\xc3\xbcller%"), XS("%Zo\xc3\xab M\xc3\xbcller%"), XS("%Zo\xc3\xab M\xc3\xbcller%"), XS("Zo\xc3\xab%"), XS("M\xc3\xbcller%"),
 	    { A_END } } },
-	{ "q: LIKE wildcards escaped", set_q_wild, &STAFF, SEARCH_SQL ") sq STRAIGHT_JOIN invoices i ON i.id = sq.id",
-	  { XS("5\\%\\_\\\\x%"), XS("%5\\%\\_\\\\x%"), { A_END } } },
+	{ "q: LIKE wildcards escaped", set_q_wild, &STAFF, SEARCH_SQL TOKEN_SQL ") sq STRAIGHT_JOIN invoices i ON i.id = sq.id",
+	  { XS("5\\%\\_\\\\x%"), XS("%5\\%\\_\\\\x%"), XS("%5\\%\\_\\\\x%"), XS("5\\%\\_\\\\x%"), { A_END } } },
 	{ "q: SQL stays a value", set_q_sql, &STAFF, SEARCH_SQL FT_SQL FT_MORE FT_MORE ") sq STRAIGHT_JOIN invoices i ON i.id = sq.id",
-	  { XS("x' OR 1=1; DROP TABLE invoices; --%"), XS("%x' OR 1=1; DROP TABLE invoices; --%"),
+	  { XS("x' OR 1=1; DROP TABLE invoices; --%"), XS("%x' OR 1=1; DROP TABLE invoices; --%"), XS("%x' OR 1=1; DROP TABLE invoices; --%"),
 	    XS("DROP%"), XS("TABLE%"), XS("invoices%"), { A_END } } },
 	{ "everything, customer scope", set_everything, &CUST7,
 	  SEARCH_SQL FT_SQL ") sq STRAIGHT_JOIN invoices i ON i.id = sq.id"
 	  CUST_SCOPE " AND (" PARTIAL_SQL " OR i.status = 'void') AND i.customer_id = ? AND i.currency = ?"
 	  " AND i.due_date >= ? AND i.due_date <= ? AND i.total >= ? AND i.total <= ?",
-	  { XS("fibre%"), XS("%fibre%"), XS("fibre%"),
-	    XI(7), XS(TODAY), XI(9), XS("EUR"), XS("2026-01-01"), XS("2026-12-31"), XS("1.000"), XS("2.000"),
+	  { XS("fibre%"), XS("%fibre%"), XS("%fibre%"), XS("fibre%"),
+	    XI(7), XTODAY, XI(9), XS("EUR"), XS("2026-01-01"), XS("2026-12-31"), XS("1.000"), XS("2.000"),
 	    { A_END } } },
 };
 
@@ -334,8 +351,12 @@ static void test_build_filters(void **state)
 		check_statements(&s, c->name);
 		/* only status, currency and invoice/due dates, unscoped, are summed from the per-day totals */
 		{
+			/* and statuses that tell credit notes apart only where the totals carry the kind */
+			const unsigned kinded = LISTQ_STATUS_BIT(INV_DUE) | LISTQ_STATUS_BIT(INV_PARTIAL)
+						| LISTQ_STATUS_BIT(INV_OVERDUE) | LISTQ_STATUS_BIT(INV_PAID);
 			int want = c->scope->customer_id == 0 && c->scope->drafts && !lq.customer && !lq.q[0]
-				   && !lq.min[0] && !lq.max[0] && !(lq.date == DATE_PERIOD && (lq.from[0] || lq.to[0]));
+				   && !lq.min[0] && !lq.max[0] && !(lq.date == DATE_PERIOD && (lq.from[0] || lq.to[0]))
+				   && (INV_TOTALS_KIND || !(lq.status & kinded));
 
 			if (s.summable != want)
 				fail_msg("%s: summable is %d, expected %d", c->name, s.summable, want);
@@ -408,8 +429,15 @@ static void test_totals_derived_status(void **state)
 	listq_defaults(&lq);
 	lq.status = LISTQ_STATUS_BIT(INV_OVERDUE) | LISTQ_STATUS_BIT(INV_PAID);
 	assert_int_equal(listq_build(&lq, &staff, "2026-11-22", &s), IE_OK);
+	if (!INV_TOTALS_KIND) {
+		/* the totals cannot tell credit notes apart: counted from the invoices */
+		assert_false(s.summable);
+		listq_sql_free(&s);
+		return;
+	}
 	t = str(&s.totals);
-	assert_true(find(t, "(m.status = 'open' AND m.due_month < ?) OR m.status = 'paid'") >= 0);
+	assert_true(find(t, "(m.status = 'open' AND m.kind = 'invoice' AND m.due_month < ?) OR "
+			 "(m.status = 'paid' AND m.kind = 'invoice')") >= 0);
 	assert_true(find(t, "m.due_month <> ?") >= 0);
 	assert_true(find(t, "(t.due_date >= ? AND t.due_date < ?)") >= 0);
 	assert_string_equal(s.cm, "2026-11-01");
@@ -531,8 +559,14 @@ static void check_sort(size_t k, int desc, int deep)
 	lq.page = LISTQ_DEEP_OFFSET / lq.per_page + (deep ? 1 : 0);
 	set_customer(&lq);
 	assert_int_equal(listq_build(&lq, &CUST7, TODAY, &s), IE_OK);
-	snprintf(inner, sizeof(inner), " ORDER BY %s %s, i.id %s LIMIT ? OFFSET ?", sort_cases[k].sql, dir, dir);
-	snprintf(outer, sizeof(outer), ") p ON p.id = i.id ORDER BY %s %s, i.id %s", sort_cases[k].sql, dir, dir);
+	if (sort_cases[k].col == COL_STATUS) {
+		/* the shown status as an index walks it: stored status, then due date */
+		snprintf(inner, sizeof(inner), " ORDER BY i.status %s, i.due_date %s, i.id %s LIMIT ? OFFSET ?", dir, dir, dir);
+		snprintf(outer, sizeof(outer), ") p ON p.id = i.id ORDER BY i.status %s, i.due_date %s, i.id %s", dir, dir, dir);
+	} else {
+		snprintf(inner, sizeof(inner), " ORDER BY %s %s, i.id %s LIMIT ? OFFSET ?", sort_cases[k].sql, dir, dir);
+		snprintf(outer, sizeof(outer), ") p ON p.id = i.id ORDER BY %s %s, i.id %s", sort_cases[k].sql, dir, dir);
+	}
 	rows = str(&s.rows);
 	rl = strlen(rows);
 	if (find(rows, inner) < 0)
@@ -548,14 +582,21 @@ static void check_sort(size_t k, int desc, int deep)
 		const char *rev = str(&s.rows_rev), *back = desc ? "ASC" : "DESC";
 		char rinner[160];
 
-		snprintf(rinner, sizeof(rinner), " ORDER BY %s %s, i.id %s LIMIT ? OFFSET ?", sort_cases[k].sql, back, back);
+		int keys = sort_cases[k].col == COL_STATUS ? 6 : 4;   /* status: status, due date, id */
+
+		if (sort_cases[k].col == COL_STATUS)
+			snprintf(rinner, sizeof(rinner), " ORDER BY i.status %s, i.due_date %s, i.id %s LIMIT ? OFFSET ?",
+				 back, back, back);
+		else
+			snprintf(rinner, sizeof(rinner), " ORDER BY %s %s, i.id %s LIMIT ? OFFSET ?", sort_cases[k].sql, back,
+				 back);
 		char tok[8], rtok[8];
 
 		snprintf(tok, sizeof(tok), " %s", dir);
 		snprintf(rtok, sizeof(rtok), " %s", back);
-		/* inner and outer ORDER BY, each on the column and on the id */
-		if (find(rev, rinner) < 0 || count_of(rows, tok) != 4 || count_of(rev, rtok) != 4
-		    || strlen(rev) != rl + 4 * (strlen(back) - strlen(dir)))
+		/* inner and outer ORDER BY, each on the column(s) and on the id */
+		if (find(rev, rinner) < 0 || count_of(rows, tok) != keys || count_of(rev, rtok) != keys
+		    || strlen(rev) != rl + keys * (strlen(back) - strlen(dir)))
 			fail_msg("sort %s %s: reversed rows %s", sort_cases[k].key, dir, rev);
 		assert_int_equal(count_of(rev, "?"), count_of(rows, "?"));
 	} else {
@@ -584,9 +625,9 @@ static void parse_ok(const char *qs, struct listq *lq);
 
 /* Many matches (listq_search_plan): no UNION ahead, each row in sort order
  * tested after the filters; the count is built the same either way. */
-#define SCAN_HEAD CUST_SCOPE " AND (i.status = 'paid') AND (i.id IN (SELECT n.id FROM invoices n WHERE n.number LIKE ?) " \
+#define SCAN_HEAD CUST_SCOPE " AND (" PAID_SQL ") AND (i.id IN (SELECT n.id FROM invoices n WHERE n.number LIKE ?) " \
 	"OR i.customer_id IN "
-#define SCAN_NAMES_LIKE "(SELECT c.id FROM customers c WHERE c.name LIKE ?)"
+#define SCAN_NAMES_LIKE "(SELECT c.id FROM customers c WHERE c.name_fold LIKE ? OR c.email LIKE ?)"
 #define SCAN_NAMES_LISTED "(SELECT c.id FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) c)"
 #define SCAN_RARE " OR i.id IN (SELECT t0.invoice_id FROM invoice_terms t0 WHERE t0.term LIKE ? AND (SELECT 1 " \
 	"FROM invoice_terms tw WHERE tw.invoice_id = t0.invoice_id AND tw.term LIKE ? LIMIT 1) IS NOT NULL))"
@@ -606,7 +647,7 @@ static void test_search_scan(void **state)
 	assert_int_equal(many.join.len, 0);
 	/* a keyword that is not common: its invoices read once, the others probed */
 	assert_string_equal(str(&many.where), SCAN_HEAD SCAN_NAMES_LIKE SCAN_RARE);
-	check_args(&many, (const struct xarg[]){ XI(7), XS("cloud server%"), XS("%cloud server%"), XS("cloud%"),
+	check_args(&many, (const struct xarg[]){ XI(7), XS("cloud server%"), XS("%cloud server%"), XS("%cloud server%"), XS("cloud%"),
 						 XS("server%"), { A_END } }, "scan");
 	check_statements(&many, "scan");
 	/* the same search, the same count (while its keywords are not common) */
@@ -625,7 +666,7 @@ static void test_search_scan(void **state)
 	lq.q_rarest = 1;
 	assert_int_equal(listq_build(&lq, &CUST7, TODAY, &many), IE_OK);
 	assert_string_equal(str(&many.where), SCAN_HEAD SCAN_NAMES_LIKE SCAN_RARE);
-	check_args(&many, (const struct xarg[]){ XI(7), XS("cloud server%"), XS("%cloud server%"), XS("server%"),
+	check_args(&many, (const struct xarg[]){ XI(7), XS("cloud server%"), XS("%cloud server%"), XS("%cloud server%"), XS("server%"),
 						 XS("cloud%"), { A_END } }, "scan, rarest second");
 	listq_sql_free(&many);
 	lq.q_rarest = 0;
@@ -713,12 +754,13 @@ static void test_index_hints(void **state)
 		{ "status=paid&sort=balance", "ix_invoices_status_balance", NULL },
 		{ "status=paid&sort=paid_state", "ix_invoices_status_paid_state", NULL },
 		{ "status=overdue&sort=date", "ix_invoices_status_date", NULL },
-		/* sorted by the one status kept: by id */
-		{ "status=paid&sort=status", "ix_invoices_status", "ORDER BY i.id ASC LIMIT" },
-		{ "status=paid&sort=status&dir=desc", "ix_invoices_status", "ORDER BY i.id DESC LIMIT" },
+		/* sorted by the one stored status kept: by due date (overdue first) */
+		{ "status=paid&sort=status", "ix_invoices_status_due", "ORDER BY i.due_date ASC, i.id ASC LIMIT" },
+		{ "status=paid&sort=status&dir=desc", "ix_invoices_status_due", "ORDER BY i.due_date DESC, i.id DESC LIMIT" },
 		/* drafts and void ones are few: read and sorted; two statuses still sort by status */
 		{ "status=draft&status=void&sort=paid&dir=desc", "ix_invoices_status_paid", NULL },
-		{ "status=draft&status=void&sort=status", "ix_invoices_status", "ORDER BY i.status ASC, i.id ASC LIMIT" },
+		{ "status=draft&status=void&sort=status", "ix_invoices_status_due",
+		  "ORDER BY i.status ASC, i.due_date ASC, i.id ASC LIMIT" },
 		/* a currency goes with amounts, customers and dates, whatever the status */
 		{ "currency=EUR&sort=total", "ix_invoices_currency_total", NULL },
 		{ "currency=EUR&status=paid&sort=paid&dir=desc", "ix_invoices_currency_paid", NULL },
@@ -728,7 +770,8 @@ static void test_index_hints(void **state)
 		{ "currency=EUR&status=paid&sort=number", "ix_invoices_status_number", NULL },
 		/* otherwise the sort column's own index, which holds the currency */
 		{ "currency=EUR&sort=number", "ix_invoices_number_id", NULL },
-		{ "currency=EUR&sort=status&dir=desc", "ix_invoices_status", "ORDER BY i.status DESC, i.id DESC LIMIT" },
+		{ "currency=EUR&sort=status&dir=desc", "ix_invoices_status_due",
+		  "ORDER BY i.status DESC, i.due_date DESC, i.id DESC LIMIT" },
 		{ "currency=EUR&status=overdue&status=paid&sort=paid_state", "ix_invoices_paid_state", NULL },
 		/* left to MariaDB */
 		{ "status=overdue&status=paid&sort=number", NULL, NULL },
@@ -785,14 +828,16 @@ static void test_page_statements(void **state)
 		{ "date=period&from=2026-01-01", 1, 0 },
 		{ "page=100", 1, 1 },
 		{ "page=100&sort=due&dir=asc", 1, 1 },
-		{ "page=100&status=paid&status=void&currency=EUR", 1, 1 },
+		/* paid needs the kind (credit notes are never Paid), which the sums tables lack */
+		{ "page=100&status=paid&status=void&currency=EUR", 1, 0 },
+		{ "page=100&status=draft&status=void&currency=EUR", 1, 1 },
 		{ "page=100&status=draft", 1, 1 },
 		{ "page=2", 0, 0 },                                /* not deep */
 		{ "page=100&sort=total", 1, 1 },                   /* amounts too */
 		{ "page=100&sort=paid&dir=desc&currency=EUR", 1, 1 },
-		{ "page=100&sort=balance&status=paid", 1, 1 },
+		{ "page=100&sort=balance&status=void", 1, 1 },
 		{ "page=100&sort=customer", 1, 1 },                /* and names */
-		{ "page=100&sort=customer&dir=desc&status=paid&currency=EUR", 1, 1 },
+		{ "page=100&sort=customer&dir=desc&status=void&currency=EUR", 1, 1 },
 		{ "page=100&sort=number", 1, 0 },                  /* none of them */
 		{ "page=100&status=overdue", 1, 0 },               /* turns on today */
 		{ "page=100&from=2026-01-01", 1, 0 },              /* a range */
@@ -1011,6 +1056,162 @@ static void parse_ok(const char *qs, struct listq *lq)
 			 req.error_msg ? req.error_msg : "-");
 }
 
+/* listq_fold: the letters the collation leaves apart, as sql/0013 folds them */
+static void test_fold(void **state)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "lodz", "lodz" },
+		{ "\xc5\x81\xc3\xb3\x64\xc5\xba", "l\xc3\xb3\x64\xc5\xba" },      /* Łódź: ł folded, ó ź left to the collation */
+		{ "\xc5\x82\xc3\xb3\x64\xc5\xba", "l\xc3\xb3\x64\xc5\xba" },
+		{ "\xc3\x98resund", "oresund" }, { "\xc3\xb8l", "ol" },
+		{ "Stra\xc3\x9f" "e", "Strasse" }, { "STRA\xe1\xba\x9e" "E", "STRAssE" },
+		{ "\xc3\x86" "ble", "aeble" }, { "\xc3\xa6", "ae" },
+		{ "\xc4\x90" "ak", "dak" }, { "\xc4\x91", "d" }, { "\xc3\x90", "d" }, { "\xc3\xb0", "d" },
+		{ "\xc5\x92uvre", "oeuvre" }, { "\xc5\x93", "oe" },
+		{ "\xc3\x9eing", "thing" }, { "\xc3\xbe", "th" },
+		{ "\xc4\xb1", "i" }, { "\xc4\xa6", "h" }, { "\xc4\xa7", "h" },
+		{ "Zo\xc3\xab", "Zo\xc3\xab" },                                 /* ë: the collation folds it */
+		{ "\xe6\x9d\xb1\xe4\xba\xac", "\xe6\x9d\xb1\xe4\xba\xac" },      /* 東京 as it is */
+		{ "", "" },
+	};
+	char out[64];
+
+	(void)state;
+	for (size_t k = 0; k < ARRAY_LEN(cases); k++) {
+		listq_fold(cases[k].in, out, sizeof(out));
+		if (strcmp(out, cases[k].out))
+			fail_msg("listq_fold(\"%s\") = \"%s\", expected \"%s\"", cases[k].in, out, cases[k].out);
+		assert_true(strlen(out) <= strlen(cases[k].in));
+	}
+	/* cut at a whole character when the room ends */
+	listq_fold("ab\xc3\xa9", out, 4);
+	assert_string_equal(out, "ab");
+}
+
+static void test_bare_number(void **state)
+{
+	static const struct { const char *q; int bare; } cases[] = {
+		{ "547", 1 }, { "000547", 1 }, { "7", 1 }, { "999999", 1 },
+		{ "1234567", 0 }, { "", 0 }, { "54 7", 0 }, { "INV-2026-000547", 0 }, { "547a", 0 }, { "-547", 0 },
+	};
+
+	(void)state;
+	for (size_t k = 0; k < ARRAY_LEN(cases); k++)
+		if (listq_bare_number(cases[k].q) != cases[k].bare)
+			fail_msg("listq_bare_number(\"%s\") != %d", cases[k].q, cases[k].bare);
+}
+
+/* A bare number: every series' and year's PREFIX-YYYY-000547 by the number's
+ * index; a token that is a term alone ("ctr-00003-2024") drops its pieces. */
+static void test_search_number_token(void **state)
+{
+	struct listq lq;
+	struct listq_sql s;
+
+	(void)state;
+	parse_ok("q=547", &lq);
+	assert_int_equal(listq_build(&lq, &STAFF, TODAY, &s), IE_OK);
+	assert_string_equal(s.digits_q, "000547");
+	assert_true(find(str(&s.join), "(SELECT i.id FROM number_sequences ns STRAIGHT_JOIN invoices i ON i.number = "
+			 "CONCAT(IF(ns.series = 'credit', ?, ?), '-', ns.year, '-', ?) WHERE 1 UNION ") == 0);
+	assert_true(find(str(&s.join), TOKEN_SQL) > 0);
+	check_args(&s, (const struct xarg[]){ XS("CN"), XS("INV"), XS("000547"), XS("%547%"), XS("%547%"), XS("547%"),
+					      { A_END } }, "bare number");
+	check_statements(&s, "bare number");
+	listq_sql_free(&s);
+	/* many matches: the number's ids as a set in the walk */
+	lq.q_scan = 1;
+	assert_int_equal(listq_build(&lq, &STAFF, TODAY, &s), IE_OK);
+	assert_true(find(str(&s.where), "(i.id IN (SELECT dn.id FROM number_sequences ns STRAIGHT_JOIN invoices dn") > 0);
+	check_statements(&s, "bare number, scan");
+	listq_sql_free(&s);
+
+	parse_ok("q=CTR-00003-2024", &lq);
+	assert_int_equal(listq_build(&lq, &STAFF, TODAY, &s), IE_OK);
+	assert_true(find(str(&s.join), FT_SQL) > 0);       /* "ctr" as a keyword, while the plan has not run */
+	listq_sql_free(&s);
+	lq.q_token_only = 1;
+	assert_int_equal(listq_build(&lq, &STAFF, TODAY, &s), IE_OK);
+	assert_int_equal(find(str(&s.join), FT_SQL), -1);
+	assert_true(find(str(&s.join), TOKEN_SQL) > 0);
+	check_args(&s, (const struct xarg[]){ XS("CTR-00003-2024%"), XS("%CTR-00003-2024%"), XS("%CTR-00003-2024%"),
+					      XS("CTR-00003-2024%"), { A_END } }, "token only");
+	listq_sql_free(&s);
+	/* folded for the names and terms, as typed for the number */
+	parse_ok("q=%C5%81%C3%B3d%C5%BA", &lq);
+	assert_int_equal(listq_build(&lq, &STAFF, TODAY, &s), IE_OK);
+	check_args(&s, (const struct xarg[]){ XS("\xc5\x81\xc3\xb3\x64\xc5\xba%"), XS("%l\xc3\xb3\x64\xc5\xba%"),
+					      XS("%l\xc3\xb3\x64\xc5\xba%"), XS("l\xc3\xb3\x64\xc5\xba%"), { A_END } }, "folded");
+	listq_sql_free(&s);
+}
+
+/* Forgiving input, from a form or a URL: what each reads as. */
+static void test_parse_forgiving(void **state)
+{
+	static const struct { const char *qs, *min, *max, *currency, *from, *to; } cases[] = {
+		{ "min=100%2C50", "100.500", "", "", "", "" },
+		{ "min=100.50", "100.500", "", "", "", "" },
+		{ "min=1%2C234.50&max=1.234%2C56", "1234.500", "1234.560", "", "", "" },
+		{ "min=1%20234%2C5", "1234.500", "", "", "", "" },
+		{ "min=500&max=20", "20.000", "500.000", "", "", "" },          /* swapped */
+		{ "currency=eur", "", "", "EUR", "", "" },
+		{ "currency=%20Jpy%20", "", "", "JPY", "", "" },
+		{ "from=2026-03-01&to=2026-01-31", "", "", "", "2026-01-31", "2026-03-01" },   /* swapped */
+		{ "f=1&min=7%2C5&currency=chf", "7.500", "", "CHF", "", "" },
+	};
+	struct listq lq;
+
+	(void)state;
+	for (size_t k = 0; k < ARRAY_LEN(cases); k++) {
+		parse_ok(cases[k].qs, &lq);
+		if (strcmp(lq.min, cases[k].min) || strcmp(lq.max, cases[k].max) || strcmp(lq.currency, cases[k].currency)
+		    || strcmp(lq.from, cases[k].from) || strcmp(lq.to, cases[k].to))
+			fail_msg("\"%s\": min \"%s\" max \"%s\" currency \"%s\" from \"%s\" to \"%s\"", cases[k].qs, lq.min,
+				 lq.max, lq.currency, lq.from, lq.to);
+		assert_int_equal(lq.nerrs, 0);
+	}
+}
+
+/* A form's input (f=1) never fails the page: the bad fields are listed and
+ * left out, every other filter kept; the same URL without f=1 is a 400;
+ * link-only parameters (sort, dir, page, cols) stay a 400 either way. */
+static void test_parse_form_errors(void **state)
+{
+	struct listq lq;
+
+	(void)state;
+	parse_ok("f=1&min=12x&max=abc&currency=EURO&customer_name=ab&status=paid&q=fibre&from=2026-13-01&to=2026-02-01"
+		 "&per_page=9", &lq);
+	assert_int_equal(lq.form, 1);
+	assert_int_equal(lq.nerrs, 5);
+	assert_string_equal(lq.errs[0].param, "from");
+	assert_string_equal(lq.errs[0].value, "2026-13-01");
+	assert_string_equal(lq.errs[1].param, "currency");
+	assert_string_equal(lq.errs[1].value, "EURO");
+	assert_string_equal(lq.errs[2].param, "min");
+	assert_string_equal(lq.errs[2].value, "12x");
+	assert_non_null(strstr(lq.errs[2].msg, "1,250.50"));
+	assert_string_equal(lq.errs[3].param, "max");
+	assert_string_equal(lq.errs[4].param, "per_page");
+	/* the rest applies */
+	assert_int_equal(lq.status, LISTQ_STATUS_BIT(INV_PAID));
+	assert_string_equal(lq.q, "fibre");
+	assert_string_equal(lq.to, "2026-02-01");
+	assert_string_equal(lq.customer_name, "ab");
+	assert_string_equal(lq.min, "");
+	assert_string_equal(lq.currency, "");
+	assert_int_equal(lq.per_page, 50);
+	assert_null(req.error_param);
+
+	assert_int_equal(parse_qs("min=12x&status=paid", &lq), IE_INVALID);
+	assert_string_equal(req.error_param, "min");
+	assert_int_equal(parse_qs("f=2&min=12x", &lq), IE_INVALID);
+	assert_int_equal(parse_qs("f=1&sort=bogus", &lq), IE_INVALID);
+	assert_string_equal(req.error_param, "sort");
+	assert_int_equal(parse_qs("f=1&page=0", &lq), IE_INVALID);
+	assert_int_equal(parse_qs("f=1&cols=bogus", &lq), IE_INVALID);
+}
+
 static void test_parse_defaults(void **state)
 {
 	struct listq lq, def_lq;
@@ -1130,12 +1331,11 @@ static const struct {
 	{ "to=2026-00-10", "to" },
 	{ "to=20260110", "to" },
 	{ "to=2026-01-10T00:00", "to" },
-	{ "from=2026-02-01&to=2026-01-31", "to" },
 	{ "date=bogus", "date" },
 	{ "date=Due", "date" },
 	/* amounts */
 	{ "min=abc", "min" },
-	{ "min=1%2C000", "min" },
+	{ "min=1%2C00%2C0", "min" },
 	{ "min=1.2345", "min" },
 	{ "max=12e3", "max" },
 	{ "max=99999999999999999999999", "max" },
@@ -1144,7 +1344,7 @@ static const struct {
 	{ "customer=-3", "customer" },
 	{ "customer=abc", "customer" },
 	{ "customer=1.5", "customer" },
-	{ "currency=eur", "currency" },
+	{ "currency=eu%20r", "currency" },
 	{ "currency=XXY", "currency" },
 	{ "currency=EURO", "currency" },
 	{ "currency=EU", "currency" },
@@ -1375,6 +1575,11 @@ int main(void)
 		cmocka_unit_test(test_parse_values),
 		cmocka_unit_test(test_parse_refusals),
 		cmocka_unit_test(test_parse_oversized),
+		cmocka_unit_test(test_fold),
+		cmocka_unit_test(test_bare_number),
+		cmocka_unit_test(test_search_number_token),
+		cmocka_unit_test(test_parse_forgiving),
+		cmocka_unit_test(test_parse_form_errors),
 		cmocka_unit_test(test_url_defaults),
 		cmocka_unit_test(test_url_round_trip),
 		cmocka_unit_test(test_url_escapes),

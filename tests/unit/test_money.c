@@ -170,6 +170,63 @@ static void test_parse_table(void **state)
 	assert_int_equal(money_parse("1", 2, NULL), IE_INVALID);
 }
 
+/* money_parse_loose: what people type into the list's amount fields */
+static const struct parse_case loose_cases[] = {
+	{ "100.50", 2, IE_OK, 10050 },
+	{ "100,50", 2, IE_OK, 10050 },
+	{ " 100,5 ", 2, IE_OK, 10050 },
+	{ "1,234.50", 2, IE_OK, 123450 },
+	{ "1.234,50", 2, IE_OK, 123450 },
+	{ "1 234,50", 2, IE_OK, 123450 },
+	{ "1\xc2\xa0" "234,50", 2, IE_OK, 123450 },          /* no-break space */
+	{ "1\xe2\x80\xaf" "234.50", 2, IE_OK, 123450 },      /* narrow no-break space */
+	{ "1'234.50", 2, IE_OK, 123450 },
+	{ "1,234", 2, IE_OK, 123400 },             /* a lone comma before three digits groups */
+	{ "1.234", 3, IE_OK, 1234 },               /* a lone point is the decimal mark */
+	{ "1234,567", 3, IE_OK, 1234567 },         /* four digits before: a decimal comma */
+	{ "0,5", 2, IE_OK, 50 },
+	{ "12,345,678", 2, IE_OK, 1234567800 },
+	{ "1.234.567,89", 2, IE_OK, 123456789 },
+	{ "-1.234,5", 2, IE_OK, -123450 },
+	{ "+7", 2, IE_OK, 700 },
+	{ "250", 2, IE_OK, 25000 },
+	{ "1,2,3", 2, IE_INVALID, 0 },
+	{ "1.234.5", 2, IE_INVALID, 0 },
+	{ "1,23.456", 2, IE_INVALID, 0 },          /* groups come in threes */
+	{ "1234,567.5", 2, IE_INVALID, 0 },        /* first group longer than three */
+	{ "1.234,5,6", 2, IE_INVALID, 0 },
+	{ ".5", 2, IE_INVALID, 0 },
+	{ "5.", 2, IE_INVALID, 0 },
+	{ "1,,5", 2, IE_INVALID, 0 },
+	{ "12x", 2, IE_INVALID, 0 },
+	{ "EUR 5", 2, IE_INVALID, 0 },
+	{ "", 2, IE_INVALID, 0 },
+	{ "   ", 2, IE_INVALID, 0 },
+	{ "1 5", 2, IE_INVALID, 0 },
+	{ "100,505", 2, IE_OK, 10050500 },         /* a lone comma before three digits groups... */
+	{ "1,5055", 2, IE_INVALID, 0 },            /* ...but a decimal comma with 4 digits is too many for 2 */
+};
+
+static void test_parse_loose(void **state)
+{
+	int64_t v;
+	size_t i;
+	ierr e;
+
+	(void)state;
+	for (i = 0; i < ARRAY_LEN(loose_cases); i++) {
+		const struct parse_case *c = &loose_cases[i];
+
+		v = 0;
+		e = money_parse_loose(c->s, c->decimals, &v);
+		if (e != c->e || (e == IE_OK && v != c->v))
+			fail_msg("money_parse_loose(\"%s\", %d): got %d/%lld, want %d/%lld", c->s,
+				 c->decimals, (int)e, (long long)v, (int)c->e, (long long)c->v);
+	}
+	assert_int_equal(money_parse_loose(NULL, 2, &v), IE_INVALID);
+	assert_int_equal(money_parse_loose("1", 2, NULL), IE_INVALID);
+}
+
 static void test_parse_amount(void **state)
 {
 	money_t v = 0;
@@ -762,6 +819,7 @@ int main(void)
 		cmocka_unit_test(test_totals_empty),
 		cmocka_unit_test(test_totals_max_rates),
 		cmocka_unit_test(test_totals_errors),
+		cmocka_unit_test(test_parse_loose),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

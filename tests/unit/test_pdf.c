@@ -38,6 +38,33 @@ static const char *font_path(void)
 #endif
 }
 
+/* The fallback fonts: $INVOICE_TEST_FONT_EXTRA / _CJK, else the build's. */
+static const char *font_extra(void)
+{
+	const char *p = getenv("INVOICE_TEST_FONT_EXTRA");
+
+	if (p && *p)
+		return p;
+#ifdef PDF_TEST_FONT_EXTRA
+	return PDF_TEST_FONT_EXTRA;
+#else
+	return "fonts/invoice-sans-extra.ttf";
+#endif
+}
+
+static const char *font_cjk(void)
+{
+	const char *p = getenv("INVOICE_TEST_FONT_CJK");
+
+	if (p && *p)
+		return p;
+#ifdef PDF_TEST_FONT_CJK
+	return PDF_TEST_FONT_CJK;
+#else
+	return "fonts/invoice-cjk.ttf";
+#endif
+}
+
 /* ---- helpers: external tools ---- */
 
 static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -225,6 +252,7 @@ static struct fx *fx_new(size_t n, const char *status)
 	f->inv.kind = "invoice";
 	f->inv.type_code = 380;
 	f->inv.status = status;
+	f->inv.shown = inv_shown_of(status, "invoice", 0, "2026-02-14", "2026-02-01");
 	f->inv.number = strcmp(status, "draft") ? "INV-2026-000001" : "";
 	f->inv.currency = "EUR";
 	f->inv.exponent = 2;
@@ -256,8 +284,18 @@ static void fx_free(struct fx *f)
 
 static struct pdf_opts opts_a4(void)
 {
-	struct pdf_opts o = { "A4", font_path(), "Invoice" };
+	struct pdf_opts o = { "A4", font_path(), "Invoice", { NULL } };
 
+	return o;
+}
+
+/* A4 with the fallback fonts (extra, then CJK). */
+static struct pdf_opts opts_all(void)
+{
+	struct pdf_opts o = opts_a4();
+
+	o.fallback_fonts[0] = font_extra();
+	o.fallback_fonts[1] = font_cjk();
 	return o;
 }
 
@@ -816,6 +854,7 @@ static void test_render_watermarks(void **state)
 	cid_hex("CANCELLED", hex_cancel, sizeof(hex_cancel));
 	for (i = 0; i < ARRAY_LEN(cases); i++) {
 		f->inv.status = cases[i].status;
+		f->inv.shown = inv_shown_of(cases[i].status, "invoice", 0, "2026-02-14", "2026-02-01");
 		f->inv.number = strcmp(cases[i].status, "draft") ? "INV-2026-000001" : "";
 		path = render(f, &o, "mark.pdf", &b);
 		check_qpdf(path);
@@ -919,6 +958,69 @@ static void test_render_long_description(void **state)
 	fx_free(f);
 }
 
+/* The document agrees with the page: the status line carries the one label
+ * set; only an open balance gets payment instructions (and a draft shows no
+ * bank account at all); a cancelled invoice shows no balance due. */
+static void test_render_status_blocks(void **state)
+{
+	static const struct {
+		const char *status, *kind;
+		money_t paid;
+		const char *due, *label;
+		int pay, iban, balance_due;
+	} cases[] = {
+		{ "draft", "invoice", 0, "2026-02-14", "Draft", 0, 0, 1 },
+		{ "open", "invoice", 0, "2026-02-14", "Due", 1, 1, 1 },
+		{ "open", "invoice", 100, "2026-02-14", "Partly paid", 1, 1, 1 },
+		{ "open", "invoice", 100, "2026-01-31", "Overdue", 1, 1, 1 },
+		{ "paid", "invoice", 1190, "2026-01-31", "Paid", 0, 1, 1 },
+		{ "void", "invoice", 0, "2026-01-31", "Cancelled", 0, 1, 0 },
+		{ "paid", "credit", 1190, "2026-01-31", "Credit note", 0, 1, 1 },
+	};
+	struct pdf_opts o = opts_a4();
+	struct buf b = BUF_INIT;
+	char want[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		struct fx *f = fx_new(1, cases[i].status);
+		const char *path;
+		char *text;
+
+		f->inv.kind = cases[i].kind;
+		f->inv.paid = cases[i].paid;
+		f->inv.balance = strcmp(cases[i].status, "void") ? 1190 - cases[i].paid : 0;
+		f->inv.due_date = cases[i].due;
+		f->inv.payment_means = "58";
+		f->inv.shown = inv_shown_of(cases[i].status, cases[i].kind, cases[i].paid, cases[i].due, "2026-02-01");
+		assert_string_equal(inv_shown_name(f->inv.shown), cases[i].label);
+		buf_clear(&b);
+		path = render(f, &o, "status.pdf", &b);
+		text = pdf_text(path, 0);
+		/* "Status", then (in layout mode) spaces, then the label */
+		{
+			const char *st = strstr(text, "Status ");
+
+			snprintf(want, sizeof(want), "%s\n", cases[i].label);
+			if (!st || strncmp(st + 7 + strspn(st + 7, " "), want, strlen(want)))
+				fail_msg("%s: no status line in %s", cases[i].label, text);
+		}
+		if (!strstr(text, "Please pay") != !cases[i].pay)
+			fail_msg("%s: payment instructions %d", cases[i].label, cases[i].pay);
+		if (!strstr(text, "GB29 NWBK") != !cases[i].iban)
+			fail_msg("%s: IBAN %d", cases[i].label, cases[i].iban);
+		if (!strstr(text, "Balance due") != !cases[i].balance_due)
+			fail_msg("%s: balance due %d", cases[i].label, cases[i].balance_due);
+		/* the payment means as the page labels it, on documents to be paid */
+		if (!strstr(text, "SEPA credit transfer") != !(cases[i].pay || !strcmp(cases[i].label, "Paid")))
+			fail_msg("%s: payment means", cases[i].label);
+		free(text);
+		fx_free(f);
+	}
+	buf_free(&b);
+}
+
 static void test_render_credit_note_and_extras(void **state)
 {
 	struct fx *f = fx_new(4, "paid");
@@ -929,6 +1031,7 @@ static void test_render_credit_note_and_extras(void **state)
 
 	(void)state;
 	f->inv.kind = "credit";
+	f->inv.shown = INV_CREDIT;
 	f->inv.type_code = 381;
 	f->inv.number = "CN-2026-000003";
 	f->inv.credited_number = "INV-2026-000001";
@@ -974,6 +1077,7 @@ static void test_render_credit_note_and_extras(void **state)
 	/* an open invoice with a balance says how to pay */
 	f->inv.kind = "invoice";
 	f->inv.status = "open";
+	f->inv.shown = INV_DUE;
 	f->inv.balance = 100;
 	path = render(f, &o, "open.pdf", &b);
 	text = pdf_text(path, 0);
@@ -1086,6 +1190,7 @@ static void test_render_errors(void **state)
 	f->inv.issued_at = "";
 	f->inv.invoice_date = "";
 	f->inv.status = "draft";
+	f->inv.shown = INV_DRAFT;
 	assert_int_equal(pdf_invoice(&f->inv, &f->seller, &o, &b), IE_OK);
 	assert_null(memmem(b.data, b.len, "/CreationDate", 13));
 	/* an empty seller and buyer, no lines: still a valid page */
@@ -1095,6 +1200,164 @@ static void test_render_errors(void **state)
 	f->inv.nlines = 0;
 	f->inv.ntaxes = 0;
 	assert_int_equal(pdf_invoice(&f->inv, &f->seller, &o, &b), IE_OK);
+	buf_free(&b);
+	fx_free(f);
+}
+
+/* ---- every script ---- */
+
+/* What a line looks like drawn: Arabic joined, right-to-left runs reversed. */
+static void test_visual_order(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "", "" },
+		{ "Invoice 12", "Invoice 12" },
+		{ "Łódź — Москва", "Łódź — Москва" },
+		/* Hebrew: reversed */
+		{ "שלום", "םולש" },
+		/* LTR paragraph: only the Hebrew run turns */
+		{ "Invoice שלום 12", "Invoice 12 םולש" },	/* the number follows the Hebrew */
+		{ "Invoice 12 שלום", "Invoice 12 םולש" },
+		/* RTL paragraph: numbers stay left to right, runs in reverse */
+		{ "שלום 12", "12 םולש" },
+		/* brackets mirrored in a right-to-left run */
+		{ "(שלום)", "(םולש)" },
+		/* a point stays after its letter */
+		{ "אָב", "בא\u05b8" },
+		/* Arabic: meem initial, hah medial, meem medial, dal final, reversed */
+		{ "محمد", "\ufeaa\ufee4\ufea4\ufee3" },
+		/* lam-alef ligature (isolated) */
+		{ "لا", "\ufefb" },
+		/* seen initial, lam-alef final, meem isolated (alef does not join on) */
+		{ "سلام", "\ufee1\ufefc\ufeb3" },
+		/* reh isolated (never joins forward), qaf initial, meem final; digits after
+		 * Arabic letters are Arabic numbers: left to right, before the word */
+		{ "رقم 123", "123 \ufee2\ufed7\ufead" },
+		/* two words keep their order right to left; dal, alef, reh join no letter after */
+		{ "دار سلام", "\ufee1\ufefc\ufeb3 \ufead\ufe8d\ufea9" },
+	};
+	char out[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_LEN(cases); i++) {
+		assert_int_equal(pdf_visual(cases[i].in, out, sizeof(out)), IE_OK);
+		if (strcmp(out, cases[i].want))
+			fail_msg("case %zu \"%s\": got \"%s\", want \"%s\"", i, cases[i].in, out,
+				 cases[i].want);
+	}
+	assert_int_equal(pdf_visual("שלום", out, 4), IE_OVERFLOW);
+	assert_string_equal(out, "");
+	assert_int_equal(pdf_visual(NULL, out, sizeof(out)), IE_INVALID);
+}
+
+/* Runs a tool on pdf (then `tail`); its stdout (to free()) and whether
+ * stderr was empty. */
+static char *tool_out(const char *cmd, const char *pdf, const char *tail, int *quiet)
+{
+	char o[128], e[128], *err;
+
+	snprintf(o, sizeof(o), "%s/tool.out", tmpdir);
+	snprintf(e, sizeof(e), "%s/tool.err", tmpdir);
+	assert_int_equal(run("%s '%s' %s >'%s' 2>'%s'", cmd, pdf, tail, o, e), 0);
+	err = slurp(e);
+	*quiet = !*err;
+	if (*err)
+		fprintf(stderr, "%s: %s", cmd, err);
+	free(err);
+	return slurp(o);
+}
+
+/* The pdffonts line of a font whose name contains `name`, or NULL. */
+static const char *font_line(const char *fonts, const char *name, char *line, size_t linesz)
+{
+	const char *p = strstr(fonts, name), *s, *e;
+
+	if (!p)
+		return NULL;
+	for (s = p; s > fonts && s[-1] != '\n'; s--)
+		;
+	e = strchr(p, '\n');
+	if (!e)
+		e = p + strlen(p);
+	snprintf(line, linesz, "%.*s", (int)(e - s), s);
+	return line;
+}
+
+static void test_render_scripts(void **state)
+{
+	struct fx *f = fx_new(3, "open");
+	struct pdf_opts o = opts_all();
+	struct buf b = BUF_INIT;
+	const char *path;
+	char *fonts, *text, *qdf, line[256];
+	int quiet;
+
+	(void)state;
+	/* a Latin document: the main font alone, no poppler warning (ToUnicode) */
+	path = render(f, &o, "latin.pdf", &b);
+	fonts = tool_out("pdffonts", path, "", &quiet);
+	assert_true(quiet);
+	assert_int_equal(count(fonts, " yes yes yes "), 1);
+	assert_non_null(font_line(fonts, "+DejaVuSans,", line, sizeof(line)));
+	free(fonts);
+	text = tool_out("pdftotext -enc UTF-8", path, "-", &quiet);
+	assert_true(quiet);	/* was: Syntax Warning: Invalid 'begincidrange' operator */
+	assert_non_null(strstr(text, "Acme GmbH"));
+	free(text);
+
+	/* every script in the buyer block and a line */
+	f->inv.buyer.legal_name = "株式会社山田商事";
+	f->inv.buyer.name = "Ελένη Παπαδοπούλου";
+	f->inv.buyer.street = "ул. Тверская 7";
+	f->inv.buyer.address_line2 = "רחוב הרצל 5";
+	f->inv.buyer.city = "القاهرة";
+	f->inv.buyer.region = "서울";
+	f->lines[0].description = "دار السلام — 東京 — Ηράκλειο";
+	path = render(f, &o, "scripts.pdf", &b);
+	assert_true(b.len < 300 * 1024);
+	check_qpdf(path);
+	fonts = tool_out("pdffonts", path, "", &quiet);
+	assert_true(quiet);
+	assert_int_equal(count(fonts, " yes yes yes "), 3);	/* each embedded, subset, ToUnicode */
+	assert_non_null(font_line(fonts, "+DejaVuSans,", line, sizeof(line)));
+	assert_non_null(strstr(line, "CID TrueType"));
+	assert_non_null(font_line(fonts, "+DejaVuSansExtra", line, sizeof(line)));
+	assert_non_null(strstr(line, " yes yes yes "));
+	assert_non_null(font_line(fonts, "+DroidSansFallback", line, sizeof(line)));
+	assert_non_null(strstr(line, " yes yes yes "));
+	free(fonts);
+	text = tool_out("pdftotext -enc UTF-8", path, "-", &quiet);
+	assert_true(quiet);
+	assert_non_null(strstr(text, "株式会社山田商事"));
+	assert_non_null(strstr(text, "Ελένη Παπαδοπούλου"));
+	assert_non_null(strstr(text, "ул. Тверская 7"));
+	assert_non_null(strstr(text, "서울"));
+	assert_non_null(strstr(text, "東京"));
+	/* right-to-left words come back in writing order (poppler reorders the
+	 * visual runs; presentation forms map back to the letters) */
+	assert_non_null(strstr(text, "הרצל"));
+	assert_non_null(strstr(text, "רחוב"));
+	assert_non_null(strstr(text, "القاهرة"));
+	assert_non_null(strstr(text, "السلام"));
+	assert_non_null(strstr(text, "دار"));
+	free(text);
+	/* drawn shaped, in visual order: "القاهرة" from the left: teh marbuta isolated,
+	 * reh final, heh initial, alef final, qaf medial, lam initial, alef */
+	qdf = pdf_qdf(path);
+	assert_non_null(strstr(qdf, "<fe93feaefeebfe8efed8fedffe8d> Tj"));
+	free(qdf);
+
+	/* a fallback is read only when needed: unreadable is fine for Latin text, IE_IO otherwise */
+	o.fallback_fonts[1] = "/nonexistent/cjk.ttf";
+	f->lines[0].description = "Plain";
+	memset(&f->inv.buyer, 0, sizeof(f->inv.buyer));
+	f->inv.buyer.name = "Zoë Łódź";
+	assert_int_equal(pdf_invoice(&f->inv, &f->seller, &o, &b), IE_OK);
+	f->inv.buyer.name = "山田";
+	assert_int_equal(pdf_invoice(&f->inv, &f->seller, &o, &b), IE_IO);
 	buf_free(&b);
 	fx_free(f);
 }
@@ -1149,8 +1412,11 @@ int main(void)
 		cmocka_unit_test(test_render_500_lines),
 		cmocka_unit_test(test_render_long_description),
 		cmocka_unit_test(test_render_credit_note_and_extras),
+		cmocka_unit_test(test_render_status_blocks),
 		cmocka_unit_test(test_render_huge_amounts_fit),
 		cmocka_unit_test(test_render_errors),
+		cmocka_unit_test(test_visual_order),
+		cmocka_unit_test(test_render_scripts),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
