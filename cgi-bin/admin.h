@@ -60,4 +60,7 @@ ierr admin_field_edit(struct req *req);
 ierr admin_field_update(struct req *req);
 ierr admin_field_archive(struct req *req);
 
+/* ---- dashboard (admin_dashboard.c) ---- */
+ierr admin_dashboard(struct req *req);
+
 #endif

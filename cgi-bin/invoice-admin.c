@@ -2,15 +2,6 @@
  * their own cgi-bin/admin_*.c file (admin.h). */
 #include "admin.h"
 
-static ierr dashboard(struct req *req)
-{
-	ierr e;
-
-	if ((e = admin_layout(req, "dashboard", "Administration")))
-		return e;
-	return app_render(req, "admin.cs");
-}
-
 struct fill_ctx {
 	struct req *req;
 	int n;
@@ -43,7 +34,7 @@ static ierr users(struct req *req)
 }
 
 static const struct app_route routes[] = {
-	{ APP_GET, "/admin", ACT_STAFF, dashboard },
+	{ APP_GET, "/admin", ACT_STAFF, admin_dashboard },   /* admin_dashboard.c */
 	{ APP_GET, "/admin/users", ACT_USER_ADMIN, users },
 	/* customers (admin_customers.c) */
 	{ APP_GET, "/admin/customers", ACT_MASTER_READ, admin_customers_list },

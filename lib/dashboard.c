@@ -266,3 +266,212 @@ ierr dash_svg(struct buf *out, const char *id, const char *title, const char *cu
 			  SVG_LEFT, SVG_H - 30, SVG_LEFT + 18, SVG_H - 20, SVG_LEFT + 90, SVG_H - 30, SVG_LEFT + 108,
 			  SVG_H - 20);
 }
+
+/* ---- the figures, from the totals tables ---- */
+
+struct dash_acc {
+	struct listq_sum all, aging[DASH_NBUCKETS], months[DASH_MONTHS];
+};
+
+/* The entry of currency cur (rows come ordered by currency, but each query
+ * may name one the others did not): NULL when there are too many. */
+static struct dash_currency *dash_cur(struct dash *d, struct dash_acc *acc, const char *cur, struct dash_acc **a)
+{
+	size_t i;
+
+	for (i = 0; i < d->ncur; i++)
+		if (!strcmp(d->cur[i].currency, cur))
+			break;
+	if (i == d->ncur) {
+		if (d->ncur == DASH_MAX_CURRENCIES || money_exponent(cur) < 0
+		    || str_copy(d->cur[i].currency, sizeof(d->cur[i].currency), cur))
+			return NULL;
+		d->ncur++;
+	}
+	*a = &acc[i];
+	return &d->cur[i];
+}
+
+/* columns from `first`: n, total, paid, balance */
+static ierr dash_amounts(const struct db_res *r, unsigned first, const char *cur, long long *n, money_t *total,
+			 money_t *paid, money_t *balance)
+{
+	int exp = money_exponent(cur);
+	const char *s;
+	ierr e;
+
+	*n = db_int(r, first);
+	if ((e = money_from_db((s = db_str(r, first + 1)) ? s : "0", exp, total))
+	    || (e = money_from_db((s = db_str(r, first + 2)) ? s : "0", exp, paid))
+	    || (e = money_from_db((s = db_str(r, first + 3)) ? s : "0", exp, balance)))
+		return e;
+	return IE_OK;
+}
+
+static ierr dash_month_index(const char *first, const char *month, size_t *i)
+{
+	long fy, fm, y, m, k;
+
+	if (!month || strlen(month) < 7 || dash_digits(first, 4, &fy) || dash_digits(first + 5, 2, &fm)
+	    || dash_digits(month, 4, &y) || dash_digits(month + 5, 2, &m))
+		return IE_INVALID;
+	k = (y * 12 + m) - (fy * 12 + fm);
+	if (k < 0 || k >= DASH_MONTHS)
+		return IE_INVALID;
+	*i = (size_t)k;
+	return IE_OK;
+}
+
+static ierr dash_fill_months(struct dash *d, char first[11])
+{
+	long y, m, day;
+	struct buf b = BUF_INIT;
+	ierr e = IE_OK;
+
+	if (dash_parse(d->today, &y, &m, &day))
+		return IE_INVALID;
+	m -= DASH_MONTHS - 1;
+	while (m < 1) {
+		m += 12;
+		y--;
+	}
+	for (size_t i = 0; i < DASH_MONTHS && !e; i++) {
+		buf_clear(&b);
+		if (!(e = buf_printf(&b, "%04ld-%02ld-01", y, m)) && !(e = str_copy(d->month_from[i], 11, b.data))) {
+			buf_clear(&b);
+			if (!(e = buf_printf(&b, "%04ld-%02ld-%02d", y, m, dash_mdays(y, m))))
+				e = str_copy(d->month_to[i], 11, b.data);
+		}
+		if (++m > 12) {
+			m = 1;
+			y++;
+		}
+	}
+	buf_free(&b);
+	if (!e)
+		e = str_copy(first, 11, d->month_from[0]);
+	return e;
+}
+
+/* One table's rows into the accumulators; which: 0 status totals, 1 open
+ * documents by due date, 2 months. Columns: currency, key (status, due date,
+ * month), kind, [status or paid state], n, total, paid, balance. */
+static ierr dash_rows(struct dash *d, struct dash_acc *acc, struct db_res *r, int which, const char *first)
+{
+	ierr e;
+
+	while ((e = db_next(r)) == IE_OK) {
+		const char *cur = db_str(r, 0) ? db_str(r, 0) : "", *key = db_str(r, 1), *kind = db_str(r, 2);
+		const char *st = db_str(r, 3);
+		struct dash_acc *a;
+		struct dash_currency *c = dash_cur(d, acc, cur, &a);
+		money_t total, paid, balance;
+		long long n;
+		enum dash_bucket b;
+		size_t i;
+
+		if (!c || !key || !kind || !st)
+			return IE_INTERNAL;
+		if ((e = dash_amounts(r, 4, cur, &n, &total, &paid, &balance)))
+			return e;
+		if (which == 0) {
+			/* all time: the sums rule; the counts the stored status decides */
+			if ((e = listq_sum_add(&a->all, key, kind, n, total, paid, balance)))
+				return e;
+			if (!strcmp(key, "draft"))
+				d->counts[INV_DRAFT] += n;
+			else if (!strcmp(key, "void"))
+				d->counts[INV_CANCEL] += n;
+			else if (!strcmp(kind, "credit"))
+				d->counts[INV_CREDIT] += n;
+			else if (!strcmp(key, "paid"))
+				d->counts[INV_PAID] += n;
+		} else if (which == 1) {
+			/* open invoices by due date: due, partly paid, overdue and the
+			 * aging (issued credit notes have no status= value: not aged) */
+			if (strcmp(kind, "invoice"))
+				continue;
+			if ((e = dash_bucket_of(key, d->today, &b)))
+				return e;
+			if ((e = listq_sum_add(&a->aging[b], "open", kind, n, total, paid, balance)))
+				return e;
+			c->aging_n[b] += n;
+			if (b != DASH_CURRENT)
+				d->counts[INV_OVERDUE] += n;
+			else
+				d->counts[strcmp(st, "0") ? INV_PARTIAL : INV_DUE] += n;
+		} else {
+			if ((e = dash_month_index(first, key, &i)))
+				return e;
+			if ((e = listq_sum_add(&a->months[i], st, kind, n, total, paid, balance)))
+				return e;
+		}
+	}
+	return e == IE_NOTFOUND ? IE_OK : e;
+}
+
+ierr dash_load(struct db *db, const char *today, struct dash *d)
+{
+	struct dash_acc acc[DASH_MAX_CURRENCIES];
+	struct db_res r = { 0 };
+	char first[11];
+	ierr e;
+
+	memset(d, 0, sizeof(*d));
+	memset(acc, 0, sizeof(acc));
+	if ((e = str_copy(d->today, sizeof(d->today), today)) || (e = dash_fill_months(d, first)))
+		return e;
+	/* a few dozen rows */
+	if ((e = db_query(db, &r, "SELECT currency, status, kind, '-', SUM(n), SUM(total), SUM(paid), SUM(balance) "
+			  "FROM invoice_status_totals GROUP BY currency, status, kind ORDER BY currency",
+			  DB_NOARGS))
+	    || (e = dash_rows(d, acc, &r, 0, first)))
+		goto out;
+	db_free(&r);
+	/* the open documents per due date (ix_day_totals_status_due): one row per
+	 * due date, currency, kind and paid state, a few thousand at most */
+	if ((e = db_query(db, &r, "SELECT currency, due_date, kind, paid_state, SUM(n), SUM(total), SUM(paid), "
+			  "SUM(balance) FROM invoice_day_totals WHERE status = 'open' "
+			  "GROUP BY currency, due_date, kind, paid_state", DB_NOARGS))
+	    || (e = dash_rows(d, acc, &r, 1, first)))
+		goto out;
+	db_free(&r);
+	/* billed and paid per invoice month: the list's figures of that month */
+	if ((e = db_query(db, &r, "SELECT currency, DATE_FORMAT(month, '%Y-%m'), kind, status, SUM(n), SUM(total), "
+			  "SUM(paid), SUM(balance) FROM invoice_month_totals WHERE month >= ? AND month <= ? "
+			  "GROUP BY currency, month, kind, status", DB_ARGS(DB_S(first), DB_S(today))))
+	    || (e = dash_rows(d, acc, &r, 2, first)))
+		goto out;
+	for (size_t i = 0; i < d->ncur; i++) {
+		struct dash_currency *c = &d->cur[i];
+
+		c->billed = acc[i].all.billed;
+		c->paid = acc[i].all.paid;
+		c->outstanding = acc[i].all.balance;
+		for (int b = DASH_CURRENT; b < DASH_NBUCKETS; b++) {
+			c->aging[b] = acc[i].aging[b].balance;
+			if (b != DASH_CURRENT) {
+				c->overdue_n += c->aging_n[b];
+				if ((e = money_add(c->overdue, c->aging[b], &c->overdue)))
+					goto out;
+			}
+		}
+		for (size_t k = 0; k < DASH_MONTHS; k++) {
+			memcpy(c->months[k].month, d->month_from[k], 7);
+			c->months[k].month[7] = '\0';
+			c->months[k].billed = acc[i].months[k].billed;
+			c->months[k].paid = acc[i].months[k].paid;
+		}
+	}
+	/* currencies in code order */
+	for (size_t i = 1; i < d->ncur; i++)
+		for (size_t j = i; j > 0 && strcmp(d->cur[j - 1].currency, d->cur[j].currency) > 0; j--) {
+			struct dash_currency t = d->cur[j];
+
+			d->cur[j] = d->cur[j - 1];
+			d->cur[j - 1] = t;
+		}
+out:
+	db_free(&r);
+	return e;
+}
