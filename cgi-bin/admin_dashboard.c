@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "config.h"
 #include "dashboard.h"
 #include "html.h"
 #include "invoice.h"
@@ -23,16 +24,16 @@ static ierr dash_href(struct req *req, const char *prefix, size_t i, const char 
 	struct buf b = BUF_INIT;
 	ierr e = buf_puts(&b, "/invoices?");
 
-	if (!e && status)
+	if (!e && status && *status)
 		e = buf_puts(&b, status);
 	if (!e && date)
-		e = buf_printf(&b, "&date=%s", date);
+		e = buf_printf(&b, "%sdate=%s", b.len > 10 ? "&" : "", date);
 	if (!e && from && *from)
 		e = buf_printf(&b, "&from=%s", from);
 	if (!e && to && *to)
 		e = buf_printf(&b, "&to=%s", to);
 	if (!e && cur)
-		e = buf_printf(&b, "&currency=%s", cur);
+		e = buf_printf(&b, "%scurrency=%s", b.len > 10 ? "&" : "", cur);
 	if (!e)
 		e = app_set_at(req, prefix, i, field, b.data);
 	buf_free(&b);
@@ -74,8 +75,7 @@ static ierr dash_currency_hdf(struct req *req, const struct dash *d, size_t i, s
 	    || (e = dash_money(req, "Cur", i, "Overdue", c->overdue, cur))
 	    || (e = app_set_at_int(req, "Cur", i, "OverdueN", c->overdue_n))
 	    || (e = dash_href(req, "Cur", i, "OverdueHref", "status=overdue", NULL, NULL, NULL, cur))
-	    || (e = dash_href(req, "Cur", i, "AllHref", "status=due&status=partial&status=overdue&status=paid",
-			      NULL, NULL, NULL, cur)))
+	    || (e = dash_href(req, "Cur", i, "AllHref", NULL, NULL, NULL, NULL, cur)))
 		return e;
 	for (int k = DASH_CURRENT; k < DASH_NBUCKETS; k++) {
 		if ((e = buf_printf(&b, "Cur.%zu.Aging", i)))

@@ -423,7 +423,7 @@ ierr dash_load(struct db *db, const char *today, struct dash *d)
 		return e;
 	/* a few dozen rows */
 	if ((e = db_query(db, &r, "SELECT currency, status, kind, '-', SUM(n), SUM(total), SUM(paid), SUM(balance) "
-			  "FROM invoice_status_totals GROUP BY currency, status, kind ORDER BY currency",
+			  "FROM invoice_status_totals GROUP BY currency, status, kind HAVING SUM(n) <> 0 ORDER BY currency",
 			  DB_NOARGS))
 	    || (e = dash_rows(d, acc, &r, 0, first)))
 		goto out;
@@ -432,14 +432,14 @@ ierr dash_load(struct db *db, const char *today, struct dash *d)
 	 * due date, currency, kind and paid state, a few thousand at most */
 	if ((e = db_query(db, &r, "SELECT currency, due_date, kind, paid_state, SUM(n), SUM(total), SUM(paid), "
 			  "SUM(balance) FROM invoice_day_totals WHERE status = 'open' "
-			  "GROUP BY currency, due_date, kind, paid_state", DB_NOARGS))
+			  "GROUP BY currency, due_date, kind, paid_state HAVING SUM(n) <> 0", DB_NOARGS))
 	    || (e = dash_rows(d, acc, &r, 1, first)))
 		goto out;
 	db_free(&r);
 	/* billed and paid per invoice month: the list's figures of that month */
 	if ((e = db_query(db, &r, "SELECT currency, DATE_FORMAT(month, '%Y-%m'), kind, status, SUM(n), SUM(total), "
 			  "SUM(paid), SUM(balance) FROM invoice_month_totals WHERE month >= ? AND month <= ? "
-			  "GROUP BY currency, month, kind, status", DB_ARGS(DB_S(first), DB_S(today))))
+			  "GROUP BY currency, month, kind, status HAVING SUM(n) <> 0", DB_ARGS(DB_S(first), DB_S(today))))
 	    || (e = dash_rows(d, acc, &r, 2, first)))
 		goto out;
 	for (size_t i = 0; i < d->ncur; i++) {
