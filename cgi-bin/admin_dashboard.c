@@ -126,7 +126,7 @@ ierr admin_dashboard(struct req *req)
 	ierr e;
 
 	if ((e = admin_layout(req, "dashboard", "Dashboard")) || (e = inv_today(req->cfg->time_zone, req->now, today))
-	    || (e = dash_load(req->db, today, &d)) || (e = app_set(req, "Dash.Today", today))
+	    || (e = dash_load(req->db, req->memo, today, &d)) || (e = app_set(req, "Dash.Today", today))
 	    || (e = app_set(req, "Dash.From", d.month_from[0])) || (e = dash_counts(req, &d)))
 		goto out;
 	for (size_t i = 0; i < d.ncur; i++)

@@ -6,6 +6,7 @@
 #include "html.h"
 #include "invoice.h"
 #include "listq.h"
+#include "memo.h"
 
 static const char *const dash_keys[DASH_NBUCKETS] = { "current", "1-30", "31-60", "61-90", "over-90" };
 static const char *const dash_labels[DASH_NBUCKETS] = { "Current (not yet due)", "1\xe2\x80\x93" "30 days",
@@ -410,7 +411,7 @@ static ierr dash_rows(struct dash *d, struct dash_acc *acc, struct db_res *r, in
 	return e == IE_NOTFOUND ? IE_OK : e;
 }
 
-ierr dash_load(struct db *db, const char *today, struct dash *d)
+static ierr dash_compute(struct db *db, const char *today, struct dash *d)
 {
 	struct dash_acc acc[DASH_MAX_CURRENCIES];
 	struct db_res r = { 0 };
@@ -471,6 +472,34 @@ ierr dash_load(struct db *db, const char *today, struct dash *d)
 			d->cur[j] = d->cur[j - 1];
 			d->cur[j - 1] = t;
 		}
+out:
+	db_free(&r);
+	return e;
+}
+
+ierr dash_load(struct db *db, struct memo *memo, const char *today, struct dash *d)
+{
+	char key[16] = "dash:";
+	long long version = 0;
+	struct db_res r = { 0 };
+	ierr e;
+
+	/* the figures move only with the totals (sql/0003's version, bumped in
+	 * the same transaction as every change); the day turns with `today` */
+	if (memo) {
+		if ((e = db_query(db, &r, "SELECT v FROM invoice_totals_version WHERE id = 1", DB_NOARGS))
+		    || (e = db_next(&r)))
+			goto out;
+		version = db_int(&r, 0);
+		db_free(&r);
+		memcpy(key + 5, today, 10);
+		if (version && memo_get(memo, key, 15, version, d, sizeof(*d)) == IE_OK)
+			goto out;
+	}
+	if ((e = dash_compute(db, today, d)))
+		goto out;
+	if (memo && version)
+		(void)memo_put(memo, key, 15, version, d, sizeof(*d));
 out:
 	db_free(&r);
 	return e;

@@ -82,7 +82,9 @@ struct dash {
 	char month_from[DASH_MONTHS][11], month_to[DASH_MONTHS][11];
 };
 
-/* Reads the dashboard's figures from the totals tables for `today`. */
-ierr dash_load(struct db *db, const char *today, struct dash *d);
+struct memo;
+/* Reads the dashboard's figures from the totals tables for `today`; with a
+ * memo, reuses the figures computed at the same totals version and day. */
+ierr dash_load(struct db *db, struct memo *memo, const char *today, struct dash *d);
 
 #endif
