@@ -191,6 +191,9 @@ static ierr set_columns(struct req *req, const struct listq *lq)
 			return e;
 		if (lq->sort == lq->cols[i] && (e = app_set_at(req, "Cols", i, "Sorted", lq->desc ? "desc" : "asc")))
 			return e;
+		/* amounts over several currencies sort by currency first (listq_currency_first) */
+		if (listq_currency_first(&s) && (e = app_set_at(req, "Cols", i, "Title", "Sorted by currency, then amount")))
+			return e;
 	}
 	/* the chooser: shown columns in their order, then the hidden ones */
 	for (i = 0; i < lq->ncols; i++, k++) {
@@ -384,25 +387,28 @@ static ierr set_paging(struct req *req, const struct listq *lq, const struct lis
 	return IE_OK;
 }
 
+/* Per currency (listq.h, List figures): the issued documents' billed, paid
+ * and balance, and the drafts and void ones on lines of their own. */
 static ierr set_sums(struct req *req, const struct listq_result *res)
 {
 	char text[64];
 	size_t i;
 	ierr e;
 
+#define MONEY(field, v) ((e = money_format(v, s->currency, text, sizeof(text))) \
+			 || (e = app_set_at(req, "Sums", i, field, text)))
 	for (i = 0; i < res->nsums; i++) {
 		const struct listq_sum *s = &res->sums[i];
 
 		if ((e = app_set_at(req, "Sums", i, "Currency", s->currency))
 		    || (e = app_set_at_int(req, "Sums", i, "Count", s->count))
-		    || (e = money_format(s->total, s->currency, text, sizeof(text)))
-		    || (e = app_set_at(req, "Sums", i, "Total", text))
-		    || (e = money_format(s->paid, s->currency, text, sizeof(text)))
-		    || (e = app_set_at(req, "Sums", i, "Paid", text))
-		    || (e = money_format(s->balance, s->currency, text, sizeof(text)))
-		    || (e = app_set_at(req, "Sums", i, "Balance", text)))
+		    || (e = app_set_at_int(req, "Sums", i, "Issued", s->issued))
+		    || MONEY("Billed", s->billed) || MONEY("Paid", s->paid) || MONEY("Balance", s->balance)
+		    || (e = app_set_at_int(req, "Sums", i, "Drafts", s->drafts)) || MONEY("DraftsTotal", s->drafts_total)
+		    || (e = app_set_at_int(req, "Sums", i, "Voids", s->voids)) || MONEY("VoidsTotal", s->voids_total))
 			return e;
 	}
+#undef MONEY
 	return IE_OK;
 }
 

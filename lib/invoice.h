@@ -152,7 +152,7 @@ enum inv_sql_arg {
  * status filters due, partial, overdue and paid are summed from them again;
  * 0: those filters are counted from the invoices (exact, up to the cap). */
 #ifndef INV_TOTALS_KIND
-#define INV_TOTALS_KIND 0
+#define INV_TOTALS_KIND 1
 #endif
 #define INV_SQL_MAX_ARGS 8
 /* Appends the condition for shown status s in the given form (parenthesized,

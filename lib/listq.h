@@ -175,6 +175,8 @@ struct listq_sql {
 	size_t nsargs;
 	char seek_lo[11], seek_hi[11];
 	char seek_from[LISTQ_KEY], seek_to[LISTQ_KEY];   /* the rows query's bounds */
+	int seek_pairs;               /* amounts by currency first: the bounds are "EUR1200.000" keys */
+	char seek_cur_from[4], seek_cur_to[4];            /* their currencies, bound apart */
 	struct buf totals;            /* per-currency count and sums */
 	struct db_arg args[LISTQ_MAX_ARGS];
 	size_t nargs;                 /* for where; rows adds LIMIT/OFFSET */
@@ -194,6 +196,7 @@ struct listq_sql {
 	int common_words;             /* its keywords are common: the scan probes each row for them */
 	int dense_words;              /* ... and dense: the count probes the filter's invoices for them */
 	int one_customer;             /* filtered to one customer: so does it, there are few */
+	int currency_first;           /* listq_currency_first */
 	char today[11];               /* the configured zone's date: the sums tables' "today" */
 	char earliest[11], latest[11];   /* the dates in UTC-12 and UTC+14: see inv_status_sql */
 	const char *zones;            /* JSON map zone -> date (inv_zones), the caller's storage */
@@ -231,17 +234,63 @@ struct listq_row {
 	const char *customer;
 	const char *invoice_date, *period_start, *period_end, *due_date;
 	const char *currency;
-	money_t total, paid, balance;
+	money_t total, paid, balance; /* signed: a credit note's are negative (listq_sign) */
 	const char *status;           /* stored */
 	const char *kind;
 	const char *time_zone;        /* the customer's: its date derives the shown status */
 };
 
+/*
+ * List figures (DESIGN.md "List figures"): the one rule for every sum of
+ * invoices per currency (this list, its exports, the dashboard, the portal).
+ *
+ * A credit note (kind 'credit') is stored like an invoice: positive amounts,
+ * status open or paid, its paid_amount the part of it allocated to invoices.
+ * An invoice's paid_amount counts every allocation to it, payments and
+ * credit notes alike. Every figure of a credit note counts NEGATIVE
+ * (listq_sign): it lists with a negative total, paid and balance, and adds
+ * to the sums that way. Per document, by stored status:
+ *
+ *   open, paid (issued; shown Due, Partly paid, Overdue, Paid, Credit note):
+ *     issued  += 1
+ *     billed  += sign * total            invoices' totals minus credit notes'
+ *     paid    += sign * paid_amount      allocations to invoices, minus the
+ *                                        credit notes' allocated part
+ *     balance += sign * (total - paid_amount)
+ *   draft:  drafts += 1, drafts_total += sign * total   (never billed or owed)
+ *   void:   voids  += 1, voids_total  += sign * total   (never billed or owed)
+ *
+ * So the credit is subtracted once: a credit note of 50 allocated to an
+ * invoice of 200 (paid_amount 50 + 150 paid in money) sums to billed 150,
+ * paid 150 (the money: +200 allocated, -50 of the credit note's), balance 0.
+ * Balance = billed - paid on every row and every sum; it is the invoices'
+ * open balances minus the credit not yet allocated (DESIGN's "billed - paid
+ * - credited" with billed before credit notes, paid all allocations and
+ * credited what credit notes have not allocated yet). A filter that holds
+ * an invoice but not its credit note (a date range) shows the invoice as
+ * paid by the credit.
+ *
+ * listq_sum_add applies the rule to one group of documents of the same
+ * status and kind (n of them, stored amounts summed); every path that sums
+ * (the trigger-kept tables, the counted filters, a search's count) reads
+ * groups by currency, status and kind and calls it.
+ */
 struct listq_sum {
 	char currency[4];
-	long long count;
-	money_t total, paid, balance;
+	long long count;              /* every document summed, drafts and void ones too */
+	long long issued;             /* issued invoices and credit notes */
+	money_t billed, paid, balance;
+	long long drafts, voids;
+	money_t drafts_total, voids_total;
 };
+
+/* -1 for a credit note ("credit"), else 1. */
+int listq_sign(const char *kind);
+/* Adds n documents of one stored status and kind, with their stored
+ * (unsigned) total, paid amount and balance summed, to sum; IE_INVALID on an
+ * unknown status, IE_OVERFLOW past the range of money_t. */
+ierr listq_sum_add(struct listq_sum *sum, const char *status, const char *kind, long long n,
+		   money_t total, money_t paid, money_t balance);
 
 #define LISTQ_MAX_CURRENCIES 64
 
@@ -277,6 +326,14 @@ struct listq_result {
  * customer_names_version.
  * Call before listq_build; lq must outlive the statements built from it. */
 ierr listq_search_plan(struct db *db, struct memo *memo, struct listq *lq, char names[LISTQ_NAMES_SIZE]);
+
+/* 1 when the rows are ordered by currency before the amount lq sorts by:
+ * an amount sort (total, paid, balance) without a currency filter, so that
+ * 117,948 JPY never ranks above 900 EUR by face value. The currencies come
+ * in code order, reversed with the amounts when descending (one index walk:
+ * ix_invoices_currency_total, _paid, _balance, sql/0009). Column headers
+ * say so ("Sorted by currency, then amount"). */
+int listq_currency_first(const struct listq *lq);
 
 /* 1 when lq's page starts at or past its deep offset. */
 int listq_deep(const struct listq *lq);

@@ -79,6 +79,11 @@ const struct money_currency *money_currency(const char *code)
 	return NULL;
 }
 
+const struct money_currency *money_currency_at(size_t i)
+{
+	return i < sizeof(currencies) / sizeof(currencies[0]) ? &currencies[i] : NULL;
+}
+
 int money_exponent(const char *code)
 {
 	const struct money_currency *c = money_currency(code);

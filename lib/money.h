@@ -32,6 +32,8 @@ struct money_currency {
 /* ISO 4217 lookup (upper-case code). NULL when unknown. */
 const struct money_currency *money_currency(const char *code);
 int money_exponent(const char *code);              /* -1 when unknown */
+/* The i-th supported currency (the table money_currency looks up), NULL past the last. */
+const struct money_currency *money_currency_at(size_t i);
 
 /* Parses a decimal string ("-1234.5", "0.004500") into a fixed-point integer
  * with `decimals` digits after the point. More digits than `decimals`,

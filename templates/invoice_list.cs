@@ -96,11 +96,13 @@
 <p class="summary" id="summary"><?cs if:List.Capped ?>More than <span id="count-cap"><?cs var:List.Capped ?></span> invoices match<?cs if:List.Last > 0 ?>, showing <?cs var:List.First ?>–<?cs var:List.Last ?><?cs /if ?>. Narrow the filter to see the exact count and totals.
 <?cs else ?><span id="count"><?cs var:List.Count ?></span> invoice<?cs if:List.Count != 1 ?>s<?cs /if ?><?cs if:List.Last > 0 ?>, showing <?cs var:List.First ?>–<?cs var:List.Last ?><?cs /if ?>.
 <?cs if:Sums.0.Currency ?><input type="checkbox" id="sums-toggle" class="sums-toggle"><label for="sums-toggle" class="sums-toggle-label">Totals by currency</label>
-<span class="sums-list" id="sums-list"><?cs /if ?><?cs each:s = Sums ?><span class="sum" data-currency="<?cs var:s.Currency ?>"><?cs var:s.Currency ?>: <?cs var:s.Count ?> · total <?cs var:s.Total ?> · balance <?cs var:s.Balance ?></span> <?cs /each ?><?cs if:Sums.0.Currency ?></span><?cs /if ?><?cs /if ?></p>
+<span class="sums-list" id="sums-list"><?cs /if ?><?cs each:s = Sums ?><?cs if:s.Issued > 0 ?><span class="sum" data-currency="<?cs var:s.Currency ?>" data-kind="issued"><?cs var:s.Currency ?>: <span class="n"><?cs var:s.Issued ?></span> issued · <abbr title="Issued invoices minus credit notes">billed</abbr> <span class="billed"><?cs var:s.Billed ?></span> · <abbr title="Received: allocations to these invoices, less what credit notes covered">paid</abbr> <span class="paid"><?cs var:s.Paid ?></span> · <abbr title="Still owed: billed minus paid">balance</abbr> <span class="balance"><?cs var:s.Balance ?></span></span> <?cs /if ?><?cs
+ if:s.Drafts > 0 ?><span class="sum" data-currency="<?cs var:s.Currency ?>" data-kind="drafts"><span class="n"><?cs var:s.Drafts ?></span> draft<?cs if:s.Drafts != 1 ?>s<?cs /if ?>, <span class="total"><?cs var:s.DraftsTotal ?></span></span> <?cs /if ?><?cs
+ if:s.Voids > 0 ?><span class="sum" data-currency="<?cs var:s.Currency ?>" data-kind="void"><span class="n"><?cs var:s.Voids ?></span> cancelled, <span class="total"><?cs var:s.VoidsTotal ?></span></span> <?cs /if ?><?cs /each ?><?cs if:Sums.0.Currency ?></span><?cs /if ?><?cs /if ?></p>
 
 <table class="grid invoices" id="invoices">
   <thead><tr>
-    <?cs each:c = Cols ?><th class="c-<?cs var:c.Key ?><?cs if:c.Numeric ?> num<?cs /if ?>"<?cs if:c.Sorted ?> aria-sort="<?cs if:c.Sorted == "asc" ?>ascending<?cs else ?>descending<?cs /if ?>"<?cs /if ?>><a href="<?cs var:c.SortURL ?>" data-col="<?cs var:c.Key ?>"><?cs var:c.Label ?><?cs if:c.Sorted == "asc" ?> ▲<?cs elif:c.Sorted == "desc" ?> ▼<?cs /if ?></a></th><?cs /each ?>
+    <?cs each:c = Cols ?><th class="c-<?cs var:c.Key ?><?cs if:c.Numeric ?> num<?cs /if ?>"<?cs if:c.Sorted ?> aria-sort="<?cs if:c.Sorted == "asc" ?>ascending<?cs else ?>descending<?cs /if ?>"<?cs /if ?>><a href="<?cs var:c.SortURL ?>" data-col="<?cs var:c.Key ?>"<?cs if:c.Title ?> title="<?cs var:c.Title ?>"<?cs /if ?>><?cs var:c.Label ?><?cs if:c.Sorted == "asc" ?> ▲<?cs elif:c.Sorted == "desc" ?> ▼<?cs /if ?></a></th><?cs /each ?>
     <th class="actions">Actions</th>
   </tr></thead>
   <tbody>

@@ -40,11 +40,16 @@ function count(html) {
   return +m[1];
 }
 
+// per currency: how many (issued, drafts, void ones), billed, paid, balance,
+// the drafts' and the void ones' totals (DESIGN.md "List figures"; sums.test.mjs checks each line)
 function sums(html) {
   const out = {};
-  for (const m of html.matchAll(/<span class="sum" data-currency="([A-Z]{3})">([A-Z]{3}): (\d+) · total ([^<]*?) · balance ([^<]*?)<\/span>/g)) {
-    assert.equal(m[1], m[2]);
-    out[m[1]] = { count: +m[3], total: m[4], balance: m[5] };
+  const f = (body, cls) => (body.match(new RegExp(`<span class="${cls}">([^<]*)</span>`)) || [])[1];
+  for (const m of html.matchAll(/<span class="sum" data-currency="([A-Z]{3})" data-kind="(issued|drafts|void)">([\s\S]*?)<\/span> (?=<span class="sum"|(?:<\/span>)?<\/p>)/g)) {
+    const s = (out[m[1]] ??= { count: 0 });
+    s.count += +f(m[3], 'n');
+    if (m[2] === 'issued') Object.assign(s, { billed: f(m[3], 'billed'), paid: f(m[3], 'paid'), balance: f(m[3], 'balance') });
+    else s[m[2]] = f(m[3], 'total');
   }
   return out;
 }
@@ -83,15 +88,28 @@ const SORT_SQL = {
 };
 const orderOf = (key, D) => key === 'status' ? `${SORT_SQL.status} ${D}, i.due_date ${D}` : `${SORT_SQL[key]} ${D}`;
 
+// Amounts over several currencies sort by currency first (lib/listq.h, listq_currency_first).
+const AMOUNTS = new Set(['total', 'paid', 'balance']);
+const ORDER = (key, D) => `${AMOUNTS.has(key) ? `i.currency ${D}, ` : ''}${orderOf(key, D)}, i.id ${D}`;
+
 // Ids matching `where` (SQL over invoices i), in the order of `order`.
 const truthIds = (where, order = 'i.invoice_date DESC, i.id DESC') =>
   sqlIds(`SELECT i.id FROM invoices i WHERE ${where} ORDER BY ${order}`);
 
+// issued documents billed, paid and owed, credit notes negative; drafts and void ones apart
 function truthSums(where) {
   const out = {};
-  for (const [cur, n, total, balance] of lines(`SELECT i.currency, COUNT(*), SUM(i.total), SUM(CASE WHEN i.status = 'void' THEN 0 ELSE i.total - i.paid_amount END)
-      FROM invoices i WHERE ${where} GROUP BY i.currency`))
-    out[cur] = { count: +n, total: money(total, cur), balance: money(balance, cur) };
+  const sg = "IF(i.kind = 'credit', -1, 1)", iss = "i.status IN ('open', 'paid')";
+  for (const [cur, n, issued, billed, paid, balance, drafts, draftsTotal, voids, voidsTotal] of lines(`SELECT i.currency, COUNT(*),
+      SUM(${iss}), SUM(IF(${iss}, ${sg} * i.total, 0)), SUM(IF(${iss}, ${sg} * i.paid_amount, 0)),
+      SUM(IF(${iss}, ${sg} * (i.total - i.paid_amount), 0)), SUM(i.status = 'draft'), SUM(IF(i.status = 'draft', ${sg} * i.total, 0)),
+      SUM(i.status = 'void'), SUM(IF(i.status = 'void', ${sg} * i.total, 0))
+      FROM invoices i WHERE ${where} GROUP BY i.currency`)) {
+    const s = (out[cur] = { count: +n });
+    if (+issued) Object.assign(s, { billed: money(billed, cur), paid: money(paid, cur), balance: money(balance, cur) });
+    if (+drafts) s.drafts = money(draftsTotal, cur);
+    if (+voids) s.void = money(voidsTotal, cur);
+  }
   return out;
 }
 
@@ -211,7 +229,8 @@ test('every row shows the status, the paid state and the number of its invoice',
   const r = await billing.get(`/invoices?per_page=500&cols=${ALL_COLS}`);
   const truth = new Map(lines(`SELECT i.id, IFNULL(i.number, ''), ${SHOWN()},
       ${PAID_STATE_SQL},
-      i.currency, i.total, CASE WHEN i.status = 'void' THEN 0 ELSE i.total - i.paid_amount END, i.paid_amount FROM invoices i`).map((l) => [+l[0], l]));
+      i.currency, IF(i.kind = 'credit', -1, 1) * i.total, IF(i.kind = 'credit', -1, 1) * i.balance,
+      IF(i.kind = 'credit', -1, 1) * i.paid_amount FROM invoices i`).map((l) => [+l[0], l]));
   const seen = new Set();
   for (const row of rows(r.text_)) {
     const [, number, shown, paid, cur, total, balance, paidAmount] = truth.get(row.id);
@@ -297,7 +316,7 @@ for (const key of Object.keys(SORT_SQL)) {
   test(`sort=${key} in both directions, ties broken by id`, async () => {
     for (const dir of ['asc', 'desc']) {
       const D = dir.toUpperCase();
-      const r = await expectList(billing, `sort=${key}&dir=${dir}&cols=${ALL_COLS}`, '1', { order: `${orderOf(key, D)}, i.id ${D}` });
+      const r = await expectList(billing, `sort=${key}&dir=${dir}&cols=${ALL_COLS}`, '1', { order: ORDER(key, D) });
       // the header marks the sorted column, and its link flips the direction
       const th = r.text_.match(new RegExp(`<th class="c-${key}(?: num)?"([^>]*)><a href="([^"]*)"`));
       assert.ok(th, `no header for ${key}`);
@@ -315,7 +334,7 @@ for (const key of Object.keys(SORT_SQL)) {
       }
     }
     // sort without dir is ascending
-    await expectList(billing, `sort=${key}`, '1', { order: `${orderOf(key, 'ASC')}, i.id ASC` });
+    await expectList(billing, `sort=${key}`, '1', { order: ORDER(key, 'ASC') });
   });
 }
 
@@ -330,7 +349,7 @@ test('deep pages, read from either end, hold the same rows as OFFSET over the wh
     for (const key of Object.keys(SORT_SQL)) {
       for (const dir of ['asc', 'desc']) {
         const D = dir.toUpperCase();
-        const all = truthIds(where, `${orderOf(key, D)}, i.id ${D}`);
+        const all = truthIds(where, ORDER(key, D));
         const pages = Math.ceil(all.length / 10);
         assert.ok(query || pages >= 6, 'enough invoices for deep pages at both ends');
         assert.ok(all.length > 0, `${query}: some invoices`);
@@ -379,7 +398,7 @@ test('the counts deep pages seek by follow every change to an invoice', async ()
 
 test('sorting keeps the filters, and a sorted filtered list pages consistently', async () => {
   const S = STATUS_SQL();
-  await expectList(billing, 'status=paid&sort=total&dir=desc', S.paid, { order: 'i.total DESC, i.id DESC' });
+  await expectList(billing, 'status=paid&sort=total&dir=desc', S.paid, { order: 'i.currency DESC, i.total DESC, i.id DESC' });
   const all = truthIds(S.paid, 'i.customer_name ASC, i.id ASC');
   const r = await billing.get('/invoices?status=paid&sort=customer&per_page=10&page=2');
   assert.deepEqual(ids(r.text_), all.slice(10, 20));
@@ -466,7 +485,7 @@ test('search by keywords in line descriptions, whatever the sort', async () => {
     const only = `EXISTS (SELECT 1 FROM invoice_lines l WHERE l.invoice_id = i.id AND l.description REGEXP ${str('(^|[^[:alnum:]])' + word)})`;
     assert.deepEqual(truthIds(only), truthIds(searchTruth(word)), `${word}: only in line descriptions`);
     await expectList(billing, `q=${word.toLowerCase()}`, only);
-    await expectList(billing, `q=${word}&sort=total&dir=desc`, only, { order: 'i.total DESC, i.id DESC' });
+    await expectList(billing, `q=${word}&sort=total&dir=desc`, only, { order: 'i.currency DESC, i.total DESC, i.id DESC' });
     await expectList(billing, `q=${word}&sort=number`, only, { order: 'i.number ASC, i.id ASC' });
     // a prefix of the word matches too (keywords are prefixes)
     await expectList(billing, `q=${word.slice(0, 4)}`, searchTruth(word.slice(0, 4)));
@@ -493,7 +512,7 @@ test('keyword prefixes shared by several terms, or held by one', async () => {
   for (const q of [single, multi, `${multi} ${single}`, single.toUpperCase()]) {
     await expectList(billing, `q=${encodeURIComponent(q)}`, searchTruth(q), { min: 0 });
     await expectList(billing, `q=${encodeURIComponent(q)}&status=paid&sort=total`, `(${searchTruth(q)}) AND ${STATUS_SQL().paid}`,
-      { min: 0, order: 'i.total ASC, i.id ASC' });
+      { min: 0, order: 'i.currency ASC, i.total ASC, i.id ASC' });
   }
 });
 

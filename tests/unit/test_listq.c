@@ -100,6 +100,11 @@ static int same_arg(const struct db_arg *a, const struct db_arg *b)
 	return a->type == b->type && a->i == b->i && a->s == b->s && a->len == b->len;
 }
 
+/* the counted sums: per currency, status and kind, as listq_sum_add takes them */
+#define SUMS_HEAD "SELECT c.currency, c.status, c.kind, COUNT(*), SUM(c.total), SUM(c.paid_amount), SUM(c.balance) " \
+	"FROM (SELECT i.currency, i.status, i.kind, i.total, i.paid_amount, i.balance FROM "
+#define SUMS_TAIL " GROUP BY c.currency, c.status, c.kind"
+
 static void check_statements(const struct listq_sql *s, const char *what)
 {
 	const char *where = str(&s->where);
@@ -120,21 +125,23 @@ static void check_statements(const struct listq_sql *s, const char *what)
 		/* with a date range or a status that turns on today, months (+ days); otherwise the all-time sums */
 		if (find(str(&s->totals), "FROM invoice_status_totals m") >= 0) {
 			/* the all-time rows as they are; listq_totals adds them up */
-			assert_int_equal(find(str(&s->totals), "SELECT m.currency, m.n, m.total, m.paid, m.balance "
-					      "FROM invoice_status_totals m"), 0);
+			/* grouped by status and kind: listq_sum_add tells issued, drafts, void and credit notes apart */
+			assert_int_equal(find(str(&s->totals), "SELECT m.currency, m.status, m.kind, m.n, m.total, m.paid, "
+					      "m.balance FROM invoice_status_totals m"), 0);
 			assert_true(find(str(&s->totals), "UNION ALL") < 0);
 			assert_true(find(str(&s->totals), "GROUP BY") < 0);
 		} else {
-			assert_int_equal(find(str(&s->totals), "SELECT x.currency, SUM(x.n), SUM(x.total), SUM(x.paid), "
-					      "SUM(x.balance) FROM (SELECT m.currency, m.n, m.total, m.paid, m.balance "
-					      "FROM invoice_month_totals m"), 0);
-			assert_true(find(str(&s->totals), ") x GROUP BY x.currency") > 0);
+			assert_int_equal(find(str(&s->totals), "SELECT x.currency, x.status, x.kind, SUM(x.n), SUM(x.total), "
+					      "SUM(x.paid), SUM(x.balance) FROM (SELECT m.currency, m.status, m.kind, m.n, "
+					      "m.total, m.paid, m.balance FROM invoice_month_totals m"), 0);
+			assert_true(find(str(&s->totals), ") x GROUP BY x.currency, x.status, x.kind") > 0);
 		}
 		if ((size_t)count_of(str(&s->totals), "?") != s->ntargs)
 			fail_msg("%s: totals has %d placeholders for %zu values", what,
 				 count_of(str(&s->totals), "?"), s->ntargs);
 		if (find(str(&s->totals), "UNION ALL") >= 0) {
-			if (find(str(&s->totals), "FROM invoice_day_totals t") < 0
+			if (find(str(&s->totals), " UNION ALL SELECT t.currency, t.status, t.kind, t.n, t.total, t.paid, "
+				 "t.balance FROM invoice_day_totals t") < 0
 			    || (s->sumwhere.len && find(str(&s->totals), str(&s->sumwhere)) < 0))
 				fail_msg("%s: the per-day part lacks the exact conditions", what);
 			/* the per-day part repeats the exact values, in order, after the monthly ones */
@@ -156,16 +163,12 @@ static void check_statements(const struct listq_sql *s, const char *what)
 			fail_msg("%s: totals has %d placeholders for %zu values", what,
 				 count_of(str(&s->totals), "?"), s->ntargs);
 		assert_int_equal(find(str(&s->totals), s->digits_q[0]
-				      ? "SELECT c.currency, COUNT(*), SUM(c.total), SUM(c.paid_amount), "
-				      "SUM(c.balance) FROM (SELECT i.currency, i.total, i.paid_amount, i.balance FROM "
-				      "((SELECT i.id FROM number_sequences ns STRAIGHT_JOIN invoices i ON i.number = "
-				      : "SELECT c.currency, COUNT(*), SUM(c.total), SUM(c.paid_amount), "
-				      "SUM(c.balance) FROM (SELECT i.currency, i.total, i.paid_amount, i.balance FROM "
-				      "((SELECT i.id FROM invoices i WHERE i.number LIKE ?"), 0);
+				      ? SUMS_HEAD "((SELECT i.id FROM number_sequences ns STRAIGHT_JOIN invoices i ON i.number = "
+				      : SUMS_HEAD "((SELECT i.id FROM invoices i WHERE i.number LIKE ?"), 0);
 		/* a search counts up to LISTQ_SEARCH_COUNT_CAP (500) */
 		/* number, name, keywords when there are, the whole text when a token */
 		assert_int_equal(count_of(str(&s->totals), " LIMIT 501)"), 3 + !!s->nwords + !!s->token_q[0]);
-		assert_true(find(str(&s->totals), ") sq STRAIGHT_JOIN invoices i ON i.id = sq.id LIMIT 501) c GROUP BY c.currency") > 0);
+		assert_true(find(str(&s->totals), ") sq STRAIGHT_JOIN invoices i ON i.id = sq.id LIMIT 501) c" SUMS_TAIL) > 0);
 		/* every branch carries the filters' values after its own */
 		if (s->where.len > 7   /* not the scan's own, in either form */
 		    && find(str(&s->where), "(i.id IN (SELECT n.id FROM invoices n WHERE n.number LIKE ?") < 0
@@ -179,9 +182,8 @@ static void check_statements(const struct listq_sql *s, const char *what)
 			fail_msg("%s: totals lacks the WHERE text", what);
 		if ((size_t)count_of(str(&s->totals), "?") != s->nargs)
 			fail_msg("%s: totals has %d placeholders, expected %zu", what, count_of(str(&s->totals), "?"), s->nargs);
-		assert_true(find(str(&s->totals), "SELECT c.currency, COUNT(*), SUM(c.total), SUM(c.paid_amount), "
-				 "SUM(c.balance) FROM (SELECT i.currency, i.total, i.paid_amount, i.balance FROM invoices i") >= 0);
-		assert_true(find(str(&s->totals), " LIMIT 2001) c GROUP BY c.currency") >= 0);
+		assert_true(find(str(&s->totals), SUMS_HEAD "invoices i") >= 0);
+		assert_true(find(str(&s->totals), " LIMIT 2001) c" SUMS_TAIL) >= 0);
 	}
 }
 
@@ -527,6 +529,8 @@ static void test_build_refuses_bad_today(void **state)
 
 /* ---------- listq_build: sorting ---------- */
 
+/* amounts (total, paid, balance) over several currencies sort by currency
+ * first: no currency filter in these cases (listq_currency_first) */
 static const struct {
 	enum listq_col col;
 	const char *key, *sql;
@@ -559,13 +563,21 @@ static void check_sort(size_t k, int desc, int deep)
 	lq.page = LISTQ_DEEP_OFFSET / lq.per_page + (deep ? 1 : 0);
 	set_customer(&lq);
 	assert_int_equal(listq_build(&lq, &CUST7, TODAY, &s), IE_OK);
+	int amount = lq.sort == COL_TOTAL || lq.sort == COL_PAID || lq.sort == COL_BALANCE;
+	char first[40] = "";
+	/* per ORDER BY: currency?, the column(s) (status: status, due date), the id */
+	int ndir = amount ? 3 : sort_cases[k].col == COL_STATUS ? 3 : 2;
+
+	if (amount)
+		snprintf(first, sizeof(first), "i.currency %s, ", dir);
+	assert_int_equal(listq_currency_first(&lq), amount);
 	if (sort_cases[k].col == COL_STATUS) {
 		/* the shown status as an index walks it: stored status, then due date */
 		snprintf(inner, sizeof(inner), " ORDER BY i.status %s, i.due_date %s, i.id %s LIMIT ? OFFSET ?", dir, dir, dir);
 		snprintf(outer, sizeof(outer), ") p ON p.id = i.id ORDER BY i.status %s, i.due_date %s, i.id %s", dir, dir, dir);
 	} else {
-		snprintf(inner, sizeof(inner), " ORDER BY %s %s, i.id %s LIMIT ? OFFSET ?", sort_cases[k].sql, dir, dir);
-		snprintf(outer, sizeof(outer), ") p ON p.id = i.id ORDER BY %s %s, i.id %s", sort_cases[k].sql, dir, dir);
+		snprintf(inner, sizeof(inner), " ORDER BY %s%s %s, i.id %s LIMIT ? OFFSET ?", first, sort_cases[k].sql, dir, dir);
+		snprintf(outer, sizeof(outer), ") p ON p.id = i.id ORDER BY %s%s %s, i.id %s", first, sort_cases[k].sql, dir, dir);
 	}
 	rows = str(&s.rows);
 	rl = strlen(rows);
@@ -582,21 +594,21 @@ static void check_sort(size_t k, int desc, int deep)
 		const char *rev = str(&s.rows_rev), *back = desc ? "ASC" : "DESC";
 		char rinner[160];
 
-		int keys = sort_cases[k].col == COL_STATUS ? 6 : 4;   /* status: status, due date, id */
-
 		if (sort_cases[k].col == COL_STATUS)
 			snprintf(rinner, sizeof(rinner), " ORDER BY i.status %s, i.due_date %s, i.id %s LIMIT ? OFFSET ?",
 				 back, back, back);
+		else if (amount)
+			snprintf(rinner, sizeof(rinner), " ORDER BY i.currency %s, %s %s, i.id %s LIMIT ? OFFSET ?", back,
+				 sort_cases[k].sql, back, back);
 		else
-			snprintf(rinner, sizeof(rinner), " ORDER BY %s %s, i.id %s LIMIT ? OFFSET ?", sort_cases[k].sql, back,
-				 back);
+			snprintf(rinner, sizeof(rinner), " ORDER BY %s %s, i.id %s LIMIT ? OFFSET ?", sort_cases[k].sql, back, back);
 		char tok[8], rtok[8];
 
 		snprintf(tok, sizeof(tok), " %s", dir);
 		snprintf(rtok, sizeof(rtok), " %s", back);
 		/* inner and outer ORDER BY, each on the column(s) and on the id */
-		if (find(rev, rinner) < 0 || count_of(rows, tok) != keys || count_of(rev, rtok) != keys
-		    || strlen(rev) != rl + keys * (strlen(back) - strlen(dir)))
+		if (find(rev, rinner) < 0 || count_of(rows, tok) != 2 * ndir || count_of(rev, rtok) != 2 * ndir
+		    || strlen(rev) != rl + (size_t)(2 * ndir) * (strlen(back) - strlen(dir)))
 			fail_msg("sort %s %s: reversed rows %s", sort_cases[k].key, dir, rev);
 		assert_int_equal(count_of(rev, "?"), count_of(rows, "?"));
 	} else {
@@ -608,7 +620,8 @@ static void check_sort(size_t k, int desc, int deep)
 	check_args(&s, (const struct xarg[]){ XI(7), XI(42), { A_END } }, sort_cases[k].key);
 	check_statements(&s, sort_cases[k].key);
 	/* sorting never reaches the totals */
-	assert_int_equal(find(str(&s.totals), "ORDER BY c.currency"), (long)strlen(str(&s.totals)) - 19);
+	assert_int_equal(find(str(&s.totals), SUMS_TAIL), (long)(strlen(str(&s.totals)) - strlen(SUMS_TAIL)));
+	assert_int_equal(find(str(&s.totals), "ORDER BY"), -1);
 	listq_sql_free(&s);
 }
 
@@ -747,7 +760,13 @@ static void test_index_hints(void **state)
 	} cases[] = {
 		{ "status=due&sort=number", "ix_invoices_status_number", "i.number ASC, i.id ASC" },
 		{ "status=due&status=partial&status=overdue&sort=customer", "ix_invoices_status_customer", NULL },
-		{ "status=paid&sort=total&dir=desc", "ix_invoices_status_total", NULL },
+		/* amounts over several currencies: currency first; one stored status
+		 * has its amount index (status, currency, amount) (sql/0011) */
+		{ "status=paid&sort=total&dir=desc", "ix_invoices_status_total", "ORDER BY i.currency DESC, i.total DESC, i.id DESC LIMIT" },
+		{ "status=overdue&sort=total", "ix_invoices_status_total", "ORDER BY i.currency ASC, i.total ASC, i.id ASC LIMIT" },
+		{ "status=draft&sort=total", "ix_invoices_status_total", "ORDER BY i.currency ASC, i.total ASC, i.id ASC LIMIT" },
+		/* several stored statuses: the currency-first index */
+		{ "status=due&status=paid&sort=balance&dir=desc", "ix_invoices_currency_balance", NULL },
 		{ "status=void&sort=period", "ix_invoices_status_period", NULL },
 		{ "status=overdue&sort=due", "ix_invoices_status_due", NULL },
 		{ "status=paid&sort=paid", "ix_invoices_status_paid", NULL },
@@ -762,7 +781,7 @@ static void test_index_hints(void **state)
 		{ "status=draft&status=void&sort=status", "ix_invoices_status_due",
 		  "ORDER BY i.status ASC, i.due_date ASC, i.id ASC LIMIT" },
 		/* a currency goes with amounts, customers and dates, whatever the status */
-		{ "currency=EUR&sort=total", "ix_invoices_currency_total", NULL },
+		{ "currency=EUR&sort=total", "ix_invoices_currency_total", "ORDER BY i.total ASC, i.id ASC LIMIT" },
 		{ "currency=EUR&status=paid&sort=paid&dir=desc", "ix_invoices_currency_paid", NULL },
 		{ "currency=EUR&sort=balance", "ix_invoices_currency_balance", NULL },
 		{ "currency=EUR&sort=customer", "ix_invoices_currency_customer", NULL },
@@ -778,6 +797,9 @@ static void test_index_hints(void **state)
 		{ "status=paid&customer=3&sort=total", NULL, NULL },
 		{ "status=paid&from=2026-01-01&sort=total", NULL, NULL },
 		{ "status=paid&min=10&sort=total", NULL, NULL },
+		/* an amount range over several currencies names each currency: one range per currency, in order */
+		{ "min=10&max=20&sort=total", NULL, "i.total <= ? AND i.currency IN ('AED', 'AUD', " },
+		{ "max=20&sort=paid&dir=desc", NULL, "'ZAR') ORDER BY i.currency DESC, i.paid_amount DESC, i.id DESC LIMIT" },
 		{ "status=paid&q=cloud&sort=total", NULL, NULL },
 		{ "sort=total", NULL, NULL },
 	};
@@ -798,6 +820,9 @@ static void test_index_hints(void **state)
 		}
 		if (cases[k].order && find(str(&s.rows), cases[k].order) < 0)
 			fail_msg("%s: order %s in %s", cases[k].query, cases[k].order, str(&s.rows));
+		/* only amount ranges over several currencies name them */
+		if ((find(str(&s.where), "i.currency IN (") >= 0) != (listq_currency_first(&lq) && (lq.min[0] || lq.max[0])))
+			fail_msg("%s: currencies named: %s", cases[k].query, str(&s.where));
 		check_statements(&s, cases[k].query);
 		listq_sql_free(&s);
 	}
@@ -833,7 +858,8 @@ static void test_page_statements(void **state)
 		{ "page=100&status=draft&status=void&currency=EUR", 1, 1 },
 		{ "page=100&status=draft", 1, 1 },
 		{ "page=2", 0, 0 },                                /* not deep */
-		{ "page=100&sort=total", 1, 1 },                   /* amounts too */
+		{ "page=100&sort=total", 1, 1 },                   /* amounts too (by currency first) */
+		{ "page=100&sort=total&dir=desc&status=paid", 1, 0 },   /* paid needs the kind: the amount buckets lack it */
 		{ "page=100&sort=paid&dir=desc&currency=EUR", 1, 1 },
 		{ "page=100&sort=balance&status=void", 1, 1 },
 		{ "page=100&sort=customer", 1, 1 },                /* and names */
@@ -872,6 +898,23 @@ static void test_page_statements(void **state)
 					 : "i.customer_name >= ? AND i.customer_name <= ?");
 				assert_int_equal(s.seek_fine.len, 0);
 				assert_int_equal(s.seek_mode, SEEK_NAMES);
+			} else if (col && !lq.currency[0]) {
+				/* amounts over several currencies: one walk over the buckets per
+				 * currency, then between two (currency, amount) pairs */
+				snprintf(coarse, sizeof(coarse), "SELECT CONCAT(x.currency, x.bucket), SUM(x.n) FROM "
+					 "invoice_amount_totals x WHERE x.col = ?");
+				assert_int_equal(s.sargs[0].type, DB_T_STR);
+				assert_string_equal(s.sargs[0].s, lq.sort == COL_PAID ? "paid" : col);
+				snprintf(bounds, sizeof(bounds), lq.desc
+					 ? "(i.currency < ? OR i.currency = ? AND i.%s < ?) AND (i.currency > ? OR i.currency = ? AND i.%s >= ?)"
+					 : "(i.currency > ? OR i.currency = ? AND i.%s >= ?) AND (i.currency < ? OR i.currency = ? AND i.%s < ?)",
+					 col, col);
+				if (find(str(&s.seek_coarse), lq.desc ? "GROUP BY x.currency, x.bucket HAVING SUM(x.n) > 0 ORDER BY "
+					 "x.currency DESC, x.bucket DESC" : "GROUP BY x.currency, x.bucket HAVING SUM(x.n) > 0 ORDER BY "
+					 "x.currency ASC, x.bucket ASC") < 0)
+					fail_msg("%s: %s", cases[k].query, str(&s.seek_coarse));
+				assert_int_equal(s.seek_pairs, 1);
+				assert_int_equal(s.seek_fine.len, 0);
 			} else if (col) {
 				/* amounts: one walk over the buckets, then below/from them */
 				snprintf(coarse, sizeof(coarse), "SELECT x.bucket, SUM(x.n) FROM invoice_amount_totals x "
@@ -895,7 +938,8 @@ static void test_page_statements(void **state)
 			/* the rows between the page's first and last day or bucket, both bound */
 			if (find(str(&s.rows_seek), bounds) < 0)
 				fail_msg("%s: %s", cases[k].query, str(&s.rows_seek));
-			assert_int_equal(count_of(str(&s.rows_seek), "?"), (int)s.nargs + 4);
+			assert_int_equal(count_of(str(&s.rows_seek), "?"), (int)s.nargs + (s.seek_pairs ? 8 : 4));
+			assert_int_equal(s.seek_pairs, col && !lq.currency[0]);
 			assert_int_equal(s.nsargs, (col ? 1 : 0) + (lq.currency[0] ? 1 : 0));
 			if (lq.currency[0])
 				assert_true(find(str(&s.seek_coarse), " AND x.currency = ?") > 0);
@@ -904,6 +948,85 @@ static void test_page_statements(void **state)
 				assert_true(find(str(&s.seek_coarse), " AND x.status IN (") > 0);
 		}
 		listq_sql_free(&s);
+	}
+}
+
+/* ---------- the list figures (listq.h, listq_sum_add) ---------- */
+
+/* Groups of documents as the sums statements read them (status, kind, how
+ * many, stored total, paid amount, balance, in minor units), one book per
+ * case, and the figures DESIGN.md "List figures" gives for it, worked out by
+ * hand. */
+static void test_sum_rule(void **state)
+{
+	static const struct {
+		const char *name;
+		struct { const char *status, *kind; long long n; money_t total, paid, balance; } g[6];
+		struct listq_sum want;
+	} cases[] = {
+		{ "an open invoice", { { "open", "invoice", 1, 10000, 4000, 6000 } },
+		  { "", 1, 1, 10000, 4000, 6000, 0, 0, 0, 0 } },
+		{ "a paid invoice", { { "paid", "invoice", 1, 10000, 10000, 0 } },
+		  { "", 1, 1, 10000, 10000, 0, 0, 0, 0, 0 } },
+		/* 200 paid by a credit note of 50 and 150 of money: billed 150, paid 150 (the money), owed 0 */
+		{ "a credit note allocated to its invoice, counted once",
+		  { { "paid", "invoice", 1, 20000, 20000, 0 }, { "paid", "credit", 1, 5000, 5000, 0 } },
+		  { "", 2, 2, 15000, 15000, 0, 0, 0, 0, 0 } },
+		/* credit not yet allocated lowers what is owed */
+		{ "a credit note not allocated yet",
+		  { { "open", "invoice", 1, 10000, 4000, 6000 }, { "open", "credit", 1, 3000, 0, 3000 } },
+		  { "", 2, 2, 7000, 4000, 3000, 0, 0, 0, 0 } },
+		{ "a credit note alone (its invoice filtered out)", { { "paid", "credit", 1, 5000, 5000, 0 } },
+		  { "", 1, 1, -5000, -5000, 0, 0, 0, 0, 0 } },
+		/* drafts and void ones: never billed or owed, on lines of their own, credit notes negative */
+		{ "drafts", { { "draft", "invoice", 3, 21782, 0, 21782 }, { "draft", "credit", 1, 500, 0, 500 } },
+		  { "", 4, 0, 0, 0, 0, 4, 0, 21282, 0 } },
+		{ "void ones", { { "void", "invoice", 2, 67596, 0, 0 }, { "void", "credit", 1, 700, 0, 0 } },
+		  { "", 3, 0, 0, 0, 0, 0, 3, 0, 66896 } },
+		/* a void invoice that had been partly paid owes nothing and was never billed */
+		{ "everything at once",
+		  { { "open", "invoice", 2, 30000, 4000, 26000 }, { "paid", "invoice", 1, 20000, 20000, 0 },
+		    { "paid", "credit", 1, 5000, 5000, 0 }, { "draft", "invoice", 1, 3000, 0, 3000 },
+		    { "void", "invoice", 1, 7000, 1000, 0 }, { "open", "credit", 2, 6000, 1000, 5000 } },
+		  { "", 8, 6, 39000, 18000, 21000, 1, 1, 3000, 7000 } },
+		/* no groups (n = 0 rows left by deletes in the sums tables) change nothing */
+		{ "empty groups", { { "open", "invoice", 0, 0, 0, 0 }, { "draft", "credit", 0, 0, 0, 0 } },
+		  { "", 0, 0, 0, 0, 0, 0, 0, 0, 0 } },
+	};
+	(void)state;
+	assert_int_equal(listq_sign("credit"), -1);
+	assert_int_equal(listq_sign("invoice"), 1);
+	assert_int_equal(listq_sign(NULL), 1);
+	for (size_t k = 0; k < ARRAY_LEN(cases); k++) {
+		struct listq_sum sum;
+
+		memset(&sum, 0, sizeof(sum));
+		for (size_t j = 0; j < ARRAY_LEN(cases[k].g) && cases[k].g[j].status; j++)
+			assert_int_equal(listq_sum_add(&sum, cases[k].g[j].status, cases[k].g[j].kind, cases[k].g[j].n,
+						       cases[k].g[j].total, cases[k].g[j].paid, cases[k].g[j].balance), IE_OK);
+		if (sum.count != cases[k].want.count || sum.issued != cases[k].want.issued
+		    || sum.billed != cases[k].want.billed || sum.paid != cases[k].want.paid
+		    || sum.balance != cases[k].want.balance || sum.drafts != cases[k].want.drafts
+		    || sum.voids != cases[k].want.voids || sum.drafts_total != cases[k].want.drafts_total
+		    || sum.voids_total != cases[k].want.voids_total)
+			fail_msg("%s: count %lld issued %lld billed %lld paid %lld balance %lld drafts %lld/%lld void %lld/%lld",
+				 cases[k].name, sum.count, sum.issued, (long long)sum.billed, (long long)sum.paid,
+				 (long long)sum.balance, sum.drafts, (long long)sum.drafts_total, sum.voids,
+				 (long long)sum.voids_total);
+		/* balance = billed - paid, always */
+		assert_true(sum.billed - sum.paid == sum.balance);
+	}
+	/* an unknown status is refused and changes nothing; so is an overflow */
+	{
+		struct listq_sum sum;
+
+		memset(&sum, 0, sizeof(sum));
+		assert_int_equal(listq_sum_add(&sum, "open?", "invoice", 1, 100, 0, 100), IE_INVALID);
+		assert_int_equal(listq_sum_add(&sum, NULL, "invoice", 1, 100, 0, 100), IE_INVALID);
+		assert_int_equal(sum.count, 0);
+		assert_int_equal(sum.billed, 0);
+		sum.billed = INT64_MAX - 5;
+		assert_int_equal(listq_sum_add(&sum, "open", "invoice", 1, 10, 0, 10), IE_OVERFLOW);
 	}
 }
 
@@ -1567,6 +1690,7 @@ int main(void)
 		cmocka_unit_test(test_page_statements),
 		cmocka_unit_test(test_search_scan),
 		cmocka_unit_test(test_index_hints),
+		cmocka_unit_test(test_sum_rule),
 		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_parse_cols),
 		cmocka_unit_test(test_defaults),

@@ -795,6 +795,24 @@ static void test_totals_errors(void **state)
 	assert_int_equal(t.gross, 5000000000000000000LL);
 }
 
+/* money_currency_at walks the same table money_currency looks up, in code order. */
+static void test_currency_at(void **state)
+{
+	const struct money_currency *c;
+	size_t i;
+	char prev[4] = "";
+
+	(void)state;
+	for (i = 0; (c = money_currency_at(i)); i++) {
+		assert_ptr_equal(money_currency(c->code), c);
+		assert_true(strcmp(prev, c->code) < 0);
+		memcpy(prev, c->code, 4);
+	}
+	assert_true(i >= 30);
+	assert_null(money_currency_at(i));
+	assert_null(money_currency_at((size_t)-1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -820,6 +838,7 @@ int main(void)
 		cmocka_unit_test(test_totals_max_rates),
 		cmocka_unit_test(test_totals_errors),
 		cmocka_unit_test(test_parse_loose),
+		cmocka_unit_test(test_currency_at),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
