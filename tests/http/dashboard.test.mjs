@@ -55,7 +55,7 @@ function page(html) {
 
 // the list's issued balance for a currency (its sums line), or null when it shows none
 function listBalance(html, cur) {
-  const m = html.match(new RegExp(`<span class="sum" data-currency="${cur}" data-kind="issued">([\\s\\S]*?)</span> (?=<span class="sum"|</p>)`));
+  const m = html.match(new RegExp(`<span class="sum" data-currency="${cur}" data-kind="issued">([\\s\\S]*?)</span> (?=<span class="sum"|</span>|</p>)`));
   if (!m) return null;
   return decode(m[1].match(/<span class="balance">([^<]*)<\/span>/)[1]);
 }
@@ -220,7 +220,7 @@ test('the month links open the list with the same billed and paid', async () => 
   const m = got.months.JPY[TODAY.slice(0, 7)];
   const r = await c.get(m.href);
   assert.equal(r.status, 200);
-  const s = r.text_.match(/<span class="sum" data-currency="JPY" data-kind="issued">([\s\S]*?)<\/span> (?=<span class="sum"|<\/p>)/);
+  const s = r.text_.match(/<span class="sum" data-currency="JPY" data-kind="issued">([\s\S]*?)<\/span> (?=<span class="sum"|<\/span>|<\/p>)/);
   assert.ok(s, 'the list shows JPY sums');
   assert.equal(decode(s[1].match(/<span class="billed">([^<]*)<\/span>/)[1]), m.billed);
   assert.equal(decode(s[1].match(/<span class="paid">([^<]*)<\/span>/)[1]), m.paid);
