@@ -355,8 +355,8 @@ static ierr dash_fill_months(struct dash *d, char first[11])
 }
 
 /* One table's rows into the accumulators; which: 0 status totals, 1 open
- * documents by due date, 2 months. Columns: currency, key (status, due date,
- * month), kind, [status or paid state], n, total, paid, balance. */
+ * documents by aging bucket, 2 months. Columns: currency, key (status,
+ * bucket 0-4, month), kind, [status or paid state], n, total, paid, balance. */
 static ierr dash_rows(struct dash *d, struct dash_acc *acc, struct db_res *r, int which, const char *first)
 {
 	ierr e;
@@ -392,8 +392,9 @@ static ierr dash_rows(struct dash *d, struct dash_acc *acc, struct db_res *r, in
 			 * aging (issued credit notes have no status= value: not aged) */
 			if (strcmp(kind, "invoice"))
 				continue;
-			if ((e = dash_bucket_of(key, d->today, &b)))
-				return e;
+			if (strlen(key) != 1 || key[0] < '0' || key[0] >= '0' + DASH_NBUCKETS)
+				return IE_INTERNAL;
+			b = (enum dash_bucket)(key[0] - '0');
 			if ((e = listq_sum_add(&a->aging[b], "open", kind, n, total, paid, balance)))
 				return e;
 			c->aging_n[b] += n;
@@ -415,7 +416,7 @@ static ierr dash_compute(struct db *db, const char *today, struct dash *d)
 {
 	struct dash_acc acc[DASH_MAX_CURRENCIES];
 	struct db_res r = { 0 };
-	char first[11];
+	char first[11], lo[DASH_NBUCKETS][11], hi[11];
 	ierr e;
 
 	memset(d, 0, sizeof(*d));
@@ -429,11 +430,18 @@ static ierr dash_compute(struct db *db, const char *today, struct dash *d)
 	    || (e = dash_rows(d, acc, &r, 0, first)))
 		goto out;
 	db_free(&r);
-	/* the open documents per due date (ix_day_totals_status_due): one row per
-	 * due date, currency, kind and paid state, a few thousand at most */
-	if ((e = db_query(db, &r, "SELECT currency, due_date, kind, paid_state, SUM(n), SUM(total), SUM(paid), "
-			  "SUM(balance) FROM invoice_day_totals WHERE status = 'open' "
-			  "GROUP BY currency, due_date, kind, paid_state HAVING SUM(n) <> 0", DB_NOARGS))
+	/* the open documents per aging bucket: the buckets' first due dates come
+	 * from dash_bucket_range (the one rule); grouped in SQL, since the day
+	 * totals hold ~20,000 open rows at a million invoices (9,000 due dates
+	 * and currencies: 80 ms to read them out, 30 ms grouped here) */
+	for (int k = DASH_CURRENT; k < DASH_OVER_90; k++)
+		if ((e = dash_bucket_range((enum dash_bucket)k, today, lo[k], hi)))
+			goto out;
+	if ((e = db_query(db, &r, "SELECT currency, CASE WHEN due_date >= ? THEN '0' WHEN due_date >= ? THEN '1' "
+			  "WHEN due_date >= ? THEN '2' WHEN due_date >= ? THEN '3' ELSE '4' END AS bucket, kind, "
+			  "paid_state, SUM(n), SUM(total), SUM(paid), SUM(balance) FROM invoice_day_totals "
+			  "WHERE status = 'open' GROUP BY currency, bucket, kind, paid_state HAVING SUM(n) <> 0",
+			  DB_ARGS(DB_S(lo[0]), DB_S(lo[1]), DB_S(lo[2]), DB_S(lo[3]))))
 	    || (e = dash_rows(d, acc, &r, 1, first)))
 		goto out;
 	db_free(&r);
