@@ -85,4 +85,7 @@ ierr admin_seller_json(struct req *req, const char **out);
 ierr admin_batch(struct req *req);                  /* POST: action=issue (confirmation), zip, pdf */
 ierr admin_batch_issue(struct req *req);            /* POST: issue each in its own transaction, result page */
 
+/* ---- dashboard (admin_dashboard.c) ---- */
+ierr admin_dashboard(struct req *req);
+
 #endif

@@ -2,17 +2,8 @@
  * their own cgi-bin/admin_*.c file (admin.h). */
 #include "admin.h"
 
-static ierr dashboard(struct req *req)
-{
-	ierr e;
-
-	if ((e = admin_layout(req, "dashboard", "Administration")))
-		return e;
-	return app_render(req, "admin.cs");
-}
-
 static const struct app_route routes[] = {
-	{ APP_GET, "/admin", ACT_STAFF, dashboard },
+	{ APP_GET, "/admin", ACT_STAFF, admin_dashboard },   /* admin_dashboard.c */
 	/* customers (admin_customers.c) */
 	{ APP_GET, "/admin/customers", ACT_MASTER_READ, admin_customers_list },
 	{ APP_POST, "/admin/customers", ACT_MASTER_WRITE, admin_customer_create },
