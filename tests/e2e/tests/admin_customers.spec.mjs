@@ -5,40 +5,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { launch, login, BASE, ARTIFACTS } from '../playwright.config.mjs';
+import { launch, login, BASE, ARTIFACTS, withContext as withContextOf, expectAxeClean as axeClean } from '../playwright.config.mjs';
 
-const AXE = new URL('../node_modules/axe-core/axe.min.js', import.meta.url).pathname;
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-// Like withPage, with a choice of JavaScript; CSP is bypassed only so axe can be injected.
-async function withContext(name, js, fn) {
-  const context = await browser.newContext({ baseURL: BASE, javaScriptEnabled: js, bypassCSP: true });
-  const page = await context.newPage();
-  try {
-    await fn(page);
-  } catch (err) {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const file = `${ARTIFACTS}${name.replace(/[^a-z0-9]+/gi, '-')}.png`;
-    await page.screenshot({ path: file, fullPage: true }).catch(() => {});
-    err.message += `\n(screenshot: ${file})`;
-    throw err;
-  } finally {
-    await context.close();
-  }
-}
+// CSP is bypassed only so axe can be injected
+const withContext = (name, js, fn) => withContextOf(browser, name, { javaScriptEnabled: js, bypassCSP: true }, fn);
 
-async function axeClean(page, what) {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  assert.deepEqual(result, [], `axe on ${what}`);
-}
 
 async function submit(page, selector = 'form.admin-form button[type=submit]') {
   const [res] = await Promise.all([page.waitForNavigation(), page.click(selector)]);

@@ -6,32 +6,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { launch, login, BASE, ARTIFACTS } from '../playwright.config.mjs';
+import { launch, login, BASE, ARTIFACTS, withContext as withContextOf, expectAxeClean as axe } from '../playwright.config.mjs';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const PHONE = { width: 390, height: 844 };
 
 let browser;
 before(async () => { browser = await launch(); mkdirSync(ARTIFACTS, { recursive: true }); });
 after(async () => { await browser?.close(); });
 
-// a context of its own (phone size, scripts on or off), a screenshot on failure
-async function withContext(name, opts, fn) {
-  // bypassCSP: the pages allow only their own scripts; axe-core is injected by the test
-  const context = await browser.newContext({ baseURL: BASE, bypassCSP: true, ...opts });
-  const page = await context.newPage();
-  try {
-    await fn(page);
-  } catch (err) {
-    const file = `${ARTIFACTS}${name}-failed.png`;
-    await page.screenshot({ path: file, fullPage: true }).catch(() => {});
-    err.message += `\n(screenshot: ${file})`;
-    throw err;
-  } finally {
-    await context.close();
-  }
-}
+// a context of its own (phone size, scripts on or off); bypassCSP: axe-core is injected by the test
+const withContext = (name, opts, fn) => withContextOf(browser, name, { bypassCSP: true, ...opts }, fn);
 const shot = (page, name) => page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
 const go = (page, sel) => Promise.all([page.waitForNavigation(), page.click(sel)]);
 
@@ -40,12 +24,6 @@ async function noSideways(page, what) {
   assert.ok(sw <= vw, `${what}: the page is ${sw} px wide in a ${vw} px viewport`);
 }
 
-async function axe(page, what) {
-  await page.addScriptTag({ path: AXE });
-  const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const found = res.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-  assert.deepEqual(found, [], `${what}: axe-core violations`);
-}
 
 test('on a phone the list and the invoice fit the screen; sign-out is reachable; sums fold to one line', async () => {
   for (const [role, email, pass] of [['staff', 'billing@example.com', 'billing-pass'], ['customer', 'customer1@example.com', 'customer1-pass']]) {
