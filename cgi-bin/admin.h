@@ -88,4 +88,16 @@ ierr admin_batch_issue(struct req *req);            /* POST: issue each in its o
 /* ---- dashboard (admin_dashboard.c) ---- */
 ierr admin_dashboard(struct req *req);
 
+/* ---- payments and allocations (admin_payments.c) ---- */
+ierr admin_payments_list(struct req *req);          /* ?q customer amount from to open page */
+ierr admin_payment_new(struct req *req);            /* ?customer=ID; without it the customer picker */
+ierr admin_payment_create(struct req *req);
+ierr admin_payment_page(struct req *req);           /* allocations, the spread form */
+ierr admin_payment_allocate(struct req *req);       /* POST target=ID&amount=X repeated: one transaction */
+ierr admin_payment_unallocate(struct req *req);     /* POST allocation=ID */
+ierr admin_invoice_payments(struct req *req);       /* an invoice's allocations, add, record */
+ierr admin_invoice_record(struct req *req);         /* POST: record a payment allocated to the invoice */
+ierr admin_invoice_allocate(struct req *req);       /* POST source=p<id>|c<id>&amount=X */
+ierr admin_invoice_unallocate(struct req *req);     /* POST allocation=ID */
+
 #endif

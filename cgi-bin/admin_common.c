@@ -10,6 +10,7 @@ static const struct {
 } done_msgs[] = {
 	{ "created", "Created." }, { "saved", "Saved." }, { "archived", "Archived." },
 	{ "restored", "Restored." }, { "deleted", "Deleted." },
+	{ "recorded", "Payment recorded." }, { "allocated", "Allocated." }, { "removed", "Allocation removed." },
 };
 
 ierr admin_layout(struct req *req, const char *section, const char *title)

@@ -10,6 +10,7 @@
 #include "invoice.h"
 #include "money.h"
 #include "once.h"
+#include "payment.h"
 
 #define PER_PAGE 50
 
@@ -411,9 +412,32 @@ static ierr payment_row(void *ctx, const struct db_res *r)
 	    || (e = money_format(amount, db_str(r, 3), t, sizeof(t))) || (e = app_set_at(req, "Payments", i, "Amount", t))
 	    || (e = money_format(alloc, db_str(r, 3), t, sizeof(t)))
 	    || (e = app_set_at(req, "Payments", i, "Allocated", t))
-	    || (e = app_set_at(req, "Payments", i, "Method", db_str(r, 5)))
+	    || (e = app_set_at(req, "Payments", i, "Method", payment_method_label(db_str(r, 5))))
 	    || (e = app_set_at(req, "Payments", i, "Reference", db_str(r, 6))))
 		return e;
+	return IE_OK;
+}
+
+/* Unallocated money per currency (payment.h): Credit.N.Currency / .Payments / .CreditNotes / .Refunds */
+static ierr credit_hdf(struct req *req, long long id)
+{
+	struct payment_credit c[PAYMENT_MAX_CURRENCIES];
+	size_t n;
+	char t[64];
+	ierr e;
+
+	if ((e = payment_customer_credit(req->db, id, c, PAYMENT_MAX_CURRENCIES, &n))
+	    || (e = app_set_int(req, "Can.Pay", auth_allowed(req->session.user.role, ACT_PAYMENT_WRITE))))
+		return e;
+	for (size_t i = 0; i < n; i++)
+		if ((e = app_set_at(req, "Credit", i, "Currency", c[i].currency))
+		    || (e = money_text(c[i].payments, c[i].currency, t, sizeof(t)))
+		    || (e = app_set_at(req, "Credit", i, "Payments", t))
+		    || (e = money_text(c[i].credit_notes, c[i].currency, t, sizeof(t)))
+		    || (e = app_set_at(req, "Credit", i, "CreditNotes", t))
+		    || (e = money_text(c[i].refunds, c[i].currency, t, sizeof(t)))
+		    || (e = app_set_at(req, "Credit", i, "Refunds", t)))
+			return e;
 	return IE_OK;
 }
 
@@ -462,7 +486,10 @@ ierr admin_customer_page(struct req *req)
 		return e;
 	switch (t) {
 	case 0: e = summary_tab(req, &c); break;
-	case 2: e = customer_payments(req->db, c.id, payment_row, &rc); break;
+	case 2:
+		if (!(e = customer_payments(req->db, c.id, payment_row, &rc)))
+			e = credit_hdf(req, c.id);
+		break;
 	case 3: e = customer_users(req->db, c.id, user_row, &rc); break;
 	case 4: e = admin_history_hdf(req, "customer", c.id); break;
 	default: break;

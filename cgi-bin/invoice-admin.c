@@ -51,6 +51,17 @@ static const struct app_route routes[] = {
 	/* the list's batch actions (admin_batch.c) */
 	{ APP_POST, "/admin/invoices/batch", ACT_STAFF, admin_batch },
 	{ APP_POST, "/admin/invoices/batch/issue", ACT_INVOICE_WRITE, admin_batch_issue },
+	/* payments and allocations (admin_payments.c) */
+	{ APP_GET, "/admin/payments", ACT_STAFF, admin_payments_list },
+	{ APP_POST, "/admin/payments", ACT_PAYMENT_WRITE, admin_payment_create },
+	{ APP_GET, "/admin/payments/new", ACT_PAYMENT_WRITE, admin_payment_new },
+	{ APP_GET, "/admin/payments/{id}", ACT_STAFF, admin_payment_page },
+	{ APP_POST, "/admin/payments/{id}/allocate", ACT_PAYMENT_WRITE, admin_payment_allocate },
+	{ APP_POST, "/admin/payments/{id}/unallocate", ACT_PAYMENT_WRITE, admin_payment_unallocate },
+	{ APP_GET, "/admin/invoices/{id}/payments", ACT_STAFF, admin_invoice_payments },
+	{ APP_POST, "/admin/invoices/{id}/payments/record", ACT_PAYMENT_WRITE, admin_invoice_record },
+	{ APP_POST, "/admin/invoices/{id}/payments/add", ACT_PAYMENT_WRITE, admin_invoice_allocate },
+	{ APP_POST, "/admin/invoices/{id}/payments/remove", ACT_PAYMENT_WRITE, admin_invoice_unallocate },
 };
 
 static const struct app_def def = { "invoice-admin", routes, sizeof(routes) / sizeof(routes[0]), NULL };

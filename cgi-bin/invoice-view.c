@@ -331,6 +331,12 @@ static ierr view(struct req *req)
 			e = app_set(req, "Can.Admin", "1");
 		if (!e && auth_allowed(u->role, ACT_INVOICE_WRITE))
 			e = set_admin_actions(req, &inv);
+		/* payments (admin_payments.c): every staff role views them, payment writers record */
+		if (!e && inv.shown != INV_DRAFT)
+			e = app_setf(req, "Act.Payments", "/admin/invoices/%lld/payments", inv.id);
+		if (!e && inv.shown != INV_DRAFT && !strcmp(inv.kind, "invoice") && !strcmp(inv.status, "open")
+		    && auth_allowed(u->role, ACT_PAYMENT_WRITE))
+			e = app_set(req, "Can.RecordPayment", "1");
 		if (!e)
 			e = admin_history_hdf(req, "invoice", inv.id);   /* the admin pages' history (admin_common.c) */
 	}

@@ -4,6 +4,7 @@
   <ul>
     <li><a href="/admin"<?cs if:Admin.Section == "dashboard" ?> aria-current="page"<?cs /if ?>>Dashboard</a></li>
     <li><a href="/invoices"<?cs if:Admin.Section == "invoices" ?> aria-current="page"<?cs /if ?>>Invoices</a></li>
+    <li><a href="/admin/payments"<?cs if:Admin.Section == "payments" ?> aria-current="page"<?cs /if ?>>Payments</a></li>
     <li><a href="/admin/customers"<?cs if:Admin.Section == "customers" ?> aria-current="page"<?cs /if ?>>Customers</a></li>
     <li><a href="/admin/packages"<?cs if:Admin.Section == "packages" ?> aria-current="page"<?cs /if ?>>Packages</a></li>
     <li><a href="/admin/fields"<?cs if:Admin.Section == "fields" ?> aria-current="page"<?cs /if ?>>Custom fields</a></li>

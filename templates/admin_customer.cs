@@ -54,11 +54,24 @@
 
   <?cs elif:Customer.Tab == "payments" ?>
   <h2>Payments</h2>
+  <p><a class="button" id="customer-all-payments" href="/admin/payments?customer=<?cs var:Customer.Id ?>">Search this customer's payments</a>
+  <?cs if:Can.Pay ?><a class="button primary" id="customer-record-payment" href="/admin/payments/new?customer=<?cs var:Customer.Id ?>">Record a payment</a><?cs /if ?></p>
+  <table class="grid figures" id="customer-credit">
+    <caption>Unallocated credit</caption>
+    <thead><tr><th scope="col">Currency</th><th scope="col" class="num">Payments not allocated</th><th scope="col" class="num">Unspent credit notes</th><th scope="col" class="num">Refunds not set against credit</th></tr></thead>
+    <tbody>
+    <?cs each:c = Credit ?>
+      <tr data-currency="<?cs var:c.Currency ?>"><th scope="row"><?cs var:c.Currency ?></th><td class="num payments"><?cs var:c.Payments ?></td><td class="num credit-notes"><?cs var:c.CreditNotes ?></td><td class="num refunds"><?cs var:c.Refunds ?></td></tr>
+    <?cs /each ?>
+    <?cs if:!subcount(Credit) ?><tr><td colspan="4">No payments or credit notes.</td></tr><?cs /if ?>
+    </tbody>
+  </table>
   <table class="grid" id="customer-payments">
+    <caption>Payments, newest first</caption>
     <thead><tr><th scope="col">Received</th><th scope="col" class="num">Amount</th><th scope="col" class="num">Allocated</th><th scope="col">Method</th><th scope="col">Reference</th></tr></thead>
     <tbody>
     <?cs each:p = Payments ?>
-      <tr><td><?cs var:p.Date ?></td><td class="num"><?cs var:p.Amount ?></td><td class="num"><?cs var:p.Allocated ?></td><td><?cs var:p.Method ?></td><td><?cs var:p.Reference ?></td></tr>
+      <tr data-id="<?cs var:p.Id ?>"><td><a href="/admin/payments/<?cs var:p.Id ?>"><?cs var:p.Date ?></a></td><td class="num"><?cs var:p.Amount ?></td><td class="num"><?cs var:p.Allocated ?></td><td><?cs var:p.Method ?></td><td><?cs var:p.Reference ?></td></tr>
     <?cs /each ?>
     <?cs if:!subcount(Payments) ?><tr><td colspan="5">No payments.</td></tr><?cs /if ?>
     </tbody>

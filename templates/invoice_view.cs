@@ -212,6 +212,12 @@ else ?><?cs include!"_head.cs" ?>
   <div class="admin-actions" data-for="admin" role="group" aria-labelledby="update-status"><span id="update-status">Update status</span><?cs each:a = AdminActions ?> <a class="btn act-<?cs var:a.Key ?>" href="<?cs var:a.URL ?>"><?cs var:a.Label ?></a><?cs /each ?></div>
   <?cs /if ?>
   <?cs /if ?>
+  <?cs if:Act.Payments ?>
+  <div class="payment-actions" role="group" aria-labelledby="payments-label"><span id="payments-label">Payments</span>
+    <a class="btn" id="view-payments" href="<?cs var:Act.Payments ?>">View payments</a>
+    <?cs if:Can.RecordPayment ?><a class="btn" id="record-payment" href="<?cs var:Act.Payments ?>#record">Record payment</a><?cs /if ?>
+  </div>
+  <?cs /if ?>
   <section class="history-box" aria-labelledby="history-h">
     <h2 id="history-h">History</h2>
     <?cs include!"_history.cs" ?>
