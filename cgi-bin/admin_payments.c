@@ -558,7 +558,13 @@ struct remove_ctx {
 static ierr remove_tx(struct db *db, void *ctx, char *result, size_t sz)
 {
 	struct remove_ctx *r = ctx;
-	ierr e = alloc_remove_tx(db, &r->c.cx, r->allocation_id, r->expect_target, NULL);
+	ierr e = IE_OK;
+
+	/* a form posted from one payment's page removes only that payment's allocations */
+	if (!r->from_invoice)
+		e = payment_allocation_of(db, r->allocation_id, r->back_id);
+	if (!e)
+		e = alloc_remove_tx(db, &r->c.cx, r->allocation_id, r->expect_target, NULL);
 
 	if (!e)
 		snprintf(result, sz, r->from_invoice ? "/admin/invoices/%lld/payments?done=removed"
@@ -570,7 +576,6 @@ static ierr remove_common(struct req *req, int from_invoice)
 {
 	const char *s = app_body_param(req, "allocation");
 	struct remove_ctx r = { 0 };
-	ierr e;
 
 	if (!s || str_to_i64(s, 1, 9007199254740992LL, &r.allocation_id)) {
 		req->error_param = "allocation";
@@ -580,14 +585,6 @@ static ierr remove_common(struct req *req, int from_invoice)
 	r.back_id = req->ids[0];
 	if (from_invoice)
 		r.expect_target = req->ids[0];
-	else {
-		/* a form posted from one payment's page removes only that payment's allocations */
-		e = payment_allocation_of(req->db, r.allocation_id, req->ids[0]);
-		if (e == IE_NOTFOUND)
-			return app_fail(req, e, "There is no such allocation of this payment.");
-		if (e)
-			return e;
-	}
 	return run(req, "payment.unallocate", remove_tx, &r.c);
 }
 
