@@ -90,6 +90,9 @@ ierr admin_dashboard(struct req *req);
 
 /* ---- payments and allocations (admin_payments.c) ---- */
 ierr admin_payments_list(struct req *req);          /* ?q customer amount from to open page */
+/* A customer's newest payments as Payments.N.Id / .Date / .Amount / .Allocated / .Free / .Method /
+ * .Reference / .Refund (the customer page's Payments tab). */
+ierr admin_payment_rows(struct req *req, long long customer_id, long long limit);
 ierr admin_payment_new(struct req *req);            /* ?customer=ID; without it the customer picker */
 ierr admin_payment_create(struct req *req);
 ierr admin_payment_page(struct req *req);           /* allocations, the spread form */

@@ -395,29 +395,6 @@ struct rows_ctx {
 	size_t n;
 };
 
-static ierr payment_row(void *ctx, const struct db_res *r)
-{
-	struct rows_ctx *x = ctx;
-	struct req *req = x->req;
-	size_t i = x->n++;
-	int exp = money_exponent(db_str(r, 3));
-	money_t amount, alloc;
-	char t[64];
-	ierr e;
-
-	if (exp < 0 || money_from_db(db_str(r, 2), exp, &amount) || money_from_db(db_str(r, 4), exp, &alloc))
-		return IE_INTERNAL;
-	if ((e = app_set_at_int(req, "Payments", i, "Id", db_int(r, 0)))
-	    || (e = app_set_at(req, "Payments", i, "Date", db_str(r, 1)))
-	    || (e = money_format(amount, db_str(r, 3), t, sizeof(t))) || (e = app_set_at(req, "Payments", i, "Amount", t))
-	    || (e = money_format(alloc, db_str(r, 3), t, sizeof(t)))
-	    || (e = app_set_at(req, "Payments", i, "Allocated", t))
-	    || (e = app_set_at(req, "Payments", i, "Method", payment_method_label(db_str(r, 5))))
-	    || (e = app_set_at(req, "Payments", i, "Reference", db_str(r, 6))))
-		return e;
-	return IE_OK;
-}
-
 /* Unallocated money per currency (payment.h): Credit.N.Currency / .Payments / .CreditNotes / .Refunds */
 static ierr credit_hdf(struct req *req, long long id)
 {
@@ -487,7 +464,7 @@ ierr admin_customer_page(struct req *req)
 	switch (t) {
 	case 0: e = summary_tab(req, &c); break;
 	case 2:
-		if (!(e = customer_payments(req->db, c.id, payment_row, &rc)))
+		if (!(e = admin_payment_rows(req, c.id, 200)))
 			e = credit_hdf(req, c.id);
 		break;
 	case 3: e = customer_users(req->db, c.id, user_row, &rc); break;

@@ -189,6 +189,16 @@ static ierr list_row(void *ctx, const struct payment_row *p)
 	return IE_OK;
 }
 
+ierr admin_payment_rows(struct req *req, long long customer_id, long long limit)
+{
+	struct payment_filter f = { 0 };
+	struct list_ctx l = { req, 0 };
+	long long total;
+
+	f.customer_id = customer_id;
+	return payment_search(req->db, req->arena, &f, 0, limit, list_row, &l, &total);
+}
+
 ierr admin_payments_list(struct req *req)
 {
 	static const struct app_field fields[] = {

@@ -572,19 +572,6 @@ static ierr each_row(struct db_res *r, ierr (*fn)(void *ctx, const struct db_res
 	return e == IE_NOTFOUND ? IE_OK : e;
 }
 
-ierr customer_payments(struct db *db, long long id, ierr (*fn)(void *ctx, const struct db_res *r), void *ctx)
-{
-	struct db_res r = { 0 };
-	ierr e = db_query(db, &r, "SELECT id, received_on, amount, currency, allocated_amount, method, reference "
-			  "FROM payments WHERE customer_id = ? ORDER BY received_on DESC, id DESC LIMIT 200",
-			  DB_ARGS(DB_I(id)));
-
-	if (!e)
-		e = each_row(&r, fn, ctx);
-	db_free(&r);
-	return e;
-}
-
 ierr customer_users(struct db *db, long long id, ierr (*fn)(void *ctx, const struct db_res *r), void *ctx)
 {
 	struct db_res r = { 0 };

@@ -116,9 +116,6 @@ struct customer_month {
 ierr customer_months(struct db *db, long long id, const char *today, struct customer_month *m, size_t max,
 		     size_t *n);
 
-/* Payments, newest first (max 200): 0 id, 1 received_on, 2 amount, 3 currency,
- * 4 allocated_amount, 5 method, 6 reference. */
-ierr customer_payments(struct db *db, long long id, ierr (*fn)(void *ctx, const struct db_res *r), void *ctx);
 /* The customer's users: 0 id, 1 email, 2 name, 3 active. */
 ierr customer_users(struct db *db, long long id, ierr (*fn)(void *ctx, const struct db_res *r), void *ctx);
 

@@ -71,7 +71,7 @@
     <thead><tr><th scope="col">Received</th><th scope="col" class="num">Amount</th><th scope="col" class="num">Allocated</th><th scope="col">Method</th><th scope="col">Reference</th></tr></thead>
     <tbody>
     <?cs each:p = Payments ?>
-      <tr data-id="<?cs var:p.Id ?>"><td><a href="/admin/payments/<?cs var:p.Id ?>"><?cs var:p.Date ?></a></td><td class="num"><?cs var:p.Amount ?></td><td class="num"><?cs var:p.Allocated ?></td><td><?cs var:p.Method ?></td><td><?cs var:p.Reference ?></td></tr>
+      <tr><td><a href="/admin/payments/<?cs var:p.Id ?>"><?cs var:p.Date ?></a></td><td class="num"><?cs var:p.Amount ?></td><td class="num"><?cs var:p.Allocated ?></td><td><?cs var:p.Method ?></td><td><?cs var:p.Reference ?></td></tr>
     <?cs /each ?>
     <?cs if:!subcount(Payments) ?><tr><td colspan="5">No payments.</td></tr><?cs /if ?>
     </tbody>

@@ -50,9 +50,6 @@
   </div>
   <?cs /if ?>
 
-  <section class="history-box" aria-labelledby="history-h">
-    <h2 id="history-h">History</h2>
-    <?cs include!"_history.cs" ?>
-  </section>
+  <?cs include!"_history_box.cs" ?>
 </section>
 <?cs include!"_foot.cs" ?>

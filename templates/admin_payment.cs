@@ -43,9 +43,6 @@
   <?cs else ?><p class="empty">This customer has no open <?cs if:Payment.Refund ?>credit notes<?cs else ?>invoices<?cs /if ?> in <?cs var:Payment.Currency ?>.</p><?cs /if ?>
   <?cs /if ?>
 
-  <section class="history-box" aria-labelledby="history-h">
-    <h2 id="history-h">History</h2>
-    <?cs include!"_history.cs" ?>
-  </section>
+  <?cs include!"_history_box.cs" ?>
 </section>
 <?cs include!"_foot.cs" ?>

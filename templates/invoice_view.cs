@@ -218,10 +218,7 @@ else ?><?cs include!"_head.cs" ?>
     <?cs if:Can.RecordPayment ?><a class="btn" id="record-payment" href="<?cs var:Act.Payments ?>#record">Record payment</a><?cs /if ?>
   </div>
   <?cs /if ?>
-  <section class="history-box" aria-labelledby="history-h">
-    <h2 id="history-h">History</h2>
-    <?cs include!"_history.cs" ?>
-  </section>
+  <?cs include!"_history_box.cs" ?>
 </aside>
 <script src="/static/invoice.js" defer></script>
 <?cs /if ?>
