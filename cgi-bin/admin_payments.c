@@ -491,18 +491,22 @@ struct spread_ctx {
 	struct change c;
 	long long payment_id;
 	struct payment_item *items;
-	const char **numbers;
+	const char *number;           /* of the refused document */
 	size_t n;
 };
 
 static ierr spread_tx(struct db *db, void *ctx, char *result, size_t sz)
 {
 	struct spread_ctx *s = ctx;
+	struct payment_docinfo d;
 	size_t failed, done;
 	ierr e = payment_allocate_tx(db, &s->c.cx, 0, s->payment_id, s->items, s->n, &failed, &done);
 
+	/* a refusal names the document it concerns (read only then: the spread stays one pass) */
+	if (e == IE_CONFLICT && failed < s->n && payment_doc_get(db, s->c.req->arena, s->items[failed].target, &d) == IE_OK)
+		s->number = d.number;
 	s->c.why = e == IE_INVALID ? "Enter an amount for at least one invoice. Nothing was saved."
-				   : refusal(&s->c, failed < s->n ? s->numbers[failed] : NULL);
+				   : refusal(&s->c, s->number);
 	if (!e)
 		snprintf(result, sz, "/admin/payments/%lld?done=allocated", s->payment_id);
 	return e;
@@ -530,9 +534,8 @@ ierr admin_payment_allocate(struct req *req)
 	s.payment_id = p.id;
 	s.n = nt;
 	s.items = arena_alloc(req->arena, nt * sizeof(*s.items));
-	s.numbers = arena_alloc(req->arena, nt * sizeof(*s.numbers));
 	errors = arena_alloc(req->arena, nt * sizeof(*errors));
-	if (!s.items || !s.numbers || !errors)
+	if (!s.items || !errors)
 		return IE_NOMEM;
 	for (size_t i = 0; i < nt; i++) {
 		struct form_value fv;
@@ -544,18 +547,9 @@ ierr admin_payment_allocate(struct req *req)
 		errors[i] = fv.error ? arena_printf(req->arena, "Amount %s", fv.error) : NULL;
 		bad += fv.error != NULL;
 		s.items[i].amount = fv.present ? fv.i : 0;
-		s.numbers[i] = NULL;
 	}
 	if (bad)
 		return show_payment(req, 422, p.id, amounts, errors, nt);
-	/* the numbers the refusal names, read once */
-	{
-		struct payment_docinfo d;
-
-		for (size_t i = 0; i < nt; i++)
-			if (s.items[i].amount && payment_doc_get(req->db, req->arena, s.items[i].target, &d) == IE_OK)
-				s.numbers[i] = d.number;
-	}
 	return run(req, "payment.allocate", spread_tx, &s.c);
 }
 

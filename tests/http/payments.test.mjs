@@ -220,6 +220,11 @@ test('spread: oldest open invoices first, editable, all in one transaction; Paid
     .split('\t').map((x) => Number(x).toFixed(2));
   const sum = rowCells((await c.get(`/admin/customers/${cust}`)).text_, 'data-currency="EUR"');
   assert.match(sum, new RegExp(`^EUR\\|${billed} EUR\\|${paid} EUR\\|${balance} EUR`));
+  // the dashboard's receivables: credit notes count negative (DESIGN.md, List figures)
+  const fig = (col) => Number(sql(`SELECT COALESCE(SUM(IF(kind = 'credit', -1, 1) * ${col}), 0) FROM invoices
+    WHERE currency = 'EUR' AND status IN ('open', 'paid')`)).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const dash = rowCells((await c.get('/admin')).text_, '<tr data-currency="EUR">');
+  assert.match(dash, new RegExp(`^EUR\\|${fig('total')} EUR\\|${fig('paid_amount')} EUR\\|${fig('balance')} EUR\\|`));
   // the PDF is drawn for the paid amount it shows
   const pdf = await c.get(`/invoices/${b.id}.pdf`);
   assert.equal(pdf.status, 200);
