@@ -490,7 +490,7 @@ ierr admin_payment_page(struct req *req)
 struct spread_ctx {
 	struct change c;
 	long long payment_id;
-	struct payment_item *items;
+	struct alloc_item *items;
 	const char *number;           /* of the refused document */
 	size_t n;
 };
@@ -505,7 +505,7 @@ static ierr spread_tx(struct db *db, void *ctx, char *result, size_t sz)
 	/* a refusal names the document it concerns (read only then: the spread stays one pass) */
 	if (e == IE_CONFLICT && failed < s->n && payment_doc_get(db, s->c.req->arena, s->items[failed].target, &d) == IE_OK)
 		s->number = d.number;
-	s->c.why = e == IE_INVALID ? "Enter an amount for at least one invoice. Nothing was saved."
+	s->c.why = e == IE_INVALID ? "Enter an amount for at least one invoice, each invoice once. Nothing was saved."
 				   : refusal(&s->c, s->number);
 	if (!e)
 		snprintf(result, sz, "/admin/payments/%lld?done=allocated", s->payment_id);

@@ -2,10 +2,12 @@
  * alloc.c — allocations of payments, refunds and credit notes (see alloc.h).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "alloc.h"
 #include "audit.h"
 #include "auth.h"
+#include "buf.h"
 #include "db.h"
 
 money_t alloc_open(const struct alloc_side *s)
@@ -103,16 +105,13 @@ out:
 	return e;
 }
 
-static ierr lock_document(struct db *db, long long id, struct locked *l)
+/* Columns: 0 kind, 1 status, 2 customer_id, 3 currency, 4 total, 5 paid_amount, 6 number */
+static ierr read_document(const struct db_res *rr, struct locked *l)
 {
-	struct db_res r;
-	ierr e;
+	const struct db_res r = *rr;
+	ierr e = IE_OK;
 
 	memset(l, 0, sizeof(*l));
-	e = db_query_row(db, &r, "SELECT kind, status, customer_id, currency, total, paid_amount, "
-			 "COALESCE(number, '') FROM invoices WHERE id = ? FOR UPDATE", DB_ARGS(DB_I(id)));
-	if (e)
-		goto out;
 	l->side.is_document = 1;
 	l->side.is_credit = !strcmp(db_str(&r, 0), "credit");
 	snprintf(l->status, sizeof(l->status), "%s", db_str(&r, 1));
@@ -129,6 +128,17 @@ static ierr lock_document(struct db *db, long long id, struct locked *l)
 	l->side.status = l->status;
 	l->side.currency = l->currency;
 out:
+	return e;
+}
+
+static ierr lock_document(struct db *db, long long id, struct locked *l)
+{
+	struct db_res r;
+	ierr e = db_query_row(db, &r, "SELECT kind, status, customer_id, currency, total, paid_amount, "
+			      "COALESCE(number, '') FROM invoices WHERE id = ? FOR UPDATE", DB_ARGS(DB_I(id)));
+
+	if (!e)
+		e = read_document(&r, l);
 	db_free(&r);
 	return e;
 }
@@ -138,12 +148,28 @@ static ierr lock_source(struct db *db, enum alloc_source source, long long id, s
 	return source == ALLOC_PAYMENT ? lock_payment(db, id, l) : lock_document(db, id, l);
 }
 
-/* Writes a side's new used amount (and a document's status), then its event. */
-static ierr write_side(struct db *db, struct alloc_ctx *cx, const struct locked *l, int is_target, long long id,
-		       money_t used, const char *action, long long allocation_id, long long other_id,
-		       const char *other_number, money_t amount)
+/* Writes a side's new used amount (and a document's status). */
+static ierr update_side(struct db *db, const struct locked *l, long long id, money_t used)
 {
-	struct audit_json before = AUDIT_JSON_INIT, after = AUDIT_JSON_INIT;
+	char now[48];
+	ierr e = money_to_decimal(used, l->exponent, now, sizeof(now));
+
+	if (e)
+		return e;
+	if (l->side.is_document)
+		return db_exec(db, "UPDATE invoices SET paid_amount = ?, status = ?, row_version = row_version + 1 "
+			       "WHERE id = ?", DB_ARGS(DB_S(now), DB_S(alloc_status_of(l->side.amount, used)), DB_I(id)),
+			       NULL, NULL);
+	return db_exec(db, "UPDATE payments SET allocated_amount = ? WHERE id = ?", DB_ARGS(DB_S(now), DB_I(id)), NULL,
+		       NULL);
+}
+
+/* A side's event: before {used, status}, after {allocation, the other side, amount, used, status}.
+ * l->side.used is the amount before, `used` the one after. */
+static ierr side_json(const struct locked *l, int is_target, money_t used, long long allocation_id,
+		      long long other_id, const char *other_number, money_t amount, struct audit_json *before,
+		      struct audit_json *after)
+{
 	const char *key = l->side.is_document ? "paid_amount" : "allocated_amount";
 	const char *status = l->side.is_document ? alloc_status_of(l->side.amount, used) : NULL;
 	char old[48], now[48], amt[48];
@@ -152,25 +178,31 @@ static ierr write_side(struct db *db, struct alloc_ctx *cx, const struct locked 
 	if ((e = money_to_decimal(l->side.used, l->exponent, old, sizeof(old)))
 	    || (e = money_to_decimal(used, l->exponent, now, sizeof(now)))
 	    || (e = money_to_decimal(amount, l->exponent, amt, sizeof(amt))))
-		goto out;
-	if (l->side.is_document)
-		e = db_exec(db, "UPDATE invoices SET paid_amount = ?, status = ?, row_version = row_version + 1 "
-			    "WHERE id = ?", DB_ARGS(DB_S(now), DB_S(status), DB_I(id)), NULL, NULL);
-	else
-		e = db_exec(db, "UPDATE payments SET allocated_amount = ? WHERE id = ?", DB_ARGS(DB_S(now), DB_I(id)),
-			    NULL, NULL);
-	if (e)
-		goto out;
-	if ((e = audit_json_str(&before, key, old))
-	    || (l->side.is_document && (e = audit_json_str(&before, "status", l->status)))
-	    || (e = audit_json_end(&before))
-	    || (e = audit_json_int(&after, "allocation_id", allocation_id))
-	    || (e = audit_json_int(&after, is_target ? "source_id" : "target_id", other_id))
-	    || (e = audit_json_str(&after, is_target ? "source" : "target", other_number))
-	    || (e = audit_json_str(&after, "amount", amt))
-	    || (e = audit_json_str(&after, key, now))
-	    || (status && (e = audit_json_str(&after, "status", status)))
-	    || (e = audit_json_end(&after)))
+		return e;
+	if ((e = audit_json_str(before, key, old))
+	    || (l->side.is_document && (e = audit_json_str(before, "status", l->status)))
+	    || (e = audit_json_end(before))
+	    || (e = audit_json_int(after, "allocation_id", allocation_id))
+	    || (e = audit_json_int(after, is_target ? "source_id" : "target_id", other_id))
+	    || (e = audit_json_str(after, is_target ? "source" : "target", other_number))
+	    || (e = audit_json_str(after, "amount", amt))
+	    || (e = audit_json_str(after, key, now))
+	    || (status && (e = audit_json_str(after, "status", status)))
+	    || (e = audit_json_end(after)))
+		return e;
+	return IE_OK;
+}
+
+/* Writes a side's new used amount, then its event. */
+static ierr write_side(struct db *db, struct alloc_ctx *cx, const struct locked *l, int is_target, long long id,
+		       money_t used, const char *action, long long allocation_id, long long other_id,
+		       const char *other_number, money_t amount)
+{
+	struct audit_json before = AUDIT_JSON_INIT, after = AUDIT_JSON_INIT;
+	ierr e;
+
+	if ((e = update_side(db, l, id, used))
+	    || (e = side_json(l, is_target, used, allocation_id, other_id, other_number, amount, &before, &after)))
 		goto out;
 	e = audit_event(db, cx->user, cx->address, l->side.is_document ? "invoice" : "payment", id, action,
 			before.b.data, after.b.data);
@@ -241,6 +273,187 @@ ierr alloc_add_tx(struct db *db, struct alloc_ctx *cx, enum alloc_source source,
 		return e;
 	result(out, (long long)id, &dst, dst.side.used + amount);
 	return IE_OK;
+}
+
+/* Appends {"e":entity,"i":id,"a":action,"b":before,"f":after} (an element of audit_events_json's array). */
+static ierr event_json(struct buf *b, const char *entity, long long id, const char *action,
+		       const struct audit_json *before, const struct audit_json *after)
+{
+	ierr e;
+
+	if ((e = buf_puts(b, b->len > 1 ? ",{\"e\":" : "{\"e\":"))
+	    || (e = audit_json_escape(b, entity, strlen(entity))) || (e = buf_printf(b, ",\"i\":%lld,\"a\":", id))
+	    || (e = audit_json_escape(b, action, strlen(action))) || (e = buf_puts(b, ",\"b\":"))
+	    || (e = audit_json_escape(b, before->b.data, before->b.len)) || (e = buf_puts(b, ",\"f\":"))
+	    || (e = audit_json_escape(b, after->b.data, after->b.len)))
+		return e;
+	return buf_putc(b, '}');
+}
+
+/* Reads the batch's targets under their row locks into dst[] (by item index). */
+static ierr lock_targets(struct db *db, const struct alloc_item *items, size_t n, struct locked *dst, size_t *failed)
+{
+	struct buf ids = BUF_INIT;
+	struct db_res r = { 0 };
+	struct locked l;
+	size_t i;
+	ierr e = buf_putc(&ids, '[');
+
+	for (i = 0; !e && i < n; i++)
+		e = buf_printf(&ids, i ? ",%lld" : "%lld", items[i].target);
+	if (e || (e = buf_putc(&ids, ']')) || (e = buf_putc(&ids, '\0')))
+		goto out;
+	e = db_query(db, &r, "SELECT kind, status, customer_id, currency, total, paid_amount, COALESCE(number, ''), id "
+		     "FROM invoices WHERE id IN (SELECT t.id FROM JSON_TABLE(?, '$[*]' COLUMNS ("
+		     "id BIGINT UNSIGNED PATH '$')) t) ORDER BY id FOR UPDATE", DB_ARGS(DB_S(ids.data)));
+	while (!e && (e = db_next(&r)) == IE_OK) {
+		if ((e = read_document(&r, &l)))
+			break;
+		for (i = 0; i < n; i++)
+			if (items[i].target == db_int(&r, 7))
+				dst[i] = l;
+	}
+	if (e == IE_NOTFOUND)
+		e = IE_OK;
+	for (i = 0; !e && i < n; i++)
+		if (!dst[i].side.is_document) {
+			*failed = i;
+			e = IE_NOTFOUND;
+		}
+out:
+	db_free(&r);
+	buf_free(&ids);
+	return e;
+}
+
+ierr alloc_add_many_tx(struct db *db, struct alloc_ctx *cx, enum alloc_source source, long long source_id,
+		       const struct alloc_item *items, size_t n, size_t *failed)
+{
+	struct locked src, now, *dst = NULL;
+	struct buf rows = BUF_INIT, events = BUF_INIT;
+	struct audit_json before = AUDIT_JSON_INIT, after = AUDIT_JSON_INIT;
+	struct db_res r = { 0 };
+	unsigned long long first = 0;
+	long long *alloc_ids = NULL;
+	const char *why;
+	char amt[48], paid[48], name[48];
+	enum alloc_refusal ref;
+	size_t i, k;
+	ierr e;
+
+	cx->refusal = ALLOC_OK;
+	*failed = 0;
+	if (!n)
+		return IE_INVALID;
+	for (i = 0; i < n; i++)
+		for (k = 0; k < i; k++)
+			if (items[i].target == items[k].target) {
+				*failed = i;
+				return IE_INVALID;
+			}
+	for (i = 0; i < n; i++)
+		if (source == ALLOC_CREDIT_NOTE && items[i].target == source_id) {
+			*failed = i;
+			return refuse(cx, ALLOC_KIND, "A credit note cannot settle itself.");
+		}
+	if (!(dst = calloc(n, sizeof(*dst))) || !(alloc_ids = calloc(n, sizeof(*alloc_ids))))
+		e = IE_NOMEM;
+	else if (!(e = lock_source(db, source, source_id, &src)))
+		e = lock_targets(db, items, n, dst, failed);
+	if (e)
+		goto out;
+	/* the rule, item by item, against the running amounts */
+	now = src;
+	now.side.status = now.status;
+	now.side.currency = now.currency;
+	for (i = 0; i < n; i++) {
+		dst[i].side.status = dst[i].status;
+		dst[i].side.currency = dst[i].currency;
+		if ((ref = alloc_check(&now.side, &dst[i].side, items[i].amount, &why)) != ALLOC_OK) {
+			*failed = i;
+			e = refuse(cx, ref, why);
+			goto out;
+		}
+		now.side.used += items[i].amount;
+	}
+	/* the allocation rows, in item order: ids increase in that order */
+	e = buf_putc(&rows, '[');
+	for (i = 0; !e && i < n; i++)
+		if (!(e = money_to_decimal(items[i].amount, dst[i].exponent, amt, sizeof(amt)))
+		    && !(e = money_to_decimal(dst[i].side.used + items[i].amount, dst[i].exponent, paid, sizeof(paid))))
+			e = buf_printf(&rows, "%s{\"id\":%lld,\"a\":\"%s\",\"p\":\"%s\",\"s\":\"%s\"}", i ? "," : "",
+				       items[i].target, amt, paid,
+				       alloc_status_of(dst[i].side.amount, dst[i].side.used + items[i].amount));
+	if (e || (e = buf_putc(&rows, ']')) || (e = buf_putc(&rows, '\0')))
+		goto out;
+	e = db_exec(db, "INSERT INTO payment_allocations (invoice_id, payment_id, credit_note_id, amount, created_by) "
+		    "SELECT t.id, ?, ?, t.a, ? FROM JSON_TABLE(?, '$[*]' COLUMNS (pos FOR ORDINALITY, "
+		    "id BIGINT UNSIGNED PATH '$.id', a DECIMAL(19,3) PATH '$.a')) t ORDER BY t.pos",
+		    DB_ARGS(source == ALLOC_PAYMENT ? DB_I(source_id) : DB_N,
+			    source == ALLOC_CREDIT_NOTE ? DB_I(source_id) : DB_N,
+			    cx->user && cx->user->id > 0 ? DB_I(cx->user->id) : DB_N, DB_S(rows.data)),
+		    NULL, &first);
+	if (e)
+		goto out;
+	/* their ids: nobody else adds rows of this source while it is locked */
+	if (source == ALLOC_PAYMENT)
+		e = db_query(db, &r, "SELECT id FROM payment_allocations WHERE payment_id = ? AND id >= ? ORDER BY id",
+			     DB_ARGS(DB_I(source_id), DB_I((long long)first)));
+	else
+		e = db_query(db, &r, "SELECT id FROM payment_allocations WHERE credit_note_id = ? AND id >= ? ORDER BY id",
+			     DB_ARGS(DB_I(source_id), DB_I((long long)first)));
+	for (i = 0; !e && (e = db_next(&r)) == IE_OK; i++)
+		if (i < n)
+			alloc_ids[i] = db_int(&r, 0);
+	if (e == IE_NOTFOUND && i == n)
+		e = IE_OK;
+	else if (!e || e == IE_NOTFOUND)
+		e = IE_INTERNAL;   /* the rows just written are not all there */
+	if (e)
+		goto out;
+	e = db_exec(db, "UPDATE invoices i JOIN JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$.id', "
+		    "p DECIMAL(19,3) PATH '$.p', s VARCHAR(8) PATH '$.s')) t ON t.id = i.id "
+		    "SET i.paid_amount = t.p, i.status = t.s, i.row_version = i.row_version + 1",
+		    DB_ARGS(DB_S(rows.data)), NULL, NULL);
+	if (e || (e = update_side(db, &src, source_id, now.side.used)))
+		goto out;
+	/* the events, as alloc_add_tx writes them one allocation after another */
+	now = src;
+	source_name(source, source_id, &src, name, sizeof(name));
+	e = buf_putc(&events, '[');
+	for (i = 0; !e && i < n; i++) {
+		money_t used = now.side.used + items[i].amount;
+
+		audit_json_free(&before);
+		audit_json_free(&after);
+		if ((e = side_json(&now, 0, used, alloc_ids[i], items[i].target, dst[i].number, items[i].amount, &before,
+				   &after))
+		    || (e = event_json(&events, now.side.is_document ? "invoice" : "payment", source_id, "allocate", &before,
+				       &after)))
+			break;
+		now.side.used = used;
+		if (now.side.is_document)
+			snprintf(now.status, sizeof(now.status), "%s", alloc_status_of(now.side.amount, used));
+		audit_json_free(&before);
+		audit_json_free(&after);
+		if ((e = side_json(&dst[i], 1, dst[i].side.used + items[i].amount, alloc_ids[i], source_id, name,
+				   items[i].amount, &before, &after)))
+			break;
+		e = event_json(&events, "invoice", items[i].target, source == ALLOC_PAYMENT ? "allocate" : "credit", &before,
+			       &after);
+	}
+	if (e || (e = buf_putc(&events, ']')) || (e = buf_putc(&events, '\0')))
+		goto out;
+	e = audit_events_json(db, cx->user, cx->address, events.data);
+out:
+	db_free(&r);
+	audit_json_free(&before);
+	audit_json_free(&after);
+	buf_free(&rows);
+	buf_free(&events);
+	free(dst);
+	free(alloc_ids);
+	return e;
 }
 
 ierr alloc_remove_tx(struct db *db, struct alloc_ctx *cx, long long allocation_id, long long expect_target,

@@ -107,6 +107,24 @@ struct alloc_result {
 ierr alloc_add_tx(struct db *db, struct alloc_ctx *cx, enum alloc_source source, long long source_id,
 		  long long target_id, money_t amount, struct alloc_result *out);
 
+/* One allocation of a batch: `amount` (> 0) to document `target`. */
+struct alloc_item {
+	long long target;
+	money_t amount;
+};
+
+/* Allocates from one source to many documents (a payment spread over a
+ * customer's oldest open invoices) with the same rule, rows and audit events
+ * as alloc_add_tx called for each item in order, but in a fixed number of
+ * statements: the source is locked, then every target in one SELECT ... FOR
+ * UPDATE (in id order), the rule is checked item by item against the running
+ * amounts, and the allocations, documents, source and events are each
+ * written by one statement. Targets must be distinct (IE_INVALID). On a
+ * refusal (IE_CONFLICT, cx->refusal / cx->why) or a missing target
+ * (IE_NOTFOUND) *failed is the item's index and nothing is written. */
+ierr alloc_add_many_tx(struct db *db, struct alloc_ctx *cx, enum alloc_source source, long long source_id,
+		       const struct alloc_item *items, size_t n, size_t *failed);
+
 /* Removes allocation `allocation_id`, giving the amount back to both sides.
  * expect_target > 0: refused (IE_NOTFOUND) unless the allocation belongs to
  * that document (a form posted from one invoice page cannot remove another's). */

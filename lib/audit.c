@@ -105,6 +105,17 @@ ierr audit_event(struct db *db, const struct auth_user *user, const char *addres
 			       DB_S(after_json)), NULL, NULL);
 }
 
+ierr audit_events_json(struct db *db, const struct auth_user *user, const char *address, const char *rows_json)
+{
+	return db_exec(db, "INSERT INTO audit_events (occurred_at, user_id, actor, address, entity, entity_id, action, "
+		       "before_json, after_json) "
+		       "SELECT UTC_TIMESTAMP(), ?, ?, ?, t.e, t.i, t.a, t.b, t.f FROM JSON_TABLE(?, '$[*]' COLUMNS ("
+		       "pos FOR ORDINALITY, e VARCHAR(32) PATH '$.e', i BIGINT UNSIGNED PATH '$.i', "
+		       "a VARCHAR(32) PATH '$.a', b LONGTEXT PATH '$.b', f LONGTEXT PATH '$.f')) t ORDER BY t.pos",
+		       DB_ARGS(user && user->id > 0 ? DB_I(user->id) : DB_N, DB_S(user ? user->email : "invoicectl"),
+			       DB_S(address ? address : ""), DB_S(rows_json)), NULL, NULL);
+}
+
 ierr audit_history(struct db *db, const char *entity, long long entity_id, unsigned limit,
 		   ierr (*fn)(void *ctx, const struct audit_row *row), void *ctx)
 {

@@ -60,6 +60,11 @@ ierr audit_json_escape(struct buf *out, const char *s, size_t n);
 ierr audit_event(struct db *db, const struct auth_user *user, const char *address, const char *entity,
 		 long long entity_id, const char *action, const char *before_json, const char *after_json);
 
+/* Many events in one statement (a spread of one payment over 100 invoices):
+ * rows_json is a JSON array of {"e": entity, "i": entity_id, "a": action,
+ * "b": before JSON text or null, "f": after JSON text}, written in order. */
+ierr audit_events_json(struct db *db, const struct auth_user *user, const char *address, const char *rows_json);
+
 struct audit_row {
 	long long id;
 	const char *occurred_at;    /* "YYYY-MM-DD HH:MM:SS" UTC */

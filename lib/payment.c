@@ -3,6 +3,7 @@
  * (payment.h). Allocations themselves are lib/alloc.c.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "payment.h"
 #include "alloc.h"
@@ -502,20 +503,32 @@ out:
 /* ---------- allocating ---------- */
 
 ierr payment_allocate_tx(struct db *db, struct alloc_ctx *cx, int is_credit, long long source_id,
-			 const struct payment_item *items, size_t n, size_t *failed, size_t *done)
+			 const struct alloc_item *items, size_t n, size_t *failed, size_t *done)
 {
-	ierr e;
+	struct alloc_item *some = n ? calloc(n, sizeof(*some)) : NULL;
+	size_t *index = n ? calloc(n, sizeof(*index)) : NULL;
+	size_t k = 0, f = 0;
+	ierr e = IE_INVALID;
 
 	*failed = 0;
 	*done = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (items[i].amount == 0)
-			continue;
-		*failed = i;
-		if ((e = alloc_add_tx(db, cx, is_credit ? ALLOC_CREDIT_NOTE : ALLOC_PAYMENT, source_id, items[i].target,
-				      items[i].amount, NULL)))
-			return e;
-		(*done)++;
+	if (n && (!some || !index)) {
+		e = IE_NOMEM;
+		goto out;
 	}
-	return *done ? IE_OK : IE_INVALID;
+	for (size_t i = 0; i < n; i++)
+		if (items[i].amount != 0) {
+			index[k] = i;
+			some[k++] = items[i];
+		}
+	if (!k)
+		goto out;
+	e = alloc_add_many_tx(db, cx, is_credit ? ALLOC_CREDIT_NOTE : ALLOC_PAYMENT, source_id, some, k, &f);
+	*failed = index[f < k ? f : 0];
+	if (!e)
+		*done = k;
+out:
+	free(some);
+	free(index);
+	return e;
 }

@@ -170,20 +170,17 @@ ierr payment_customer_credit(struct db *db, long long customer_id, struct paymen
 /* ---- allocating ---- */
 
 struct alloc_ctx;
+struct alloc_item;
 
-/* One line of an allocation plan: `amount` to document `target`. */
-struct payment_item {
-	long long target;
-	money_t amount;
-};
-
-/* Allocates every item with amount > 0 from the payment (is_credit = 0) or
- * credit note (1) `source_id` through alloc_add_tx, in the caller's
- * transaction: all of them or (the caller rolls back) none. The first
- * refusal stops it: IE_CONFLICT with cx->why, *failed its index.
- * IE_INVALID when no item has an amount. *done counts the allocations made. */
+/* Allocates every item with amount > 0 (items with 0 are skipped) from the
+ * payment (is_credit = 0) or credit note (1) `source_id` in the caller's
+ * transaction, all of them or (the caller rolls back) none, through
+ * alloc_add_many_tx: a spread over 100 invoices is a handful of statements.
+ * A refusal: IE_CONFLICT with cx->why, *failed the item's index.
+ * IE_INVALID when no item has an amount, or a document comes twice.
+ * *done counts the allocations made. */
 ierr payment_allocate_tx(struct db *db, struct alloc_ctx *cx, int is_credit, long long source_id,
-			 const struct payment_item *items, size_t n, size_t *failed, size_t *done);
+			 const struct alloc_item *items, size_t n, size_t *failed, size_t *done);
 
 /* ---- pure rules ---- */
 

@@ -58,7 +58,7 @@ try {
     sql(`INSERT INTO invoices (kind, type_code, number, customer_id, customer_name, status, currency, invoice_date, due_date,
         issued_at, net_total, tax_total, total)
       SELECT 'invoice', 380, CONCAT('BENCH-PAY-', ${firstInvoice}, '-', seq), id, name, 'open', 'EUR', CURDATE() - INTERVAL seq DAY,
-        CURDATE() + INTERVAL 30 - seq DAY, UTC_TIMESTAMP(), 100 + seq, 0, 100 + seq
+        CURDATE() + INTERVAL 30 DAY - INTERVAL seq DAY, UTC_TIMESTAMP(), 100 + seq, 0, 100 + seq
       FROM customers, seq_1_to_${100 - have} WHERE id = ${cust}`);
   }
   console.log(`customer ${cust}: ${have} open EUR invoices${have < 100 ? `, ${100 - have} added for the spread` : ''}`);

@@ -201,6 +201,16 @@ test('spread: oldest open invoices first, editable, all in one transaction; Paid
   // audit: an allocate event on the payment per row and on each invoice
   assert.equal(n(`SELECT COUNT(*) FROM audit_events WHERE entity = 'payment' AND entity_id = ${id} AND action = 'allocate'`), 2);
   assert.equal(n(`SELECT COUNT(*) FROM audit_events WHERE entity = 'invoice' AND entity_id IN (${a.id}, ${b.id}) AND action = 'allocate'`), 2);
+  // the events say what each allocation did, in order, on both sides
+  const allocIds = sql(`SELECT id FROM payment_allocations WHERE payment_id = ${id} ORDER BY id`).split('\n');
+  assert.equal(sql(`SELECT GROUP_CONCAT(CONCAT_WS('/', JSON_VALUE(before_json, '$.allocated_amount'), JSON_VALUE(after_json, '$.allocated_amount'),
+      JSON_VALUE(after_json, '$.amount'), JSON_VALUE(after_json, '$.target'), JSON_VALUE(after_json, '$.allocation_id')) ORDER BY id)
+    FROM audit_events WHERE entity = 'payment' AND entity_id = ${id} AND action = 'allocate'`),
+    `0.00/100.00/100.00/${a.number}/${allocIds[0]},100.00/120.00/20.00/${b.number}/${allocIds[1]}`);
+  assert.equal(sql(`SELECT CONCAT_WS('/', JSON_VALUE(before_json, '$.paid_amount'), JSON_VALUE(before_json, '$.status'),
+      JSON_VALUE(after_json, '$.paid_amount'), JSON_VALUE(after_json, '$.status'), JSON_VALUE(after_json, '$.source'),
+      JSON_VALUE(after_json, '$.source_id'), u.email) FROM audit_events e JOIN users u ON u.id = e.user_id
+    WHERE entity = 'invoice' AND entity_id = ${a.id} AND action = 'allocate'`), `0.00/open/100.00/paid/payment ${id}/${id}/admin@example.com`);
   // the list: Paid / Pending / Unpaid, the status labels and figures from SQL
   const list = await c.get(`/invoices?customer=${cust}&cols=number,paid_state,status,paid,balance&sort=number&dir=asc`);
   assert.equal(list.status, 200);
