@@ -5,7 +5,7 @@
 // roles (support reads and gets 403 on writes, customers 404), CSRF, double submits,
 // 20 parallel allocations of one payment, and the figures every page shows after
 // allocations against SQL truth.
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { as, sql } from './lib.mjs';
 import { decode, attr, formFields, fieldError } from './admin_lib.mjs';
@@ -17,11 +17,26 @@ let seq = 0;
 
 // ---------- data of our own: a customer, and issued invoices with one line each ----------
 
+const made = [];
 function customer(currency = 'EUR') {
-  return n(`INSERT INTO customers (name, email, currency, time_zone, country)
+  made.push(n(`INSERT INTO customers (name, email, currency, time_zone, country)
     VALUES (${q(`Payer ${T}-${++seq}`)}, 'payer@example.com', '${currency}', 'Europe/Berlin', 'DE');
-    SELECT LAST_INSERT_ID()`);
+    SELECT LAST_INSERT_ID()`));
+  return made[made.length - 1];
 }
+
+// what these tests made goes again at the end, so later files see the demo data's books as they were
+after(() => {
+  if (!made.length) return;
+  const c = made.join(',');
+  sql(`DELETE a FROM payment_allocations a JOIN invoices i ON i.id = a.invoice_id WHERE i.customer_id IN (${c});
+    DELETE FROM payments WHERE customer_id IN (${c});
+    DELETE t FROM invoice_tax_totals t JOIN invoices i ON i.id = t.invoice_id WHERE i.customer_id IN (${c});
+    DELETE l FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id WHERE i.customer_id IN (${c});
+    UPDATE invoices SET credited_invoice_id = NULL, kind = 'invoice', type_code = 380 WHERE customer_id IN (${c}) AND kind = 'credit';
+    DELETE FROM invoices WHERE customer_id IN (${c});
+    DELETE FROM customers WHERE id IN (${c})`);
+});
 
 // an issued document (kind invoice or credit) of `total` (decimal text), due `days` from today
 function doc(cust, total, { days = 10, kind = 'invoice', currency = null } = {}) {
