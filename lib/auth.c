@@ -276,25 +276,37 @@ ierr auth_csrf_check(struct req *req)
 	return IE_OK;
 }
 
-/* Sessions past their absolute or idle expiry (auth_session_load no longer
- * accepts them) and login failures older than the throttling window. */
-struct housekeeping {
-	const struct config *cfg;
-	unsigned long long sessions, failures;
+/* One purge of housekeeping: `sql` deletes at most `batch` rows (its last
+ * placeholder, LIMIT ?) older than `age` (the placeholders before it, nage
+ * of them, all bound to `age`). Each batch is its own short transaction, so a
+ * large backlog never holds its row locks for long; the purge ends with the
+ * first batch that comes back short. */
+struct hk_purge {
+	const char *sql;
+	size_t nage;
+	long long age, batch;
+	unsigned long long last, n;
 };
 
-static ierr housekeeping_tx(struct db *db, void *ctx)
+static ierr hk_batch_tx(struct db *db, void *ctx)
 {
-	struct housekeeping *hk = ctx;
+	struct hk_purge *p = ctx;
+	const struct db_arg args[] = { DB_I(p->age), DB_I(p->age), DB_I(p->batch) };
+
+	p->last = 0;
+	return db_exec(db, p->sql, args + 2 - p->nage, p->nage + 1, &p->last, NULL);
+}
+
+static ierr hk_purge(struct db *db, struct hk_purge *p)
+{
 	ierr e;
 
-	e = db_exec(db, "DELETE FROM sessions WHERE expires_at <= UTC_TIMESTAMP() "
-		    "OR last_seen_at <= UTC_TIMESTAMP() - INTERVAL ? MINUTE",
-		    DB_ARGS(DB_I(hk->cfg->session_idle_min)), &hk->sessions, NULL);
-	if (!e)
-		e = db_exec(db, "DELETE FROM login_failures WHERE failed_at <= UTC_TIMESTAMP() - INTERVAL ? MINUTE",
-			    DB_ARGS(DB_I(hk->cfg->login_window_min)), &hk->failures, NULL);
-	return e;
+	do {
+		if ((e = db_tx(db, hk_batch_tx, p)))
+			return e;
+		p->n += p->last;
+	} while (p->last >= (unsigned long long)p->batch);
+	return IE_OK;
 }
 
 /* Counts this attempt BEFORE any password is checked: the attempt's row goes
@@ -343,16 +355,31 @@ static ierr attempt_begin(struct req *req, const char *email, unsigned long long
 	return IE_OK;
 }
 
-ierr auth_housekeeping(struct db *db, const struct config *cfg, unsigned long long *sessions,
-		       unsigned long long *failures)
+ierr auth_housekeeping(struct db *db, const struct config *cfg, struct auth_housekeeping *out)
 {
-	struct housekeeping hk = { cfg, 0, 0 };
-	ierr e;
+	/* sessions auth_session_load no longer accepts; login failures past the
+	 * throttling window; form keys past Housekeeping.FormKeyDays (once.h);
+	 * password links used or expired more than Housekeeping.PasswordLinkDays
+	 * ago (until then opening one again says "used" or "expired", not
+	 * "not valid": users.c token_load) */
+	struct hk_purge p[] = {
+		{ "DELETE FROM sessions WHERE expires_at <= UTC_TIMESTAMP() "
+		  "OR last_seen_at <= UTC_TIMESTAMP() - INTERVAL ? MINUTE LIMIT ?", 1, cfg->session_idle_min, 0, 0, 0 },
+		{ "DELETE FROM login_failures WHERE failed_at <= UTC_TIMESTAMP() - INTERVAL ? MINUTE LIMIT ?",
+		  1, cfg->login_window_min, 0, 0, 0 },
+		{ "DELETE FROM idempotency_keys WHERE created_at <= UTC_TIMESTAMP() - INTERVAL ? DAY LIMIT ?",
+		  1, cfg->hk_form_key_days, 0, 0, 0 },
+		{ "DELETE FROM password_tokens WHERE used_at <= UTC_TIMESTAMP() - INTERVAL ? DAY "
+		  "OR expires_at <= UTC_TIMESTAMP() - INTERVAL ? DAY LIMIT ?", 2, cfg->hk_password_link_days, 0, 0, 0 },
+	};
+	unsigned long long *n[] = { &out->sessions, &out->failures, &out->form_keys, &out->password_links };
+	ierr e = IE_OK;
 
-	e = db_tx(db, housekeeping_tx, &hk);
-	if (!e) {
-		*sessions = hk.sessions;
-		*failures = hk.failures;
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]) && !e; i++) {
+		p[i].batch = cfg->hk_batch_rows;
+		e = hk_purge(db, &p[i]);
+		*n[i] = p[i].n;
 	}
 	return e;
 }
