@@ -276,14 +276,14 @@ ierr auth_csrf_check(struct req *req)
 	return IE_OK;
 }
 
-/* One purge of housekeeping: `sql` deletes at most `batch` rows (its last
- * placeholder, LIMIT ?) older than `age` (the placeholders before it, nage
- * of them, all bound to `age`). Each batch is its own short transaction, so a
+/* One purge of housekeeping: deletes at most `batch` rows of one table older
+ * than `age` (its unit per table), one short transaction per batch, so a
  * large backlog never holds its row locks for long; the purge ends with the
  * first batch that comes back short. */
+enum hk_table { HK_SESSIONS, HK_FAILURES, HK_FORM_KEYS, HK_PASSWORD_LINKS, HK__COUNT };
+
 struct hk_purge {
-	const char *sql;
-	size_t nage;
+	enum hk_table table;
 	long long age, batch;
 	unsigned long long last, n;
 };
@@ -291,10 +291,26 @@ struct hk_purge {
 static ierr hk_batch_tx(struct db *db, void *ctx)
 {
 	struct hk_purge *p = ctx;
-	const struct db_arg args[] = { DB_I(p->age), DB_I(p->age), DB_I(p->batch) };
 
 	p->last = 0;
-	return db_exec(db, p->sql, args + 2 - p->nage, p->nage + 1, &p->last, NULL);
+	switch (p->table) {
+	case HK_SESSIONS:       /* past the absolute expiry or idle for `age` minutes */
+		return db_exec(db, "DELETE FROM sessions WHERE expires_at <= UTC_TIMESTAMP() "
+			       "OR last_seen_at <= UTC_TIMESTAMP() - INTERVAL ? MINUTE LIMIT ?",
+			       DB_ARGS(DB_I(p->age), DB_I(p->batch)), &p->last, NULL);
+	case HK_FAILURES:       /* past the throttling window of `age` minutes */
+		return db_exec(db, "DELETE FROM login_failures WHERE failed_at <= UTC_TIMESTAMP() - INTERVAL ? MINUTE "
+			       "LIMIT ?", DB_ARGS(DB_I(p->age), DB_I(p->batch)), &p->last, NULL);
+	case HK_FORM_KEYS:      /* one-time keys used `age` days ago */
+		return db_exec(db, "DELETE FROM idempotency_keys WHERE created_at <= UTC_TIMESTAMP() - INTERVAL ? DAY "
+			       "LIMIT ?", DB_ARGS(DB_I(p->age), DB_I(p->batch)), &p->last, NULL);
+	case HK_PASSWORD_LINKS: /* used or expired `age` days ago */
+		return db_exec(db, "DELETE FROM password_tokens WHERE used_at <= UTC_TIMESTAMP() - INTERVAL ? DAY "
+			       "OR expires_at <= UTC_TIMESTAMP() - INTERVAL ? DAY LIMIT ?",
+			       DB_ARGS(DB_I(p->age), DB_I(p->age), DB_I(p->batch)), &p->last, NULL);
+	default:
+		return IE_INTERNAL;
+	}
 }
 
 static ierr hk_purge(struct db *db, struct hk_purge *p)
@@ -362,24 +378,17 @@ ierr auth_housekeeping(struct db *db, const struct config *cfg, struct auth_hous
 	 * password links used or expired more than Housekeeping.PasswordLinkDays
 	 * ago (until then opening one again says "used" or "expired", not
 	 * "not valid": users.c token_load) */
-	struct hk_purge p[] = {
-		{ "DELETE FROM sessions WHERE expires_at <= UTC_TIMESTAMP() "
-		  "OR last_seen_at <= UTC_TIMESTAMP() - INTERVAL ? MINUTE LIMIT ?", 1, cfg->session_idle_min, 0, 0, 0 },
-		{ "DELETE FROM login_failures WHERE failed_at <= UTC_TIMESTAMP() - INTERVAL ? MINUTE LIMIT ?",
-		  1, cfg->login_window_min, 0, 0, 0 },
-		{ "DELETE FROM idempotency_keys WHERE created_at <= UTC_TIMESTAMP() - INTERVAL ? DAY LIMIT ?",
-		  1, cfg->hk_form_key_days, 0, 0, 0 },
-		{ "DELETE FROM password_tokens WHERE used_at <= UTC_TIMESTAMP() - INTERVAL ? DAY "
-		  "OR expires_at <= UTC_TIMESTAMP() - INTERVAL ? DAY LIMIT ?", 2, cfg->hk_password_link_days, 0, 0, 0 },
-	};
-	unsigned long long *n[] = { &out->sessions, &out->failures, &out->form_keys, &out->password_links };
+	const long long age[HK__COUNT] = { cfg->session_idle_min, cfg->login_window_min, cfg->hk_form_key_days,
+					   cfg->hk_password_link_days };
+	unsigned long long *n[HK__COUNT] = { &out->sessions, &out->failures, &out->form_keys, &out->password_links };
 	ierr e = IE_OK;
 
 	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]) && !e; i++) {
-		p[i].batch = cfg->hk_batch_rows;
-		e = hk_purge(db, &p[i]);
-		*n[i] = p[i].n;
+	for (int t = 0; t < HK__COUNT && !e; t++) {
+		struct hk_purge p = { (enum hk_table)t, age[t], cfg->hk_batch_rows, 0, 0 };
+
+		e = hk_purge(db, &p);
+		*n[t] = p.n;
 	}
 	return e;
 }
