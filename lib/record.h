@@ -6,10 +6,10 @@
  * callback, once.h), so the change and its event commit together.
  *
  * A versioned update (record_update) goes:
- *   1.          the module reads its row with SELECT ... FOR UPDATE (its
+ *   1. read     the module reads its row with SELECT ... FOR UPDATE (its
  *               _get with lock = 1) and hands over the stored version, the
  *               texts of its form's fields and whether the row is in use;
- *   2.          a version other than the one the form was made from:
+ *   2. version  a version other than the one the form was made from:
  *               IE_CONFLICT, nothing written (the page shows what changed);
  *   3. rules    a field that cannot change while the row is in use (a
  *               customer's currency once it has invoices, a custom field's
@@ -18,7 +18,7 @@
  *   4. write    the module's UPDATE ... row_version = row_version + 1
  *               WHERE id = ? AND row_version = ? (and what goes with it);
  *               any count of changed rows but 1 is IE_CONFLICT;
- *   5.          audit event "update" with the before and after images
+ *   5. audit    the event "update" with the before and after images
  *               {"<field name>": "<text>", ...} of the form's fields.
  * The SQL stays in the module (literals; codecheck), the sequence here.
  *
