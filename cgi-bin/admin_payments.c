@@ -69,21 +69,6 @@ struct change {
 	const char *why;              /* a refusal's sentence for the page */
 };
 
-static ierr finish(struct req *req, ierr e, const char *where, const struct change *c)
-{
-	if (!e)
-		return app_redirect(req, 303, where);
-	if (e == IE_CONFLICT && c->why)
-		return app_fail(req, e, c->why);
-	if (e == IE_CONFLICT)
-		return app_fail(req, e, "This form was already used for something else. Please open it again.");
-	if (e == IE_NOTFOUND)
-		return app_fail(req, e, "There is no such payment, invoice or allocation.");
-	if (e == IE_INVALID)
-		return app_fail(req, e, c->why ? c->why : "This form is out of date. Please open it again.");
-	return e;
-}
-
 static ierr run(struct req *req, const char *action, once_fn fn, struct change *c)
 {
 	char where[256] = "";
@@ -93,9 +78,13 @@ static ierr run(struct req *req, const char *action, once_fn fn, struct change *
 	c->req = req;
 	c->cx.user = &req->session.user;
 	c->cx.address = req->remote_addr;
-	e = once_run(req->db, app_body_param(req, "once"), req->session.user.id, action, fn, c, where, sizeof(where),
-		     &again);
-	return finish(req, e, where, c);
+	e = admin_once(req, action, fn, c, where, sizeof(where), &again);
+	if (!e)
+		return app_redirect(req, 303, where);
+	/* the rule's own refusal (over-allocation, currency, ...) says what it was */
+	if ((e == IE_CONFLICT || e == IE_INVALID) && c->why)
+		return app_fail(req, e, c->why);
+	return admin_refused(req, e, "There is no such payment, invoice or allocation.");
 }
 
 /* A refusal from lib/alloc.c, named after the document it concerns. */
