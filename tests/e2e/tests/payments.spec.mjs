@@ -79,7 +79,8 @@ test('record a payment, allocate it across two invoices, see Paid and Partly pai
     await page.fill('#f-reference', `E2E ${Date.now()}`);
     res = await submit(page, '#payment-form button[type=submit]');
     assert.equal(res.status(), 200);
-    assert.match(new URL(page.url()).pathname, /^\/admin\/payments\/\d+$/);
+    const payPath = new URL(page.url()).pathname;
+    assert.match(payPath, /^\/admin\/payments\/\d+$/);
     assert.equal(await page.textContent('.flash'), 'Payment recorded.');
     await axeClean(page, 'payment page with the spread form');
 
@@ -94,6 +95,12 @@ test('record a payment, allocate it across two invoices, see Paid and Partly pai
     assert.equal((await page.textContent('#payment-facts .free')).trim(), '0.00 EUR');
     assert.equal(await page.locator('#allocations tbody tr').count(), 2);
     await axeClean(page, 'payment page with allocations');
+
+    // the customer's Payments tab links the payment and shows what is left unallocated
+    await go(page, `/admin/customers/${cust}?tab=payments`);
+    assert.equal(await page.locator(`#customer-payments a[href="${payPath}"]`).count(), 1);
+    assert.match(await page.textContent('#customer-credit'), /EUR/);
+    await axeClean(page, "the customer's Payments tab");
 
     // the list: a Paid, b Partly paid (Pending)
     assert.match(await listRow(page, cust, a.number), new RegExp(`${a.number}\\|Paid\\|Paid\\|0\\.00 EUR`));
