@@ -518,7 +518,7 @@ ierr ied_save(struct db *db, struct ied_ctx *cx, struct ied_draft *d)
 		goto out;
 	if ((e = ied_customer_get(db, a, d->customer_id, &c)))
 		goto out;
-	if (!c.active) {
+	if (!c.active && !d->credited_invoice_id) {
 		e = refuse(cx, IED_CURRENCY, "The customer is archived.");
 		goto out;
 	}
@@ -565,10 +565,14 @@ ierr ied_save(struct db *db, struct ied_ctx *cx, struct ied_draft *d)
 				    DB_I(d->id)), NULL, NULL);
 		d->row_version++;
 	} else {
-		e = db_exec(db, "INSERT INTO invoices (customer_id, customer_name, status, currency, invoice_date, "
-			    "due_date, period_start, period_end, notes, tax_rounding, net_total, tax_total, total) "
-			    "VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			    DB_ARGS(DB_I(c.id), DB_S(c.name), DB_S(c.currency), DB_S(d->invoice_date),
+		int credit = d->credited_invoice_id > 0;
+
+		e = db_exec(db, "INSERT INTO invoices (kind, type_code, credited_invoice_id, customer_id, customer_name, "
+			    "status, currency, invoice_date, due_date, period_start, period_end, notes, tax_rounding, "
+			    "net_total, tax_total, total) VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			    DB_ARGS(DB_S(credit ? "credit" : "invoice"), DB_I(credit ? 381 : 380),
+				    credit ? DB_I(d->credited_invoice_id) : DB_N, DB_I(c.id), DB_S(c.name),
+				    DB_S(c.currency), DB_S(d->invoice_date),
 				    DB_S(d->due_date), DB_S(nullable(pstart)), DB_S(nullable(pend)), DB_S(nullable(d->notes)),
 				    DB_S(d->per_document ? "document" : "line"), DB_S(net), DB_S(tax), DB_S(gross)),
 			    NULL, &id);

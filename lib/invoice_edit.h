@@ -155,6 +155,8 @@ struct ied_draft {
 	size_t nlines;
 	struct ied_field *fields;    /* custom field values to set (ied_save) */
 	size_t nfields;
+	long long credited_invoice_id;   /* > 0: a new credit note of that invoice (kind 'credit',
+					  * type 381; lib/credit.h makes them), also for an archived customer */
 	/* read back by ied_draft_get */
 	const char *status, *number, *currency;
 };
