@@ -158,6 +158,19 @@ ierr crd_plan(struct arena *a, const struct crd_invoice *inv, int full, const st
 	}
 	if (!out->nlines)
 		return refuse(why, bad, (size_t)-1, "Choose at least one line to credit, or credit the whole invoice.");
+	/* the last part of a line takes the rest of its tax (per-line rounding) */
+	for (size_t i = 0; !inv->per_document && i < out->nlines; i++) {
+		const struct crd_line *l = &inv->lines[out->src[i].line];
+		struct ied_line *c = &out->lines[i];
+		money_t net;
+
+		if ((e = money_line_net(c->quantity, c->unit_price, inv->exponent, &net)))
+			return e;
+		if (net == crd_left_net(l) && l->tax >= l->credited_tax) {
+			c->tax = l->tax - l->credited_tax;
+			c->tax_given = 1;
+		}
+	}
 	if ((e = ied_totals(out->lines, out->nlines, inv->exponent, inv->per_document, &t)))
 		return e;
 	out->net = t.net;
@@ -196,8 +209,9 @@ static ierr load_lines(struct db *db, struct arena *a, struct crd_invoice *inv)
 	e = db_query(db, &r, "SELECT l.id, l.position, COALESCE(l.package_id, 0), l.description, l.unit_code, "
 		     "l.vat_category, l.tax_description, COALESCE(l.period_start, ''), COALESCE(l.period_end, ''), "
 		     "l.quantity, l.unit_price, l.tax_rate, l.net_amount, l.tax_amount, COALESCE(c.q, 0), "
-		     "COALESCE(c.n, 0) FROM invoice_lines l LEFT JOIN ("
-		     "SELECT k.credited_line_id, SUM(k.quantity) AS q, SUM(cl.net_amount) AS n FROM invoices cn "
+		     "COALESCE(c.n, 0), COALESCE(c.t, 0) FROM invoice_lines l LEFT JOIN ("
+		     "SELECT k.credited_line_id, SUM(k.quantity) AS q, SUM(cl.net_amount) AS n, "
+		     "SUM(cl.tax_amount) AS t FROM invoices cn "
 		     "JOIN invoice_lines cl ON cl.invoice_id = cn.id JOIN credit_note_lines k ON k.line_id = cl.id "
 		     "WHERE cn.credited_invoice_id = ? AND cn.status IN ('open', 'paid') GROUP BY k.credited_line_id"
 		     ") c ON c.credited_line_id = l.id WHERE l.invoice_id = ? ORDER BY l.position",
@@ -228,7 +242,8 @@ static ierr load_lines(struct db *db, struct arena *a, struct crd_invoice *inv)
 		if ((e = fixed(&r, 9, 6, &l->quantity)) || (e = fixed(&r, 10, 6, &l->unit_price))
 		    || (e = fixed(&r, 11, 4, &l->tax_rate)) || (e = money_from_db(db_str(&r, 12), inv->exponent, &l->net))
 		    || (e = money_from_db(db_str(&r, 13), inv->exponent, &l->tax)) || (e = fixed(&r, 14, 6, &l->credited_qty))
-		    || (e = money_from_db(db_str(&r, 15), inv->exponent, &l->credited_net)))
+		    || (e = money_from_db(db_str(&r, 15), inv->exponent, &l->credited_net))
+		    || (e = money_from_db(db_str(&r, 16), inv->exponent, &l->credited_tax)))
 			break;
 		inv->nlines++;
 	}

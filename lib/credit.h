@@ -18,9 +18,12 @@
  * description and period. "Full" picks every line's rest: by quantity when
  * the rest is exactly (uncredited quantity x price), by amount otherwise.
  * The credit note's totals come from ied_totals with the invoice's tax
- * rounding, and its total must not exceed the invoice's uncredited total
- * (rounding of partial credits may make the last cent's credit too big: it is
- * refused with the sentence, then credit by amount).
+ * rounding, and its total must not exceed the invoice's uncredited total.
+ * With tax rounded per line, a credit that takes the whole rest of a line's
+ * net takes the rest of its tax too (line tax - the taxes credited of it,
+ * ied_line.tax_given), so a line credited in parts is credited to the cent.
+ * With tax per document the parts' rounding can leave the last credit a cent
+ * too big: it is refused with the sentence (credit a cent less by amount).
  *
  * Refusals (IE_CONFLICT with a sentence in *why / cx->why): the invoice is a
  * credit note, a draft or void; it is credited in full already; nothing was
@@ -62,6 +65,7 @@ struct crd_line {
 	money_t net, tax;
 	int64_t credited_qty;                     /* by quantity */
 	money_t credited_net;                     /* every credit of this line */
+	money_t credited_tax;                     /* and their taxes */
 };
 
 struct crd_invoice {

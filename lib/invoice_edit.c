@@ -26,7 +26,7 @@ ierr ied_totals(struct ied_line *lines, size_t n, int exponent, int per_document
 		struct ied_rate_total *g = NULL;
 
 		if ((e = money_line_net(l->quantity, l->unit_price, exponent, &l->net))
-		    || (e = money_tax(l->net, l->tax_rate, &l->tax)))
+		    || (!(l->tax_given && !per_document) && (e = money_tax(l->net, l->tax_rate, &l->tax))))
 			return e;
 		for (size_t k = 0; k < out->nrates; k++)
 			if (out->rates[k].rate == l->tax_rate && !strcmp(out->rates[k].vat_category, cat))

@@ -51,6 +51,8 @@ struct ied_line {
 	const char *period_start;    /* "YYYY-MM-DD" or "" */
 	const char *period_end;
 	money_t net, tax;            /* filled by ied_totals: tax is the line's own, rounded per line */
+	int tax_given;               /* keep `tax` as set (per-line rounding only): the last part of a
+				      * line credited in parts takes the rest of its tax (lib/credit.h) */
 };
 
 struct ied_rate_total {

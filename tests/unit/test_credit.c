@@ -20,9 +20,10 @@
 #define Q(x) ((int64_t)(x) * 1000000)       /* a whole quantity or unit price x 1e6 */
 #define R(x) ((int64_t)(x) * 10000)         /* a tax rate in percent x 1e4 */
 
-/* Line: quantity, unit price (whole EUR), rate %, net and tax in cents, credited quantity, credited net. */
-#define LINE(q, p, r, net, tax, cq, cn) \
-	{ 0, 0, 0, "line", "C62", "S", "VAT", "", "", Q(q), Q(p), R(r), (net), (tax), Q(cq), (cn) }
+/* Line: quantity, unit price (whole EUR), rate %, net and tax in cents, credited quantity, net and tax. */
+#define LINE_T(q, p, r, net, tax, cq, cn, ct) \
+	{ 0, 0, 0, "line", "C62", "S", "VAT", "", "", Q(q), Q(p), R(r), (net), (tax), Q(cq), (cn), (ct) }
+#define LINE(q, p, r, net, tax, cq, cn) LINE_T(q, p, r, net, tax, cq, cn, 0)
 
 static struct crd_line two[] = {
 	LINE(10, 10, 19, 10000, 1900, 0, 0),     /* 10 x 10.00 at 19%: 100.00 + 19.00 */
@@ -160,9 +161,9 @@ static void test_picks(void **state)
 static void test_full_rest(void **state)
 {
 	struct crd_line lines[] = {
-		LINE(10, 10, 19, 10000, 1900, 4, 4000),     /* 4 credited by quantity: 6 left = 60.00 */
-		LINE(2, 50, 7, 10000, 700, 0, 3000),        /* 30.00 credited by amount: 70.00 left */
-		LINE(1, 5, 0, 500, 0, 1, 500),              /* credited in full: skipped */
+		LINE_T(10, 10, 19, 10000, 1900, 4, 4000, 760),  /* 4 credited by quantity: 6 left = 60.00 */
+		LINE_T(2, 50, 7, 10000, 700, 0, 3000, 210),     /* 30.00 credited by amount: 70.00 left */
+		LINE(1, 5, 0, 500, 0, 1, 500),                  /* credited in full: skipped */
 	};
 	struct crd_invoice inv = invoice("invoice", "open", 4760 + 3210, lines, 3);
 	struct arena *a = arena_new();
@@ -194,8 +195,8 @@ static void test_full_rest(void **state)
 static void test_per_document(void **state)
 {
 	struct crd_line lines[] = {
-		{ 0, 0, 0, "a", "C62", "S", "VAT", "", "", Q(1), 55550000, R(23), 5555, 1278, 0, 0 },
-		{ 0, 0, 0, "b", "C62", "S", "VAT", "", "", Q(1), 11110000, R(23), 1111, 256, 0, 0 },
+		{ 0, 0, 0, "a", "C62", "S", "VAT", "", "", Q(1), 55550000, R(23), 5555, 1278, 0, 0, 0 },
+		{ 0, 0, 0, "b", "C62", "S", "VAT", "", "", Q(1), 11110000, R(23), 1111, 256, 0, 0, 0 },
 	};
 	struct crd_invoice inv = invoice("invoice", "open", 0, lines, 2);
 	struct arena *a = arena_new();
@@ -212,6 +213,33 @@ static void test_per_document(void **state)
 	inv.total = 6666 + 1534;
 	assert_int_equal(crd_plan(a, &inv, 1, NULL, 0, &p, &why, &bad), IE_OK);
 	assert_int_equal(p.tax, 1534);           /* and 15.34 per line */
+	arena_free(a);
+}
+
+/* Per-line rounding: a line credited in parts is credited to the cent. 100.00 at 7%
+ * (tax 7.00): 12.50 took 0.88 (0.875 rounded up), so the rest 87.50 takes 6.12, not 6.13. */
+static void test_last_part_tax(void **state)
+{
+	struct crd_line lines[] = { LINE_T(2, 50, 7, 10000, 700, 0, 1250, 88) };
+	struct crd_invoice inv = invoice("invoice", "open", 1250 + 88, lines, 1);
+	struct crd_pick part = { 0, 1, 0, 5000 }, rest = { 0, 1, 0, 8750 };
+	struct arena *a = arena_new();
+	struct crd_plan p;
+	const char *why;
+	size_t bad;
+
+	(void)state;
+	inv.total = 10700;
+	assert_int_equal(crd_plan(a, &inv, 0, &part, 1, &p, &why, &bad), IE_OK);
+	assert_int_equal(p.tax, 350);                /* a part: its own rounding */
+	assert_int_equal(crd_plan(a, &inv, 0, &rest, 1, &p, &why, &bad), IE_OK);
+	assert_int_equal(p.tax, 612);
+	assert_int_equal(p.total, 10700 - 1338);     /* exactly the rest */
+	assert_int_equal(crd_plan(a, &inv, 1, NULL, 0, &p, &why, &bad), IE_OK);
+	assert_int_equal(p.total, 10700 - 1338);
+	/* per document: the rest's tax from its net (6.13), a cent over the rest: refused */
+	inv.per_document = 1;
+	assert_int_equal(crd_plan(a, &inv, 1, NULL, 0, &p, &why, &bad), IE_CONFLICT);
 	arena_free(a);
 }
 
@@ -242,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_left),         cmocka_unit_test(test_refusal),
 		cmocka_unit_test(test_picks),        cmocka_unit_test(test_full_rest),
 		cmocka_unit_test(test_per_document), cmocka_unit_test(test_jpy),
+		cmocka_unit_test(test_last_part_tax),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
