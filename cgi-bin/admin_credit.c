@@ -94,16 +94,10 @@ static ierr invoice_hdf(struct req *req, struct page *pg)
 		return e;
 	for (size_t i = 0; i < inv->nlines; i++) {
 		const struct crd_line *l = &inv->lines[i];
+		struct admin_line al = { l->position, l->description, l->unit_code, l->quantity, l->unit_price,
+					 l->tax_rate, inv->exponent };
 
-		if ((e = app_set_at_int(req, "Lines", i, "Pos", l->position))
-		    || (e = app_set_at(req, "Lines", i, "Desc", l->description))
-		    || (e = pdf_format_fixed6(l->quantity, 0, num, sizeof(num)))
-		    || (e = app_set_at(req, "Lines", i, "Qty", num))
-		    || (e = app_set_at(req, "Lines", i, "Unit", inv_unit_label(l->unit_code)))
-		    || (e = pdf_format_fixed6(l->unit_price, inv->exponent, num, sizeof(num)))
-		    || (e = app_set_at(req, "Lines", i, "Price", num))
-		    || (e = pdf_format_rate(l->tax_rate, num, sizeof(num)))
-		    || (e = app_set_at(req, "Lines", i, "Rate", num))
+		if ((e = admin_line_hdf(req, "Lines", i, &al))
 		    || (e = set_amount_at(req, "Lines", i, "Net", inv, l->net))
 		    || (e = pdf_format_fixed6(crd_left_qty(l), 0, num, sizeof(num)))
 		    || (e = app_set_at(req, "Lines", i, "LeftQty", num))
@@ -234,7 +228,6 @@ static ierr confirm_page(struct req *req, struct page *pg, const struct crd_plan
 	const struct crd_invoice *inv = &pg->inv;
 	money_t open = !strcmp(inv->status, "open") && inv->total > inv->paid ? inv->total - inv->paid : 0;
 	money_t applied = p->total < open ? p->total : open;
-	char num[64];
 	ierr e;
 
 	if ((e = admin_layout(req, "invoices", "Confirm credit note")) || (e = invoice_hdf(req, pg))
@@ -248,13 +241,10 @@ static ierr confirm_page(struct req *req, struct page *pg, const struct crd_plan
 		return e;
 	for (size_t i = 0; i < p->nlines; i++) {
 		const struct ied_line *l = &p->lines[i];
+		struct admin_line al = { inv->lines[p->src[i].line].position, l->description, l->unit_code, l->quantity,
+					 l->unit_price, l->tax_rate, inv->exponent };
 
-		if ((e = app_set_at_int(req, "Plan.Lines", i, "Pos", inv->lines[p->src[i].line].position))
-		    || (e = app_set_at(req, "Plan.Lines", i, "Desc", l->description))
-		    || (e = pdf_format_fixed6(l->quantity, 0, num, sizeof(num)))
-		    || (e = app_set_at(req, "Plan.Lines", i, "Qty", num))
-		    || (e = pdf_format_fixed6(l->unit_price, inv->exponent, num, sizeof(num)))
-		    || (e = app_set_at(req, "Plan.Lines", i, "Price", num))
+		if ((e = admin_line_hdf(req, "Plan.Lines", i, &al))
 		    || (e = set_amount_at(req, "Plan.Lines", i, "Net", inv, l->net))
 		    || (e = set_amount_at(req, "Plan.Lines", i, "Tax", inv, l->tax)))
 			return e;
@@ -346,13 +336,7 @@ static ierr credit_post(struct req *req)
 		place_refusal(&now, c.cx.why, c.cx.bad);
 		return render_form(req, &now, 409);
 	}
-	if (e == IE_INVALID && !req->error_param) {
-		req->error_param = "once";
-		return app_fail(req, IE_INVALID, "The form's one-time key is missing or malformed; open the page again.");
-	}
-	if (e)
-		return e;
-	return app_redirect(req, 303, where);
+	return admin_once_answer(req, e, where);
 }
 
 /* ---------- the routes (invoice-admin.c's table lists them) ---------- */

@@ -188,15 +188,10 @@ static ierr set_body(struct req *req, const struct invoice *inv)
 			return IE_NOMEM;
 		if (*period && ((e = app_set_at(req, "Lines", i, "Period", period)) || (e = app_set(req, "Inv.LinePeriods", "1"))))
 			return e;
-		if ((e = app_set_at_int(req, "Lines", i, "Pos", l->position))
-		    || (e = app_set_at(req, "Lines", i, "Desc", l->description))
-		    || (e = pdf_format_fixed6(l->quantity, 0, num, sizeof(num)))
-		    || (e = app_set_at(req, "Lines", i, "Qty", num))
-		    || (e = app_set_at(req, "Lines", i, "Unit", inv_unit_label(l->unit_code)))
-		    || (e = pdf_format_fixed6(l->unit_price, inv->exponent, num, sizeof(num)))
-		    || (e = app_set_at(req, "Lines", i, "Price", num))
-		    || (e = pdf_format_rate(l->tax_rate, num, sizeof(num)))
-		    || (e = app_set_at(req, "Lines", i, "Rate", num))
+		struct admin_line al = { l->position, l->description, l->unit_code, l->quantity, l->unit_price,
+					 l->tax_rate, inv->exponent };
+
+		if ((e = admin_line_hdf(req, "Lines", i, &al))
 		    || (e = app_set_at(req, "Lines", i, "TaxDesc", l->tax_description))
 		    || (e = set_amount_at(req, "Lines", i, "Net", inv, l->net, 0))
 		    || (e = set_amount_at(req, "Lines", i, "Tax", inv, l->tax, 0))

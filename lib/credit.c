@@ -185,21 +185,6 @@ ierr crd_plan(struct arena *a, const struct crd_invoice *inv, int full, const st
 
 /* ---------- reading ---------- */
 
-static const char *dup_col(struct arena *a, const struct db_res *r, unsigned col)
-{
-	const char *s = db_str(r, col);
-
-	return arena_strdup(a, s ? s : "");
-}
-
-static ierr fixed(const struct db_res *r, unsigned col, int decimals, int64_t *out)
-{
-	const char *s = db_str(r, col);
-
-	*out = 0;
-	return s ? money_parse(s, decimals, out) : IE_OK;
-}
-
 static ierr load_lines(struct db *db, struct arena *a, struct crd_invoice *inv)
 {
 	struct db_res r;
@@ -228,20 +213,20 @@ static ierr load_lines(struct db *db, struct arena *a, struct crd_invoice *inv)
 		l->id = db_int(&r, 0);
 		l->position = (int)db_int(&r, 1);
 		l->package_id = db_int(&r, 2);
-		l->description = dup_col(a, &r, 3);
-		l->unit_code = dup_col(a, &r, 4);
-		l->vat_category = dup_col(a, &r, 5);
-		l->tax_description = dup_col(a, &r, 6);
-		l->period_start = dup_col(a, &r, 7);
-		l->period_end = dup_col(a, &r, 8);
+		l->description = ied_col_dup(a, &r, 3);
+		l->unit_code = ied_col_dup(a, &r, 4);
+		l->vat_category = ied_col_dup(a, &r, 5);
+		l->tax_description = ied_col_dup(a, &r, 6);
+		l->period_start = ied_col_dup(a, &r, 7);
+		l->period_end = ied_col_dup(a, &r, 8);
 		if (!l->description || !l->unit_code || !l->vat_category || !l->tax_description || !l->period_start
 		    || !l->period_end) {
 			e = IE_NOMEM;
 			break;
 		}
-		if ((e = fixed(&r, 9, 6, &l->quantity)) || (e = fixed(&r, 10, 6, &l->unit_price))
-		    || (e = fixed(&r, 11, 4, &l->tax_rate)) || (e = money_from_db(db_str(&r, 12), inv->exponent, &l->net))
-		    || (e = money_from_db(db_str(&r, 13), inv->exponent, &l->tax)) || (e = fixed(&r, 14, 6, &l->credited_qty))
+		if ((e = ied_col_fixed(&r, 9, 6, &l->quantity)) || (e = ied_col_fixed(&r, 10, 6, &l->unit_price))
+		    || (e = ied_col_fixed(&r, 11, 4, &l->tax_rate)) || (e = money_from_db(db_str(&r, 12), inv->exponent, &l->net))
+		    || (e = money_from_db(db_str(&r, 13), inv->exponent, &l->tax)) || (e = ied_col_fixed(&r, 14, 6, &l->credited_qty))
 		    || (e = money_from_db(db_str(&r, 15), inv->exponent, &l->credited_net))
 		    || (e = money_from_db(db_str(&r, 16), inv->exponent, &l->credited_tax)))
 			break;
@@ -280,11 +265,11 @@ ierr crd_load(struct db *db, struct arena *a, long long id, int lock, struct crd
 	inv->id = db_int(&r, 0);
 	inv->row_version = db_int(&r, 1);
 	inv->customer_id = db_int(&r, 2);
-	inv->kind = dup_col(a, &r, 3);
-	inv->status = dup_col(a, &r, 4);
-	inv->number = dup_col(a, &r, 5);
-	inv->currency = dup_col(a, &r, 6);
-	inv->time_zone = dup_col(a, &r, 7);
+	inv->kind = ied_col_dup(a, &r, 3);
+	inv->status = ied_col_dup(a, &r, 4);
+	inv->number = ied_col_dup(a, &r, 5);
+	inv->currency = ied_col_dup(a, &r, 6);
+	inv->time_zone = ied_col_dup(a, &r, 7);
 	inv->per_document = !strcmp(db_str(&r, 8), "document");
 	if (!inv->kind || !inv->status || !inv->number || !inv->currency || !inv->time_zone) {
 		e = IE_NOMEM;

@@ -207,14 +207,14 @@ void ied_fill_from_package(struct ied_line *l, const struct ied_given *given, co
 
 /* ---------- reading ---------- */
 
-static const char *dup_col(struct arena *a, const struct db_res *r, unsigned col)
+const char *ied_col_dup(struct arena *a, const struct db_res *r, unsigned col)
 {
 	const char *s = db_str(r, col);
 
 	return arena_strdup(a, s ? s : "");
 }
 
-static ierr fixed(const struct db_res *r, unsigned col, int decimals, int64_t *out)
+ierr ied_col_fixed(const struct db_res *r, unsigned col, int decimals, int64_t *out)
 {
 	const char *s = db_str(r, col);
 
@@ -231,10 +231,10 @@ ierr ied_customer_get(struct db *db, struct arena *a, long long id, struct ied_c
 			 "FROM customers WHERE id = ?", DB_ARGS(DB_I(id)));
 	if (!e) {
 		c->id = db_int(&r, 0);
-		c->name = dup_col(a, &r, 1);
-		c->currency = dup_col(a, &r, 2);
-		c->time_zone = dup_col(a, &r, 3);
-		c->email = dup_col(a, &r, 4);
+		c->name = ied_col_dup(a, &r, 1);
+		c->currency = ied_col_dup(a, &r, 2);
+		c->time_zone = ied_col_dup(a, &r, 3);
+		c->email = ied_col_dup(a, &r, 4);
 		c->payment_days = (int)db_int(&r, 5);
 		c->active = (int)db_int(&r, 6);
 		if (!c->name || !c->currency || !c->time_zone || !c->email)
@@ -255,14 +255,14 @@ ierr ied_package_get(struct db *db, struct arena *a, long long id, struct ied_pa
 	if (e)
 		goto out;
 	p->id = db_int(&r, 0);
-	p->name = dup_col(a, &r, 1);
-	p->currency = dup_col(a, &r, 2);
-	p->unit_code = dup_col(a, &r, 3);
-	p->vat_category = dup_col(a, &r, 4);
-	p->tax_description = dup_col(a, &r, 5);
+	p->name = ied_col_dup(a, &r, 1);
+	p->currency = ied_col_dup(a, &r, 2);
+	p->unit_code = ied_col_dup(a, &r, 3);
+	p->vat_category = ied_col_dup(a, &r, 4);
+	p->tax_description = ied_col_dup(a, &r, 5);
 	p->active = (int)db_int(&r, 9);
-	if ((e = fixed(&r, 6, 6, &p->unit_price)) || (e = fixed(&r, 7, 6, &p->default_quantity))
-	    || (e = fixed(&r, 8, 4, &p->tax_rate)))
+	if ((e = ied_col_fixed(&r, 6, 6, &p->unit_price)) || (e = ied_col_fixed(&r, 7, 6, &p->default_quantity))
+	    || (e = ied_col_fixed(&r, 8, 4, &p->tax_rate)))
 		goto out;
 	if (!p->name || !p->currency || !p->unit_code || !p->vat_category || !p->tax_description)
 		e = IE_NOMEM;
@@ -302,8 +302,8 @@ ierr ied_packages_each(struct db *db, ierr (*fn)(void *ctx, const struct ied_pac
 		struct ied_package p = { db_int(&r, 0), db_str(&r, 1), db_str(&r, 2), db_str(&r, 3), db_str(&r, 4),
 					 db_str(&r, 5), 0, 0, 0, 1 };
 
-		if ((e = fixed(&r, 6, 6, &p.unit_price)) || (e = fixed(&r, 7, 6, &p.default_quantity))
-		    || (e = fixed(&r, 8, 4, &p.tax_rate)))
+		if ((e = ied_col_fixed(&r, 6, 6, &p.unit_price)) || (e = ied_col_fixed(&r, 7, 6, &p.default_quantity))
+		    || (e = ied_col_fixed(&r, 8, 4, &p.tax_rate)))
 			break;
 		e = fn(ctx, &p);
 	}
@@ -360,13 +360,13 @@ ierr ied_draft_get(struct db *db, struct arena *a, long long id, struct ied_draf
 		d->id = db_int(&r, 0);
 		d->row_version = db_int(&r, 1);
 		d->customer_id = db_int(&r, 2);
-		d->invoice_date = dup_col(a, &r, 3);
-		d->due_date = dup_col(a, &r, 4);
-		d->notes = dup_col(a, &r, 5);
+		d->invoice_date = ied_col_dup(a, &r, 3);
+		d->due_date = ied_col_dup(a, &r, 4);
+		d->notes = ied_col_dup(a, &r, 5);
 		d->per_document = !strcmp(db_str(&r, 6), "document");
-		d->status = dup_col(a, &r, 7);
-		d->number = dup_col(a, &r, 8);
-		d->currency = dup_col(a, &r, 9);
+		d->status = ied_col_dup(a, &r, 7);
+		d->number = ied_col_dup(a, &r, 8);
+		d->currency = ied_col_dup(a, &r, 9);
 	}
 	db_free(&r);
 	if (e)
@@ -385,14 +385,14 @@ ierr ied_draft_get(struct db *db, struct arena *a, long long id, struct ied_draf
 		l = &d->lines[d->nlines];
 		memset(l, 0, sizeof(*l));
 		l->package_id = db_int(&r, 0);
-		l->description = dup_col(a, &r, 1);
-		l->unit_code = dup_col(a, &r, 5);
-		l->vat_category = dup_col(a, &r, 6);
-		l->tax_description = dup_col(a, &r, 7);
-		l->period_start = dup_col(a, &r, 8);
-		l->period_end = dup_col(a, &r, 9);
-		if ((e = fixed(&r, 2, 6, &l->quantity)) || (e = fixed(&r, 3, 6, &l->unit_price))
-		    || (e = fixed(&r, 4, 4, &l->tax_rate)))
+		l->description = ied_col_dup(a, &r, 1);
+		l->unit_code = ied_col_dup(a, &r, 5);
+		l->vat_category = ied_col_dup(a, &r, 6);
+		l->tax_description = ied_col_dup(a, &r, 7);
+		l->period_start = ied_col_dup(a, &r, 8);
+		l->period_end = ied_col_dup(a, &r, 9);
+		if ((e = ied_col_fixed(&r, 2, 6, &l->quantity)) || (e = ied_col_fixed(&r, 3, 6, &l->unit_price))
+		    || (e = ied_col_fixed(&r, 4, 4, &l->tax_rate)))
 			break;
 		d->nlines++;
 	}

@@ -102,6 +102,12 @@ ierr ied_date_add(const char *date, long long days, char out[11]);
 
 /* ---- reading ---- */
 
+struct db_res;
+/* A column as a string in `a` ("" for NULL; NULL only when out of memory). */
+const char *ied_col_dup(struct arena *a, const struct db_res *r, unsigned col);
+/* A DECIMAL column as fixed point with `decimals` (0 for NULL). */
+ierr ied_col_fixed(const struct db_res *r, unsigned col, int decimals, int64_t *out);
+
 struct ied_customer {
 	long long id;
 	const char *name, *currency, *time_zone, *email;
