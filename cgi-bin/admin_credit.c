@@ -36,9 +36,10 @@ enum { F_FULL, F_REASON, F_NOTIFY, NF };
 static const struct form_field qty_field = FORM_FIELD("q", "Quantity to credit", FORM_DEC6, .nonneg = 1);
 static const struct form_field amt_field = FORM_FIELD("a", "Amount to credit (net)", FORM_AMOUNT, .nonneg = 1);
 
-/* One line's inputs as posted. */
+/* One line's inputs as posted, and the message beside each (a sentence). */
 struct pick_in {
 	struct form_value q, a;
+	const char *qmsg, *amsg;
 };
 
 struct page {
@@ -107,8 +108,8 @@ static ierr invoice_hdf(struct req *req, struct page *pg)
 			continue;
 		if ((e = app_set_at(req, "Lines", i, "Q", pg->in[i].q.raw ? pg->in[i].q.raw : ""))
 		    || (e = app_set_at(req, "Lines", i, "A", pg->in[i].a.raw ? pg->in[i].a.raw : ""))
-		    || (pg->in[i].q.error && (e = app_set_at(req, "Lines", i, "QError", pg->in[i].q.error)))
-		    || (pg->in[i].a.error && (e = app_set_at(req, "Lines", i, "AError", pg->in[i].a.error))))
+		    || (pg->in[i].qmsg && (e = app_set_at(req, "Lines", i, "QError", pg->in[i].qmsg)))
+		    || (pg->in[i].amsg && (e = app_set_at(req, "Lines", i, "AError", pg->in[i].amsg))))
 			return e;
 	}
 	return IE_OK;
@@ -135,7 +136,7 @@ static ierr render_form(struct req *req, struct page *pg, int status)
 	ierr e;
 
 	for (size_t i = 0; pg->in && i < pg->inv.nlines; i++)
-		errs += (pg->in[i].q.error != NULL) + (pg->in[i].a.error != NULL);
+		errs += (pg->in[i].qmsg != NULL) + (pg->in[i].amsg != NULL);
 	if ((e = admin_layout(req, "invoices", "Create credit note")) || (e = invoice_hdf(req, pg))
 	    || (e = form_hdf(req, "Form", credit_form, NF, req->method == APP_POST ? pg->v : NULL))
 	    || (e = app_set_int(req, "Form.Errors", (long long)errs))
@@ -192,10 +193,16 @@ static ierr parse(struct req *req, struct page *pg)
 			return e;
 		if (pg->v[F_FULL].i)
 			continue;       /* the whole rest: the lines' inputs do not count */
-		if (in->q.present && in->a.present)
-			form_set_error(&in->a, "is given with a quantity: credit a line by quantity or by amount, not both");
-		bad |= in->q.error || in->a.error;
-		if (in->q.error || in->a.error || (!in->q.present && !in->a.present))
+		if (in->q.error)
+			in->qmsg = arena_printf(req->arena, "%s %s.", qty_field.label, in->q.error);
+		if (in->a.error)
+			in->amsg = arena_printf(req->arena, "%s %s.", amt_field.label, in->a.error);
+		else if (in->q.present && in->a.present)
+			in->amsg = "A line is credited by quantity or by amount, not both.";
+		if ((in->q.error && !in->qmsg) || (in->a.error && !in->amsg))
+			return IE_NOMEM;
+		bad |= in->qmsg || in->amsg;
+		if (in->qmsg || in->amsg || (!in->q.present && !in->a.present))
 			continue;
 		/* "0" typed into a box means nothing for that line */
 		if ((in->q.present && in->q.i == 0) || (in->a.present && in->a.i == 0))
@@ -215,8 +222,10 @@ static void place_refusal(struct page *pg, const char *why, size_t bad)
 	if (bad < pg->npicks) {
 		struct pick_in *in = &pg->in[pg->pick_line[bad]];
 
-		/* the field's label is printed before the message */
-		form_set_error(pg->picks[bad].by_amount ? &in->a : &in->q, why);
+		if (pg->picks[bad].by_amount)
+			in->amsg = why;
+		else
+			in->qmsg = why;
 	} else {
 		pg->problem = why;
 	}

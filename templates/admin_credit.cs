@@ -51,7 +51,7 @@
     </div>
   </form>
 <?cs else ?>
-  <form method="post" action="/admin/invoices/<?cs var:Inv.Id ?>/credit" id="credit-form" class="invoice-editor">
+  <form method="post" action="/admin/invoices/<?cs var:Inv.Id ?>/credit" id="credit-form">
     <?cs call:form_keys() ?>
     <?cs call:form_errors(Form) ?>
     <?cs if:Form.Problem ?><p class="field-error" role="alert" id="form-problem"><?cs var:Form.Problem ?></p><?cs /if ?>
@@ -69,15 +69,15 @@
         <td class="num"><?cs var:l.Qty ?><?cs if:l.Unit ?> <?cs var:l.Unit ?><?cs /if ?></td><td class="num"><?cs var:l.Price ?></td>
         <td><?cs var:l.Rate ?></td><td class="num"><?cs var:l.Net ?></td>
         <td class="num left-qty"><?cs var:l.LeftQty ?></td><td class="num left-net"><?cs var:l.LeftNet ?></td>
-        <td class="field<?cs if:l.QError ?> invalid<?cs /if ?>">
+        <td class="pick<?cs if:l.QError ?> invalid<?cs /if ?>">
           <label class="vh" for="f-q_<?cs var:l.Pos ?>">Quantity to credit, line <?cs var:l.Pos ?></label>
           <input type="text" inputmode="decimal" size="8" id="f-q_<?cs var:l.Pos ?>" name="q_<?cs var:l.Pos ?>" value="<?cs var:l.Q ?>"<?cs if:l.QError ?> aria-invalid="true" aria-describedby="e-q_<?cs var:l.Pos ?>"<?cs /if ?>>
-          <?cs if:l.QError ?><p class="field-error" id="e-q_<?cs var:l.Pos ?>">Quantity <?cs var:l.QError ?></p><?cs /if ?>
+          <?cs if:l.QError ?><p class="field-error" id="e-q_<?cs var:l.Pos ?>"><?cs var:l.QError ?></p><?cs /if ?>
         </td>
-        <td class="field<?cs if:l.AError ?> invalid<?cs /if ?>">
+        <td class="pick<?cs if:l.AError ?> invalid<?cs /if ?>">
           <label class="vh" for="f-a_<?cs var:l.Pos ?>">Net amount to credit, line <?cs var:l.Pos ?></label>
           <input type="text" inputmode="decimal" size="8" id="f-a_<?cs var:l.Pos ?>" name="a_<?cs var:l.Pos ?>" value="<?cs var:l.A ?>"<?cs if:l.AError ?> aria-invalid="true" aria-describedby="e-a_<?cs var:l.Pos ?>"<?cs /if ?>>
-          <?cs if:l.AError ?><p class="field-error" id="e-a_<?cs var:l.Pos ?>">Amount <?cs var:l.AError ?></p><?cs /if ?>
+          <?cs if:l.AError ?><p class="field-error" id="e-a_<?cs var:l.Pos ?>"><?cs var:l.AError ?></p><?cs /if ?>
         </td>
       </tr><?cs /each ?>
       </tbody>
