@@ -84,6 +84,27 @@ const inv = (id) => {
 const written = () => sql(`SELECT CONCAT(COUNT(*), '/', (SELECT COUNT(*) FROM audit_events), '/',
   (SELECT COUNT(*) FROM payment_allocations), '/', (SELECT COUNT(*) FROM credit_note_lines)) FROM invoices`);
 
+// The figures shown (the customer's list sums, the dashboard's receivables) against SQL:
+// per DESIGN.md "List figures", issued documents only, credit notes counted negative.
+const money = (v) => { const c = cents(v); const a = Math.abs(c);
+  return `${c < 0 ? '-' : ''}${String(Math.floor(a / 100)).replace(/\B(?=(\d{3})+$)/g, ',')}.${String(a % 100).padStart(2, '0')} ${CUR}`; };
+function truth(where) {
+  const [billed, paid, balance] = rows(`SELECT SUM(IF(kind = 'credit', -1, 1) * total), SUM(IF(kind = 'credit', -1, 1) * paid_amount),
+    SUM(IF(kind = 'credit', -1, 1) * (total - paid_amount)) FROM invoices WHERE status IN ('open', 'paid')
+    AND currency = '${CUR}' AND ${where}`)[0];
+  return [money(billed), money(paid), money(balance)];
+}
+async function checkFigures(c) {
+  const list = (await c.get(`/invoices?customer=${CID}`)).text_;
+  const sum = list.match(new RegExp(`<span class="sum" data-currency="${CUR}" data-kind="issued">([\\s\\S]*?)</span> (?=<span class="sum"|(?:</span>)?</p>)`));
+  assert.ok(sum, 'the list shows its sums');
+  const f = (cls) => decode(sum[1].match(new RegExp(`<span class="${cls}">([^<]*)</span>`))[1]);
+  assert.deepEqual([f('billed'), f('paid'), f('balance')], truth(`customer_id = ${CID}`), "the customer's list sums");
+  const dash = (await c.get('/admin')).text_.match(new RegExp(`<tr data-currency="${CUR}">([\\s\\S]*?)</tr>`))[1];
+  const d = (cls) => decode(dash.match(new RegExp(`<td class="num ${cls}">([\\s\\S]*?)</td>`))[1]);
+  assert.deepEqual([d('billed'), d('paid'), d('outstanding')], truth('1'), "the dashboard's receivables");
+}
+
 // A credit note's lines, totals and VAT breakdown add up, and each line points at the invoice's.
 function checkNote(cn, invoiceId) {
   const [kind, type, credited, total, net, tax] = rows(`SELECT kind, type_code, credited_invoice_id, total, net_total,
@@ -136,6 +157,7 @@ test('full credit: numbered in the credit series, settles the invoice (Paid), pa
   assert.deepEqual(rows(`SELECT action FROM audit_events WHERE entity = 'invoice' AND entity_id = ${cn} ORDER BY id`)
     .map((r) => r[0]), ['create', 'issue', 'allocate']);
   checkSums();
+  await checkFigures(c);
   // the credit note's page: title, number, the invoice it credits with a link
   const v = await c.get(`/invoices/${cn}`);
   assert.equal(v.status, 200);
@@ -205,6 +227,7 @@ test('partial credit by quantity and by amount; what is left shows on the form a
   assert.equal(inv(rest).total + note.total, after.total, 'both credits together are the whole invoice');
   assert.equal(inv(id).status, 'paid');
   checkSums();
+  await checkFigures(c);
 });
 
 test('wrong input: field messages, 422, nothing written', async () => {
@@ -268,6 +291,7 @@ test('a paid invoice: the credit stays with the customer as unallocated credit',
   assert.equal(cents(billed), total - 5350);
   assert.equal(cents(balance), -5350, 'the customer is owed the credit');
   checkSums();
+  await checkFigures(c);
 });
 
 test('drafts, void invoices and credit notes cannot be credited (409, nothing written)', async () => {
