@@ -57,6 +57,7 @@
     <?cs if:Form.Problem ?><p class="field-error" role="alert" id="form-problem"><?cs var:Form.Problem ?></p><?cs /if ?>
     <?cs call:field(Form.full) ?>
     <p class="hint">Or enter, per line, a quantity or a net amount to credit (the line's tax rate applies).</p>
+    <div class="scroll">
     <table class="grid" id="credit-lines">
       <caption>Lines of <?cs var:Inv.Number ?> <span class="muted">· amounts in <?cs var:Inv.Currency ?></span></caption>
       <thead><tr><th scope="col">#</th><th scope="col">Description</th><th class="num" scope="col">Quantity</th>
@@ -82,6 +83,7 @@
       </tr><?cs /each ?>
       </tbody>
     </table>
+    </div>
     <?cs call:field(Form.reason) ?>
     <?cs call:field(Form.notify) ?>
     <div class="form-actions">
