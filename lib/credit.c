@@ -78,6 +78,66 @@ static ierr refuse(const char **why, size_t *bad, size_t at, const char *text)
 	return IE_CONFLICT;
 }
 
+static int same_rate(const char *cat, int64_t rate, const char *cat2, int64_t rate2)
+{
+	return rate == rate2 && !strcmp(cat && *cat ? cat : ied_default_category(rate),
+					cat2 && *cat2 ? cat2 : ied_default_category(rate2));
+}
+
+/* Tax per document: a rate whose every line the plan credits to its end takes
+ * the rest of the rate's tax, the last of its plan lines carrying the difference. */
+static ierr rest_of_rates(const struct crd_invoice *inv, struct crd_plan *p)
+{
+	ierr e;
+
+	for (size_t g = 0; g < inv->nrates; g++) {
+		const struct crd_rate *r = &inv->rates[g];
+		money_t sum = 0;
+		size_t last = (size_t)-1;
+		int complete = 1;
+
+		for (size_t k = 0; complete && k < inv->nlines; k++) {
+			const struct crd_line *l = &inv->lines[k];
+			money_t credited = 0, net;
+
+			if (!same_rate(l->vat_category, l->tax_rate, r->vat_category, r->rate))
+				continue;
+			for (size_t i = 0; i < p->nlines; i++) {
+				if (p->src[i].line != k)
+					continue;
+				if ((e = money_line_net(p->lines[i].quantity, p->lines[i].unit_price, inv->exponent, &net)))
+					return e;
+				credited += net;
+			}
+			complete = credited == crd_left_net(l);
+		}
+		for (size_t i = 0; complete && i < p->nlines; i++) {
+			struct ied_line *c = &p->lines[i];
+			money_t net;
+
+			if (!same_rate(c->vat_category, c->tax_rate, r->vat_category, r->rate))
+				continue;
+			if ((e = money_line_net(c->quantity, c->unit_price, inv->exponent, &net))
+			    || (e = money_tax(net, c->tax_rate, &c->tax)))
+				return e;
+			c->tax_given = 1;
+			sum += c->tax;
+			last = i;
+		}
+		if (!complete || last == (size_t)-1)
+			continue;
+		/* the difference the parts' rounding made, on the rate's last line */
+		sum -= p->lines[last].tax;
+		p->lines[last].tax = r->tax - r->credited_tax - sum;
+		if (p->lines[last].tax < 0) {
+			for (size_t i = 0; i < p->nlines; i++)
+				if (same_rate(p->lines[i].vat_category, p->lines[i].tax_rate, r->vat_category, r->rate))
+					p->lines[i].tax_given = 0;   /* stored figures disagree: round as usual */
+		}
+	}
+	return IE_OK;
+}
+
 ierr crd_plan(struct arena *a, const struct crd_invoice *inv, int full, const struct crd_pick *picks, size_t n,
 	      struct crd_plan *out, const char **why, size_t *bad)
 {
@@ -158,6 +218,8 @@ ierr crd_plan(struct arena *a, const struct crd_invoice *inv, int full, const st
 	}
 	if (!out->nlines)
 		return refuse(why, bad, (size_t)-1, "Choose at least one line to credit, or credit the whole invoice.");
+	if (inv->per_document && (e = rest_of_rates(inv, out)))
+		return e;
 	/* the last part of a line takes the rest of its tax (per-line rounding) */
 	for (size_t i = 0; !inv->per_document && i < out->nlines; i++) {
 		const struct crd_line *l = &inv->lines[out->src[i].line];
@@ -238,6 +300,39 @@ static ierr load_lines(struct db *db, struct arena *a, struct crd_invoice *inv)
 	return e;
 }
 
+static ierr load_rates(struct db *db, struct arena *a, struct crd_invoice *inv)
+{
+	struct db_res r;
+	size_t cap = 0;
+	ierr e;
+
+	e = db_query(db, &r, "SELECT t.vat_category, t.tax_rate, t.tax_amount, (SELECT COALESCE(SUM(ct.tax_amount), 0) "
+		     "FROM invoices cn JOIN invoice_tax_totals ct ON ct.invoice_id = cn.id WHERE cn.credited_invoice_id = ? "
+		     "AND cn.status IN ('open', 'paid') AND ct.vat_category = t.vat_category AND ct.tax_rate = t.tax_rate) "
+		     "FROM invoice_tax_totals t WHERE t.invoice_id = ?", DB_ARGS(DB_I(inv->id), DB_I(inv->id)));
+	while (!e && (e = db_next(&r)) == IE_OK) {
+		struct crd_rate *x;
+
+		if (!(inv->rates = arena_grow(a, inv->rates, inv->nrates, &cap, sizeof(*inv->rates)))) {
+			e = IE_NOMEM;
+			break;
+		}
+		x = &inv->rates[inv->nrates];
+		if (!(x->vat_category = ied_col_dup(a, &r, 0))) {
+			e = IE_NOMEM;
+			break;
+		}
+		if ((e = ied_col_fixed(&r, 1, 4, &x->rate)) || (e = money_from_db(db_str(&r, 2), inv->exponent, &x->tax))
+		    || (e = money_from_db(db_str(&r, 3), inv->exponent, &x->credited_tax)))
+			break;
+		inv->nrates++;
+	}
+	if (e == IE_NOTFOUND)
+		e = IE_OK;
+	db_free(&r);
+	return e;
+}
+
 ierr crd_load(struct db *db, struct arena *a, long long id, int lock, struct crd_invoice *inv)
 {
 	struct db_res r;
@@ -284,7 +379,9 @@ ierr crd_load(struct db *db, struct arena *a, long long id, int lock, struct crd
 	    || (e = money_from_db(db_str(&r, 11), inv->exponent, &inv->credited)))
 		goto out;
 	db_free(&r);
-	return load_lines(db, a, inv);
+	if ((e = load_lines(db, a, inv)))
+		return e;
+	return inv->per_document ? load_rates(db, a, inv) : IE_OK;
 out:
 	db_free(&r);
 	return e;

@@ -22,8 +22,10 @@
  * With tax rounded per line, a credit that takes the whole rest of a line's
  * net takes the rest of its tax too (line tax - the taxes credited of it,
  * ied_line.tax_given), so a line credited in parts is credited to the cent.
- * With tax per document the parts' rounding can leave the last credit a cent
- * too big: it is refused with the sentence (credit a cent less by amount).
+ * With tax per document the same holds per (category, rate): a credit that
+ * takes the whole rest of every line of a rate takes the rest of the rate's tax
+ * (the invoice's breakdown less its credit notes'), the last of its lines
+ * carrying the difference.
  *
  * Refusals (IE_CONFLICT with a sentence in *why / cx->why): the invoice is a
  * credit note, a draft or void; it is credited in full already; nothing was
@@ -68,6 +70,13 @@ struct crd_line {
 	money_t credited_tax;                     /* and their taxes */
 };
 
+/* The invoice's VAT breakdown per (category, rate), with the taxes its credit notes took of each. */
+struct crd_rate {
+	const char *vat_category;
+	int64_t rate;
+	money_t tax, credited_tax;
+};
+
 struct crd_invoice {
 	long long id, row_version, customer_id;
 	const char *kind, *status, *number, *currency, *time_zone;
@@ -75,6 +84,8 @@ struct crd_invoice {
 	money_t total, paid, credited;            /* credited: totals of its issued, non-void credit notes */
 	struct crd_line *lines;
 	size_t nlines;
+	struct crd_rate *rates;                   /* read for tax per document only */
+	size_t nrates;
 };
 
 /* The rest of a line: quantity and net not yet credited (never negative). */

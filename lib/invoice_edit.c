@@ -16,6 +16,7 @@ const char *ied_default_category(int64_t rate)
 
 ierr ied_totals(struct ied_line *lines, size_t n, int exponent, int per_document, struct ied_totals *out)
 {
+	int given[IED_MAX_RATES];      /* every line of the rate has its tax given */
 	ierr e;
 
 	memset(out, 0, sizeof(*out));
@@ -26,7 +27,7 @@ ierr ied_totals(struct ied_line *lines, size_t n, int exponent, int per_document
 		struct ied_rate_total *g = NULL;
 
 		if ((e = money_line_net(l->quantity, l->unit_price, exponent, &l->net))
-		    || (!(l->tax_given && !per_document) && (e = money_tax(l->net, l->tax_rate, &l->tax))))
+		    || (!l->tax_given && (e = money_tax(l->net, l->tax_rate, &l->tax))))
 			return e;
 		for (size_t k = 0; k < out->nrates; k++)
 			if (out->rates[k].rate == l->tax_rate && !strcmp(out->rates[k].vat_category, cat))
@@ -34,19 +35,19 @@ ierr ied_totals(struct ied_line *lines, size_t n, int exponent, int per_document
 		if (!g) {
 			if (out->nrates == IED_MAX_RATES)
 				return IE_INVALID;
+			given[out->nrates] = 1;
 			g = &out->rates[out->nrates++];
 			g->vat_category = cat;
 			g->rate = l->tax_rate;
 		}
-		if ((e = money_add(g->net, l->net, &g->net)))
-			return e;
-		if (!per_document && (e = money_add(g->tax, l->tax, &g->tax)))
+		given[g - out->rates] &= l->tax_given != 0;
+		if ((e = money_add(g->net, l->net, &g->net)) || (e = money_add(g->tax, l->tax, &g->tax)))
 			return e;
 	}
 	for (size_t k = 0; k < out->nrates; k++) {
 		struct ied_rate_total *g = &out->rates[k];
 
-		if (per_document && (e = money_tax(g->net, g->rate, &g->tax)))
+		if (per_document && !given[k] && (e = money_tax(g->net, g->rate, &g->tax)))
 			return e;
 		if ((e = money_add(out->net, g->net, &out->net)) || (e = money_add(out->tax, g->tax, &out->tax)))
 			return e;

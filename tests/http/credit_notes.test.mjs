@@ -42,9 +42,9 @@ const why = (r) => `${r.status}: ${decode((r.text_.match(/role="alert"[^>]*>([\s
 // lines: [description, quantity, unit price, tax rate]
 const LINES = [['Hosting', '10', '10', '19'], ['Support hours', '2', '50', '7'], ['Setup', '1', '33.33', '19']];
 
-async function issuedInvoice(c, lines = LINES) {
+async function issuedInvoice(c, lines = LINES, rounding = 'line') {
   const k = keys((await c.get('/admin/invoices/new')).text_);
-  const f = { csrf: k.csrf, once: k.once, rows: String(lines.length + 1), tax_rounding: 'line', customer: String(CID),
+  const f = { csrf: k.csrf, once: k.once, rows: String(lines.length + 1), tax_rounding: rounding, customer: String(CID),
     invoice_date: '2026-11-20' };
   lines.forEach(([d, q, p, t], i) => Object.assign(f, { [`l${i + 1}_description`]: d, [`l${i + 1}_quantity`]: q,
     [`l${i + 1}_unit_price`]: p, [`l${i + 1}_tax_rate`]: t, [`l${i + 1}_unit_code`]: 'C62' }));
@@ -228,6 +228,23 @@ test('partial credit by quantity and by amount; what is left shows on the form a
   assert.equal(inv(id).status, 'paid');
   checkSums();
   await checkFigures(c);
+});
+
+test('tax per document: credited in parts, the parts add up to the invoice to the cent', async () => {
+  const c = await as('billing');
+  // DESIGN.md's golden case: 55.55 and 11.11 at 23% give tax 15.33 per document (15.34 per line)
+  const id = await issuedInvoice(c, [['A', '1', '55.55', '23'], ['B', '1', '11.11', '23']], 'document');
+  assert.equal(inv(id).total, 6666 + 1533);
+  const { cn: first } = await credit(c, id, { q_1: '1' });
+  assert.equal(inv(first).total, 5555 + 1278, 'a part rounds on its own: 23% of 55.55');
+  assert.equal(sql(`SELECT tax_rounding FROM invoices WHERE id = ${first}`), 'document');
+  const { cn: rest } = await credit(c, id, { full: '1' });
+  assert.equal(inv(rest).total, 1111 + 255, 'the rest takes the rest of the tax (15.33 - 12.78), not 2.56');
+  assert.equal(inv(first).total + inv(rest).total, inv(id).total);
+  const [net, tax] = rows(`SELECT net_amount, tax_amount FROM invoice_tax_totals WHERE invoice_id = ${rest}`)[0];
+  assert.deepEqual([cents(net), cents(tax)], [1111, 255], 'the VAT breakdown says the same');
+  assert.equal(inv(id).status, 'paid');
+  checkSums();
 });
 
 test('wrong input: field messages, 422, nothing written', async () => {

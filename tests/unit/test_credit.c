@@ -223,6 +223,7 @@ static void test_last_part_tax(void **state)
 	struct crd_line lines[] = { LINE_T(2, 50, 7, 10000, 700, 0, 1250, 88) };
 	struct crd_invoice inv = invoice("invoice", "open", 1250 + 88, lines, 1);
 	struct crd_pick part = { 0, 1, 0, 5000 }, rest = { 0, 1, 0, 8750 };
+	struct crd_rate rate = { "S", R(7), 700, 88 };
 	struct arena *a = arena_new();
 	struct crd_plan p;
 	const char *why;
@@ -237,9 +238,46 @@ static void test_last_part_tax(void **state)
 	assert_int_equal(p.total, 10700 - 1338);     /* exactly the rest */
 	assert_int_equal(crd_plan(a, &inv, 1, NULL, 0, &p, &why, &bad), IE_OK);
 	assert_int_equal(p.total, 10700 - 1338);
-	/* per document: the rest's tax from its net (6.13), a cent over the rest: refused */
+	/* per document: the rate's rest of tax too (7.00 - 0.88), not the tax of the rest's net (6.13) */
 	inv.per_document = 1;
+	inv.rates = &rate;
+	inv.nrates = 1;
+	assert_int_equal(crd_plan(a, &inv, 1, NULL, 0, &p, &why, &bad), IE_OK);
+	assert_int_equal(p.tax, 612);
+	assert_int_equal(p.total, 10700 - 1338);
+	/* a part of the rate rounds on its own */
+	assert_int_equal(crd_plan(a, &inv, 0, &part, 1, &p, &why, &bad), IE_OK);
+	assert_int_equal(p.tax, 350);
+	/* without the breakdown (not read): the tax of the net, a cent over the rest, refused */
+	inv.nrates = 0;
 	assert_int_equal(crd_plan(a, &inv, 1, NULL, 0, &p, &why, &bad), IE_CONFLICT);
+	arena_free(a);
+}
+
+/* Tax per document over two lines of one rate: 55.55 + 11.11 at 23% (tax 15.33 on 66.66);
+ * 55.55 credited before with 12.78, so the rest (11.11) takes 2.55, not round(2.5553) = 2.56. */
+static void test_rate_rest_two_lines(void **state)
+{
+	struct crd_line lines[] = {
+		{ 0, 0, 0, "a", "C62", "S", "VAT", "", "", Q(1), 55550000, R(23), 5555, 1278, Q(1), 5555, 1278 },
+		{ 0, 0, 0, "b", "C62", "S", "VAT", "", "", Q(1), 11110000, R(23), 1111, 256, 0, 0, 0 },
+	};
+	struct crd_rate rate = { "S", R(23), 1533, 1278 };
+	struct crd_invoice inv = invoice("invoice", "open", 5555 + 1278, lines, 2);
+	struct arena *a = arena_new();
+	struct crd_plan p;
+	const char *why;
+	size_t bad;
+
+	(void)state;
+	inv.total = 6666 + 1533;
+	inv.per_document = 1;
+	inv.rates = &rate;
+	inv.nrates = 1;
+	assert_int_equal(crd_plan(a, &inv, 1, NULL, 0, &p, &why, &bad), IE_OK);
+	assert_int_equal(p.nlines, 1);
+	assert_int_equal(p.tax, 255);
+	assert_int_equal(p.total, 1111 + 255);
 	arena_free(a);
 }
 
@@ -270,7 +308,7 @@ int main(void)
 		cmocka_unit_test(test_left),         cmocka_unit_test(test_refusal),
 		cmocka_unit_test(test_picks),        cmocka_unit_test(test_full_rest),
 		cmocka_unit_test(test_per_document), cmocka_unit_test(test_jpy),
-		cmocka_unit_test(test_last_part_tax),
+		cmocka_unit_test(test_last_part_tax),  cmocka_unit_test(test_rate_rest_two_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
