@@ -74,4 +74,4 @@ const seqs = sql(`SELECT CAST(SUBSTRING_INDEX(number, '-', -1) AS UNSIGNED) FROM
   AND number LIKE 'CN-${year}-%' ORDER BY 1`).split('\n').filter(Boolean).map(Number);
 const gapFree = seqs.every((s, i) => s === i + 1);
 console.log(`${PAR} parallel clients: ${(PAR * PER / secs).toFixed(1)} credit notes/s (${PAR * PER} in ${secs.toFixed(2)} s); `
-  + `credit series ${year}: ${seqs.length} numbers (${seqs.length - before} new), ${gapFree ? 'gap-free' : 'GAPS'}`);
+  + `credit series ${year}: ${seqs.length} numbers (${seqs.length - before} by the parallel clients), ${gapFree ? 'gap-free' : 'GAPS'}`);
