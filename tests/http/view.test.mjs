@@ -426,10 +426,12 @@ test('the Update status control offers only the allowed next states, to staff wi
     for (const [id, acts] of Object.entries(expect)) {
       const r = await c.get(`/invoices/${id}`);
       if (role === 'customer' && +id === draft) { assert.equal(r.status, 404); continue; }
-      // the status links (the payments links beside them are tests/http/payments.test.mjs's)
-      const links = [...r.text_.matchAll(new RegExp(`href="/admin/invoices/${id}/([a-z]+)"`, 'g'))].map((m) => m[1])
-        .filter((a) => a !== 'payments');
+      // the status links (the payments and credit note links beside them are checked apart)
+      const all = [...r.text_.matchAll(new RegExp(`href="/admin/invoices/${id}/([a-z]+)"`, 'g'))].map((m) => m[1]);
+      const links = all.filter((a) => a !== 'credit' && a !== 'payments');
       assert.deepEqual(links, writes ? acts : [], `${role} on ${id}`);
+      // "Create credit note" beside the group, on issued invoices only
+      assert.equal(all.includes('credit'), writes && +id !== draft, `${role} on ${id}: Create credit note`);
       const group = r.text_.match(/<div class="admin-actions" data-for="admin" role="group" aria-labelledby="update-status">/);
       assert.equal(!!group, writes && acts.length > 0, `${role} on ${id}: the group only with links in it`);
     }
