@@ -139,5 +139,6 @@ ierr admin_invoice_payments(struct req *req);       /* an invoice's allocations,
 ierr admin_invoice_record(struct req *req);         /* POST: record a payment allocated to the invoice */
 ierr admin_invoice_allocate(struct req *req);       /* POST source=p<id>|c<id>&amount=X */
 ierr admin_invoice_unallocate(struct req *req);     /* POST allocation=ID */
+ierr admin_invoice_apply(struct req *req);          /* POST (credit notes) target=ID&amount=X repeated */
 
 #endif

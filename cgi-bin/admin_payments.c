@@ -411,6 +411,43 @@ static ierr open_row(void *ctx, const struct payment_doc *d)
 	return IE_OK;
 }
 
+/* The allocate form's rows as posted and refused (422): typed amounts and messages. */
+struct spread_rows {
+	const char **posted, **errors;
+	size_t n;
+};
+
+/* The spread form: the customer's oldest open documents (invoices, or credit
+ * notes for a refund) as Open.N.*, each with the plan's amount (or what was
+ * posted), and the form's keys. */
+static ierr spread_hdf(struct req *req, long long customer_id, const char *cur, int exp, int credit, money_t free,
+		       const struct spread_rows *rows)
+{
+	struct open_list *o = arena_alloc(req->arena, sizeof(*o));
+	money_t plan[PAYMENT_SPREAD_MAX];
+	ierr e;
+
+	if (!o)
+		return IE_NOMEM;
+	o->req = req;
+	o->cur = cur;
+	o->exp = exp;
+	if ((e = payment_open_docs(req->db, req->arena, customer_id, cur, credit, PAYMENT_SPREAD_MAX, open_row, o)))
+		return e;
+	payment_spread(free, o->open, o->n, plan);
+	for (size_t i = 0; i < o->n; i++) {
+		if (i < rows->n) {
+			if ((e = app_set_at(req, "Open", i, "Plan", rows->posted[i]))
+			    || (rows->errors[i] && (e = app_set_at(req, "Open", i, "Error", rows->errors[i]))))
+				return e;
+		} else if (plan[i] && (e = set_decimal_at(req, "Open", i, "Plan", plan[i], exp)))
+			return e;
+	}
+	if ((e = app_set(req, "Spread.Free", "1")) || (credit && (e = app_set(req, "Spread.Credit", "1"))))
+		return e;
+	return rows->n ? admin_form_keys_again(req) : admin_form_keys(req, 0);
+}
+
 /* The payment page; posted: the allocate form's typed amounts and messages
  * when it comes back refused (NULL: the spread plan). */
 static ierr show_payment(struct req *req, int status, long long id, const char **posted, const char **errors,
@@ -418,12 +455,8 @@ static ierr show_payment(struct req *req, int status, long long id, const char *
 {
 	struct payment_row p;
 	struct alloc_list al = { req, 0, NULL, 0, 1 };
-	struct open_list *o = arena_alloc(req->arena, sizeof(*o));
-	money_t plan[PAYMENT_SPREAD_MAX];
 	ierr e;
 
-	if (!o)
-		return IE_NOMEM;
 	e = payment_get(req->db, req->arena, id, &p);
 	if (e == IE_NOTFOUND)
 		return app_fail(req, e, "There is no such payment.");
@@ -447,22 +480,10 @@ static ierr show_payment(struct req *req, int status, long long id, const char *
 	    || (e = payment_allocations(req->db, req->arena, 1, p.id, p.currency, alloc_row, &al)))
 		return e;
 	if (p.free > 0 && al.can_write) {
-		o->req = req;
-		o->cur = p.currency;
-		o->exp = p.exponent;
-		if ((e = payment_open_docs(req->db, req->arena, p.customer_id, p.currency, p.amount < 0,
-					   PAYMENT_SPREAD_MAX, open_row, o)))
-			return e;
-		payment_spread(p.free, o->open, o->n, plan);
-		for (size_t i = 0; i < o->n; i++) {
-			if (i < nposted) {
-				if ((e = app_set_at(req, "Open", i, "Plan", posted[i]))
-				    || (errors[i] && (e = app_set_at(req, "Open", i, "Error", errors[i]))))
-					return e;
-			} else if (plan[i] && (e = set_decimal_at(req, "Open", i, "Plan", plan[i], p.exponent)))
-				return e;
-		}
-		if (nposted ? (e = admin_form_keys_again(req)) : (e = admin_form_keys(req, 0)))
+		const struct spread_rows rows = { posted, errors, nposted };
+
+		if ((e = spread_hdf(req, p.customer_id, p.currency, p.exponent, p.amount < 0, p.free, &rows))
+		    || (e = app_setf(req, "Spread.Action", "/admin/payments/%lld/allocate", p.id)))
 			return e;
 	}
 	if ((e = admin_history_hdf(req, "payment", p.id)))
@@ -478,7 +499,9 @@ ierr admin_payment_page(struct req *req)
 
 struct spread_ctx {
 	struct change c;
-	long long payment_id;
+	int is_credit;                /* the source: 0 a payment, 1 a credit note */
+	long long source_id;
+	const char *back;             /* where to go after: its page */
 	struct alloc_item *items;
 	const char *number;           /* of the refused document */
 	size_t n;
@@ -489,7 +512,7 @@ static ierr spread_tx(struct db *db, void *ctx, char *result, size_t sz)
 	struct spread_ctx *s = ctx;
 	struct payment_docinfo d;
 	size_t failed, done;
-	ierr e = payment_allocate_tx(db, &s->c.cx, 0, s->payment_id, s->items, s->n, &failed, &done);
+	ierr e = payment_allocate_tx(db, &s->c.cx, s->is_credit, s->source_id, s->items, s->n, &failed, &done);
 
 	/* a refusal names the document it concerns (read only then: the spread stays one pass) */
 	if (e == IE_CONFLICT && failed < s->n && payment_doc_get(db, s->c.req->arena, s->items[failed].target, &d) == IE_OK)
@@ -497,48 +520,63 @@ static ierr spread_tx(struct db *db, void *ctx, char *result, size_t sz)
 	s->c.why = e == IE_INVALID ? "Enter an amount for at least one invoice, each invoice once. Nothing was saved."
 				   : refusal(&s->c, s->number);
 	if (!e)
-		snprintf(result, sz, "/admin/payments/%lld?done=allocated", s->payment_id);
+		snprintf(result, sz, "%s?done=allocated", s->back);
 	return e;
+}
+
+/* The spread form's rows (target=ID&amount=X, repeated) in `cur`: s->items,
+ * and the typed amounts with a message for each wrong one (rows->n > 0 when
+ * any is wrong: the page comes back with them, 422). */
+static ierr parse_rows(struct req *req, const char *cur, struct spread_ctx *s, struct spread_rows *rows)
+{
+	static const struct form_field amount_field = FORM_FIELD("amount", "Amount", FORM_AMOUNT, .nonneg = 1);
+	const char **targets, **amounts, **errors;
+	size_t nt, na, bad = 0;
+	ierr e;
+
+	targets = body_values(req, "target", &nt);
+	amounts = body_values(req, "amount", &na);
+	if (!nt || nt != na || nt > PAYMENT_SPREAD_MAX)
+		return app_fail(req, IE_INVALID, "The form's rows are not valid; open the page again.");
+	s->n = nt;
+	s->items = arena_alloc(req->arena, nt * sizeof(*s->items));
+	errors = arena_alloc(req->arena, nt * sizeof(*errors));
+	if (!s->items || !errors)
+		return IE_NOMEM;
+	for (size_t i = 0; i < nt; i++) {
+		struct form_value fv;
+
+		if (str_to_i64(targets[i], 1, 9007199254740992LL, &s->items[i].target))
+			return app_fail(req, IE_INVALID, "The form's rows are not valid; open the page again.");
+		if ((e = form_parse_one(&amount_field, amounts[i], cur, req->arena, &fv)))
+			return e;
+		errors[i] = fv.error ? arena_printf(req->arena, "Amount %s", fv.error) : NULL;
+		bad += fv.error != NULL;
+		s->items[i].amount = fv.present ? fv.i : 0;
+	}
+	rows->posted = amounts;
+	rows->errors = errors;
+	rows->n = bad ? nt : 0;
+	return IE_OK;
 }
 
 /* POST /admin/payments/{id}/allocate: target=ID&amount=X, repeated, one per row. */
 ierr admin_payment_allocate(struct req *req)
 {
-	static const struct form_field amount_field = FORM_FIELD("amount", "Amount", FORM_AMOUNT, .nonneg = 1);
 	struct spread_ctx s = { 0 };
+	struct spread_rows rows;
 	struct payment_row p;
-	const char **targets, **amounts, **errors;
-	size_t nt, na, bad = 0;
 	ierr e;
 
 	e = payment_get(req->db, req->arena, req->ids[0], &p);
 	if (e == IE_NOTFOUND)
 		return app_fail(req, e, "There is no such payment.");
-	if (e)
+	if (e || (e = parse_rows(req, p.currency, &s, &rows)))
 		return e;
-	targets = body_values(req, "target", &nt);
-	amounts = body_values(req, "amount", &na);
-	if (!nt || nt != na || nt > PAYMENT_SPREAD_MAX)
-		return app_fail(req, IE_INVALID, "The form's rows are not valid; open the payment again.");
-	s.payment_id = p.id;
-	s.n = nt;
-	s.items = arena_alloc(req->arena, nt * sizeof(*s.items));
-	errors = arena_alloc(req->arena, nt * sizeof(*errors));
-	if (!s.items || !errors)
-		return IE_NOMEM;
-	for (size_t i = 0; i < nt; i++) {
-		struct form_value fv;
-
-		if (str_to_i64(targets[i], 1, 9007199254740992LL, &s.items[i].target))
-			return app_fail(req, IE_INVALID, "The form's rows are not valid; open the payment again.");
-		if ((e = form_parse_one(&amount_field, amounts[i], p.currency, req->arena, &fv)))
-			return e;
-		errors[i] = fv.error ? arena_printf(req->arena, "Amount %s", fv.error) : NULL;
-		bad += fv.error != NULL;
-		s.items[i].amount = fv.present ? fv.i : 0;
-	}
-	if (bad)
-		return show_payment(req, 422, p.id, amounts, errors, nt);
+	if (rows.n)
+		return show_payment(req, 422, p.id, rows.posted, rows.errors, rows.n);
+	s.source_id = p.id;
+	s.back = arena_printf(req->arena, "/admin/payments/%lld", p.id);
 	return run(req, "payment.allocate", spread_tx, &s.c);
 }
 
@@ -624,8 +662,10 @@ static int takes_payments(const struct payment_docinfo *d)
 	return !strcmp(d->kind, "invoice") && d->open > 0;
 }
 
-static ierr show_doc(struct req *req, int status, long long id, struct form_value *v, const char *add_error)
+static ierr show_doc(struct req *req, int status, long long id, struct form_value *v, const char *add_error,
+		     const struct spread_rows *rows)
 {
+	static const struct spread_rows none = { NULL, NULL, 0 };
 	struct payment_docinfo d;
 	struct alloc_list al = { req, 0, NULL, 0, 0 };
 	struct source_list sl = { req, 0, NULL };
@@ -678,6 +718,11 @@ static ierr show_doc(struct req *req, int status, long long id, struct form_valu
 		if (status == 422 && !add_error ? (e = admin_form_keys_again(req)) : (e = admin_form_keys(req, 0)))
 			return e;
 	}
+	/* a credit note's unspent credit goes to the customer's oldest open invoices */
+	if (al.can_write && !strcmp(d.kind, "credit") && d.open > 0
+	    && ((e = spread_hdf(req, d.customer_id, d.currency, d.exponent, 0, d.open, rows ? rows : &none))
+		|| (e = app_setf(req, "Spread.Action", "/admin/invoices/%lld/payments/apply", d.id))))
+		return e;
 	if ((e = admin_history_hdf(req, "invoice", d.id)))
 		return e;
 	return form_render(req, status, "admin_invoice_payments.cs");
@@ -688,7 +733,7 @@ ierr admin_invoice_payments(struct req *req)
 	struct form_value v[RF__COUNT];
 
 	memset(v, 0, sizeof(v));
-	return show_doc(req, 200, req->ids[0], v, NULL);
+	return show_doc(req, 200, req->ids[0], v, NULL, NULL);
 }
 
 /* POST /admin/invoices/{id}/payments/record: a payment of the invoice's
@@ -704,7 +749,7 @@ ierr admin_invoice_record(struct req *req)
 		return e;
 	e = parse_record(req, d.customer_id, d.currency, 0, v, &r.p);
 	if (e == IE_INVALID)
-		return show_doc(req, 422, d.id, v, NULL);
+		return show_doc(req, 422, d.id, v, NULL, NULL);
 	if (e)
 		return e;
 	r.invoice_id = d.id;
@@ -746,13 +791,13 @@ ierr admin_invoice_allocate(struct req *req)
 		return e;
 	memset(v, 0, sizeof(v));
 	if (!src || (src[0] != 'p' && src[0] != 'c') || str_to_i64(src + 1, 1, 9007199254740992LL, &a.source_id))
-		return show_doc(req, 422, d.id, v, "Choose a payment or credit note to allocate from.");
+		return show_doc(req, 422, d.id, v, "Choose a payment or credit note to allocate from.", NULL);
 	if ((e = form_parse_one(&amount_field, app_body_param(req, "amount"), d.currency, req->arena, &fv)))
 		return e;
 	if (!fv.error && fv.i <= 0)
 		fv.error = "must be more than zero.";
 	if (fv.error)
-		return show_doc(req, 422, d.id, v, arena_printf(req->arena, "Amount %s", fv.error));
+		return show_doc(req, 422, d.id, v, arena_printf(req->arena, "Amount %s", fv.error), NULL);
 	a.is_credit = src[0] == 'c';
 	a.invoice_id = d.id;
 	a.amount = fv.i;
@@ -763,4 +808,26 @@ ierr admin_invoice_allocate(struct req *req)
 ierr admin_invoice_unallocate(struct req *req)
 {
 	return remove_common(req, 1);
+}
+
+/* POST /admin/invoices/{id}/payments/apply: a credit note's unspent credit spread
+ * over the customer's invoices (target=ID&amount=X, repeated), one transaction. */
+ierr admin_invoice_apply(struct req *req)
+{
+	struct form_value v[RF__COUNT];
+	struct spread_ctx s = { 0 };
+	struct spread_rows rows;
+	struct payment_docinfo d;
+	ierr e;
+
+	if ((e = load_doc(req, req->ids[0], &d)) || (e = parse_rows(req, d.currency, &s, &rows)))
+		return e;
+	if (rows.n) {
+		memset(v, 0, sizeof(v));
+		return show_doc(req, 422, d.id, v, NULL, &rows);
+	}
+	s.is_credit = 1;
+	s.source_id = d.id;
+	s.back = arena_printf(req->arena, "/admin/invoices/%lld/payments", d.id);
+	return run(req, "credit.apply", spread_tx, &s.c);
 }

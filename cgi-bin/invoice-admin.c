@@ -65,6 +65,7 @@ static const struct app_route routes[] = {
 	{ APP_POST, "/admin/invoices/{id}/payments/record", ACT_PAYMENT_WRITE, admin_invoice_record },
 	{ APP_POST, "/admin/invoices/{id}/payments/add", ACT_PAYMENT_WRITE, admin_invoice_allocate },
 	{ APP_POST, "/admin/invoices/{id}/payments/remove", ACT_PAYMENT_WRITE, admin_invoice_unallocate },
+	{ APP_POST, "/admin/invoices/{id}/payments/apply", ACT_PAYMENT_WRITE, admin_invoice_apply },
 };
 
 static const struct app_def def = { "invoice-admin", routes, sizeof(routes) / sizeof(routes[0]), NULL };

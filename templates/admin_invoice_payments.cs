@@ -50,6 +50,13 @@
   </div>
   <?cs /if ?>
 
+  <?cs if:Spread.Free ?>
+  <section aria-labelledby="apply-h">
+    <h2 id="apply-h">Apply the unspent credit (<?cs var:Doc.Balance ?>) to invoices</h2>
+    <?cs include!"_spread.cs" ?>
+  </section>
+  <?cs /if ?>
+
   <?cs include!"_history_box.cs" ?>
 </section>
 <?cs include!"_foot.cs" ?>

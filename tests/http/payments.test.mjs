@@ -448,6 +448,32 @@ test('credit note leftover applied to another invoice from its page', async () =
   assert.deepEqual(inv(a.id), { status: 'open', paid: '15.000', total: '40.000' });
   assert.deepEqual(inv(cn.id), { status: 'paid', paid: '15.000', total: '15.000' });
   invariants(cust);
+  // from the credit note's own page: its unspent credit spread over the oldest open invoices
+  const cn2 = doc(cust, '30.00', { kind: 'credit' });
+  const b = doc(cust, '10.00', { days: 40 });
+  const page2 = (await docPage(c, cn2.id)).text_;
+  const pairs = formPairs(page2, 'allocate-form');
+  assert.match(page2, /action="\/admin\/invoices\/\d+\/payments\/apply"/);
+  const keys = pairs.filter(([k]) => k !== 'target' && k !== 'amount');
+  const rows = [];
+  for (let i = 0; i < pairs.length; i++) if (pairs[i][0] === 'target') rows.push({ target: Number(pairs[i][1]), amount: pairs[i + 1][1] });
+  assert.deepEqual(rows.map((r) => [r.target, r.amount]), [[a.id, '25.00'], [b.id, '5.00']]);
+  // too much for b: 409, nothing written; then the plan as offered
+  const before = snapshot(cust);
+  let x = await c.post(`/admin/invoices/${cn2.id}/payments/apply`, spreadBody(keys, [{ target: a.id, amount: '20.00' }, { target: b.id, amount: '10.01' }]));
+  assert.equal(x.status, 409);
+  assert.match(alertText(x.text_), new RegExp(`${b.number}: The amount is more than`));
+  assert.equal(snapshot(cust), before);
+  x = await c.post(`/admin/invoices/${cn2.id}/payments/apply`, spreadBody(keys, rows));
+  assert.equal(x.status, 303, x.text_.slice(0, 300));
+  assert.equal(x.headers.get('location'), `/admin/invoices/${cn2.id}/payments?done=allocated`);
+  assert.deepEqual(inv(a.id), { status: 'paid', paid: '40.000', total: '40.000' });
+  assert.deepEqual(inv(b.id), { status: 'open', paid: '5.000', total: '10.000' });
+  assert.deepEqual(inv(cn2.id), { status: 'paid', paid: '30.000', total: '30.000' });
+  assert.equal(n(`SELECT COUNT(*) FROM audit_events WHERE entity = 'invoice' AND entity_id IN (${a.id}, ${b.id}) AND action = 'credit'
+    AND JSON_VALUE(after_json, '$.source_id') = ${cn2.id}`), 2);
+  assert.equal(n(`SELECT COUNT(*) FROM audit_events WHERE entity = 'invoice' AND entity_id = ${cn2.id} AND action = 'allocate'`), 2);
+  invariants(cust);
 });
 
 test('roles: support reads every payment page and gets 403 on every write; customers get 404', async () => {
