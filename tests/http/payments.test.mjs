@@ -126,7 +126,10 @@ async function paymentPage(c, pid) {
 
 // the allocate form with amounts per target id (others 0 / empty)
 async function spreadForm(c, pid) {
-  const pairs = formPairs((await paymentPage(c, pid)).text_, 'allocate-form');
+  return spreadOf((await paymentPage(c, pid)).text_);
+}
+function spreadOf(html) {
+  const pairs = formPairs(html, 'allocate-form');
   const rows = [];
   for (let i = 0; i < pairs.length; i++)
     if (pairs[i][0] === 'target') rows.push({ target: Number(pairs[i][1]), amount: pairs[i + 1][1] });
@@ -452,11 +455,8 @@ test('credit note leftover applied to another invoice from its page', async () =
   const cn2 = doc(cust, '30.00', { kind: 'credit' });
   const b = doc(cust, '10.00', { days: 40 });
   const page2 = (await docPage(c, cn2.id)).text_;
-  const pairs = formPairs(page2, 'allocate-form');
   assert.match(page2, /action="\/admin\/invoices\/\d+\/payments\/apply"/);
-  const keys = pairs.filter(([k]) => k !== 'target' && k !== 'amount');
-  const rows = [];
-  for (let i = 0; i < pairs.length; i++) if (pairs[i][0] === 'target') rows.push({ target: Number(pairs[i][1]), amount: pairs[i + 1][1] });
+  const { keys, rows } = spreadOf(page2);
   assert.deepEqual(rows.map((r) => [r.target, r.amount]), [[a.id, '25.00'], [b.id, '5.00']]);
   // too much for b: 409, nothing written; then the plan as offered
   const before = snapshot(cust);
