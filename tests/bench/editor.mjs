@@ -19,8 +19,7 @@
 // BENCH_SEED (10), BENCH_PER_ISSUER (10) issues per parallel issuer,
 // BENCH_DASH_N (200) dashboard samples.
 import { performance } from 'node:perf_hooks';
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
 import { as, sql } from '../http/lib.mjs';
 
 const N = +(process.env.BENCH_N || 100);
@@ -174,15 +173,17 @@ console.log(`dashboard /admin cached:       ${stats(dashHit)}`);
 
 // ---------- 20 parallel issuers ----------
 const year = today.getUTCFullYear();
-const status = () => Object.fromEntries(sql(`SELECT variable_name, variable_value FROM information_schema.global_status
+// the lock counters and lock waits need the PROCESS privilege: the stack's root (socket login)
+const sqlRoot = (q) => execFileSync('mariadb', ['--no-defaults', `--socket=${process.env.STACK_DIR}/run/mysqld.sock`, '-uroot',
+  '-N', '-B', 'invoice', '-e', q], { encoding: 'utf8' }).trim();
+const status = () => Object.fromEntries(sqlRoot(`SELECT variable_name, variable_value FROM information_schema.global_status
   WHERE variable_name IN ('INNODB_ROW_LOCK_WAITS', 'INNODB_ROW_LOCK_TIME', 'INNODB_DEADLOCKS')
   UNION ALL SELECT UPPER(name), count FROM information_schema.innodb_metrics WHERE name = 'lock_timeouts'`)
   .split('\n').map((l) => l.split('\t')).map(([k, v]) => [k, +v]));
 const workers = [];
 for (let w = 0; w < PAR; w++) workers.push(await as('billing'));
-const pass = readFileSync(`${process.env.STACK_DIR}/dbpass`, 'utf8').trim();
 const sqlAsync = (q) => new Promise((resolve) => execFile('mariadb', ['--no-defaults', `--socket=${process.env.STACK_DIR}/run/mysqld.sock`,
-  '-uinvoice', `-p${pass}`, '-N', '-B', 'invoice', '-e', q], { encoding: 'utf8' }, (err, out) => resolve(err ? '' : out.trim())));
+  '-uroot', '-N', '-B', 'invoice', '-e', q], { encoding: 'utf8' }, (err, out) => resolve(err ? '' : out.trim())));
 
 async function parallelRun(label, sample) {
   const drafts = [];
