@@ -1,6 +1,10 @@
--- 0020_open_due_totals.sql — the open documents per due date, for the
--- dashboard's aging table, and the documents per invoice month and status,
--- for its chart (lib/dashboard.c).
+-- 0020_speed_budgets.sql — issue 10's speed budgets at a million invoices:
+--   invoice_due_totals           the open documents per due date, for the
+--                                dashboard's aging table (lib/dashboard.c);
+--   invoice_month_status_totals  the documents per invoice month and status,
+--                                for its chart;
+--   @invoice_terms_later         a saved draft's search terms redone once,
+--                                not once per line (at the end).
 --
 -- The aging buckets turn on today (days past the due date), so they cannot be
 -- kept as such; they were grouped from invoice_day_totals' open rows, one per
@@ -121,3 +125,74 @@ SELECT due_date, currency, kind, paid_state, SUM(n), SUM(total), SUM(paid), SUM(
 INSERT INTO invoice_month_status_totals (month, status, kind, currency, n, total, paid, balance)
 SELECT month, status, kind, currency, SUM(n), SUM(total), SUM(paid), SUM(balance)
   FROM invoice_month_totals GROUP BY month, status, kind, currency;
+
+-- Search terms (sql/0004, 0013) once per saved draft, not once per line: the
+-- triggers redo an invoice's words for every line or custom field written,
+-- and a line changed or deleted redoes all of them (invoice_terms_of), so a
+-- 20-line draft re-saved with its lines moved parsed 20 x 20 descriptions
+-- (40-140 ms). A transaction that rewrites one invoice's lines and fields
+-- (lib/invoice_edit.c, ied_save) sets @invoice_terms_later = 1, writes them,
+-- and CALLs invoice_terms_catch_up(id), which clears the variable and redoes
+-- that invoice's words once, in the same transaction. Every other writer
+-- leaves the variable unset and the triggers work as before.
+CREATE PROCEDURE invoice_terms_catch_up(p_invoice BIGINT UNSIGNED)
+BEGIN
+  SET @invoice_terms_later = NULL;
+  CALL invoice_terms_of(p_invoice);
+END;
+
+DROP TRIGGER invoice_lines_terms_ins;
+CREATE TRIGGER invoice_lines_terms_ins AFTER INSERT ON invoice_lines FOR EACH ROW
+BEGIN
+  IF @invoice_totals_off IS NULL AND @invoice_terms_later IS NULL THEN
+    INSERT IGNORE INTO invoice_terms (term, invoice_id)
+    SELECT term, invoice_id FROM invoice_line_terms WHERE line_id = NEW.id;
+  END IF;
+END;
+
+DROP TRIGGER invoice_lines_terms_upd;
+CREATE TRIGGER invoice_lines_terms_upd AFTER UPDATE ON invoice_lines FOR EACH ROW
+BEGIN
+  IF @invoice_totals_off IS NULL AND @invoice_terms_later IS NULL
+     AND (OLD.description <> NEW.description OR OLD.invoice_id <> NEW.invoice_id) THEN
+    CALL invoice_terms_of(NEW.invoice_id);
+    IF OLD.invoice_id <> NEW.invoice_id THEN
+      CALL invoice_terms_of(OLD.invoice_id);
+    END IF;
+  END IF;
+END;
+
+DROP TRIGGER invoice_lines_terms_del;
+CREATE TRIGGER invoice_lines_terms_del AFTER DELETE ON invoice_lines FOR EACH ROW
+BEGIN
+  IF @invoice_totals_off IS NULL AND @invoice_terms_later IS NULL THEN
+    CALL invoice_terms_of(OLD.invoice_id);
+  END IF;
+END;
+
+DROP TRIGGER invoice_fields_terms_ins;
+CREATE TRIGGER invoice_fields_terms_ins AFTER INSERT ON invoice_custom_fields FOR EACH ROW
+BEGIN
+  IF @invoice_totals_off IS NULL AND @invoice_terms_later IS NULL THEN
+    CALL invoice_terms_of(NEW.invoice_id);
+  END IF;
+END;
+
+DROP TRIGGER invoice_fields_terms_upd;
+CREATE TRIGGER invoice_fields_terms_upd AFTER UPDATE ON invoice_custom_fields FOR EACH ROW
+BEGIN
+  IF @invoice_totals_off IS NULL AND @invoice_terms_later IS NULL THEN
+    CALL invoice_terms_of(NEW.invoice_id);
+    IF OLD.invoice_id <> NEW.invoice_id THEN
+      CALL invoice_terms_of(OLD.invoice_id);
+    END IF;
+  END IF;
+END;
+
+DROP TRIGGER invoice_fields_terms_del;
+CREATE TRIGGER invoice_fields_terms_del AFTER DELETE ON invoice_custom_fields FOR EACH ROW
+BEGIN
+  IF @invoice_totals_off IS NULL AND @invoice_terms_later IS NULL THEN
+    CALL invoice_terms_of(OLD.invoice_id);
+  END IF;
+END;
