@@ -256,9 +256,9 @@ test('the open-by-due-date sums follow every change, and the aging with them', a
   try {
     // an open invoice paid off, one moved past 90 days, one partly paid, one voided
     sql(`UPDATE invoices SET status = 'paid', paid_amount = total WHERE id = ${a}`);
-    sql(`UPDATE invoices SET due_date = '${addDays(TODAY, -120)}' WHERE id = ${b}`);
+    sql(`UPDATE invoices SET invoice_date = '${addDays(TODAY, -134)}', due_date = '${addDays(TODAY, -120)}' WHERE id = ${b}`);
     sql(`UPDATE invoices SET paid_amount = 1 WHERE id = ${c2}`);
-    sql(`UPDATE invoices SET status = 'void' WHERE id = ${inserted[4]}`);
+    sql(`UPDATE invoices SET status = 'void', voided_at = UTC_TIMESTAMP() WHERE id = ${inserted[4]}`);
     assert.equal(dueTruthDiff(), '0/0', 'after the changes');
     const c = await as('admin');
     const got = page((await c.get('/admin')).text_), want = truth(TODAY);
