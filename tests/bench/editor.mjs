@@ -12,13 +12,16 @@
 //     (the whole series of the year: no gap, no duplicate, the sequence row
 //     one past the last) and the lock behaviour of the run (InnoDB row lock
 //     waits and time, deadlocks, lock wait timeouts; which rows were waited
-//     for, sampled from information_schema in a second, diagnostic run)
+//     for, sampled from information_schema in a second, diagnostic run, and
+//     in a third with half the clients saving new drafts meanwhile: the
+//     list's sums rows and their version row are shared with the savers)
 //   the list's sums, the VAT breakdowns and the search terms of every invoice
 //     written here checked against SQL truth at the end
 // BENCH_N (100) fixed samples each, BENCH_RANDOM (200) random cases,
 // BENCH_SEED (10), BENCH_PER_ISSUER (10) issues per parallel issuer,
 // BENCH_DASH_N (200) dashboard samples.
 import { performance } from 'node:perf_hooks';
+import { loadavg, cpus } from 'node:os';
 import { execFile, execFileSync } from 'node:child_process';
 import { as, sql } from '../http/lib.mjs';
 
@@ -45,6 +48,8 @@ const today = new Date();
 
 const c = await as('billing');
 const created = [];
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+console.log(`load average at the start: ${load()} (${cpus().length} CPUs; the machine is shared: p99 and max follow the load)`);
 
 // ---------- the fixed 20-line draft ----------
 const cust = sql(`SELECT id FROM customers WHERE active = 1 AND currency = 'EUR' ORDER BY id LIMIT 1`);
@@ -185,9 +190,11 @@ for (let w = 0; w < PAR; w++) workers.push(await as('billing'));
 const sqlAsync = (q) => new Promise((resolve) => execFile('mariadb', ['--no-defaults', `--socket=${process.env.STACK_DIR}/run/mysqld.sock`,
   '-uroot', '-N', '-B', 'invoice', '-e', q], { encoding: 'utf8' }, (err, out) => resolve(err ? '' : out.trim())));
 
-async function parallelRun(label, sample) {
+// issuers (PAR - savers of them) each issue PER prepared drafts; savers each save PER new 20-line drafts at the same time
+async function parallelRun(label, sample, savers = 0) {
+  const issuers = PAR - savers;
   const drafts = [];
-  for (let i = 0; i < PAR * PER; i++) {
+  for (let i = 0; i < issuers * PER; i++) {
     const d = await saveNew({ ...fixedHead, ...fixedLines }, workers[Math.floor(i / PER)]);
     drafts.push({ id: d.id, k: await issueForm(d.id, workers[Math.floor(i / PER)]) });
   }
@@ -204,11 +211,19 @@ async function parallelRun(label, sample) {
     }
   })();
   const t0 = performance.now();
-  const times = [];
-  await Promise.all(Array.from({ length: PAR }, async (_, w) => {
-    for (let j = 0; j < PER; j++) { const d = drafts[w * PER + j]; times.push(await issue(d.id, d.k, workers[w])); }
-  }));
-  const secs = (performance.now() - t0) / 1000;
+  const times = [], saveTimes = [];
+  let tIssued = t0, tSaved = t0;
+  await Promise.all([
+    ...Array.from({ length: issuers }, async (_, w) => {
+      for (let j = 0; j < PER; j++) { const d = drafts[w * PER + j]; times.push(await issue(d.id, d.k, workers[w])); }
+      tIssued = Math.max(tIssued, performance.now());
+    }),
+    ...Array.from({ length: savers }, async (_, w) => {
+      for (let j = 0; j < PER; j++) saveTimes.push((await saveNew({ ...fixedHead, ...fixedLines }, workers[issuers + w])).ms);
+      tSaved = Math.max(tSaved, performance.now());
+    }),
+  ]);
+  const secs = (tIssued - t0) / 1000;
   done = true;
   if (sampler) await sampler;
   const after = status();
@@ -216,6 +231,7 @@ async function parallelRun(label, sample) {
   const ours = new Set(seqs).size === seqs.length && seqs.every((s, i) => i === 0 || s === seqs[i - 1] + 1);
   const d = (k) => (after[k] || 0) - (before[k] || 0);
   console.log(`${label}: ${(ids.length / secs).toFixed(0)} issues/s (${ids.length} in ${secs.toFixed(2)} s), per issue ${stats(times)}`);
+  if (savers) console.log(`  alongside: ${(saveTimes.length / ((tSaved - t0) / 1000)).toFixed(0)} draft saves/s (GET form + POST each), per save ${stats(saveTimes)}`);
   console.log(`  their numbers ${ours ? 'consecutive, no duplicate' : 'NOT consecutive or duplicated'}; InnoDB row lock waits ${d('INNODB_ROW_LOCK_WAITS')}`
     + ` (${d('INNODB_ROW_LOCK_TIME')} ms waited in all), deadlocks ${d('INNODB_DEADLOCKS')}, lock wait timeouts ${d('LOCK_TIMEOUTS')}`
     + ' (each a transaction run again by db_tx)');
@@ -228,8 +244,10 @@ async function parallelRun(label, sample) {
 }
 await parallelRun(`${PAR} parallel issuers`, false);
 await parallelRun(`${PAR} parallel issuers, diagnostic run (lock waits sampled)`, true);
+await parallelRun(`${PAR / 2} issuers with ${PAR / 2} clients saving drafts, diagnostic run (lock waits sampled)`, true, PAR / 2);
 // the whole series of the year, with SQL: no gap, no duplicate, the sequence row one past the last
-const prefix = sql(`SELECT SUBSTRING_INDEX(number, '-', 1) FROM invoices WHERE id = ${created[created.length - 1]}`);
+const prefix = sql(`SELECT SUBSTRING_INDEX(number, '-', 1) FROM invoices WHERE id IN (${created.join(',')}) AND kind = 'invoice'
+  AND number IS NOT NULL ORDER BY id DESC LIMIT 1`);
 const [cnt, distinct, lo, hi] = sql(`SELECT COUNT(*), COUNT(DISTINCT number), MIN(CAST(SUBSTRING_INDEX(number, '-', -1) AS UNSIGNED)),
   MAX(CAST(SUBSTRING_INDEX(number, '-', -1) AS UNSIGNED)) FROM invoices WHERE number LIKE '${prefix}-${year}-%' AND kind = 'invoice'`).split('\t').map(Number);
 const next = +sql(`SELECT next_value FROM number_sequences WHERE series = 'invoice' AND year = ${year}`);
@@ -258,3 +276,4 @@ const badDue = sql(`SELECT COUNT(*) FROM (SELECT due_date, kind, paid_state, cur
   WHERE s.n IS NULL OR s.n <> x.n OR s.total <> x.t OR s.paid <> x.p OR s.balance <> x.b`);
 console.log(`exact figures (${created.length} invoices written): VAT breakdowns wrong ${badVat}, search terms missing/extra ${badTerms}, `
   + `status sums rows wrong ${badSums}, open-by-due-date rows wrong ${badDue}`);
+console.log(`load average at the end: ${load()}`);
