@@ -431,15 +431,17 @@ static int cmd_revoke_links(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
-/* For cron: sessions past their expiry and login failures past the window. */
+/* For cron: sessions past their expiry, login failures past the window, old
+ * form keys and old password links (auth_housekeeping). */
 static int cmd_housekeeping(struct ctl *c)
 {
-	unsigned long long sessions = 0, failures = 0;
-	ierr e = auth_housekeeping(c->db, &c->cfg, &sessions, &failures);
+	struct auth_housekeeping n;
+	ierr e = auth_housekeeping(c->db, &c->cfg, &n);
 
 	if (e)
 		return db_fail(c, "housekeeping", e);
-	printf("removed %llu expired sessions and %llu old login failures\n", sessions, failures);
+	printf("removed %llu expired sessions, %llu old login failures, %llu old form keys and %llu old password links\n",
+	       n.sessions, n.failures, n.form_keys, n.password_links);
 	return 0;
 }
 
@@ -455,7 +457,7 @@ static void usage(void)
 	      "  demo [--customers N --invoices N --usage N]   load demo data into an empty database\n"
 	      "  link INVOICE_ID [--days N]               print a signed PDF download URL (default 30 days)\n"
 	      "  revoke-links INVOICE_ID                  invalidate every download link of an invoice\n"
-	      "  housekeeping                             remove expired sessions and old login failures (cron)\n",
+	      "  housekeeping                             remove expired sessions, login failures, form keys, password links (cron)\n",
 	      stderr);
 }
 
