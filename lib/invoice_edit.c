@@ -623,10 +623,11 @@ ierr ied_save(struct db *db, struct ied_ctx *cx, struct ied_draft *d)
 	for (size_t i = 0; i < d->nfields; i++) {
 		const struct ied_field *f = &d->fields[i];
 
-		if (!*f->value)
+		/* (a new invoice has no values to remove) */
+		if (!*f->value && d->row_version > 1)
 			e = db_exec(db, "DELETE FROM invoice_custom_fields WHERE invoice_id = ? AND field_id = ?",
 				    DB_ARGS(DB_I(d->id), DB_I(f->field_id)), NULL, NULL);
-		else
+		else if (*f->value)
 			e = db_exec(db, "INSERT INTO invoice_custom_fields (invoice_id, field_id, value) "
 				    "SELECT ?, id, ? FROM custom_field_defs WHERE id = ? AND active = 1 "
 				    "ON DUPLICATE KEY UPDATE value = VALUES(value)",
