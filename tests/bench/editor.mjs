@@ -179,8 +179,9 @@ console.log(`dashboard /admin cached:       ${stats(dashHit)}`);
 // ---------- 20 parallel issuers ----------
 const year = today.getUTCFullYear();
 // the lock counters and lock waits need the PROCESS privilege: the stack's root (socket login)
-const sqlRoot = (q) => execFileSync('mariadb', ['--no-defaults', `--socket=${process.env.STACK_DIR}/run/mysqld.sock`, '-uroot',
-  '-N', '-B', 'invoice', '-e', q], { encoding: 'utf8' }).trim();
+// (a stack made by another user than root: the counters are missing, shown as NaN)
+const sqlRoot = (q) => { try { return execFileSync('mariadb', ['--no-defaults', `--socket=${process.env.STACK_DIR}/run/mysqld.sock`, '-uroot',
+  '-N', '-B', 'invoice', '-e', q], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { return ''; } };
 const status = () => Object.fromEntries(sqlRoot(`SELECT variable_name, variable_value FROM information_schema.global_status
   WHERE variable_name IN ('INNODB_ROW_LOCK_WAITS', 'INNODB_ROW_LOCK_TIME', 'INNODB_DEADLOCKS')
   UNION ALL SELECT UPPER(name), count FROM information_schema.innodb_metrics WHERE name = 'lock_timeouts'`)
@@ -229,7 +230,7 @@ async function parallelRun(label, sample, savers = 0) {
   const after = status();
   const seqs = sql(`SELECT number FROM invoices WHERE id IN (${ids.join(',')})`).split('\n').map((s) => +s.split('-').pop()).sort((a, b) => a - b);
   const ours = new Set(seqs).size === seqs.length && seqs.every((s, i) => i === 0 || s === seqs[i - 1] + 1);
-  const d = (k) => (after[k] || 0) - (before[k] || 0);
+  const d = (k) => after[k] - before[k];
   console.log(`${label}: ${(ids.length / secs).toFixed(0)} issues/s (${ids.length} in ${secs.toFixed(2)} s), per issue ${stats(times)}`);
   if (savers) console.log(`  alongside: ${(saveTimes.length / ((tSaved - t0) / 1000)).toFixed(0)} draft saves/s (GET form + POST each), per save ${stats(saveTimes)}`);
   console.log(`  their numbers ${ours ? 'consecutive, no duplicate' : 'NOT consecutive or duplicated'}; InnoDB row lock waits ${d('INNODB_ROW_LOCK_WAITS')}`
