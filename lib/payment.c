@@ -209,35 +209,40 @@ ierr payment_search(struct db *db, struct arena *a, const struct payment_filter 
 	char like[512];
 	const char *amount = f->amount && *f->amount ? f->amount : NULL;
 	const char *from = f->from && *f->from ? f->from : NULL, *to = f->to && *f->to ? f->to : NULL;
+	const char *negative = NULL;  /* a refund of the same figure */
 	ierr e;
 
 	if ((e = customer_like_escape(f->q ? f->q : "", like, sizeof(like))))
 		return e;
-	e = db_query_row(db, &r, "SELECT COUNT(*) FROM payments p JOIN customers c ON c.id = p.customer_id "
+	if (amount && !(negative = arena_printf(a, "-%s", amount)))
+		return IE_NOMEM;
+	/* counted up to PAYMENT_COUNT_CAP + 1 rows: a count never reads the whole table */
+	e = db_query_row(db, &r, "SELECT COUNT(*) FROM (SELECT 1 FROM payments p STRAIGHT_JOIN customers c "
+			 "ON c.id = p.customer_id "
 			 "WHERE (? = 0 OR p.customer_id = ?) AND (? IS NULL OR p.received_on >= ?) "
-			 "AND (? IS NULL OR p.received_on <= ?) AND (? IS NULL OR ABS(p.amount) = ?) "
+			 "AND (? IS NULL OR p.received_on <= ?) AND (? IS NULL OR p.amount IN (?, ?)) "
 			 "AND (? = 0 OR p.allocated_amount < ABS(p.amount)) "
 			 "AND (? = '' OR p.reference LIKE CONCAT('%', ?, '%') OR p.notes LIKE CONCAT('%', ?, '%') "
-			 "OR c.name LIKE CONCAT('%', ?, '%'))",
+			 "OR c.name LIKE CONCAT('%', ?, '%')) LIMIT ?) t",
 			 DB_ARGS(DB_I(f->customer_id), DB_I(f->customer_id), DB_S(from), DB_S(from), DB_S(to), DB_S(to),
-				 DB_S(amount), DB_S(amount), DB_I(f->open_only), DB_S(like), DB_S(like), DB_S(like),
-				 DB_S(like)));
+				 DB_S(amount), DB_S(amount), DB_S(negative), DB_I(f->open_only), DB_S(like), DB_S(like),
+				 DB_S(like), DB_S(like), DB_I(PAYMENT_COUNT_CAP + 1)));
 	if (e)
 		goto out;
 	*total = db_int(&r, 0);
 	db_free(&r);
 	e = db_query(db, &r, "SELECT p.id, p.customer_id, c.name, p.currency, p.received_on, p.method, p.reference, "
 		     "p.notes, p.created_at, p.amount, p.allocated_amount "
-		     "FROM payments p JOIN customers c ON c.id = p.customer_id "
+		     "FROM payments p STRAIGHT_JOIN customers c ON c.id = p.customer_id "
 		     "WHERE (? = 0 OR p.customer_id = ?) AND (? IS NULL OR p.received_on >= ?) "
-		     "AND (? IS NULL OR p.received_on <= ?) AND (? IS NULL OR ABS(p.amount) = ?) "
+		     "AND (? IS NULL OR p.received_on <= ?) AND (? IS NULL OR p.amount IN (?, ?)) "
 		     "AND (? = 0 OR p.allocated_amount < ABS(p.amount)) "
 		     "AND (? = '' OR p.reference LIKE CONCAT('%', ?, '%') OR p.notes LIKE CONCAT('%', ?, '%') "
 		     "OR c.name LIKE CONCAT('%', ?, '%')) "
 		     "ORDER BY p.received_on DESC, p.id DESC LIMIT ? OFFSET ?",
 		     DB_ARGS(DB_I(f->customer_id), DB_I(f->customer_id), DB_S(from), DB_S(from), DB_S(to), DB_S(to),
-			     DB_S(amount), DB_S(amount), DB_I(f->open_only), DB_S(like), DB_S(like), DB_S(like),
-			     DB_S(like), DB_I(limit), DB_I(offset)));
+			     DB_S(amount), DB_S(amount), DB_S(negative), DB_I(f->open_only), DB_S(like), DB_S(like),
+			     DB_S(like), DB_S(like), DB_I(limit), DB_I(offset)));
 	if (!e)
 		e = each_payment(&r, a, fn, ctx);
 out:

@@ -81,7 +81,7 @@ ierr payment_row_read(const struct db_res *r, struct arena *a, struct payment_ro
 struct payment_filter {
 	long long customer_id;
 	const char *q;               /* words in the reference, note or customer name */
-	const char *amount;          /* exact |amount|, decimal text ("12.30") */
+	const char *amount;          /* exact |amount|, decimal text ("12.30"; sql/0022 indexes it) */
 	const char *from, *to;       /* received_on range, YYYY-MM-DD */
 	int open_only;               /* only payments with a free amount */
 };
@@ -90,7 +90,10 @@ struct payment_filter {
  * name and *why a sentence. Values are checked, not copied. */
 ierr payment_filter_check(const struct payment_filter *f, const char **bad, const char **why);
 
-/* One page of payments, newest first, and the total count. */
+/* One page of payments, newest first (read along the received-date index, or
+ * the customer's), and the count, counted no further than PAYMENT_COUNT_CAP + 1
+ * (more than the cap: "more than 1000"). */
+#define PAYMENT_COUNT_CAP 1000
 ierr payment_search(struct db *db, struct arena *a, const struct payment_filter *f, long long offset,
 		    long long limit, ierr (*fn)(void *ctx, const struct payment_row *p), void *ctx,
 		    long long *total);

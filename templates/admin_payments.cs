@@ -18,7 +18,7 @@
     <label><input type="checkbox" name="open" value="1"<?cs if:Filter.Open ?> checked<?cs /if ?>> Only with something left to allocate</label>
     <button type="submit">Search</button>
   </form>
-  <p class="count" id="payment-count"><?cs var:List.Total ?> payment<?cs if:List.Total != 1 ?>s<?cs /if ?></p>
+  <p class="count" id="payment-count"><?cs if:List.More ?>More than <?cs var:List.Total ?> payments (the pages go as far as that; narrow the search for the rest)<?cs else ?><?cs var:List.Total ?> payment<?cs if:List.Total != 1 ?>s<?cs /if ?><?cs /if ?></p>
   <table class="grid" id="payments">
     <thead><tr><th scope="col">Received</th><th scope="col">Customer</th><th scope="col">Method</th><th scope="col">Reference</th><th scope="col" class="num">Amount</th><th scope="col" class="num">Allocated</th><th scope="col" class="num">Unallocated</th></tr></thead>
     <tbody>
@@ -35,7 +35,7 @@
   <?cs if:List.Pages > 1 ?>
   <nav class="pager" aria-label="Pages">
     <?cs if:List.Prev ?><a rel="prev" href="<?cs call:pay_query(List.Prev) ?>">Previous</a><?cs /if ?>
-    <span>Page <?cs var:List.Page ?> of <?cs var:List.Pages ?></span>
+    <span>Page <?cs var:List.Page ?> of <?cs var:List.Pages ?><?cs if:List.More ?>+<?cs /if ?></span>
     <?cs if:List.Next ?><a rel="next" href="<?cs call:pay_query(List.Next) ?>">Next</a><?cs /if ?>
   </nav>
   <?cs /if ?>

@@ -431,6 +431,10 @@ test('a refund (negative payment) is set against a credit note\'s unspent credit
   assert.equal(rowCells(tab, 'data-currency="EUR"'), 'EUR|0.00 EUR|0.00 EUR|0.00 EUR');
   // the list marks it as a refund
   assert.match(decode((await c.get(`/admin/payments?customer=${cust}`)).text_), /Refund/);
+  // and the amount search finds it by its figure
+  const found = (await c.get(`/admin/payments?customer=${cust}&amount=40`)).text_;
+  assert.match(decode(found), /1 payment /);
+  assert.match(found, new RegExp(`<tr data-id="${id}">`));
   // a refund on the invoice page's record form is refused with a field message
   const form = formFields((await docPage(c, open.id)).text_, 'record-form');
   const x = await c.post(`/admin/invoices/${open.id}/payments/record`, { ...form, amount: '-5' });
