@@ -435,6 +435,13 @@ test('a refund (negative payment) is set against a credit note\'s unspent credit
   const found = (await c.get(`/admin/payments?customer=${cust}&amount=40`)).text_;
   assert.match(decode(found), /1 payment /);
   assert.match(found, new RegExp(`<tr data-id="${id}">`));
+  // and the search by a word of its reference, or of its customer's name
+  const name = sql(`SELECT name FROM customers WHERE id = ${cust}`), ref = sql(`SELECT reference FROM payments WHERE id = ${id}`);
+  for (const word of [ref.slice(4), name.slice(6)]) {
+    const hit = (await c.get(`/admin/payments?q=${encodeURIComponent(word)}`)).text_;
+    assert.match(hit, new RegExp(`<tr data-id="${id}">`), word);
+  }
+  assert.doesNotMatch((await c.get(`/admin/payments?q=${encodeURIComponent(`${ref}x`)}`)).text_, new RegExp(`<tr data-id="${id}">`));
   // a refund on the invoice page's record form is refused with a field message
   const form = formFields((await docPage(c, open.id)).text_, 'record-form');
   const x = await c.post(`/admin/invoices/${open.id}/payments/record`, { ...form, amount: '-5' });
