@@ -321,6 +321,11 @@ static ierr view(struct req *req)
 	    || (e = app_setf(req, "Act.CSV", "/invoices/%lld.csv", inv.id))
 	    || (e = app_setf(req, "Act.Print", "/invoices/%lld?print=1", inv.id)))
 		return e;
+	/* e-invoices exist for issued documents only (a draft has no number) */
+	if (strcmp(inv.status, "draft")
+	    && ((e = app_setf(req, "Act.UBL", "/invoices/%lld.xml", inv.id))
+		|| (e = app_setf(req, "Act.CII", "/invoices/%lld.cii.xml", inv.id))))
+		return e;
 	if (print)
 		e = app_set(req, "Print", "1");
 	else if (scope.customer_id == 0) {

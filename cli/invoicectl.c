@@ -3,6 +3,7 @@
  * Exit status 0 on success; otherwise one line on stderr and non-zero.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "config.h"
 #include "db.h"
 #include "demo.h"
+#include "einvoice.h"
 #include "invoice.h"
 #include "link.h"
 #include "users.h"
@@ -431,6 +433,114 @@ static int cmd_revoke_links(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
+/* ---------- e-invoices ---------- */
+
+/* One e-invoice into dir, named after its number ("INV-2026-000001.xml",
+ * ".cii.xml"); the path is printed. */
+static int export_one(struct ctl *c, struct arena *a, long long id, enum einv_syntax syntax, const char *dir)
+{
+	static const struct auth_scope everything = { 0, 1 };
+	struct einv_doc d;
+	struct einv_problem p;
+	struct buf xml = BUF_INIT, path = BUF_INIT;
+	FILE *f;
+	int rc = 1;
+	ierr e;
+
+	e = einv_load(c->db, a, &c->cfg, &everything, id, time(NULL), &d, &p);
+	if (e == IE_CONFLICT && *p.rule) {
+		rc = fail("invoice %lld cannot be an EN 16931 e-invoice: %s %s", id, p.rule, p.message);
+		goto out;
+	}
+	if (e == IE_NOTFOUND || e == IE_CONFLICT) {
+		rc = fail("invoice %lld %s", id, e == IE_CONFLICT ? "is a draft: e-invoices are for issued documents"
+							 : "does not exist");
+		goto out;
+	}
+	if (e) {
+		rc = db_fail(c, "export-xml", e);
+		goto out;
+	}
+	if ((e = einv_write(&d, syntax, &xml)) || (e = buf_puts(&path, dir)) || (e = buf_putc(&path, '/')))
+		goto fail;
+	for (const char *s = d.inv->number; *s; s++)
+		if ((e = buf_putc(&path, strchr("/\\:*?\"<>| ", *s) ? '_' : *s)))
+			goto fail;
+	if ((e = buf_puts(&path, einv_suffix(syntax))))
+		goto fail;
+	if ((f = fopen(path.data, "w"))) {
+		int bad = fwrite(xml.data, 1, xml.len, f) != xml.len;
+
+		bad |= fclose(f) != 0;
+		f = NULL;
+		if (bad) {
+			rc = fail("cannot write %s: %s", path.data, strerror(errno));
+			goto out;
+		}
+	} else {
+		rc = fail("cannot write %s: %s", path.data, strerror(errno));
+		goto out;
+	}
+	printf("%s\n", path.data);
+	rc = 0;
+	goto out;
+fail:
+	rc = fail("invoice %lld: %s", id, ierr_name(e));
+out:
+	buf_free(&xml);
+	buf_free(&path);
+	return rc;
+}
+
+static int cmd_export_xml(struct ctl *c, int argc, char **argv)
+{
+	static const char use[] = "usage: invoicectl export-xml [--cii] [--dir DIR] (--all | ID...)";
+	enum einv_syntax syntax = EINV_UBL;
+	const char *dir = ".";
+	struct arena *a = arena_new();
+	long long *ids = NULL, id;
+	size_t n = 0, cap = 0;
+	int all = 0, rc = 0, i;
+	ierr e;
+
+	if (!a)
+		return fail("out of memory");
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--cii"))
+			syntax = EINV_CII;
+		else if (!strcmp(argv[i], "--dir") && i + 1 < argc)
+			dir = argv[++i];
+		else if (!strcmp(argv[i], "--all"))
+			all = 1;
+		else if (!str_to_i64(argv[i], 1, 1LL << 53, &id) && (ids = arena_grow(a, ids, n, &cap, sizeof(*ids))))
+			ids[n++] = id;
+		else {
+			arena_free(a);
+			return fail("%s", use);
+		}
+	}
+	if (all == (n > 0)) {
+		arena_free(a);
+		return fail("%s", use);
+	}
+	if (all && (e = einv_issued_ids(c->db, a, &ids, &n))) {
+		rc = db_fail(c, "export-xml", e);
+		n = 0;
+	}
+	for (size_t k = 0; k < n; k++) {
+		struct arena *doc = arena_new();
+
+		if (!doc) {
+			rc = fail("out of memory");
+			break;
+		}
+		rc |= export_one(c, doc, ids[k], syntax, dir);
+		arena_free(doc);
+	}
+	arena_free(a);
+	return rc;
+}
+
 /* For cron: sessions past their expiry and login failures past the window. */
 static int cmd_housekeeping(struct ctl *c)
 {
@@ -455,6 +565,7 @@ static void usage(void)
 	      "  demo [--customers N --invoices N --usage N]   load demo data into an empty database\n"
 	      "  link INVOICE_ID [--days N]               print a signed PDF download URL (default 30 days)\n"
 	      "  revoke-links INVOICE_ID                  invalidate every download link of an invoice\n"
+	      "  export-xml [--cii] [--dir DIR] (--all | ID...)  write the e-invoices (UBL, or CII) of issued documents\n"
 	      "  housekeeping                             remove expired sessions and old login failures (cron)\n",
 	      stderr);
 }
@@ -504,6 +615,8 @@ int main(int argc, char **argv)
 		rc = cmd_revoke_links(&c, argc - i - 1, argv + i + 1);
 	} else if (!strcmp(argv[i], "housekeeping") && argc == i + 1) {
 		rc = cmd_housekeeping(&c);
+	} else if (!strcmp(argv[i], "export-xml")) {
+		rc = cmd_export_xml(&c, argc - i - 1, argv + i + 1);
 	} else if (!strcmp(argv[i], "demo")) {
 		rc = cmd_demo(&c, argc - i - 1, argv + i + 1);
 	} else {

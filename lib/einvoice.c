@@ -221,8 +221,9 @@ static const char *cat_rule(const struct einv_category *cat, int which)
 	return rules[cat - categories][which];
 }
 
-ierr einv_check(const struct einv_doc *d, struct einv_problem *p)
+ierr einv_check(const struct einv_doc *d, unsigned flags, struct einv_problem *p)
 {
+	int decimals = !(flags & EINV_ANY_DECIMALS);
 	const struct invoice *inv = d->inv;
 	struct einv_cats c;
 	int account;
@@ -249,7 +250,7 @@ ierr einv_check(const struct einv_doc *d, struct einv_problem *p)
 				       ? "A standard-rated line has a VAT rate of zero: set the rate or the VAT category."
 				       : "A line of a zero-rated, exempt, reverse-charge, intra-Community, export or "
 					 "not-subject category has a VAT rate above zero: set the rate to 0 or change the category.");
-		if (!dec_ok(l->net, inv->exponent))
+		if (decimals && !dec_ok(l->net, inv->exponent))
 			return problem(p, "BR-DEC-23", "A line amount has a third decimal: EN 16931 amounts have at most two.");
 	}
 	cats_of(inv, &c);
@@ -270,11 +271,11 @@ ierr einv_check(const struct einv_doc *d, struct einv_problem *p)
 	if (c.any_o && !has(d->seller.company_id))
 		return problem(p, "BR-CO-26", "A document not subject to VAT carries no VAT identifier, so it needs the "
 			       "seller's legal registration identifier (config Seller.CompanyID).");
-	for (size_t i = 0; i < inv->ntaxes; i++)
+	for (size_t i = 0; decimals && i < inv->ntaxes; i++)
 		if (!dec_ok(inv->taxes[i].net, inv->exponent) || !dec_ok(inv->taxes[i].tax, inv->exponent))
 			return problem(p, "BR-DEC-19", "A VAT breakdown amount has a third decimal: EN 16931 amounts have at most two.");
-	if (!dec_ok(inv->net_total, inv->exponent) || !dec_ok(inv->tax_total, inv->exponent)
-	    || !dec_ok(inv->total, inv->exponent))
+	if (decimals && (!dec_ok(inv->net_total, inv->exponent) || !dec_ok(inv->tax_total, inv->exponent)
+			 || !dec_ok(inv->total, inv->exponent)))
 		return problem(p, "BR-DEC-09", "A document total has a third decimal: EN 16931 amounts have at most two.");
 	einv_means(inv->payment_means, &account);
 	if (account && !has(d->iban))
@@ -377,13 +378,14 @@ static int with_vat_ids(const struct w *w)
 	return !w->cats.any_o;
 }
 
-/* BT-10: the buyer reference; without one and without an order reference
- * (Peppol R003 wants either) the customer's account number with us. */
+/* BT-10: the buyer reference; without one the customer's account number
+ * with us (Peppol R003 wants it or an order reference, its German rules
+ * DE-R-015 always want it). */
 static const char *buyer_ref(const struct einv_doc *d, char *tmp, size_t tmpsz)
 {
 	char n[24];
 
-	if (has(d->inv->buyer_reference) || has(d->order_reference) || tmpsz < 2)
+	if (has(d->inv->buyer_reference) || tmpsz < 2)
 		return d->inv->buyer_reference;
 	tmp[0] = 'C';
 	return str_copy(tmp + 1, tmpsz - 1, str_of_int(d->inv->customer_id, n)) ? "" : tmp;
@@ -998,12 +1000,13 @@ static void buyer_of(const struct invoice *inv, struct einv_party *b)
 }
 
 ierr einv_load(struct db *db, struct arena *a, const struct config *cfg, const struct auth_scope *scope,
-	       long long id, time_t now, struct einv_doc *d)
+	       long long id, time_t now, struct einv_doc *d, struct einv_problem *p)
 {
 	struct invoice *inv = arena_alloc(a, sizeof(*inv));
 	ierr e;
 
 	memset(d, 0, sizeof(*d));
+	p->rule = p->message = "";
 	if (!inv)
 		return IE_NOMEM;
 	if ((e = invoice_load(db, a, scope, id, now, 1, inv)))
@@ -1012,7 +1015,9 @@ ierr einv_load(struct db *db, struct arena *a, const struct config *cfg, const s
 		return IE_CONFLICT;
 	d->inv = inv;
 	buyer_of(inv, &d->buyer);
-	return load_extras(db, a, cfg, NULL, d);
+	if ((e = load_extras(db, a, cfg, NULL, d)))
+		return e;
+	return einv_check(d, 0, p);
 }
 
 ierr einv_issue_check(struct db *db, struct arena *a, long long id, const char *seller_json,
@@ -1032,5 +1037,27 @@ ierr einv_issue_check(struct db *db, struct arena *a, long long id, const char *
 	buyer_of(inv, &d.buyer);
 	if ((e = load_extras(db, a, NULL, seller_json ? seller_json : "{}", &d)))
 		return e;
-	return einv_check(&d, p);
+	return einv_check(&d, EINV_ANY_DECIMALS, p);
+}
+
+ierr einv_issued_ids(struct db *db, struct arena *a, long long **ids, size_t *n)
+{
+	struct db_res r;
+	size_t cap = 0;
+	ierr e;
+
+	*ids = NULL;
+	*n = 0;
+	e = db_query(db, &r, "SELECT id FROM invoices WHERE status <> 'draft' ORDER BY id", DB_NOARGS);
+	while (!e && (e = db_next(&r)) == IE_OK) {
+		if (!(*ids = arena_grow(a, *ids, *n, &cap, sizeof(**ids)))) {
+			e = IE_NOMEM;
+			break;
+		}
+		(*ids)[(*n)++] = db_int(&r, 0);
+	}
+	if (e == IE_NOTFOUND)
+		e = IE_OK;
+	db_free(&r);
+	return e;
 }

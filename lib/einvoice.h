@@ -59,11 +59,20 @@ struct einv_doc {
 	const char **tax_exemption_code;   /* per inv->taxes: VATEX code or "" (NULL: none at all) */
 };
 
+/* One broken rule: its id ("BR-S-02") and the sentence naming the field. */
+struct einv_problem {
+	const char *rule;
+	const char *message;
+};
+
 /* The e-invoice of one issued invoice or credit note within scope: drafts
  * are IE_NOTFOUND for customers (scope) and IE_CONFLICT for staff (no
- * e-invoice of a draft). Strings live in `a`. */
+ * e-invoice of a draft, p->rule ""). A document that would break a fatal
+ * EN 16931 rule (einv_check: issued before issue checked them, or a
+ * 3-decimal currency's fils) is IE_CONFLICT too, with the rule in *p.
+ * Strings live in `a`. */
 ierr einv_load(struct db *db, struct arena *a, const struct config *cfg, const struct auth_scope *scope,
-	       long long id, time_t now, struct einv_doc *d);
+	       long long id, time_t now, struct einv_doc *d, struct einv_problem *p);
 
 /* The XML (UTF-8, with declaration) appended to out. IE_INVALID when the
  * document lacks what the syntax cannot do without (no lines). */
@@ -72,22 +81,25 @@ ierr einv_write(const struct einv_doc *d, enum einv_syntax syntax, struct buf *o
 /* The file name suffix and media type of a syntax: ".xml" / ".cii.xml". */
 const char *einv_suffix(enum einv_syntax syntax);
 
-/* One broken rule: its id ("BR-S-02") and the sentence naming the field. */
-struct einv_problem {
-	const char *rule;
-	const char *message;
-};
 /* The first fatal EN 16931 rule the document breaks (IE_CONFLICT, *p set),
- * or IE_OK. */
-ierr einv_check(const struct einv_doc *d, struct einv_problem *p);
+ * or IE_OK. EINV_ANY_DECIMALS leaves out the BR-DEC rules (amounts with
+ * a third decimal, which only 3-decimal currencies such as KWD have): such
+ * an invoice is a good invoice, it just cannot be an EN 16931 e-invoice, so
+ * issue lets it pass and the e-invoice routes refuse it. */
+#define EINV_ANY_DECIMALS 1u
+ierr einv_check(const struct einv_doc *d, unsigned flags, struct einv_problem *p);
 
-/* The same check for a draft about to be issued, read in the issuing
+/* The same check (but EINV_ANY_DECIMALS) for a draft about to be issued, read in the issuing
  * transaction: the draft's lines and VAT breakdown, the customer row (what
  * the buyer snapshot will freeze) and the seller from seller_json (the
  * snapshot the issue writes; keys as admin_invoices.c's seller_json).
  * IE_CONFLICT with *p set when issuing would break a fatal rule. */
 ierr einv_issue_check(struct db *db, struct arena *a, long long id, const char *seller_json,
 		      struct einv_problem *p);
+
+/* The ids of every issued invoice and credit note (not drafts), ascending,
+ * for `invoicectl export-xml --all`; *ids in `a`. */
+ierr einv_issued_ids(struct db *db, struct arena *a, long long **ids, size_t *n);
 
 /* ---- the pure parts, exposed for the unit tests ---- */
 
