@@ -284,7 +284,7 @@ static ierr serve_einvoice(struct req *req, enum einv_syntax syntax)
 		return app_fail(req, IE_CONFLICT, "A draft has no e-invoice yet: issue it first.");
 	if (e == IE_CONFLICT)
 		return app_fail(req, IE_CONFLICT, arena_printf(req->arena, "This document cannot be an EN 16931 "
-							       "e-invoice (rule %s): %s", p.rule, p.message));
+							       "e-invoice. %s", p.message));
 	if (e)
 		return e;
 	file_name(d.inv->number, d.inv->id, syntax == EINV_CII ? "cii.xml" : "xml", name, sizeof(name));

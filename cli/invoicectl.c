@@ -449,7 +449,7 @@ static int export_one(struct ctl *c, struct arena *a, long long id, enum einv_sy
 
 	e = einv_load(c->db, a, &c->cfg, &everything, id, time(NULL), &d, &p);
 	if (e == IE_CONFLICT && *p.rule) {
-		rc = fail("invoice %lld cannot be an EN 16931 e-invoice: %s %s", id, p.rule, p.message);
+		rc = fail("invoice %lld cannot be an EN 16931 e-invoice: %s", id, p.message);
 		goto out;
 	}
 	if (e == IE_NOTFOUND || e == IE_CONFLICT) {

@@ -175,13 +175,6 @@ static int dec_ok(money_t v, int exponent)
 	return exponent <= 2 || v % 10 == 0;
 }
 
-static ierr problem(struct einv_problem *p, const char *rule, const char *message)
-{
-	p->rule = rule;
-	p->message = message;
-	return IE_CONFLICT;
-}
-
 /* What a document's VAT categories ask of it. */
 struct einv_cats {
 	int any_seller_vat, any_buyer_vat, any_o, any_k, other_than_o;
@@ -208,17 +201,63 @@ static void cats_of(const struct invoice *inv, struct einv_cats *c)
 	}
 }
 
-/* "BR-S-02" from "BR-S" and "-02", in static storage per category */
-static const char *cat_rule(const struct einv_category *cat, int which)
+/* The sentence for each rule: "EN 16931 rule BR-S-02: ...", static. */
+#define RULE(id, text) { id, "EN 16931 rule " id ": " text }
+#define SELLER_VAT "the seller's VAT identifier is missing (config Seller.TaxId): a taxed, exempt, " \
+	"zero-rated or export line needs it."
+#define BUYER_VAT "the customer's VAT identifier is missing: reverse-charge and intra-Community supplies " \
+	"need it. Set it on the customer."
+#define RATED "a standard-rated line has a VAT rate of zero: set the rate or the line's VAT category."
+#define UNRATED "a zero-rated, exempt, reverse-charge, intra-Community, export or not-subject line has a " \
+	"VAT rate above zero: set the rate to 0 or change the line's VAT category."
+#define CAT_RULES(g, rate) { RULE(g "-02", SELLER_VAT), RULE(g "-02", BUYER_VAT), RULE(g "-05", rate) }
+/* per category (categories[] order): seller VAT id, buyer VAT id, rate */
+static const struct einv_problem cat_rules[][3] = {
+	CAT_RULES("BR-S", RATED), CAT_RULES("BR-Z", UNRATED), CAT_RULES("BR-E", UNRATED),
+	CAT_RULES("BR-AE", UNRATED), CAT_RULES("BR-IC", UNRATED), CAT_RULES("BR-G", UNRATED),
+	CAT_RULES("BR-O", UNRATED), CAT_RULES("BR-IG", RATED), CAT_RULES("BR-IP", RATED),
+};
+static const struct einv_problem rules[] = {
+#define R_LINES 0
+	RULE("BR-16", "the document needs at least one line."),
+#define R_SELLER_NAME 1
+	RULE("BR-06", "the seller's name is missing (config Seller.Name)."),
+#define R_SELLER_COUNTRY 2
+	RULE("BR-09", "the seller's country code is missing or not an ISO 3166 code (config Seller.Country)."),
+#define R_BUYER_NAME 3
+	RULE("BR-07", "the customer's name is missing."),
+#define R_BUYER_COUNTRY 4
+	RULE("BR-11", "the customer's country is missing: set it on the customer."),
+#define R_CATEGORY 5
+	RULE("BR-CO-04", "a line has no known VAT category."),
+#define R_DEC_LINE 6
+	RULE("BR-DEC-23", "a line amount has a third decimal: EN 16931 amounts have at most two."),
+#define R_O_MIXED 7
+	RULE("BR-O-11", "lines not subject to VAT (category O) cannot share a document with other VAT categories."),
+#define R_SELLER_PREFIX 8
+	RULE("BR-CO-09", "the seller's VAT identifier must start with its country prefix (config Seller.TaxId)."),
+#define R_BUYER_PREFIX 9
+	RULE("BR-CO-09", "the customer's VAT identifier must start with its country prefix."),
+#define R_O_REGISTRATION 10
+	RULE("BR-CO-26", "a document not subject to VAT carries no VAT identifier, so it needs the seller's "
+	     "legal registration identifier (config Seller.CompanyID)."),
+#define R_DEC_BREAKDOWN 11
+	RULE("BR-DEC-19", "a VAT breakdown amount has a third decimal: EN 16931 amounts have at most two."),
+#define R_DEC_TOTAL 12
+	RULE("BR-DEC-09", "a document total has a third decimal: EN 16931 amounts have at most two."),
+#define R_ACCOUNT 13
+	RULE("BR-61", "payment by credit transfer needs the seller's account (config Seller.IBAN)."),
+};
+
+static ierr problem(struct einv_problem *p, const struct einv_problem *rule)
 {
-	static const char *const rules[][3] = {
-		/* -02 seller VAT, -03 buyer VAT (AE/IC), -05 rate */
-		{ "BR-S-02", "", "BR-S-05" }, { "BR-Z-02", "", "BR-Z-05" }, { "BR-E-02", "", "BR-E-05" },
-		{ "BR-AE-02", "BR-AE-02", "BR-AE-05" }, { "BR-IC-02", "BR-IC-02", "BR-IC-05" },
-		{ "BR-G-02", "", "BR-G-05" }, { "BR-O-02", "", "BR-O-05" }, { "BR-IG-02", "", "BR-IG-05" },
-		{ "BR-IP-02", "", "BR-IP-05" },
-	};
-	return rules[cat - categories][which];
+	*p = *rule;
+	return IE_CONFLICT;
+}
+
+static const struct einv_problem *cat_rule(const struct einv_category *cat, int which)
+{
+	return &cat_rules[cat - categories][which];
 }
 
 ierr einv_check(const struct einv_doc *d, unsigned flags, struct einv_problem *p)
@@ -230,56 +269,48 @@ ierr einv_check(const struct einv_doc *d, unsigned flags, struct einv_problem *p
 
 	p->rule = p->message = "";
 	if (!inv->nlines)
-		return problem(p, "BR-16", "The document needs at least one line.");
+		return problem(p, &rules[R_LINES]);
 	if (!has(d->seller.legal_name) && !has(d->seller.name))
-		return problem(p, "BR-06", "The seller's name is missing (config Seller.Name).");
+		return problem(p, &rules[R_SELLER_NAME]);
 	if (!country_ok(d->seller.country))
-		return problem(p, "BR-09", "The seller's country code is missing or not an ISO 3166 code (config Seller.Country).");
+		return problem(p, &rules[R_SELLER_COUNTRY]);
 	if (!has(d->buyer.legal_name) && !has(d->buyer.name))
-		return problem(p, "BR-07", "The customer's name is missing.");
+		return problem(p, &rules[R_BUYER_NAME]);
 	if (!country_ok(d->buyer.country))
-		return problem(p, "BR-11", "The customer's country is missing: set it on the customer.");
+		return problem(p, &rules[R_BUYER_COUNTRY]);
 	for (size_t i = 0; i < inv->nlines; i++) {
 		const struct inv_line *l = &inv->lines[i];
 		const struct einv_category *cat = einv_category(l->vat_category);
 
 		if (!cat)
-			return problem(p, "BR-CO-04", "A line has no known VAT category.");
+			return problem(p, &rules[R_CATEGORY]);
 		if (cat->rated ? l->tax_rate <= 0 : l->tax_rate != 0)
-			return problem(p, cat_rule(cat, 2), cat->rated
-				       ? "A standard-rated line has a VAT rate of zero: set the rate or the VAT category."
-				       : "A line of a zero-rated, exempt, reverse-charge, intra-Community, export or "
-					 "not-subject category has a VAT rate above zero: set the rate to 0 or change the category.");
+			return problem(p, cat_rule(cat, 2));
 		if (decimals && !dec_ok(l->net, inv->exponent))
-			return problem(p, "BR-DEC-23", "A line amount has a third decimal: EN 16931 amounts have at most two.");
+			return problem(p, &rules[R_DEC_LINE]);
 	}
 	cats_of(inv, &c);
 	if (c.any_o && c.other_than_o)
-		return problem(p, "BR-O-11", "Lines not subject to VAT (category O) cannot share a document with other VAT categories.");
+		return problem(p, &rules[R_O_MIXED]);
 	if (c.any_seller_vat && !has(d->seller.vat_id))
-		return problem(p, cat_rule(c.seller_vat_cat, 0),
-			       "The seller's VAT identifier is missing (config Seller.TaxId): a taxed, exempt or "
-			       "zero-rated line needs it.");
+		return problem(p, cat_rule(c.seller_vat_cat, 0));
 	if (c.any_seller_vat && !vat_prefix_ok(d->seller.vat_id))
-		return problem(p, "BR-CO-09", "The seller's VAT identifier must start with its country prefix (config Seller.TaxId).");
+		return problem(p, &rules[R_SELLER_PREFIX]);
 	if (c.any_buyer_vat && !has(d->buyer.vat_id))
-		return problem(p, cat_rule(c.buyer_vat_cat, 1),
-			       "The customer's VAT identifier is missing: reverse-charge and intra-Community "
-			       "supplies need it. Set it on the customer.");
+		return problem(p, cat_rule(c.buyer_vat_cat, 1));
 	if (c.any_buyer_vat && !vat_prefix_ok(d->buyer.vat_id))
-		return problem(p, "BR-CO-09", "The customer's VAT identifier must start with its country prefix.");
+		return problem(p, &rules[R_BUYER_PREFIX]);
 	if (c.any_o && !has(d->seller.company_id))
-		return problem(p, "BR-CO-26", "A document not subject to VAT carries no VAT identifier, so it needs the "
-			       "seller's legal registration identifier (config Seller.CompanyID).");
+		return problem(p, &rules[R_O_REGISTRATION]);
 	for (size_t i = 0; decimals && i < inv->ntaxes; i++)
 		if (!dec_ok(inv->taxes[i].net, inv->exponent) || !dec_ok(inv->taxes[i].tax, inv->exponent))
-			return problem(p, "BR-DEC-19", "A VAT breakdown amount has a third decimal: EN 16931 amounts have at most two.");
+			return problem(p, &rules[R_DEC_BREAKDOWN]);
 	if (decimals && (!dec_ok(inv->net_total, inv->exponent) || !dec_ok(inv->tax_total, inv->exponent)
 			 || !dec_ok(inv->total, inv->exponent)))
-		return problem(p, "BR-DEC-09", "A document total has a third decimal: EN 16931 amounts have at most two.");
+		return problem(p, &rules[R_DEC_TOTAL]);
 	einv_means(inv->payment_means, &account);
 	if (account && !has(d->iban))
-		return problem(p, "BR-61", "Payment by credit transfer needs the seller's account (config Seller.IBAN).");
+		return problem(p, &rules[R_ACCOUNT]);
 	return IE_OK;
 }
 
@@ -1020,24 +1051,30 @@ ierr einv_load(struct db *db, struct arena *a, const struct config *cfg, const s
 	return einv_check(d, 0, p);
 }
 
-ierr einv_issue_check(struct db *db, struct arena *a, long long id, const char *seller_json,
-		      struct einv_problem *p)
+ierr einv_issue_check(struct db *db, long long id, const char *seller_json, struct einv_problem *p)
 {
 	static const struct auth_scope everything = { 0, 1 };
-	struct invoice *inv = arena_alloc(a, sizeof(*inv));
+	struct arena *a = arena_new();
+	struct invoice *inv = a ? arena_alloc(a, sizeof(*inv)) : NULL;
 	struct einv_doc d;
 	ierr e;
 
 	memset(&d, 0, sizeof(d));
-	if (!inv)
-		return IE_NOMEM;
+	p->rule = p->message = "";
+	if (!inv) {
+		e = IE_NOMEM;
+		goto out;
+	}
 	if ((e = invoice_load(db, a, &everything, id, 0, 0, inv)))
-		return e;
+		goto out;
 	d.inv = inv;
 	buyer_of(inv, &d.buyer);
 	if ((e = load_extras(db, a, NULL, seller_json ? seller_json : "{}", &d)))
-		return e;
-	return einv_check(&d, EINV_ANY_DECIMALS, p);
+		goto out;
+	e = einv_check(&d, EINV_ANY_DECIMALS, p);   /* p points at static text only */
+out:
+	arena_free(a);
+	return e;
 }
 
 ierr einv_issued_ids(struct db *db, struct arena *a, long long **ids, size_t *n)

@@ -59,7 +59,9 @@ struct einv_doc {
 	const char **tax_exemption_code;   /* per inv->taxes: VATEX code or "" (NULL: none at all) */
 };
 
-/* One broken rule: its id ("BR-S-02") and the sentence naming the field. */
+/* One broken rule: its id ("BR-S-02") and the sentence for people, naming
+ * the rule and the field to fix ("EN 16931 rule BR-S-02: the seller's VAT
+ * identifier is missing (config Seller.TaxId): ..."); both static. */
 struct einv_problem {
 	const char *rule;
 	const char *message;
@@ -94,8 +96,7 @@ ierr einv_check(const struct einv_doc *d, unsigned flags, struct einv_problem *p
  * the buyer snapshot will freeze) and the seller from seller_json (the
  * snapshot the issue writes; keys as admin_invoices.c's seller_json).
  * IE_CONFLICT with *p set when issuing would break a fatal rule. */
-ierr einv_issue_check(struct db *db, struct arena *a, long long id, const char *seller_json,
-		      struct einv_problem *p);
+ierr einv_issue_check(struct db *db, long long id, const char *seller_json, struct einv_problem *p);
 
 /* The ids of every issued invoice and credit note (not drafts), ascending,
  * for `invoicectl export-xml --all`; *ids in `a`. */

@@ -164,7 +164,7 @@ ierr ied_draft_get(struct db *db, struct arena *a, long long id, struct ied_draf
 /* ---- transactions (inside the caller's transaction) ---- */
 
 /* Why a transaction refused (IE_CONFLICT): */
-enum ied_refusal { IED_OK, IED_STATUS, IED_VERSION, IED_ALLOCATED, IED_EMPTY, IED_CURRENCY };
+enum ied_refusal { IED_OK, IED_STATUS, IED_VERSION, IED_ALLOCATED, IED_EMPTY, IED_CURRENCY, IED_EINVOICE };
 
 struct ied_ctx {
 	const struct auth_user *user;  /* the audit event's actor */
