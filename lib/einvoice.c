@@ -373,6 +373,20 @@ static void el_attr(struct w *w, const char *tag, const char *attr, const char *
 	put(w, ">\n");
 }
 
+/* <outer><tag>text</tag></outer>, nothing when text is empty */
+static void el_in(struct w *w, const char *outer, const char *tag, const char *text)
+{
+	if (!has(text))
+		return;
+	put(w, "<");
+	put(w, outer);
+	put(w, ">\n");
+	el(w, tag, text);
+	put(w, "</");
+	put(w, outer);
+	put(w, ">\n");
+}
+
 static void amount(struct w *w, const char *tag, money_t v, int with_currency)
 {
 	char t[48];
@@ -470,11 +484,7 @@ static void ubl_party(struct w *w, const struct einv_party *p, int seller)
 	put(w, seller ? "<cac:AccountingSupplierParty>\n<cac:Party>\n" : "<cac:AccountingCustomerParty>\n<cac:Party>\n");
 	if (has(p->endpoint_id))
 		el_attr(w, "cbc:EndpointID", "schemeID", p->endpoint_scheme, p->endpoint_id);
-	if (has(p->name)) {
-		put(w, "<cac:PartyName>\n");
-		el(w, "cbc:Name", p->name);
-		put(w, "</cac:PartyName>\n");
-	}
+	el_in(w, "cac:PartyName", "cbc:Name", p->name);
 	ubl_address(w, p, "PostalAddress");
 	if (has(p->vat_id) && with_vat_ids(w)) {
 		put(w, "<cac:PartyTaxScheme>\n");
@@ -495,14 +505,32 @@ static void ubl_party(struct w *w, const struct einv_party *p, int seller)
 	put(w, seller ? "</cac:Party>\n</cac:AccountingSupplierParty>\n" : "</cac:Party>\n</cac:AccountingCustomerParty>\n");
 }
 
-static void ubl_period(struct w *w, const char *start, const char *end)
+/* A period (BG-14, BG-26) in either syntax: its element, its two date
+ * elements and how a date is written (UBL: text, CII: format 102). */
+struct period_syntax {
+	const char *outer, *start, *end;
+	void (*date)(struct w *w, const char *tag, const char *date);
+};
+
+static void period(struct w *w, const struct period_syntax *ps, const char *start, const char *end)
 {
 	if (!has(start) && !has(end))
 		return;
-	put(w, "<cac:InvoicePeriod>\n");
-	el(w, "cbc:StartDate", start);
-	el(w, "cbc:EndDate", end);
-	put(w, "</cac:InvoicePeriod>\n");
+	put(w, "<");
+	put(w, ps->outer);
+	put(w, ">\n");
+	ps->date(w, ps->start, start);
+	ps->date(w, ps->end, end);
+	put(w, "</");
+	put(w, ps->outer);
+	put(w, ">\n");
+}
+
+static void ubl_period(struct w *w, const char *start, const char *end)
+{
+	static const struct period_syntax ubl = { "cac:InvoicePeriod", "cbc:StartDate", "cbc:EndDate", el };
+
+	period(w, &ubl, start, end);
 }
 
 static void ubl_tax_category(struct w *w, const char *tag, const struct einv_category *cat, const char *code,
@@ -551,11 +579,7 @@ static void ubl_payment(struct w *w, int credit)
 	if (account && has(d->iban)) {
 		put(w, "<cac:PayeeFinancialAccount>\n");
 		el(w, "cbc:ID", d->iban);
-		if (has(d->bic)) {
-			put(w, "<cac:FinancialInstitutionBranch>\n");
-			el(w, "cbc:ID", d->bic);
-			put(w, "</cac:FinancialInstitutionBranch>\n");
-		}
+		el_in(w, "cac:FinancialInstitutionBranch", "cbc:ID", d->bic);
 		put(w, "</cac:PayeeFinancialAccount>\n");
 	}
 	put(w, "</cac:PaymentMeans>\n");
@@ -634,11 +658,7 @@ static void ubl(struct w *w)
 	el(w, "cbc:DocumentCurrencyCode", inv->currency);
 	el(w, "cbc:BuyerReference", bref);
 	ubl_period(w, inv->period_start, inv->period_end);
-	if (has(d->order_reference)) {
-		put(w, "<cac:OrderReference>\n");
-		el(w, "cbc:ID", d->order_reference);
-		put(w, "</cac:OrderReference>\n");
-	}
+	el_in(w, "cac:OrderReference", "cbc:ID", d->order_reference);
 	if (has(inv->credited_number)) {
 		put(w, "<cac:BillingReference>\n<cac:InvoiceDocumentReference>\n");
 		el(w, "cbc:ID", inv->credited_number);
@@ -683,12 +703,10 @@ static void cii_date(struct w *w, const char *tag, const char *date)
 
 static void cii_period(struct w *w, const char *start, const char *end)
 {
-	if (!has(start) && !has(end))
-		return;
-	put(w, "<ram:BillingSpecifiedPeriod>\n");
-	cii_date(w, "ram:StartDateTime", start);
-	cii_date(w, "ram:EndDateTime", end);
-	put(w, "</ram:BillingSpecifiedPeriod>\n");
+	static const struct period_syntax cii = { "ram:BillingSpecifiedPeriod", "ram:StartDateTime", "ram:EndDateTime",
+						  cii_date };
+
+	period(w, &cii, start, end);
 }
 
 static void cii_address(struct w *w, const struct einv_party *p)
@@ -721,16 +739,8 @@ static void cii_party(struct w *w, const struct einv_party *p, const char *tag)
 	if (has(p->email) || has(p->contact) || has(p->phone)) {
 		put(w, "<ram:DefinedTradeContact>\n");
 		el(w, "ram:PersonName", p->contact);
-		if (has(p->phone)) {
-			put(w, "<ram:TelephoneUniversalCommunication>\n");
-			el(w, "ram:CompleteNumber", p->phone);
-			put(w, "</ram:TelephoneUniversalCommunication>\n");
-		}
-		if (has(p->email)) {
-			put(w, "<ram:EmailURIUniversalCommunication>\n");
-			el(w, "ram:URIID", p->email);
-			put(w, "</ram:EmailURIUniversalCommunication>\n");
-		}
+		el_in(w, "ram:TelephoneUniversalCommunication", "ram:CompleteNumber", p->phone);
+		el_in(w, "ram:EmailURIUniversalCommunication", "ram:URIID", p->email);
 		put(w, "</ram:DefinedTradeContact>\n");
 	}
 	cii_address(w, p);
@@ -817,11 +827,7 @@ static void cii(struct w *w)
 	el(w, "ram:ID", inv->number);
 	el(w, "ram:TypeCode", str_of_int(inv->type_code, tc));
 	cii_date(w, "ram:IssueDateTime", inv->invoice_date);
-	if (has(inv->notes)) {
-		put(w, "<ram:IncludedNote>\n");
-		el(w, "ram:Content", inv->notes);
-		put(w, "</ram:IncludedNote>\n");
-	}
+	el_in(w, "ram:IncludedNote", "ram:Content", inv->notes);
 	put(w, "</rsm:ExchangedDocument>\n<rsm:SupplyChainTradeTransaction>\n");
 	for (size_t i = 0; i < inv->nlines; i++)
 		cii_line(w, &inv->lines[i]);
@@ -829,11 +835,7 @@ static void cii(struct w *w)
 	el(w, "ram:BuyerReference", bref);
 	cii_party(w, &d->seller, "SellerTradeParty");
 	cii_party(w, &d->buyer, "BuyerTradeParty");
-	if (has(d->order_reference)) {
-		put(w, "<ram:BuyerOrderReferencedDocument>\n");
-		el(w, "ram:IssuerAssignedID", d->order_reference);
-		put(w, "</ram:BuyerOrderReferencedDocument>\n");
-	}
+	el_in(w, "ram:BuyerOrderReferencedDocument", "ram:IssuerAssignedID", d->order_reference);
 	put(w, "</ram:ApplicableHeaderTradeAgreement>\n<ram:ApplicableHeaderTradeDelivery>\n");
 	if (w->cats.any_k) {
 		put(w, "<ram:ShipToTradeParty>\n");
@@ -854,11 +856,7 @@ static void cii(struct w *w)
 		put(w, "<ram:PayeePartyCreditorFinancialAccount>\n");
 		el(w, "ram:IBANID", d->iban);
 		put(w, "</ram:PayeePartyCreditorFinancialAccount>\n");
-		if (has(d->bic)) {
-			put(w, "<ram:PayeeSpecifiedCreditorFinancialInstitution>\n");
-			el(w, "ram:BICID", d->bic);
-			put(w, "</ram:PayeeSpecifiedCreditorFinancialInstitution>\n");
-		}
+		el_in(w, "ram:PayeeSpecifiedCreditorFinancialInstitution", "ram:BICID", d->bic);
 	}
 	put(w, "</ram:SpecifiedTradeSettlementPaymentMeans>\n");
 	for (size_t i = 0; i < inv->ntaxes; i++) {
@@ -879,11 +877,7 @@ static void cii(struct w *w)
 	amount(w, "ram:GrandTotalAmount", inv->total, 0);
 	amount(w, "ram:DuePayableAmount", inv->total, 0);
 	put(w, "</ram:SpecifiedTradeSettlementHeaderMonetarySummation>\n");
-	if (has(inv->credited_number)) {
-		put(w, "<ram:InvoiceReferencedDocument>\n");
-		el(w, "ram:IssuerAssignedID", inv->credited_number);
-		put(w, "</ram:InvoiceReferencedDocument>\n");
-	}
+	el_in(w, "ram:InvoiceReferencedDocument", "ram:IssuerAssignedID", inv->credited_number);
 	put(w, "</ram:ApplicableHeaderTradeSettlement>\n</rsm:SupplyChainTradeTransaction>\n</rsm:CrossIndustryInvoice>\n");
 }
 
