@@ -1,8 +1,8 @@
 /*
  * invoice-pdf — GET /invoices/{id}.pdf, GET /invoices/{id}.csv (detailed),
- * GET /invoices/{id}.xml (UBL, Peppol BIS 3.0) and /invoices/{id}.cii.xml
- * (CII) of issued invoices and credit notes, GET /d/{token} (signed link,
- * no login).
+ * GET /invoices/{id}.xml (UBL, Peppol BIS 3.0), /invoices/{id}.cii.xml
+ * (CII) and /invoices/{id}.xrechnung.xml (UBL, XRechnung) of issued invoices
+ * and credit notes, GET /d/{token} (signed link, no login).
  * Issued invoices are immutable: their PDF is rendered once per state and
  * paid amount, stored with the invoice and served from storage afterwards.
  * With PDF.Files and PDF.AccelRedirect set, a stored PDF also gets a file
@@ -287,7 +287,7 @@ static ierr serve_einvoice(struct req *req, enum einv_syntax syntax)
 							       "e-invoice. %s", p.message));
 	if (e)
 		return e;
-	file_name(d.inv->number, d.inv->id, syntax == EINV_CII ? "cii.xml" : "xml", name, sizeof(name));
+	file_name(d.inv->number, d.inv->id, einv_suffix(syntax) + 1, name, sizeof(name));
 	e = einv_write(&d, syntax, &xml);
 	if (!e)
 		e = send_file(req, "application/xml; charset=utf-8", name, &xml, NULL);
@@ -303,6 +303,11 @@ static ierr invoice_ubl(struct req *req)
 static ierr invoice_cii(struct req *req)
 {
 	return serve_einvoice(req, EINV_CII);
+}
+
+static ierr invoice_xrechnung(struct req *req)
+{
+	return serve_einvoice(req, EINV_XRECHNUNG);
 }
 
 /* GET /d/{token}: one issued invoice's PDF for whoever holds a valid link. */
@@ -327,6 +332,7 @@ static const struct app_route routes[] = {
 	{ APP_GET, "/invoices/{id}.csv", ACT_INVOICE_READ, invoice_csv },
 	{ APP_GET, "/invoices/{id}.xml", ACT_INVOICE_READ, invoice_ubl },
 	{ APP_GET, "/invoices/{id}.cii.xml", ACT_INVOICE_READ, invoice_cii },
+	{ APP_GET, "/invoices/{id}.xrechnung.xml", ACT_INVOICE_READ, invoice_xrechnung },
 	{ APP_GET, "/d/{tok}", ACT_PUBLIC, download },
 };
 

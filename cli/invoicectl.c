@@ -436,9 +436,11 @@ static int cmd_revoke_links(struct ctl *c, int argc, char **argv)
 /* ---------- e-invoices ---------- */
 
 /* One e-invoice into dir, named after its number ("INV-2026-000001.xml",
- * ".cii.xml"); the path is printed. */
-static int export_one(struct ctl *c, struct arena *a, long long id, enum einv_syntax syntax, const char *dir)
+ * ".cii.xml", ".xrechnung.xml"); the path is printed. syntax NULL: the
+ * customer's default (customers.einvoice_syntax). */
+static int export_one(struct ctl *c, struct arena *a, long long id, const enum einv_syntax *want, const char *dir)
 {
+	enum einv_syntax syntax;
 	static const struct auth_scope everything = { 0, 1 };
 	struct einv_doc d;
 	struct einv_problem p;
@@ -461,6 +463,7 @@ static int export_one(struct ctl *c, struct arena *a, long long id, enum einv_sy
 		rc = db_fail(c, "export-xml", e);
 		goto out;
 	}
+	syntax = want ? *want : d.customer_syntax;
 	if ((e = einv_write(&d, syntax, &xml)) || (e = buf_puts(&path, dir)) || (e = buf_putc(&path, '/')))
 		goto fail;
 	for (const char *s = d.inv->number; *s; s++)
@@ -494,8 +497,10 @@ out:
 
 static int cmd_export_xml(struct ctl *c, int argc, char **argv)
 {
-	static const char use[] = "usage: invoicectl export-xml [--cii] [--dir DIR] (--all | ID...)";
+	static const char use[] = "usage: invoicectl export-xml [--syntax customer|peppol|cii|xrechnung] [--dir DIR] "
+				  "(--all | ID...)";
 	enum einv_syntax syntax = EINV_UBL;
+	int by_customer = 1;
 	const char *dir = ".";
 	struct arena *a = arena_new();
 	long long *ids = NULL, id;
@@ -506,8 +511,9 @@ static int cmd_export_xml(struct ctl *c, int argc, char **argv)
 	if (!a)
 		return fail("out of memory");
 	for (i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--cii"))
-			syntax = EINV_CII;
+		if (!strcmp(argv[i], "--syntax") && i + 1 < argc
+		    && (!strcmp(argv[i + 1], "customer") || !einv_syntax_of(argv[i + 1], &syntax)))
+			by_customer = !strcmp(argv[++i], "customer");
 		else if (!strcmp(argv[i], "--dir") && i + 1 < argc)
 			dir = argv[++i];
 		else if (!strcmp(argv[i], "--all"))
@@ -534,7 +540,7 @@ static int cmd_export_xml(struct ctl *c, int argc, char **argv)
 			rc = fail("out of memory");
 			break;
 		}
-		rc |= export_one(c, doc, ids[k], syntax, dir);
+		rc |= export_one(c, doc, ids[k], by_customer ? NULL : &syntax, dir);
 		arena_free(doc);
 	}
 	arena_free(a);
@@ -565,7 +571,9 @@ static void usage(void)
 	      "  demo [--customers N --invoices N --usage N]   load demo data into an empty database\n"
 	      "  link INVOICE_ID [--days N]               print a signed PDF download URL (default 30 days)\n"
 	      "  revoke-links INVOICE_ID                  invalidate every download link of an invoice\n"
-	      "  export-xml [--cii] [--dir DIR] (--all | ID...)  write the e-invoices (UBL, or CII) of issued documents\n"
+	      "  export-xml [--syntax customer|peppol|cii|xrechnung] [--dir DIR] (--all | ID...)\n"
+	      "                                           write the e-invoices of issued documents (default: each\n"
+	      "                                           customer's format); one file per document, named by number\n"
 	      "  housekeeping                             remove expired sessions and old login failures (cron)\n",
 	      stderr);
 }

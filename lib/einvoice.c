@@ -9,6 +9,7 @@
 #define PEPPOL_CUSTOMIZATION "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 #define PEPPOL_PROFILE "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
 #define CII_GUIDELINE "urn:cen.eu:en16931:2017"
+#define XRECHNUNG_CUSTOMIZATION "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0"
 
 static int has(const char *s)
 {
@@ -151,9 +152,22 @@ const char *einv_means(const char *stored, int *account)
 	return code;
 }
 
+static const char *const syntax_names[EINV_SYNTAXES] = { "peppol", "cii", "xrechnung" };
+static const char *const syntax_suffixes[EINV_SYNTAXES] = { ".xml", ".cii.xml", ".xrechnung.xml" };
+
 const char *einv_suffix(enum einv_syntax syntax)
 {
-	return syntax == EINV_CII ? ".cii.xml" : ".xml";
+	return (unsigned)syntax < EINV_SYNTAXES ? syntax_suffixes[syntax] : ".xml";
+}
+
+ierr einv_syntax_of(const char *name, enum einv_syntax *out)
+{
+	for (unsigned i = 0; name && i < EINV_SYNTAXES; i++)
+		if (!strcmp(name, syntax_names[i])) {
+			*out = (enum einv_syntax)i;
+			return IE_OK;
+		}
+	return IE_INVALID;
 }
 
 /* ------------------------------------------------------------ the check */
@@ -322,6 +336,7 @@ struct w {
 	const char *cur;
 	int exp;
 	struct einv_cats cats;
+	int xrechnung;
 	ierr e;
 };
 
@@ -647,7 +662,7 @@ static void ubl(struct w *w)
 	put(w, root);
 	put(w, "-2\" xmlns:cac=\"urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2\" "
 	       "xmlns:cbc=\"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2\">\n");
-	el(w, "cbc:CustomizationID", PEPPOL_CUSTOMIZATION);
+	el(w, "cbc:CustomizationID", w->xrechnung ? XRECHNUNG_CUSTOMIZATION : PEPPOL_CUSTOMIZATION);
 	el(w, "cbc:ProfileID", PEPPOL_PROFILE);
 	el(w, "cbc:ID", inv->number);
 	el(w, "cbc:IssueDate", inv->invoice_date);
@@ -893,6 +908,7 @@ ierr einv_write(const struct einv_doc *d, enum einv_syntax syntax, struct buf *o
 	w.cur = d->inv->currency;
 	w.exp = d->inv->exponent;
 	cats_of(d->inv, &w.cats);
+	w.xrechnung = syntax == EINV_XRECHNUNG;
 	if (syntax == EINV_CII)
 		cii(&w);
 	else
@@ -960,7 +976,7 @@ static ierr load_extras(struct db *db, struct arena *a, const struct config *cfg
 			 "IF(i.status <> 'draft' AND i.buyer_snapshot IS NOT NULL, "
 			 "COALESCE(JSON_VALUE(i.buyer_snapshot, '$.endpoint_scheme'), c.endpoint_scheme), c.endpoint_scheme), "
 			 "(SELECT f.value FROM invoice_custom_fields f JOIN custom_field_defs fd ON fd.id = f.field_id "
-			 "WHERE f.invoice_id = i.id AND fd.field_key = 'po_number' LIMIT 1) "
+			 "WHERE f.invoice_id = i.id AND fd.field_key = 'po_number' LIMIT 1), c.einvoice_syntax "
 			 "FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.id = ?",
 			 DB_ARGS(DB_S(seller_json), DB_S(seller_json), DB_S(seller_json), DB_S(seller_json),
 				 DB_S(seller_json), DB_S(seller_json), DB_S(seller_json), DB_S(seller_json),
@@ -982,6 +998,8 @@ static ierr load_extras(struct db *db, struct arena *a, const struct config *cfg
 	d->order_reference = dup_col(a, &r, 18);
 	if (!d->order_reference)
 		d->order_reference = "";
+	if (einv_syntax_of(db_str(&r, 19), &d->customer_syntax))
+		d->customer_syntax = EINV_UBL;
 	db_free(&r);
 
 	d->tax_exemption_code = arena_alloc(a, (inv->ntaxes + 1) * sizeof(*d->tax_exemption_code));
@@ -1089,6 +1107,18 @@ ierr einv_issued_ids(struct db *db, struct arena *a, long long **ids, size_t *n)
 	}
 	if (e == IE_NOTFOUND)
 		e = IE_OK;
+	db_free(&r);
+	return e;
+}
+
+ierr einv_customer_syntax(struct db *db, long long customer_id, enum einv_syntax *out)
+{
+	struct db_res r;
+	ierr e = db_query_row(db, &r, "SELECT einvoice_syntax FROM customers WHERE id = ?", DB_ARGS(DB_I(customer_id)));
+
+	*out = EINV_UBL;
+	if (!e && einv_syntax_of(db_str(&r, 0), out))
+		*out = EINV_UBL;
 	db_free(&r);
 	return e;
 }

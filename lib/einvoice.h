@@ -44,7 +44,10 @@
 struct db;
 struct config;
 
-enum einv_syntax { EINV_UBL, EINV_CII };
+/* EINV_UBL: Peppol BIS Billing 3.0; EINV_XRECHNUNG: the same UBL under the
+ * German CIUS XRechnung 3.0 (its CustomizationID; BT-10 the Leitweg-ID). */
+enum einv_syntax { EINV_UBL, EINV_CII, EINV_XRECHNUNG };
+#define EINV_SYNTAXES 3
 
 struct einv_party {
 	const char *name, *legal_name, *street, *address_line2, *city, *post_code, *region, *country,
@@ -57,6 +60,7 @@ struct einv_doc {
 	const char *iban, *bic;
 	const char *order_reference;       /* BT-13 ("" none): the po_number custom field */
 	const char **tax_exemption_code;   /* per inv->taxes: VATEX code or "" (NULL: none at all) */
+	enum einv_syntax customer_syntax;  /* the customer's default (einv_load) */
 };
 
 /* One broken rule: its id ("BR-S-02") and the sentence for people, naming
@@ -80,8 +84,13 @@ ierr einv_load(struct db *db, struct arena *a, const struct config *cfg, const s
  * document lacks what the syntax cannot do without (no lines). */
 ierr einv_write(const struct einv_doc *d, enum einv_syntax syntax, struct buf *out);
 
-/* The file name suffix and media type of a syntax: ".xml" / ".cii.xml". */
+/* The file name suffix of a syntax: ".xml", ".cii.xml", ".xrechnung.xml". */
 const char *einv_suffix(enum einv_syntax syntax);
+/* A customer's setting (customers.einvoice_syntax: "peppol", "cii",
+ * "xrechnung") as a syntax; IE_INVALID for anything else. */
+ierr einv_syntax_of(const char *name, enum einv_syntax *out);
+/* The syntax a customer's documents default to (sql/0025). */
+ierr einv_customer_syntax(struct db *db, long long customer_id, enum einv_syntax *out);
 
 /* The first fatal EN 16931 rule the document breaks (IE_CONFLICT, *p set),
  * or IE_OK. EINV_ANY_DECIMALS leaves out the BR-DEC rules (amounts with

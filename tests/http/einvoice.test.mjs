@@ -9,6 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { as, sql, Client, buyerSql } from './lib.mjs';
+import { formFields, fieldError } from './admin_lib.mjs';
 
 const rows = (q) => { const s = sql(q); return s === '' ? [] : s.split('\n').map((l) => l.split('\t')); };
 const one = (q) => sql(q);
@@ -196,5 +197,43 @@ test('a document EN 16931 cannot carry (a third decimal) is refused with the rul
   } finally {
     sql(`UPDATE invoice_lines SET net_amount = ${net} WHERE invoice_id = ${id} ORDER BY position LIMIT 1`);
     sql(`UPDATE invoices SET currency = '${cur}' WHERE id = ${id}`);
+  }
+});
+
+test('the customer\'s e-invoice format: XRechnung needs the Leitweg-ID, then the invoice page offers it', async () => {
+  const c = await as('billing');
+  const cust = +one(`SELECT customer_id FROM invoices WHERE id = ${OTHER}`);
+  const [syntax0, ref0] = rows(`SELECT einvoice_syntax, buyer_reference FROM customers WHERE id = ${cust}`)[0];
+  assert.equal(syntax0, 'peppol', 'the default (sql/0025)');
+  try {
+    const form = formFields((await c.get(`/admin/customers/${cust}/edit`)).text_, 'customer-form');
+    assert.equal(form.einvoice_syntax, 'peppol');
+    let r = await c.post(`/admin/customers/${cust}`, { ...form, einvoice_syntax: 'xrechnung', buyer_reference: '' });
+    assert.equal(r.status, 422);
+    assert.match(fieldError(r.text_, 'buyer_reference'), /Leitweg-ID/);
+    assert.equal(one(`SELECT einvoice_syntax FROM customers WHERE id = ${cust}`), 'peppol', 'nothing written');
+    r = await c.post(`/admin/customers/${cust}`, { ...form, einvoice_syntax: 'nonsense' });
+    assert.equal(r.status, 422);
+    r = await c.post(`/admin/customers/${cust}`, { ...form, einvoice_syntax: 'xrechnung', buyer_reference: '04011000-12345-34' });
+    assert.equal(r.status, 303, r.text_.slice(0, 300));
+    assert.deepEqual(rows(`SELECT einvoice_syntax, buyer_reference FROM customers WHERE id = ${cust}`)[0],
+      ['xrechnung', '04011000-12345-34']);
+    const v = (await c.get(`/invoices/${OTHER}`)).text_;
+    assert.match(v, new RegExp(`id="act-xrechnung" href="/invoices/${OTHER}\\.xrechnung\\.xml"`));
+    const x = await c.get(`/invoices/${OTHER}.xrechnung.xml`);
+    assert.equal(x.status, 200);
+    assert.equal(x.headers.get('content-disposition'), `attachment; filename="${truth(OTHER).number}.xrechnung.xml"`);
+    assert.equal(first(x.text_, 'cbc:CustomizationID'),
+      'urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0');
+    // the issued document keeps the buyer reference it was issued with (BT-10 from the invoice)
+    const bref = one(`SELECT buyer_reference FROM invoices WHERE id = ${OTHER}`);
+    assert.equal(first(x.text_, 'cbc:BuyerReference'), bref || `C${cust}`);
+    const t = truth(OTHER);
+    assert.equal(first(x.text_.match(/<cac:LegalMonetaryTotal>[\s\S]*<\/cac:LegalMonetaryTotal>/)[0], 'cbc:PayableAmount'),
+      amount(t.total, t.cur));
+    // the others' pages do not offer it
+    assert.doesNotMatch((await c.get(`/invoices/${OWN}`)).text_, /id="act-xrechnung"/);
+  } finally {
+    sql(`UPDATE customers SET einvoice_syntax = '${syntax0}', buyer_reference = '${ref0}' WHERE id = ${cust}`);
   }
 });

@@ -131,6 +131,25 @@ static void test_categories(void **state)
 	assert_string_equal(reason, "Intra-Community supply");
 }
 
+static void test_syntaxes(void **state)
+{
+	static const struct { const char *name; enum einv_syntax syn; const char *suffix; } ok[] = {
+		{ "peppol", EINV_UBL, ".xml" }, { "cii", EINV_CII, ".cii.xml" },
+		{ "xrechnung", EINV_XRECHNUNG, ".xrechnung.xml" },
+	};
+	static const char *const bad[] = { "", "ubl", "PEPPOL", "xrechnung ", NULL };
+	enum einv_syntax syn;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(ok); i++) {
+		assert_int_equal(einv_syntax_of(ok[i].name, &syn), IE_OK);
+		assert_int_equal(syn, ok[i].syn);
+		assert_string_equal(einv_suffix(syn), ok[i].suffix);
+	}
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++)
+		assert_int_equal(einv_syntax_of(bad[i], &syn), IE_INVALID);
+}
+
 static void test_means(void **state)
 {
 	static const struct { const char *in, *want; int account; } cases[] = {
@@ -327,6 +346,14 @@ static void test_write_ubl(void **state)
 	assert_non_null(strstr(x, "<cbc:PaymentDueDate>2026-12-14</cbc:PaymentDueDate>"));
 	assert_null(strstr(x, "<cbc:DueDate>"));
 	assert_null(strstr(x, "InvoiceLine"));
+
+	/* XRechnung: the same UBL under the German CIUS, BT-10 the Leitweg-ID */
+	f.inv.buyer_reference = "04011000-12345-34";
+	x = write_doc(&f, EINV_XRECHNUNG, &b);
+	assert_non_null(strstr(x, "<cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0</cbc:CustomizationID>"));
+	assert_non_null(strstr(x, "<cbc:ProfileID>urn:fdc:peppol.eu:2017:poacc:billing:01:1.0</cbc:ProfileID>"));
+	assert_non_null(strstr(x, "<cbc:BuyerReference>04011000-12345-34</cbc:BuyerReference>"));
+	assert_null(strstr(x, "peppol.eu:2017:poacc:billing:3.0"));
 	buf_free(&b);
 }
 
@@ -444,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_date102),
 		cmocka_unit_test(test_categories),
 		cmocka_unit_test(test_means),
+		cmocka_unit_test(test_syntaxes),
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_write_ubl),
 		cmocka_unit_test(test_write_cii),
