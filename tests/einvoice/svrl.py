@@ -4,7 +4,7 @@
   svrl.py break UBL_DIR CII_DIR   writes documents broken on purpose (neg-*.xml)
                                   beside the good ones, from one good document each
   svrl.py check DIR               reads the SVRL reports of DIR/out/{cen-ubl,
-                                  peppol-ubl,cen-cii}: every good document has a
+                                  peppol-ubl,cen-cii,cen-xrechnung}: every good document has a
                                   report with rules fired and no fatal failed-assert,
                                   every broken one is flagged with the rule it breaks,
                                   and the demo covers what the layer promises
@@ -130,7 +130,7 @@ def coverage(ubl_dir):
 
 def cmd_check(top):
     neg = json.loads(read(os.path.join(top, 'neg.json')))
-    sets = {'cen-ubl': 'ubl', 'peppol-ubl': 'ubl', 'cen-cii': 'cii'}
+    sets = {'cen-ubl': 'ubl', 'peppol-ubl': 'ubl', 'cen-cii': 'cii', 'cen-xrechnung': 'xr'}
     problems = []
     for rs, src in sets.items():
         inputs = sorted(n for n in os.listdir(os.path.join(top, src)) if n.endswith('.xml'))
@@ -157,7 +157,9 @@ def cmd_check(top):
             warn_total += warn
             for rid, text, loc in fatal:
                 problems.append('%s: %s: %s %s at %s' % (rs, name, rid, text, loc))
-        print('einvoice: %-10s %4d documents, %6d rules fired, 0 fatal expected, %d warnings'
+        if docs == 0:
+            problems.append('%s: no documents validated' % rs)
+        print('einvoice: %-13s %4d documents, %6d rules fired, 0 fatal expected, %d warnings'
               % (rs, docs, fired_total, warn_total))
     cats, curs, kinds, non_ascii = coverage(os.path.join(top, 'ubl'))
     print('einvoice: covered: %s; VAT categories %s; currencies %s; %d documents with non-ASCII names'
