@@ -18,6 +18,8 @@
 #define INVOICE_ADMIN_H
 
 #include "app.h"
+#include "form.h"
+#include "once.h"
 
 /* Page.Title, Admin.Section, Can.Write, Can.Users, and Flash from a whitelisted ?done= */
 ierr admin_layout(struct req *req, const char *section, const char *title);
@@ -32,6 +34,24 @@ long long admin_posted_version(struct req *req);
 ierr admin_history_hdf(struct req *req, const char *entity, long long id);
 /* Page number from ?page= (1 when absent); IE_INVALID for junk. */
 ierr admin_page_param(struct req *req, long long *page);
+
+/* once_run (once.h) with the posted one-time key, for the signed-in user. */
+ierr admin_once(struct req *req, const char *action, once_fn fn, void *ctx, char *where, size_t wheresz,
+		int *repeated);
+/* The page of a change refused before any rule of the area spoke: IE_NOTFOUND
+ * 404 with `missing` (NULL: e comes back as it is), IE_INVALID 400 (the form's
+ * one-time key missing or malformed, or the form out of date), IE_CONFLICT 409
+ * (the key was used for another action). Anything else comes back as it is. */
+ierr admin_refused(struct req *req, ierr e, const char *missing);
+/* The archive/restore forms' active=0 (archive) or 1 (restore); a 400 page otherwise. */
+ierr admin_active_param(struct req *req, int *active);
+/* An edit form refused on save, shown again: when the stored row is past
+ * the posted version, the fields that changed (form_conflict_hdf under
+ * "Conflict"), Form.RowVersion = the stored version (the one a next save
+ * must name), Form.Conflict and Form.Changed, and *status 409; otherwise
+ * *status 422 (field messages). After admin_form_keys_again. */
+ierr admin_conflict_hdf(struct req *req, const struct form_field *f, size_t n, const struct form_value *v,
+			const char *const *theirs, long long version, int *status);
 
 /* ---- customers (admin_customers.c) ---- */
 ierr admin_customers_list(struct req *req);

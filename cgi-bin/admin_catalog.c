@@ -163,18 +163,11 @@ static ierr create(struct req *req, const struct kind *k)
 	int again;
 	ierr e = parse(req, k, v);
 
-	if (!e) {
-		e = once_run(req->db, app_body_param(req, "once"), req->session.user.id, k->a_create, create_tx, &w,
-			     where, sizeof(where), &again);
-		if (!e)
-			return app_redirect(req, 303, where);
-		if (e == IE_INVALID && !form_errors(v, k->n))
-			return app_fail(req, e, "This form is out of date. Please open it again.");
-		if (e == IE_CONFLICT)
-			return app_fail(req, e, "This form was already used for something else. Please open it again.");
-	}
-	if (e != IE_INVALID)
-		return e;
+	if (!e && !(e = admin_once(req, k->a_create, create_tx, &w, where, sizeof(where), &again)))
+		return app_redirect(req, 303, where);
+	/* a rule's message on a field (a package name taken): the form again */
+	if (e != IE_INVALID || !form_errors(v, k->n))
+		return admin_refused(req, e, NULL);
 	if ((e = admin_layout(req, k->section, k->new_title)) || (e = admin_form_keys_again(req)))
 		return e;
 	return show_form(req, k, 422, NULL, v);
@@ -222,37 +215,26 @@ static ierr update(struct req *req, const struct kind *k)
 	struct write_ctx w = { req, k, v, req->ids[0], admin_posted_version(req), 0 };
 	struct catalog_row row;
 	char where[256];
-	int again, conflict;
-	size_t changed = 0;
+	int again, status;
 	ierr e = parse(req, k, v);
 
 	if (e && e != IE_INVALID)
 		return e;
 	if (!w.version)
-		return app_fail(req, IE_INVALID, "This form is out of date. Please open it again.");
+		return admin_refused(req, IE_INVALID, NULL);
 	if (!e) {
-		e = once_run(req->db, app_body_param(req, "once"), req->session.user.id, k->a_update, update_tx, &w,
-			     where, sizeof(where), &again);
+		e = admin_once(req, k->a_update, update_tx, &w, where, sizeof(where), &again);
 		if (!e)
 			return app_redirect(req, 303, where);
-		if (e == IE_NOTFOUND)
-			return app_fail(req, e, "There is nothing at this address.");
-		if (e == IE_INVALID && !form_errors(v, k->n))
-			return app_fail(req, e, "This form is out of date. Please open it again.");
-		if (e != IE_INVALID && e != IE_CONFLICT)
-			return e;
+		if (e == IE_NOTFOUND || (e == IE_INVALID && !form_errors(v, k->n)) || (e != IE_INVALID && e != IE_CONFLICT))
+			return admin_refused(req, e, "There is nothing at this address.");
 	}
-	if ((e = load(req, k, w.id, &row)))
+	/* shown again: field messages (422), or someone saved in between (409) */
+	if ((e = load(req, k, w.id, &row)) || (e = admin_layout(req, k->section, row.text[0]))
+	    || (e = admin_form_keys_again(req))
+	    || (e = admin_conflict_hdf(req, k->form, k->n, v, row.text, row.row_version, &status)))
 		return e;
-	conflict = row.row_version != w.version;
-	if ((e = admin_layout(req, k->section, row.text[0])) || (e = admin_form_keys_again(req)))
-		return e;
-	if (conflict && ((e = form_conflict_hdf(req, "Conflict", k->form, k->n, v, row.text, &changed))
-			 || (e = app_set_int(req, "Form.RowVersion", row.row_version))
-			 || (e = app_set_int(req, "Form.Conflict", 1))
-			 || (e = app_set_int(req, "Form.Changed", (long long)changed))))
-		return e;
-	return show_form(req, k, conflict ? 409 : 422, &row, v);
+	return show_form(req, k, status, &row, v);
 }
 
 static ierr active_tx(struct db *db, void *ctx, char *result, size_t sz)
@@ -268,24 +250,14 @@ static ierr active_tx(struct db *db, void *ctx, char *result, size_t sz)
 static ierr archive(struct req *req, const struct kind *k)
 {
 	struct write_ctx w = { req, k, NULL, req->ids[0], 0, 0 };
-	const char *a = app_body_param(req, "active");
 	char where[256];
 	int again;
 	ierr e;
 
-	if (!a || (strcmp(a, "0") && strcmp(a, "1"))) {
-		req->error_param = "active";
-		return app_fail(req, IE_INVALID, "Say whether to archive (0) or restore (1).");
-	}
-	w.active = a[0] == '1';
-	e = once_run(req->db, app_body_param(req, "once"), req->session.user.id, w.active ? k->a_restore : k->a_archive,
-		     active_tx, &w, where, sizeof(where), &again);
-	if (e == IE_NOTFOUND)
-		return app_fail(req, e, "There is nothing at this address.");
-	if (e == IE_INVALID)
-		return app_fail(req, e, "This form is out of date. Please open it again.");
-	if (e)
+	if ((e = admin_active_param(req, &w.active)))
 		return e;
+	if ((e = admin_once(req, w.active ? k->a_restore : k->a_archive, active_tx, &w, where, sizeof(where), &again)))
+		return admin_refused(req, e, "There is nothing at this address.");
 	return app_redirect(req, 303, where);
 }
 

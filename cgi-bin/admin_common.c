@@ -72,6 +72,53 @@ ierr admin_page_param(struct req *req, long long *page)
 	return IE_OK;
 }
 
+ierr admin_once(struct req *req, const char *action, once_fn fn, void *ctx, char *where, size_t wheresz,
+		int *repeated)
+{
+	return once_run(req->db, app_body_param(req, "once"), req->session.user.id, action, fn, ctx, where, wheresz,
+			repeated);
+}
+
+ierr admin_refused(struct req *req, ierr e, const char *missing)
+{
+	if (e == IE_NOTFOUND && missing)
+		return app_fail(req, e, missing);
+	if (e == IE_INVALID)
+		return app_fail(req, e, "This form is out of date or lacks its one-time key. "
+				"Please reload the page and try again.");
+	if (e == IE_CONFLICT)
+		return app_fail(req, e, "This form was already used for something else. Please reload the page.");
+	return e;
+}
+
+ierr admin_active_param(struct req *req, int *active)
+{
+	const char *a = app_body_param(req, "active");
+
+	if (!a || (strcmp(a, "0") && strcmp(a, "1"))) {
+		req->error_param = "active";
+		return app_fail(req, IE_INVALID, "Say whether to archive (0) or restore (1).");
+	}
+	*active = a[0] == '1';
+	return IE_OK;
+}
+
+ierr admin_conflict_hdf(struct req *req, const struct form_field *f, size_t n, const struct form_value *v,
+			const char *const *theirs, long long version, int *status)
+{
+	size_t changed = 0;
+	ierr e;
+
+	*status = 422;
+	if (version == admin_posted_version(req))
+		return IE_OK;
+	*status = 409;
+	if ((e = form_conflict_hdf(req, "Conflict", f, n, v, theirs, &changed))
+	    || (e = app_set_int(req, "Form.RowVersion", version)) || (e = app_set_int(req, "Form.Conflict", 1)))
+		return e;
+	return app_set_int(req, "Form.Changed", (long long)changed);
+}
+
 struct hist_ctx {
 	struct req *req;
 	size_t n, k;

@@ -17,6 +17,7 @@ static const char *const tabs[] = { "summary", "invoices", "payments", "users", 
 
 /* ---------- list ---------- */
 
+/* rows into the HDF (the list, the page's payments and users) */
 struct list_ctx {
 	struct req *req;
 	size_t n;
@@ -153,14 +154,8 @@ ierr admin_customer_create(struct req *req)
 	}
 	if (e)
 		return e;
-	e = once_run(req->db, app_body_param(req, "once"), req->session.user.id, "customer.create", create_tx, &w,
-		     where, sizeof(where), &again);
-	if (e == IE_INVALID)
-		return app_fail(req, e, "This form is out of date. Please open it again.");
-	if (e == IE_CONFLICT)
-		return app_fail(req, e, "This form was already used for something else. Please open it again.");
-	if (e)
-		return e;
+	if ((e = admin_once(req, "customer.create", create_tx, &w, where, sizeof(where), &again)))
+		return admin_refused(req, e, NULL);
 	return app_redirect(req, 303, where);
 }
 
@@ -222,44 +217,27 @@ ierr admin_customer_update(struct req *req)
 	struct write_ctx w = { req, v, req->ids[0], admin_posted_version(req), 0, NULL };
 	struct customer_row c;
 	char where[256];
-	int again;
+	int again, status;
 	ierr e = parse(req, v);
 
 	if (e && e != IE_INVALID)
 		return e;
 	if (!w.version)
-		return app_fail(req, IE_INVALID, "This form is out of date. Please open it again.");
+		return admin_refused(req, IE_INVALID, NULL);
 	if (!e) {
-		e = once_run(req->db, app_body_param(req, "once"), req->session.user.id, "customer.update", update_tx,
-			     &w, where, sizeof(where), &again);
+		e = admin_once(req, "customer.update", update_tx, &w, where, sizeof(where), &again);
 		if (!e)
 			return app_redirect(req, 303, where);
-		if (e == IE_NOTFOUND)
-			return app_fail(req, e, "There is no such customer.");
-		if (e == IE_INVALID && !form_errors(v, CF__COUNT))
-			return app_fail(req, e, "This form is out of date. Please open it again.");
-		if (e != IE_INVALID && e != IE_CONFLICT)
-			return e;
+		if (e == IE_NOTFOUND || (e == IE_INVALID && !form_errors(v, CF__COUNT)) || (e != IE_INVALID && e != IE_CONFLICT))
+			return admin_refused(req, e, "There is no such customer.");
 	}
-	/* re-shown: field messages (422), or someone saved in between (409) */
-	if ((e == IE_CONFLICT || e == IE_INVALID) && (e = load(req, w.id, &c)) == IE_OK) {
-		int conflict = c.row_version != w.version;
-		size_t changed = 0;
-
-		if ((e = admin_layout(req, "customers", c.text[CF_NAME])) || (e = customer_hdf(req, &c))
-		    || (e = app_set(req, "Customer.Tab", "settings")) || (e = admin_form_keys_again(req)))
-			return e;
-		if (conflict) {
-			/* their version is the one a next save must name: the page shows what changed */
-			if ((e = form_conflict_hdf(req, "Conflict", customer_form, CF__COUNT, v, c.text, &changed))
-			    || (e = app_set_int(req, "Form.RowVersion", c.row_version))
-			    || (e = app_set_int(req, "Form.Conflict", 1))
-			    || (e = app_set_int(req, "Form.Changed", (long long)changed)))
-				return e;
-		}
-		return show_form(req, conflict ? 409 : 422, c.id, v);
-	}
-	return e;
+	/* shown again: field messages (422), or someone saved in between (409) */
+	if ((e = load(req, w.id, &c)) || (e = admin_layout(req, "customers", c.text[CF_NAME]))
+	    || (e = customer_hdf(req, &c)) || (e = app_set(req, "Customer.Tab", "settings"))
+	    || (e = admin_form_keys_again(req))
+	    || (e = admin_conflict_hdf(req, customer_form, CF__COUNT, v, c.text, c.row_version, &status)))
+		return e;
+	return show_form(req, status, c.id, v);
 }
 
 /* ---------- archive, restore, delete ---------- */
@@ -277,24 +255,15 @@ static ierr active_tx(struct db *db, void *ctx, char *result, size_t sz)
 ierr admin_customer_archive(struct req *req)
 {
 	struct write_ctx w = { req, NULL, req->ids[0], 0, 0, NULL };
-	const char *a = app_body_param(req, "active");
 	char where[256];
 	int again;
 	ierr e;
 
-	if (!a || (strcmp(a, "0") && strcmp(a, "1"))) {
-		req->error_param = "active";
-		return app_fail(req, IE_INVALID, "Say whether to archive (0) or restore (1).");
-	}
-	w.active = a[0] == '1';
-	e = once_run(req->db, app_body_param(req, "once"), req->session.user.id,
-		     w.active ? "customer.restore" : "customer.archive", active_tx, &w, where, sizeof(where), &again);
-	if (e == IE_NOTFOUND)
-		return app_fail(req, e, "There is no such customer.");
-	if (e == IE_INVALID)
-		return app_fail(req, e, "This form is out of date. Please open it again.");
-	if (e)
+	if ((e = admin_active_param(req, &w.active)))
 		return e;
+	if ((e = admin_once(req, w.active ? "customer.restore" : "customer.archive", active_tx, &w, where, sizeof(where),
+			    &again)))
+		return admin_refused(req, e, "There is no such customer.");
 	return app_redirect(req, 303, where);
 }
 
@@ -324,17 +293,12 @@ ierr admin_customer_delete(struct req *req)
 	struct write_ctx w = { req, NULL, req->ids[0], 0, 0, NULL };
 	char where[256];
 	int again;
-	ierr e = once_run(req->db, app_body_param(req, "once"), req->session.user.id, "customer.delete", delete_tx,
-			  &w, where, sizeof(where), &again);
+	ierr e = admin_once(req, "customer.delete", delete_tx, &w, where, sizeof(where), &again);
 
-	if (e == IE_NOTFOUND)
-		return app_fail(req, e, "There is no such customer.");
-	if (e == IE_CONFLICT)
-		return app_fail(req, e, w.why ? w.why : "The customer cannot be deleted.");
-	if (e == IE_INVALID)
-		return app_fail(req, e, "This form is out of date. Please open it again.");
+	if (e == IE_CONFLICT && w.why)
+		return app_fail(req, e, w.why);
 	if (e)
-		return e;
+		return admin_refused(req, e, "There is no such customer.");
 	return app_redirect(req, 303, where);
 }
 
@@ -389,14 +353,9 @@ static ierr summary_tab(struct req *req, const struct customer_row *c)
 	return IE_OK;
 }
 
-struct rows_ctx {
-	struct req *req;
-	size_t n;
-};
-
 static ierr payment_row(void *ctx, const struct db_res *r)
 {
-	struct rows_ctx *x = ctx;
+	struct list_ctx *x = ctx;
 	struct req *req = x->req;
 	size_t i = x->n++;
 	int exp = money_exponent(db_str(r, 3));
@@ -419,7 +378,7 @@ static ierr payment_row(void *ctx, const struct db_res *r)
 
 static ierr user_row(void *ctx, const struct db_res *r)
 {
-	struct rows_ctx *x = ctx;
+	struct list_ctx *x = ctx;
 	size_t i = x->n++;
 	ierr e;
 
@@ -435,7 +394,7 @@ ierr admin_customer_page(struct req *req)
 {
 	const char *tab = app_param(req, "tab");
 	struct customer_row c;
-	struct rows_ctx rc = { req, 0 };
+	struct list_ctx rc = { req, 0 };
 	size_t t;
 	ierr e;
 

@@ -16,6 +16,7 @@
 #include "admin.h"
 #include "audit.h"
 #include "config.h"
+#include "date.h"
 #include "form.h"
 #include "invoice.h"
 #include "invoice_edit.h"
@@ -504,8 +505,10 @@ static ierr parse_editor(struct req *req, struct editor *ed, struct ied_draft *d
 		h[H_DATE].present = 1;
 	}
 	if (ed->have_cust && h[H_DATE].present && !h[H_DUE].present && !h[H_DUE].error) {
-		if ((e = ied_date_add(h[H_DATE].s, ed->cust.payment_days, due)))
+		if ((e = date_add(h[H_DATE].s, ed->cust.payment_days, due)))
 			return e;
+		if (ied_year_of(due) < 0)   /* past the editor's years */
+			return IE_INVALID;
 		form_set_raw(&h[H_DUE], arena_strdup(req->arena, due));
 		h[H_DUE].s = h[H_DUE].raw;
 		h[H_DUE].i = h[H_DATE].i + ed->cust.payment_days;

@@ -195,16 +195,21 @@ static const char *const op_actions[USERS_OP__COUNT] = {
 	[USERS_OP_ROLE] = "user.role", [USERS_OP_LINK] = "user.link",
 };
 
+static void op_init(struct op *o, struct req *req, enum users_op op, long long id)
+{
+	memset(o, 0, sizeof(*o));
+	o->req = req;
+	o->op = op;
+	o->id = id;
+}
+
 static ierr run_op(struct req *req, struct op *o, char *where, size_t wheresz, int *repeated)
 {
-	ierr e = once_run(req->db, app_body_param(req, "once"), req->session.user.id, op_actions[o->op], op_fn, o,
-			  where, wheresz, repeated);
+	ierr e = admin_once(req, op_actions[o->op], op_fn, o, where, wheresz, repeated);
 
 	/* once_run's own refusals (no rule of ours said why) */
-	if (e == IE_INVALID && !o->why)
-		return app_fail(req, e, "The form lacks its one-time key. Please reload the page and try again.");
-	if (e == IE_CONFLICT && !o->why)
-		return app_fail(req, e, "This form was sent for something else already. Please reload the page.");
+	if ((e == IE_INVALID || e == IE_CONFLICT) && !o->why)
+		return admin_refused(req, e, NULL);
 	return e;
 }
 
@@ -242,9 +247,7 @@ ierr admin_user_create(struct req *req)
 	int repeated = 0;
 	ierr e;
 
-	memset(&o, 0, sizeof(o));
-	o.req = req;
-	o.op = USERS_OP_ADD;
+	op_init(&o, req, USERS_OP_ADD, 0);
 	e = form_parse(req, add_form, ADD_N, NULL, v);
 	if (e && e != IE_INVALID)
 		return e;
@@ -345,10 +348,7 @@ ierr admin_user_role(struct req *req)
 	int repeated = 0;
 	ierr e;
 
-	memset(&o, 0, sizeof(o));
-	o.req = req;
-	o.op = USERS_OP_ROLE;
-	o.id = req->ids[0];
+	op_init(&o, req, USERS_OP_ROLE, req->ids[0]);
 	e = form_parse(req, role_form, ROLE_N, NULL, v);
 	if (e && e != IE_INVALID)
 		return e;
@@ -373,10 +373,7 @@ static ierr set_active(struct req *req, int active)
 	int repeated = 0;
 	ierr e;
 
-	memset(&o, 0, sizeof(o));
-	o.req = req;
-	o.op = active ? USERS_OP_ENABLE : USERS_OP_DISABLE;
-	o.id = req->ids[0];
+	op_init(&o, req, active ? USERS_OP_ENABLE : USERS_OP_DISABLE, req->ids[0]);
 	e = run_op(req, &o, where, sizeof(where), &repeated);
 	if (e)
 		return refused(req, &o, e, NULL, NULL);
@@ -401,10 +398,7 @@ ierr admin_user_link(struct req *req)
 	int repeated = 0;
 	ierr e;
 
-	memset(&o, 0, sizeof(o));
-	o.req = req;
-	o.op = USERS_OP_LINK;
-	o.id = req->ids[0];
+	op_init(&o, req, USERS_OP_LINK, req->ids[0]);
 	e = form_parse(req, link_form, LINK_N, NULL, v);
 	if (e == IE_INVALID)
 		return user_page(req, o.id, 422, NULL, v, "No link was created: see the form.", NULL);

@@ -32,6 +32,7 @@
 #include "demo.h"
 #include "auth.h"
 #include "buf.h"
+#include "date.h"
 #include "money.h"
 
 /* ------------------------------------------------------------------ PRNG */
@@ -78,56 +79,24 @@ static struct rng rng_for(uint64_t seed, unsigned stream, uint64_t i)
 
 /* ----------------------------------------------------------------- dates */
 
-/* Days since 1970-01-01 <-> civil date (H. Hinnant's algorithms). */
-static long days_from_civil(int y, int m, int d)
-{
-	long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long z, int *y, int *m, int *d)
-{
-	long era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
+/* Day numbers are days since 1970-01-01 (date.h). */
 static int year_of(long day)
 {
-	int y, m, d;
-
-	civil_from_days(day, &y, &m, &d);
-	return y;
+	return date_civil(day).y;
 }
 
 static int days_in_month(long day)
 {
-	int y, m, d;
+	struct date c = date_civil(day);
 
-	civil_from_days(day, &y, &m, &d);
-	return (int)(days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - days_from_civil(y, m, 1));
+	return date_mdays(c.y, c.m);
 }
 
 static long month_start(long day)
 {
-	int y, m, d;
+	struct date c = date_civil(day);
 
-	civil_from_days(day, &y, &m, &d);
-	return days_from_civil(y, m, 1);
+	return (long)date_days(c.y, c.m, 1);
 }
 
 /* Monday on or before day (1970-01-01 was a Thursday). */
@@ -138,10 +107,8 @@ static long week_start(long day)
 
 static void fmt_date(long day, char out[11])
 {
-	int y, m, d;
-
-	civil_from_days(day, &y, &m, &d);
-	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	if (date_format(date_civil(day), out))   /* the demo's days are all within years 1..9999 */
+		out[0] = '\0';
 }
 
 /* ----------------------------------------------------------------- sinks */

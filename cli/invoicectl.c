@@ -547,15 +547,17 @@ static int cmd_export_xml(struct ctl *c, int argc, char **argv)
 	return rc;
 }
 
-/* For cron: sessions past their expiry and login failures past the window. */
+/* For cron: sessions past their expiry, login failures past the window, old
+ * form keys and old password links (auth_housekeeping). */
 static int cmd_housekeeping(struct ctl *c)
 {
-	unsigned long long sessions = 0, failures = 0;
-	ierr e = auth_housekeeping(c->db, &c->cfg, &sessions, &failures);
+	struct auth_housekeeping n;
+	ierr e = auth_housekeeping(c->db, &c->cfg, &n);
 
 	if (e)
 		return db_fail(c, "housekeeping", e);
-	printf("removed %llu expired sessions and %llu old login failures\n", sessions, failures);
+	printf("removed %llu expired sessions, %llu old login failures, %llu old form keys and %llu old password links\n",
+	       n.sessions, n.failures, n.form_keys, n.password_links);
 	return 0;
 }
 
@@ -574,7 +576,7 @@ static void usage(void)
 	      "  export-xml [--syntax customer|peppol|cii|xrechnung] [--dir DIR] (--all | ID...)\n"
 	      "                                           write the e-invoices of issued documents (default: each\n"
 	      "                                           customer's format); one file per document, named by number\n"
-	      "  housekeeping                             remove expired sessions and old login failures (cron)\n",
+	      "  housekeeping                             remove expired sessions, login failures, form keys, password links (cron)\n",
 	      stderr);
 }
 

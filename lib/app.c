@@ -11,6 +11,7 @@
 #include "memo.h"
 #include "app.h"
 #include "config.h"
+#include "date.h"
 #include "db.h"
 #include "html.h"
 #include "log.h"
@@ -404,38 +405,13 @@ ierr app_v_token(struct req *req, const char *raw, size_t len, struct app_value 
 	return IE_OK;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
-static long long days_from_civil(long long y, unsigned m, unsigned d)
-{
-	long long era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long long)doe - 719468;
-}
-
 ierr app_v_date(struct req *req, const char *raw, size_t len, struct app_value *out)
 {
-	static const unsigned mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	unsigned y, m, d;
+	struct date d;
 
-	if (len != 10 || raw[4] != '-' || raw[7] != '-')
+	if (date_parse_n(raw, len, &d) || d.y < 1900 || d.y > 2999)
 		return IE_INVALID;
-	for (size_t i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (raw[i] < '0' || raw[i] > '9'))
-			return IE_INVALID;
-	y = (unsigned)((raw[0] - '0') * 1000 + (raw[1] - '0') * 100 + (raw[2] - '0') * 10 + (raw[3] - '0'));
-	m = (unsigned)((raw[5] - '0') * 10 + (raw[6] - '0'));
-	d = (unsigned)((raw[8] - '0') * 10 + (raw[9] - '0'));
-	if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return IE_INVALID;
-	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return IE_INVALID;
-	out->i = days_from_civil(y, m, d);
+	out->i = date_days(d.y, d.m, d.d);
 	out->s = raw;
 	out->len = len;
 	return IE_OK;

@@ -276,25 +276,53 @@ ierr auth_csrf_check(struct req *req)
 	return IE_OK;
 }
 
-/* Sessions past their absolute or idle expiry (auth_session_load no longer
- * accepts them) and login failures older than the throttling window. */
-struct housekeeping {
-	const struct config *cfg;
-	unsigned long long sessions, failures;
+/* One purge of housekeeping: deletes at most `batch` rows of one table older
+ * than `age` (its unit per table), one short transaction per batch, so a
+ * large backlog never holds its row locks for long; the purge ends with the
+ * first batch that comes back short. */
+enum hk_table { HK_SESSIONS, HK_FAILURES, HK_FORM_KEYS, HK_PASSWORD_LINKS, HK__COUNT };
+
+struct hk_purge {
+	enum hk_table table;
+	long long age, batch;
+	unsigned long long last, n;
 };
 
-static ierr housekeeping_tx(struct db *db, void *ctx)
+static ierr hk_batch_tx(struct db *db, void *ctx)
 {
-	struct housekeeping *hk = ctx;
+	struct hk_purge *p = ctx;
+
+	p->last = 0;
+	switch (p->table) {
+	case HK_SESSIONS:       /* past the absolute expiry or idle for `age` minutes */
+		return db_exec(db, "DELETE FROM sessions WHERE expires_at <= UTC_TIMESTAMP() "
+			       "OR last_seen_at <= UTC_TIMESTAMP() - INTERVAL ? MINUTE LIMIT ?",
+			       DB_ARGS(DB_I(p->age), DB_I(p->batch)), &p->last, NULL);
+	case HK_FAILURES:       /* past the throttling window of `age` minutes */
+		return db_exec(db, "DELETE FROM login_failures WHERE failed_at <= UTC_TIMESTAMP() - INTERVAL ? MINUTE "
+			       "LIMIT ?", DB_ARGS(DB_I(p->age), DB_I(p->batch)), &p->last, NULL);
+	case HK_FORM_KEYS:      /* one-time keys used `age` days ago */
+		return db_exec(db, "DELETE FROM idempotency_keys WHERE created_at <= UTC_TIMESTAMP() - INTERVAL ? DAY "
+			       "LIMIT ?", DB_ARGS(DB_I(p->age), DB_I(p->batch)), &p->last, NULL);
+	case HK_PASSWORD_LINKS: /* used or expired `age` days ago */
+		return db_exec(db, "DELETE FROM password_tokens WHERE used_at <= UTC_TIMESTAMP() - INTERVAL ? DAY "
+			       "OR expires_at <= UTC_TIMESTAMP() - INTERVAL ? DAY LIMIT ?",
+			       DB_ARGS(DB_I(p->age), DB_I(p->age), DB_I(p->batch)), &p->last, NULL);
+	default:
+		return IE_INTERNAL;
+	}
+}
+
+static ierr hk_purge(struct db *db, struct hk_purge *p)
+{
 	ierr e;
 
-	e = db_exec(db, "DELETE FROM sessions WHERE expires_at <= UTC_TIMESTAMP() "
-		    "OR last_seen_at <= UTC_TIMESTAMP() - INTERVAL ? MINUTE",
-		    DB_ARGS(DB_I(hk->cfg->session_idle_min)), &hk->sessions, NULL);
-	if (!e)
-		e = db_exec(db, "DELETE FROM login_failures WHERE failed_at <= UTC_TIMESTAMP() - INTERVAL ? MINUTE",
-			    DB_ARGS(DB_I(hk->cfg->login_window_min)), &hk->failures, NULL);
-	return e;
+	do {
+		if ((e = db_tx(db, hk_batch_tx, p)))
+			return e;
+		p->n += p->last;
+	} while (p->last >= (unsigned long long)p->batch);
+	return IE_OK;
 }
 
 /* Counts this attempt BEFORE any password is checked: the attempt's row goes
@@ -343,16 +371,24 @@ static ierr attempt_begin(struct req *req, const char *email, unsigned long long
 	return IE_OK;
 }
 
-ierr auth_housekeeping(struct db *db, const struct config *cfg, unsigned long long *sessions,
-		       unsigned long long *failures)
+ierr auth_housekeeping(struct db *db, const struct config *cfg, struct auth_housekeeping *out)
 {
-	struct housekeeping hk = { cfg, 0, 0 };
-	ierr e;
+	/* sessions auth_session_load no longer accepts; login failures past the
+	 * throttling window; form keys past Housekeeping.FormKeyDays (once.h);
+	 * password links used or expired more than Housekeeping.PasswordLinkDays
+	 * ago (until then opening one again says "used" or "expired", not
+	 * "not valid": users.c token_load) */
+	const long long age[HK__COUNT] = { cfg->session_idle_min, cfg->login_window_min, cfg->hk_form_key_days,
+					   cfg->hk_password_link_days };
+	unsigned long long *n[HK__COUNT] = { &out->sessions, &out->failures, &out->form_keys, &out->password_links };
+	ierr e = IE_OK;
 
-	e = db_tx(db, housekeeping_tx, &hk);
-	if (!e) {
-		*sessions = hk.sessions;
-		*failures = hk.failures;
+	memset(out, 0, sizeof(*out));
+	for (int t = 0; t < HK__COUNT && !e; t++) {
+		struct hk_purge p = { (enum hk_table)t, age[t], cfg->hk_batch_rows, 0, 0 };
+
+		e = hk_purge(db, &p);
+		*n[t] = p.n;
 	}
 	return e;
 }

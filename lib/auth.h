@@ -96,10 +96,16 @@ ierr auth_login(struct req *req, const char *email, const char *password);
 ierr auth_logout(struct req *req);
 
 /* invoicectl housekeeping (cron): deletes sessions past their idle or
- * absolute expiry and login failures older than Login.WindowMinutes, in one
- * transaction; reports how many of each went. */
-ierr auth_housekeeping(struct db *db, const struct config *cfg, unsigned long long *sessions,
-		       unsigned long long *failures);
+ * absolute expiry, login failures older than Login.WindowMinutes, one-time
+ * form keys older than Housekeeping.FormKeyDays and password-set links used
+ * or expired more than Housekeeping.PasswordLinkDays ago. Each table goes in
+ * batches of Housekeeping.BatchRows rows, each batch its own transaction (a
+ * large backlog holds no lock for long; a failure keeps what went before);
+ * reports how many rows of each went, also on failure. */
+struct auth_housekeeping {
+	unsigned long long sessions, failures, form_keys, password_links;
+};
+ierr auth_housekeeping(struct db *db, const struct config *cfg, struct auth_housekeeping *out);
 
 /* Test seams: token hashing and constant-time compare. */
 void auth_token_hash(const unsigned char token[32], unsigned char out[32]);

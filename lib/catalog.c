@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "db.h"
 #include "money.h"
+#include "record.h"
 
 /* ---------- packages ---------- */
 
@@ -90,14 +91,6 @@ void package_defaults(struct form_value v[PF__COUNT])
 	v[PF_VAT_CATEGORY].raw = "S";
 }
 
-static ierr texts(struct db_res *r, struct arena *arena, size_t n, struct catalog_row *out)
-{
-	for (unsigned i = 0; i < n; i++)
-		if (!(out->text[i] = arena_strdup(arena, db_str(r, i) ? db_str(r, i) : "")))
-			return IE_NOMEM;
-	return IE_OK;
-}
-
 ierr package_get(struct db *db, struct arena *arena, long long id, int lock, struct catalog_row *out)
 {
 	struct db_res r = { 0 };
@@ -114,12 +107,8 @@ ierr package_get(struct db *db, struct arena *arena, long long id, int lock, str
 				 "default_quantity, tax_rate, vat_category, tax_description, id, active, row_version, "
 				 "EXISTS (SELECT 1 FROM invoice_lines WHERE package_id = p.id) "
 				 "FROM packages p WHERE id = ?", DB_ARGS(DB_I(id)));
-	if (!e && !(e = texts(&r, arena, PF__COUNT, out))) {
-		out->id = db_int(&r, PF__COUNT);
-		out->active = (int)db_int(&r, PF__COUNT + 1);
-		out->row_version = db_int(&r, PF__COUNT + 2);
-		out->in_use = (int)db_int(&r, PF__COUNT + 3);
-	}
+	if (!e)
+		e = record_read(&r, arena, PF__COUNT, out->text, &out->id, &out->active, &out->row_version, &out->in_use);
 	db_free(&r);
 	return e;
 }
@@ -132,17 +121,6 @@ static const char *dec(struct arena *a, long long v, int decimals)
 	if (money_to_decimal(v, decimals, buf, sizeof(buf)))
 		return NULL;
 	return arena_strdup(a, buf);
-}
-
-static ierr json_of(struct audit_json *j, const struct form_field *f, size_t n, const char *const *text, int active)
-{
-	ierr e = IE_OK;
-
-	for (size_t i = 0; i < n && !e; i++)
-		e = audit_json_str(j, f[i].name, text[i]);
-	if (!e && active >= 0)
-		e = audit_json_bool(j, "active", active);
-	return e ? e : audit_json_end(j);
 }
 
 /* The texts of valid form values as they are stored (decimals canonical). */
@@ -191,7 +169,7 @@ ierr package_create(struct db *db, const struct auth_user *user, const char *add
 				 DB_S(text[PF_DEFAULT_QTY]), DB_S(text[PF_TAX_RATE]), DB_S(text[PF_VAT_CATEGORY]),
 				 DB_S(text[PF_TAX_DESCRIPTION])), NULL, &id)))
 		goto out;
-	if ((e = json_of(&after, package_form, PF__COUNT, text, 1)))
+	if ((e = record_json(&after, package_form, PF__COUNT, text, 1)))
 		goto out;
 	e = audit_event(db, user, address, "package", (long long)id, "create", NULL, after.b.data);
 	*id_out = (long long)id;
@@ -200,96 +178,59 @@ out:
 	return e;
 }
 
-ierr package_update(struct db *db, const struct auth_user *user, const char *address, long long id,
-		    long long row_version, struct form_value v[PF__COUNT], struct arena *arena)
-{
-	struct audit_json before = AUDIT_JSON_INIT, after = AUDIT_JSON_INIT;
-	struct catalog_row cur;
-	const char *text[PF__COUNT];
-	unsigned long long n = 0;
-	int taken;
-	ierr e;
+/* The checks and writes of package_update and field_def_update (record_update). */
+struct cat_write {
+	struct form_value *v;
+	const char *const *text;
+	long long id, version;
+};
 
-	if ((e = package_get(db, arena, id, 1, &cur)))
-		goto out;
-	if (cur.row_version != row_version) {
-		e = IE_CONFLICT;
-		goto out;
-	}
-	if ((e = package_texts(v, arena, text))
-	    || (e = package_name_taken(db, text[PF_NAME], text[PF_CURRENCY], id, &taken)))
-		goto out;
-	if (taken) {
-		form_set_error(&v[PF_NAME], "is taken by another package in this currency");
+/* a name once per currency */
+static ierr package_check_name(struct db *db, void *ctx)
+{
+	const struct cat_write *w = ctx;
+	int taken;
+	ierr e = package_name_taken(db, w->text[PF_NAME], w->text[PF_CURRENCY], w->id, &taken);
+
+	if (!e && taken) {
+		form_set_error(&w->v[PF_NAME], "is taken by another package in this currency");
 		e = IE_INVALID;
-		goto out;
 	}
-	if ((e = db_exec(db, "UPDATE packages SET name = ?, description = ?, kind = ?, currency = ?, unit_price = ?, "
-			 "unit_code = ?, default_quantity = ?, tax_rate = ?, vat_category = ?, tax_description = ?, "
-			 "row_version = row_version + 1 WHERE id = ? AND row_version = ?",
-			 DB_ARGS(DB_S(text[PF_NAME]), DB_S(text[PF_DESCRIPTION]), DB_S(text[PF_KIND]),
-				 DB_S(text[PF_CURRENCY]), DB_S(text[PF_UNIT_PRICE]), DB_S(text[PF_UNIT_CODE]),
-				 DB_S(text[PF_DEFAULT_QTY]), DB_S(text[PF_TAX_RATE]), DB_S(text[PF_VAT_CATEGORY]),
-				 DB_S(text[PF_TAX_DESCRIPTION]), DB_I(id), DB_I(row_version)), &n, NULL)))
-		goto out;
-	if (n != 1) {
-		e = IE_CONFLICT;
-		goto out;
-	}
-	if ((e = json_of(&before, package_form, PF__COUNT, cur.text, -1))
-	    || (e = json_of(&after, package_form, PF__COUNT, text, -1)))
-		goto out;
-	e = audit_event(db, user, address, "package", id, "update", before.b.data, after.b.data);
-out:
-	audit_json_free(&before);
-	audit_json_free(&after);
 	return e;
 }
 
-/* Archive or restore a row of `table` (a whitelisted literal per entity). */
-static ierr set_active(struct db *db, const struct auth_user *user, const char *address, const char *entity,
-		       long long id, int active, int is_package)
+static ierr package_write(struct db *db, void *ctx, const char *const *text, unsigned long long *n)
 {
-	struct audit_json before = AUDIT_JSON_INIT, after = AUDIT_JSON_INIT;
-	struct db_res r = { 0 };
+	const struct cat_write *w = ctx;
+
+	return db_exec(db, "UPDATE packages SET name = ?, description = ?, kind = ?, currency = ?, unit_price = ?, "
+		       "unit_code = ?, default_quantity = ?, tax_rate = ?, vat_category = ?, tax_description = ?, "
+		       "row_version = row_version + 1 WHERE id = ? AND row_version = ?",
+		       DB_ARGS(DB_S(text[PF_NAME]), DB_S(text[PF_DESCRIPTION]), DB_S(text[PF_KIND]),
+			       DB_S(text[PF_CURRENCY]), DB_S(text[PF_UNIT_PRICE]), DB_S(text[PF_UNIT_CODE]),
+			       DB_S(text[PF_DEFAULT_QTY]), DB_S(text[PF_TAX_RATE]), DB_S(text[PF_VAT_CATEGORY]),
+			       DB_S(text[PF_TAX_DESCRIPTION]), DB_I(w->id), DB_I(w->version)), n, NULL);
+}
+
+ierr package_update(struct db *db, const struct auth_user *user, const char *address, long long id,
+		    long long row_version, struct form_value v[PF__COUNT], struct arena *arena)
+{
+	struct catalog_row cur;
+	const char *text[PF__COUNT];
+	struct cat_write w = { v, text, id, row_version };
+	const struct record_update u = { "package", package_form, PF__COUNT, id, row_version, v, -1, NULL,
+					 package_check_name, package_write, &w };
 	ierr e;
 
-	if (is_package)
-		e = db_query_row(db, &r, "SELECT active FROM packages WHERE id = ? FOR UPDATE", DB_ARGS(DB_I(id)));
-	else
-		e = db_query_row(db, &r, "SELECT active FROM custom_field_defs WHERE id = ? FOR UPDATE", DB_ARGS(DB_I(id)));
-	if (e || (int)db_int(&r, 0) == active)
-		goto out;
-	if (is_package)
-		e = db_exec(db, "UPDATE packages SET active = ?, row_version = row_version + 1 WHERE id = ?",
-			    DB_ARGS(DB_I(active), DB_I(id)), NULL, NULL);
-	else
-		e = db_exec(db, "UPDATE custom_field_defs SET active = ?, row_version = row_version + 1 WHERE id = ?",
-			    DB_ARGS(DB_I(active), DB_I(id)), NULL, NULL);
-	if (e || (e = audit_json_bool(&before, "active", !active)) || (e = audit_json_end(&before))
-	    || (e = audit_json_bool(&after, "active", active)) || (e = audit_json_end(&after)))
-		goto out;
-	e = audit_event(db, user, address, entity, id, active ? "restore" : "archive", before.b.data, after.b.data);
-out:
-	db_free(&r);
-	audit_json_free(&before);
-	audit_json_free(&after);
-	return e;
+	if ((e = package_get(db, arena, id, 1, &cur)) || (e = package_texts(v, arena, text)))
+		return e;
+	return record_update(db, user, address, &u, &(const struct record_row){ cur.row_version, cur.in_use, cur.text },
+			     text);
 }
 
 ierr package_set_active(struct db *db, const struct auth_user *user, const char *address, long long id, int active)
 {
-	return set_active(db, user, address, "package", id, active, 1);
-}
-
-static ierr each_row(struct db_res *r, ierr (*fn)(void *ctx, const struct db_res *r), void *ctx)
-{
-	ierr e;
-
-	while ((e = db_next(r)) == IE_OK)
-		if ((e = fn(ctx, r)))
-			return e;
-	return e == IE_NOTFOUND ? IE_OK : e;
+	return record_set_active(db, user, address, RECORD_PACKAGES, "package", id, active);
 }
 
 ierr package_list(struct db *db, int which, ierr (*fn)(void *ctx, const struct db_res *r), void *ctx)
@@ -300,7 +241,7 @@ ierr package_list(struct db *db, int which, ierr (*fn)(void *ctx, const struct d
 			  DB_ARGS(DB_I(which), DB_I(which)));
 
 	if (!e)
-		e = each_row(&r, fn, ctx);
+		e = db_each(&r, fn, ctx);
 	db_free(&r);
 	return e;
 }
@@ -371,14 +312,10 @@ ierr field_def_get(struct db *db, struct arena *arena, long long id, int lock, s
 		e = db_query_row(db, &r, "SELECT label, field_type, visible_to_customer, print_on_pdf, position, id, "
 				 "active, row_version, EXISTS (SELECT 1 FROM invoice_custom_fields WHERE field_id = d.id), "
 				 "field_key FROM custom_field_defs d WHERE id = ?", DB_ARGS(DB_I(id)));
-	if (!e && !(e = texts(&r, arena, FF__COUNT, out))) {
-		out->id = db_int(&r, FF__COUNT);
-		out->active = (int)db_int(&r, FF__COUNT + 1);
-		out->row_version = db_int(&r, FF__COUNT + 2);
-		out->in_use = (int)db_int(&r, FF__COUNT + 3);
-		if (!(out->key = arena_strdup(arena, db_str(&r, FF__COUNT + 4))))
-			e = IE_NOMEM;
-	}
+	if (!e && !(e = record_read(&r, arena, FF__COUNT, out->text, &out->id, &out->active, &out->row_version,
+				    &out->in_use))
+	    && !(out->key = arena_strdup(arena, db_str(&r, FF__COUNT + 4))))
+		e = IE_NOMEM;
 	db_free(&r);
 	return e;
 }
@@ -430,7 +367,7 @@ ierr field_def_create(struct db *db, const struct auth_user *user, const char *a
 			 DB_ARGS(DB_S(key), DB_S(text[FF_LABEL]), DB_S(text[FF_TYPE]), DB_I(v[FF_VISIBLE].i),
 				 DB_I(v[FF_PRINT].i), DB_I(v[FF_POSITION].i)), NULL, &id)))
 		goto out;
-	if ((e = audit_json_str(&after, "field_key", key)) || (e = json_of(&after, field_def_form, FF__COUNT, text, 1)))
+	if ((e = audit_json_str(&after, "field_key", key)) || (e = record_json(&after, field_def_form, FF__COUNT, text, 1)))
 		goto out;
 	e = audit_event(db, user, address, "custom_field", (long long)id, "create", NULL, after.b.data);
 	*id_out = (long long)id;
@@ -439,49 +376,37 @@ out:
 	return e;
 }
 
+static ierr field_write(struct db *db, void *ctx, const char *const *text, unsigned long long *n)
+{
+	const struct cat_write *w = ctx;
+	const struct form_value *v = w->v;
+
+	return db_exec(db, "UPDATE custom_field_defs SET label = ?, field_type = ?, visible_to_customer = ?, "
+		       "print_on_pdf = ?, position = ?, row_version = row_version + 1 WHERE id = ? AND row_version = ?",
+		       DB_ARGS(DB_S(text[FF_LABEL]), DB_S(text[FF_TYPE]), DB_I(v[FF_VISIBLE].i), DB_I(v[FF_PRINT].i),
+			       DB_I(v[FF_POSITION].i), DB_I(w->id), DB_I(w->version)), n, NULL);
+}
+
 ierr field_def_update(struct db *db, const struct auth_user *user, const char *address, long long id,
 		      long long row_version, struct form_value v[FF__COUNT], struct arena *arena)
 {
-	struct audit_json before = AUDIT_JSON_INIT, after = AUDIT_JSON_INIT;
 	struct catalog_row cur;
 	const char *text[FF__COUNT];
-	unsigned long long n = 0;
-	ierr e;
+	struct cat_write w = { v, text, id, row_version };
+	const struct record_update u = { "custom_field", field_def_form, FF__COUNT, id, row_version, v, FF_TYPE,
+					 "cannot change: invoices hold values of this field", NULL, field_write, &w };
+	ierr e = field_def_get(db, arena, id, 1, &cur);
 
-	if ((e = field_def_get(db, arena, id, 1, &cur)))
-		goto out;
-	if (cur.row_version != row_version) {
-		e = IE_CONFLICT;
-		goto out;
-	}
-	if (cur.in_use && strcmp(cur.text[FF_TYPE], v[FF_TYPE].s)) {
-		form_set_error(&v[FF_TYPE], "cannot change: invoices hold values of this field");
-		e = IE_INVALID;
-		goto out;
-	}
+	if (e)
+		return e;
 	field_texts(v, text);
-	if ((e = db_exec(db, "UPDATE custom_field_defs SET label = ?, field_type = ?, visible_to_customer = ?, "
-			 "print_on_pdf = ?, position = ?, row_version = row_version + 1 WHERE id = ? AND row_version = ?",
-			 DB_ARGS(DB_S(text[FF_LABEL]), DB_S(text[FF_TYPE]), DB_I(v[FF_VISIBLE].i), DB_I(v[FF_PRINT].i),
-				 DB_I(v[FF_POSITION].i), DB_I(id), DB_I(row_version)), &n, NULL)))
-		goto out;
-	if (n != 1) {
-		e = IE_CONFLICT;
-		goto out;
-	}
-	if ((e = json_of(&before, field_def_form, FF__COUNT, cur.text, -1))
-	    || (e = json_of(&after, field_def_form, FF__COUNT, text, -1)))
-		goto out;
-	e = audit_event(db, user, address, "custom_field", id, "update", before.b.data, after.b.data);
-out:
-	audit_json_free(&before);
-	audit_json_free(&after);
-	return e;
+	return record_update(db, user, address, &u, &(const struct record_row){ cur.row_version, cur.in_use, cur.text },
+			     text);
 }
 
 ierr field_def_set_active(struct db *db, const struct auth_user *user, const char *address, long long id, int active)
 {
-	return set_active(db, user, address, "custom_field", id, active, 0);
+	return record_set_active(db, user, address, RECORD_FIELDS, "custom_field", id, active);
 }
 
 ierr field_def_list(struct db *db, int which, ierr (*fn)(void *ctx, const struct db_res *r), void *ctx)
@@ -492,7 +417,7 @@ ierr field_def_list(struct db *db, int which, ierr (*fn)(void *ctx, const struct
 			  DB_ARGS(DB_I(which), DB_I(which)));
 
 	if (!e)
-		e = each_row(&r, fn, ctx);
+		e = db_each(&r, fn, ctx);
 	db_free(&r);
 	return e;
 }

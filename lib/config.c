@@ -174,6 +174,14 @@ ierr config_load(struct config *cfg, const char *path, char *errbuf, size_t errl
 	UINT("Login.AccountFailures", 5, 1000, login_account_failures);
 	UINT("Login.AddressFailures", 20, 100000, login_address_failures);
 	UINT("Login.WindowMinutes", 15, 60 * 24, login_window_min);
+	UINT("Housekeeping.FormKeyDays", 7, 3650, hk_form_key_days);
+	UINT("Housekeeping.PasswordLinkDays", 1, 3650, hk_password_link_days);
+	UINT("Housekeeping.BatchRows", 1000, 1000000, hk_batch_rows);
+	if (!cfg->hk_batch_rows) {
+		snprintf(errbuf, errlen, "config key Housekeeping.BatchRows: at least 1");
+		e = IE_INVALID;
+		goto out;
+	}
 	/* OWASP's argon2id floor m=9 MiB t=4: keeps a login worker under 16 MB RSS. */
 	UINT("Password.OpsLimit", 4, 64, pw_opslimit);
 	UINT("Password.MemLimitKiB", 9216, 4 * 1024 * 1024, pw_memlimit_kib);

@@ -71,6 +71,7 @@ struct config {
 
 	unsigned session_idle_min, session_absolute_h;
 	unsigned login_account_failures, login_address_failures, login_window_min;
+	unsigned hk_form_key_days, hk_password_link_days, hk_batch_rows;   /* Housekeeping.* */
 	unsigned long long pw_opslimit;
 	size_t pw_memlimit_kib;
 

@@ -7,6 +7,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "db.h"
+#include "record.h"
 
 static const char *const schedules[] = { "none", "daily", "weekly", "monthly", NULL };
 static const char *const schedule_labels[] = { "None", "Daily", "Weekly", "Monthly", NULL };
@@ -227,34 +228,14 @@ ierr customer_get(struct db *db, struct arena *arena, long long id, int lock, st
 				 "endpoint_scheme, einvoice_syntax, COALESCE(notes, ''), id, active, row_version, "
 				 "EXISTS (SELECT 1 FROM invoices WHERE customer_id = c.id) "
 				 "FROM customers c WHERE id = ?", DB_ARGS(DB_I(id)));
-	if (e)
-		goto out;
-	for (unsigned i = 0; i < CF__COUNT; i++)
-		if (!(out->text[i] = arena_strdup(arena, db_str(&r, i) ? db_str(&r, i) : ""))) {
-			e = IE_NOMEM;
-			goto out;
-		}
-	out->id = db_int(&r, CF__COUNT);
-	out->active = (int)db_int(&r, CF__COUNT + 1);
-	out->row_version = db_int(&r, CF__COUNT + 2);
-	out->has_invoices = (int)db_int(&r, CF__COUNT + 3);
-out:
+	if (!e)
+		e = record_read(&r, arena, CF__COUNT, out->text, &out->id, &out->active, &out->row_version,
+				&out->has_invoices);
 	db_free(&r);
 	return e;
 }
 
-/* ---------- audit images ---------- */
-
-static ierr json_of(struct audit_json *j, const char *const text[CF__COUNT], int active)
-{
-	ierr e = IE_OK;
-
-	for (size_t i = 0; i < CF__COUNT && !e; i++)
-		e = audit_json_str(j, customer_form[i].name, text[i]);
-	if (!e && active >= 0)
-		e = audit_json_bool(j, "active", active);
-	return e ? e : audit_json_end(j);
-}
+/* ---------- audit images (record.h: record_json) ---------- */
 
 static void texts_of(const struct form_value v[CF__COUNT], const char *text[CF__COUNT])
 {
@@ -290,7 +271,7 @@ ierr customer_create(struct db *db, const struct auth_user *user, const char *ad
 	if (e)
 		goto out;
 	texts_of(v, text);
-	if ((e = json_of(&after, text, 1)))
+	if ((e = record_json(&after, customer_form, CF__COUNT, text, 1)))
 		goto out;
 	e = audit_event(db, user, address, "customer", (long long)id, "create", NULL, after.b.data);
 	*id_out = (long long)id;
@@ -299,26 +280,20 @@ out:
 	return e;
 }
 
-ierr customer_update(struct db *db, const struct auth_user *user, const char *address, long long id,
-		     long long row_version, struct form_value v[CF__COUNT], struct arena *arena)
+/* customer_update's write (record_update) */
+struct cust_write {
+	const struct form_value *v;
+	long long id, version;
+	const char *old_name;
+};
+
+static ierr cust_write(struct db *db, void *ctx, const char *const *after, unsigned long long *n)
 {
-	struct audit_json before = AUDIT_JSON_INIT, after = AUDIT_JSON_INIT;
-	struct customer_row cur;
-	const char *text[CF__COUNT];
-	unsigned long long n = 0;
+	const struct cust_write *w = ctx;
+	const struct form_value *v = w->v;
 	ierr e;
 
-	if ((e = customer_get(db, arena, id, 1, &cur)))
-		goto out;
-	if (cur.row_version != row_version) {
-		e = IE_CONFLICT;
-		goto out;
-	}
-	if (cur.has_invoices && strcmp(cur.text[CF_CURRENCY], v[CF_CURRENCY].s)) {
-		form_set_error(&v[CF_CURRENCY], "cannot change: the customer has invoices in its currency");
-		e = IE_INVALID;
-		goto out;
-	}
+	(void)after;
 	e = db_exec(db, "UPDATE customers SET name = ?, legal_name = ?, email = ?, phone = ?, street = ?, "
 		    "address_line2 = ?, city = ?, post_code = ?, region = ?, country = ?, vat_id = ?, currency = ?, "
 		    "time_zone = ?, payment_days = ?, invoice_schedule = ?, line_grouping = ?, notify_issued = ?, "
@@ -330,55 +305,38 @@ ierr customer_update(struct db *db, const struct auth_user *user, const char *ad
 			    DB_I(v[CF_PAYMENT_DAYS].i), DB_S(v[CF_SCHEDULE].s), DB_S(v[CF_GROUPING].s),
 			    DB_I(v[CF_NOTIFY_ISSUED].i), OPT(CF_BUYER_REF), OPT(CF_ENDPOINT_ID),
 			    OPT(CF_ENDPOINT_SCHEME), SYNTAX(v), v[CF_NOTES].present ? DB_S(v[CF_NOTES].s) : DB_N,
-			    DB_I(id), DB_I(row_version)),
-		    &n, NULL);
-	if (e)
-		goto out;
-	if (n != 1) {
-		e = IE_CONFLICT;
-		goto out;
-	}
+			    DB_I(w->id), DB_I(w->version)),
+		    n, NULL);
 	/* drafts carry the customer's current name (sql/0001, invoices.customer_name) */
-	if (strcmp(cur.text[CF_NAME], v[CF_NAME].s)
-	    && (e = db_exec(db, "UPDATE invoices SET customer_name = ? WHERE customer_id = ? AND status = 'draft'",
-			    DB_ARGS(DB_S(v[CF_NAME].s), DB_I(id)), NULL, NULL)))
-		goto out;
-	texts_of(v, text);
-	if ((e = json_of(&before, cur.text, -1)) || (e = json_of(&after, text, -1)))
-		goto out;
-	e = audit_event(db, user, address, "customer", id, "update", before.b.data, after.b.data);
-out:
-	audit_json_free(&before);
-	audit_json_free(&after);
+	if (!e && *n == 1 && strcmp(w->old_name, v[CF_NAME].s))
+		e = db_exec(db, "UPDATE invoices SET customer_name = ? WHERE customer_id = ? AND status = 'draft'",
+			    DB_ARGS(DB_S(v[CF_NAME].s), DB_I(w->id)), NULL, NULL);
 	return e;
+}
+
+ierr customer_update(struct db *db, const struct auth_user *user, const char *address, long long id,
+		     long long row_version, struct form_value v[CF__COUNT], struct arena *arena)
+{
+	struct customer_row cur;
+	const char *text[CF__COUNT];
+	struct cust_write w = { v, id, row_version, NULL };
+	const struct record_update u = { "customer", customer_form, CF__COUNT, id, row_version, v, CF_CURRENCY,
+					 "cannot change: the customer has invoices in its currency", NULL,
+					 cust_write, &w };
+	ierr e = customer_get(db, arena, id, 1, &cur);
+
+	if (e)
+		return e;
+	w.old_name = cur.text[CF_NAME];
+	texts_of(v, text);
+	return record_update(db, user, address, &u,
+			     &(const struct record_row){ cur.row_version, cur.has_invoices, cur.text }, text);
 }
 
 ierr customer_set_active(struct db *db, const struct auth_user *user, const char *address, long long id,
 			 int active)
 {
-	struct audit_json before = AUDIT_JSON_INIT, after = AUDIT_JSON_INIT;
-	struct db_res r = { 0 };
-	ierr e;
-
-	if ((e = db_query_row(db, &r, "SELECT active FROM customers WHERE id = ? FOR UPDATE", DB_ARGS(DB_I(id)))))
-		goto out;
-	if ((int)db_int(&r, 0) == active) {
-		e = IE_OK;              /* already so: nothing to record */
-		goto out;
-	}
-	if ((e = db_exec(db, "UPDATE customers SET active = ?, row_version = row_version + 1 WHERE id = ?",
-			 DB_ARGS(DB_I(active), DB_I(id)), NULL, NULL)))
-		goto out;
-	if ((e = audit_json_bool(&before, "active", !active)) || (e = audit_json_end(&before))
-	    || (e = audit_json_bool(&after, "active", active)) || (e = audit_json_end(&after)))
-		goto out;
-	e = audit_event(db, user, address, "customer", id, active ? "restore" : "archive", before.b.data,
-			after.b.data);
-out:
-	db_free(&r);
-	audit_json_free(&before);
-	audit_json_free(&after);
-	return e;
+	return record_set_active(db, user, address, RECORD_CUSTOMERS, "customer", id, active);
 }
 
 ierr customer_delete(struct db *db, const struct auth_user *user, const char *address, long long id,
@@ -418,7 +376,7 @@ ierr customer_delete(struct db *db, const struct auth_user *user, const char *ad
 	}
 	if ((e = db_exec(db, "DELETE FROM customers WHERE id = ?", DB_ARGS(DB_I(id)), NULL, NULL)))
 		goto out;
-	if ((e = json_of(&before, cur.text, cur.active)))
+	if ((e = record_json(&before, customer_form, CF__COUNT, cur.text, cur.active)))
 		goto out;
 	e = audit_event(db, user, address, "customer", id, "delete", before.b.data, NULL);
 out:
@@ -468,13 +426,8 @@ ierr customer_search(struct db *db, const char *q, int which, long long offset, 
 		     "AND (? = 2 OR active = 1 - ?) ORDER BY name, id LIMIT ? OFFSET ?",
 		     DB_ARGS(DB_S(like), DB_S(like), DB_S(like), DB_I(which), DB_I(which), DB_I(limit),
 			     DB_I(offset)));
-	if (e)
-		goto out;
-	while ((e = db_next(&r)) == IE_OK)
-		if ((e = fn(ctx, &r)))
-			goto out;
-	if (e == IE_NOTFOUND)
-		e = IE_OK;
+	if (!e)
+		e = db_each(&r, fn, ctx);
 out:
 	db_free(&r);
 	return e;
@@ -576,16 +529,6 @@ out:
 	return e;
 }
 
-static ierr each_row(struct db_res *r, ierr (*fn)(void *ctx, const struct db_res *r), void *ctx)
-{
-	ierr e;
-
-	while ((e = db_next(r)) == IE_OK)
-		if ((e = fn(ctx, r)))
-			return e;
-	return e == IE_NOTFOUND ? IE_OK : e;
-}
-
 ierr customer_payments(struct db *db, long long id, ierr (*fn)(void *ctx, const struct db_res *r), void *ctx)
 {
 	struct db_res r = { 0 };
@@ -594,7 +537,7 @@ ierr customer_payments(struct db *db, long long id, ierr (*fn)(void *ctx, const 
 			  DB_ARGS(DB_I(id)));
 
 	if (!e)
-		e = each_row(&r, fn, ctx);
+		e = db_each(&r, fn, ctx);
 	db_free(&r);
 	return e;
 }
@@ -606,7 +549,7 @@ ierr customer_users(struct db *db, long long id, ierr (*fn)(void *ctx, const str
 			  DB_ARGS(DB_I(id)));
 
 	if (!e)
-		e = each_row(&r, fn, ctx);
+		e = db_each(&r, fn, ctx);
 	db_free(&r);
 	return e;
 }

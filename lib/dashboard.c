@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "dashboard.h"
+#include "date.h"
 #include "db.h"
 #include "html.h"
 #include "invoice.h"
@@ -38,90 +39,15 @@ static int dash_digits(const char *s, int n, long *out)
 	return 0;
 }
 
-static int dash_leap(long y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int dash_mdays(long y, long m)
-{
-	static const int md[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	return m == 2 && dash_leap(y) ? 29 : md[m - 1];
-}
-
-static ierr dash_parse(const char *d, long *y, long *m, long *day)
-{
-	if (!d || strlen(d) != 10 || d[4] != '-' || d[7] != '-' || dash_digits(d, 4, y) || dash_digits(d + 5, 2, m)
-	    || dash_digits(d + 8, 2, day) || *y < 1 || *m < 1 || *m > 12 || *day < 1 || *day > dash_mdays(*y, *m))
-		return IE_INVALID;
-	return IE_OK;
-}
-
-/* days since 1970-01-01 of a civil date (proleptic Gregorian) */
-static long dash_days_of(long y, long m, long d)
-{
-	long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void dash_civil(long z, long *y, long *m, long *d)
-{
-	long era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-ierr dash_days_between(const char *a, const char *b, long *days)
-{
-	long ya, ma, da, yb, mb, db;
-
-	if (dash_parse(a, &ya, &ma, &da) || dash_parse(b, &yb, &mb, &db))
-		return IE_INVALID;
-	*days = dash_days_of(yb, mb, db) - dash_days_of(ya, ma, da);
-	return IE_OK;
-}
-
-ierr dash_date_add(const char *d, long n, char out[11])
-{
-	long y, m, day;
-	struct buf b = BUF_INIT;
-	ierr e;
-
-	if (dash_parse(d, &y, &m, &day))
-		return IE_INVALID;
-	dash_civil(dash_days_of(y, m, day) + n, &y, &m, &day);
-	if (y < 1 || y > 9999)
-		return IE_INVALID;
-	if (!(e = buf_printf(&b, "%04ld-%02ld-%02ld", y, m, day)))
-		e = str_copy(out, 11, b.data);
-	buf_free(&b);
-	return e;
-}
-
 /* the first day of the bucket's days past due; the last is the next one's first - 1 */
 static const long dash_first_day[DASH_NBUCKETS] = { -1000000, 1, 31, 61, 91 };
 
 ierr dash_bucket_of(const char *due, const char *today, enum dash_bucket *out)
 {
-	long days;
+	long long days;
 	int b;
 
-	if (dash_days_between(due, today, &days))
+	if (date_between(due, today, &days))
 		return IE_INVALID;
 	for (b = DASH_NBUCKETS - 1; b > 0 && days < dash_first_day[b]; b--)
 		;
@@ -137,12 +63,12 @@ ierr dash_bucket_range(enum dash_bucket b, const char *today, char from[11], cha
 	if ((unsigned)b >= DASH_NBUCKETS)
 		return IE_INVALID;
 	if (b == DASH_CURRENT)
-		return dash_date_add(today, 0, from);
+		return date_add(today, 0, from);
 	/* days past due in [first, next first - 1]: due in [today - last, today - first] */
-	if ((e = dash_date_add(today, -dash_first_day[b], to)))
+	if ((e = date_add(today, -dash_first_day[b], to)))
 		return e;
 	if (b + 1 < DASH_NBUCKETS)
-		return dash_date_add(today, -(dash_first_day[b + 1] - 1), from);
+		return date_add(today, -(dash_first_day[b + 1] - 1), from);
 	return IE_OK;
 }
 
@@ -325,12 +251,15 @@ static ierr dash_month_index(const char *first, const char *month, size_t *i)
 
 static ierr dash_fill_months(struct dash *d, char first[11])
 {
-	long y, m, day;
+	struct date t;
+	long y, m;
 	struct buf b = BUF_INIT;
 	ierr e = IE_OK;
 
-	if (dash_parse(d->today, &y, &m, &day))
+	if (date_parse(d->today, &t))
 		return IE_INVALID;
+	y = t.y;
+	m = t.m;
 	m -= DASH_MONTHS - 1;
 	while (m < 1) {
 		m += 12;
@@ -340,7 +269,7 @@ static ierr dash_fill_months(struct dash *d, char first[11])
 		buf_clear(&b);
 		if (!(e = buf_printf(&b, "%04ld-%02ld-01", y, m)) && !(e = str_copy(d->month_from[i], 11, b.data))) {
 			buf_clear(&b);
-			if (!(e = buf_printf(&b, "%04ld-%02ld-%02d", y, m, dash_mdays(y, m))))
+			if (!(e = buf_printf(&b, "%04ld-%02ld-%02d", y, m, date_mdays((int)y, (int)m))))
 				e = str_copy(d->month_to[i], 11, b.data);
 		}
 		if (++m > 12) {

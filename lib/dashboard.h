@@ -30,12 +30,8 @@ enum dash_bucket { DASH_CURRENT, DASH_1_30, DASH_31_60, DASH_61_90, DASH_OVER_90
 const char *dash_bucket_key(enum dash_bucket b);
 const char *dash_bucket_label(enum dash_bucket b);
 
-/* Days from date a to date b ("YYYY-MM-DD", proleptic Gregorian): b - a.
- * IE_INVALID for a malformed or impossible date. */
-ierr dash_days_between(const char *a, const char *b, long *days);
-/* d plus n days, into out ("YYYY-MM-DD"). */
-ierr dash_date_add(const char *d, long n, char out[11]);
-/* The bucket of an open invoice due on `due`, on `today`. */
+/* The bucket of an open invoice due on `due`, on `today` (date.h dates;
+ * IE_INVALID for a malformed or impossible one). */
 ierr dash_bucket_of(const char *due, const char *today, enum dash_bucket *out);
 /* The due-date range of a bucket's list link (from/to "" = open-ended).
  * DASH_CURRENT: from = today, to = "". */

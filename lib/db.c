@@ -604,6 +604,16 @@ ierr db_next(struct db_res *r)
 	return IE_OK;
 }
 
+ierr db_each(struct db_res *r, ierr (*fn)(void *ctx, const struct db_res *r), void *ctx)
+{
+	ierr e;
+
+	while ((e = db_next(r)) == IE_OK)
+		if ((e = fn(ctx, r)))
+			return e;
+	return e == IE_NOTFOUND ? IE_OK : e;
+}
+
 ierr db_seek(struct db_res *r, unsigned long long n)
 {
 	if (!r->stmt || n >= r->nrows)

@@ -89,6 +89,8 @@ ierr db_query_built(struct db *db, struct db_res *r, const struct buf *sql,
 
 /* Next row: IE_OK with a row, IE_NOTFOUND at the end. */
 ierr db_next(struct db_res *r);
+/* Calls fn for every remaining row; IE_OK at the end, else fn's or db_next's error. */
+ierr db_each(struct db_res *r, ierr (*fn)(void *ctx, const struct db_res *r), void *ctx);
 /* Makes row n (from 0) of the buffered result the next one db_next returns. */
 ierr db_seek(struct db_res *r, unsigned long long n);
 const char *db_str(const struct db_res *r, unsigned col);     /* NULL for SQL NULL */

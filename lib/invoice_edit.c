@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "invoice_edit.h"
+#include "date.h"
 #include "audit.h"
 #include "auth.h"
 #include "buf.h"
@@ -116,76 +117,12 @@ ierr ied_number(const char *prefix, int year, long long seq, char *out, size_t o
 	return n < 0 || (size_t)n >= outsz ? IE_OVERFLOW : IE_OK;
 }
 
-static int digits(const char *s, int n, int *out)
-{
-	int v = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
-static int parse_date(const char *s, int *y, int *m, int *d)
-{
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-' || digits(s, 4, y) || digits(s + 5, 2, m)
-	    || digits(s + 8, 2, d) || *y < 1900 || *y > 2999 || *m < 1 || *m > 12 || *d < 1 || *d > mdays[*m - 1])
-		return -1;
-	if (*m == 2 && *d == 29 && !((*y % 4 == 0 && *y % 100 != 0) || *y % 400 == 0))
-		return -1;
-	return 0;
-}
-
+/* the editor's dates: real days of the years 1900..2999 (as app_v_date) */
 int ied_year_of(const char *date)
 {
-	int y, m, d;
+	struct date d;
 
-	return parse_date(date, &y, &m, &d) ? -1 : y;
-}
-
-/* Days since 1970-01-01 and back (proleptic Gregorian; H. Hinnant's civil algorithms). */
-static long long days_of(int y, int m, int d)
-{
-	long long yy = m <= 2 ? y - 1 : y;
-	long long era = (yy >= 0 ? yy : yy - 399) / 400;
-	long long yoe = yy - era * 400;
-	long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_of(long long z, int *y, int *m, int *d)
-{
-	long long era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
-ierr ied_date_add(const char *date, long long days, char out[11])
-{
-	int y, m, d;
-
-	if (parse_date(date, &y, &m, &d) || days < -36500 || days > 36500)
-		return IE_INVALID;
-	civil_of(days_of(y, m, d) + days, &y, &m, &d);
-	if (y < 1900 || y > 2999)
-		return IE_INVALID;
-	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
-	return IE_OK;
+	return date_parse(date, &d) || d.y < 1900 || d.y > 2999 ? -1 : d.y;
 }
 
 void ied_fill_from_package(struct ied_line *l, const struct ied_given *given, const struct ied_package *p)

@@ -93,10 +93,8 @@ ierr ied_transition(const char *status, enum ied_action a, const char **to, cons
  * over-long prefix, a year outside 1900..2999 or seq < 1; IE_OVERFLOW when out
  * is too small. */
 ierr ied_number(const char *prefix, int year, long long seq, char *out, size_t outsz);
-/* The year of "YYYY-MM-DD", or -1. */
+/* The year of "YYYY-MM-DD" (a real day of 1900..2999, date.h), or -1. */
 int ied_year_of(const char *date);
-/* date + days as "YYYY-MM-DD" (out holds 11 bytes); IE_INVALID for a bad date. */
-ierr ied_date_add(const char *date, long long days, char out[11]);
 
 /* ---- reading ---- */
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include "app.h"
 #include "config.h"
+#include "date.h"
 #include "html.h"
 #include "invoice.h"
 
@@ -1087,13 +1088,6 @@ out:
 
 /* ---------- totals from the monthly and per-day sums ---------- */
 
-static int days_in_month(int y, int m)
-{
-	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	return m == 2 && ((y % 4 == 0 && y % 100) || y % 400 == 0) ? 29 : d[m - 1];
-}
-
 /* out = "YYYY-MM-DD" */
 static void put_date(char out[11], int y, int m, int d)
 {
@@ -1133,7 +1127,7 @@ static int last_day(const char *date)
 	int y = (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 + (date[3] - '0');
 	int m = (date[5] - '0') * 10 + (date[6] - '0');
 
-	return day_of(date) == days_in_month(y, m);
+	return day_of(date) == date_mdays(y, m);
 }
 
 static ierr targ(struct listq_sql *s, struct db_arg a)
@@ -1838,24 +1832,7 @@ static ierr row_of(struct db_res *r, struct listq_sql *s, struct listq_row *row)
 /* "YYYY-MM-DD" -> the day after it. */
 static ierr next_day(const char *date, char out[11])
 {
-	int y, m, d;
-
-	if (strlen(date) != 10)
-		return IE_INTERNAL;
-	y = (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 + (date[3] - '0');
-	m = (date[5] - '0') * 10 + (date[6] - '0');
-	d = (date[8] - '0') * 10 + (date[9] - '0');
-	if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
-		return IE_INTERNAL;
-	if (++d > days_in_month(y, m)) {
-		d = 1;
-		if (++m == 13) {
-			m = 1;
-			y++;
-		}
-	}
-	put_date(out, y, m, d);
-	return IE_OK;
+	return date_add(date, 1, out) ? IE_INTERNAL : IE_OK;
 }
 
 /* Walks (key, count) rows in page order to the one holding row `offset`:

@@ -26,7 +26,8 @@
  *
  * A key used by another user, or for another action, answers IE_CONFLICT
  * (409; keys are 256-bit random, so this is a forged or mixed-up form).
- * `invoicectl housekeeping` may delete keys older than a day.
+ * `invoicectl housekeeping` deletes keys older than Housekeeping.FormKeyDays
+ * (7 by default): a form posted again after that runs again.
  */
 #ifndef INVOICE_ONCE_H
 #define INVOICE_ONCE_H

@@ -12,6 +12,7 @@
     <button type="submit">Search</button>
     <?cs if:List.Err.q ?><span class="field-error" id="err-q"><?cs var:List.Err.q ?></span><?cs /if ?>
   </form>
+  <?cs if:Can.Edit ?><a class="button primary new-invoice" id="new-invoice" href="/admin/invoices/new<?cs if:List.Customer ?>?customer=<?cs var:List.Customer ?><?cs /if ?>">New invoice</a><?cs /if ?>
   <a class="to-chooser" href="#chooser" id="to-chooser">Columns</a>
 </div>
 <?cs if:List.Errors ?><p class="alert error" role="alert" id="form-errors">Some of the filters could not be used; see the message beside <?cs if:List.Errors == 1 ?>the field<?cs else ?>each field<?cs /if ?>. The other filters apply.<?cs if:List.Err.customer && !Can.Pick ?> <?cs var:List.Err.customer ?><?cs /if ?></p><?cs /if ?>

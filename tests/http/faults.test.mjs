@@ -284,7 +284,18 @@ test('the / redirect and the programs\' redirects do not echo the Host header', 
 
 // ---------- housekeeping ----------
 
-test('invoicectl housekeeping deletes expired sessions and old login failures and keeps live ones', async () => {
+const HK_LINE = (s, f, k, l) => `removed ${s} expired sessions, ${f} old login failures, ${k} old form keys and ${l} old password links`;
+// what housekeeping should take, counted by SQL from the documented rules (README "Configuration")
+const HK_SQL = {
+  sessions: 'SELECT COUNT(*) FROM sessions WHERE expires_at <= UTC_TIMESTAMP() OR last_seen_at <= UTC_TIMESTAMP() - INTERVAL 30 MINUTE',
+  failures: 'SELECT COUNT(*) FROM login_failures WHERE failed_at <= UTC_TIMESTAMP() - INTERVAL 15 MINUTE',
+  keys: 'SELECT COUNT(*) FROM idempotency_keys WHERE created_at <= UTC_TIMESTAMP() - INTERVAL 7 DAY',
+  links: `SELECT COUNT(*) FROM password_tokens WHERE used_at <= UTC_TIMESTAMP() - INTERVAL 1 DAY
+    OR expires_at <= UTC_TIMESTAMP() - INTERVAL 1 DAY`,
+};
+const hkExpected = (q = HK_SQL) => HK_LINE(...['sessions', 'failures', 'keys', 'links'].map((k) => +sql(q[k])));
+
+test('invoicectl housekeeping deletes expired sessions, old login failures, form keys and password links, and keeps live ones', async () => {
   const live = await as('support');
   const uid = sql(`SELECT id FROM users WHERE email = '${USERS.support[0]}'`);
   const mk = (tag, last, expires) => sql(`INSERT INTO sessions (token_hash, user_id, csrf, address, created_at, last_seen_at, expires_at)
@@ -296,17 +307,60 @@ test('invoicectl housekeeping deletes expired sessions and old login failures an
   sql(`INSERT INTO login_failures (email, address, failed_at) VALUES
     ('old@example.com', 'hk', UTC_TIMESTAMP() - INTERVAL 16 MINUTE),
     ('new@example.com', 'hk', UTC_TIMESTAMP() - INTERVAL 14 MINUTE)`);
-  const expired = +sql(`SELECT COUNT(*) FROM sessions WHERE expires_at <= UTC_TIMESTAMP() OR last_seen_at <= UTC_TIMESTAMP() - INTERVAL 30 MINUTE`);
+  // one-time form keys: kept 7 days (Housekeeping.FormKeyDays)
+  // (created now - INTERVAL age: '7 DAY - INTERVAL 1 MINUTE' is 7 days and a minute ago)
+  const key = (tag, age) => `(RPAD('hk-${tag}', 64, '0'), ${uid}, 'hk.test', '/x', UTC_TIMESTAMP() - INTERVAL ${age})`;
+  sql(`INSERT INTO idempotency_keys (idem_key, user_id, action, result, created_at) VALUES
+    ${key('old1', '8 DAY')}, ${key('old2', '7 DAY - INTERVAL 1 MINUTE')}, ${key('new1', '7 DAY + INTERVAL 1 MINUTE')}, ${key('new2', '1 HOUR')}`);
+  // password links: kept 1 day after their use or expiry (Housekeeping.PasswordLinkDays)
+  const link = (tag, expires, used) => `(UNHEX(SHA2('hk-${tag}', 256)), ${uid}, UTC_TIMESTAMP() - INTERVAL 5 DAY, ${expires}, ${used})`;
+  sql(`INSERT INTO password_tokens (token_hash, user_id, created_at, expires_at, used_at) VALUES
+    ${link('used-old', 'UTC_TIMESTAMP() + INTERVAL 1 DAY', 'UTC_TIMESTAMP() - INTERVAL 25 HOUR')},
+    ${link('used-new', 'UTC_TIMESTAMP() + INTERVAL 1 DAY', 'UTC_TIMESTAMP() - INTERVAL 23 HOUR')},
+    ${link('expired-old', 'UTC_TIMESTAMP() - INTERVAL 25 HOUR', 'NULL')},
+    ${link('expired-new', 'UTC_TIMESTAMP() - INTERVAL 23 HOUR', 'NULL')},
+    ${link('open', 'UTC_TIMESTAMP() + INTERVAL 1 HOUR', 'NULL')}`);
+  const expired = +sql(HK_SQL.sessions);
   assert.ok(expired >= 2);
+  assert.ok(+sql(HK_SQL.keys) >= 2 && +sql(HK_SQL.links) >= 2);
+  const expect = hkExpected();
   const out = ctl(['housekeeping']);
-  assert.equal(out.trim(), `removed ${expired} expired sessions and 1 old login failures`);
+  assert.equal(out.trim(), expect);
   assert.equal(sql(`SELECT GROUP_CONCAT(address ORDER BY address) FROM sessions WHERE address LIKE 'hk-%'`), 'hk-recent');
   assert.equal(sql(`SELECT GROUP_CONCAT(email) FROM login_failures WHERE address = 'hk'`), 'new@example.com');
-  assert.equal(+sql(`SELECT COUNT(*) FROM sessions WHERE expires_at <= UTC_TIMESTAMP() OR last_seen_at <= UTC_TIMESTAMP() - INTERVAL 30 MINUTE`), 0);
+  assert.equal(sql(`SELECT GROUP_CONCAT(LEFT(idem_key, 7) ORDER BY idem_key) FROM idempotency_keys WHERE action = 'hk.test'`), 'hk-new1,hk-new2');
+  assert.equal(sql(`SELECT GROUP_CONCAT(id ORDER BY id) FROM password_tokens
+    WHERE token_hash IN (UNHEX(SHA2('hk-used-new', 256)), UNHEX(SHA2('hk-expired-new', 256)), UNHEX(SHA2('hk-open', 256)))`).split(',').length, 3,
+    'the recently used, the recently expired and the open link stay');
+  assert.equal(+sql(`SELECT COUNT(*) FROM password_tokens WHERE token_hash IN (UNHEX(SHA2('hk-used-old', 256)), UNHEX(SHA2('hk-expired-old', 256)))`), 0);
+  for (const q of Object.values(HK_SQL)) assert.equal(+sql(q), 0, q);
   assert.equal((await live.get('/invoices')).status, 200, 'a live session still works');
-  assert.equal(ctl(['housekeeping']).trim(), 'removed 0 expired sessions and 0 old login failures', 'nothing left the second time');
+  assert.equal(ctl(['housekeeping']).trim(), HK_LINE(0, 0, 0, 0), 'nothing left the second time');
   sql(`DELETE FROM sessions WHERE address LIKE 'hk-%'`);
   sql(`DELETE FROM login_failures WHERE address = 'hk'`);
+  sql(`DELETE FROM idempotency_keys WHERE action = 'hk.test'`);
+  sql(`DELETE FROM password_tokens WHERE user_id = ${uid} AND created_at <= UTC_TIMESTAMP() - INTERVAL 5 DAY`);
+});
+
+test('invoicectl housekeeping deletes in batches until nothing old is left', () => {
+  const uid = sql(`SELECT id FROM users WHERE email = '${USERS.support[0]}'`);
+  const rows = [];
+  for (let i = 0; i < 7; i++) rows.push(`(RPAD('hkb-${i}', 64, '0'), ${uid}, 'hk.batch', '', UTC_TIMESTAMP() - INTERVAL ${i < 5 ? 30 : 1} DAY)`);
+  sql(`INSERT INTO idempotency_keys (idem_key, user_id, action, result, created_at) VALUES ${rows.join(', ')}`);
+  // 5 old keys in batches of 2: three batches (2, 2, 1)
+  const cfg = `${DIR}/hk-batch.hdf`;
+  writeFileSync(cfg, `${readFileSync(process.env.INVOICE_CONFIG, 'utf8')}\nHousekeeping.BatchRows = 2\n`);
+  const expect = hkExpected();
+  assert.match(expect, / 5 old form keys /, 'only the five test keys are old');
+  assert.equal(ctl(['-c', cfg, 'housekeeping']).trim(), expect);
+  assert.equal(sql(`SELECT COUNT(*) FROM idempotency_keys WHERE action = 'hk.batch'`), '2');
+  // the retention is a setting: with 1 day the two 1-day-old keys go too, the rest of this run's stay
+  writeFileSync(cfg, `${readFileSync(process.env.INVOICE_CONFIG, 'utf8')}\nHousekeeping.FormKeyDays = 1\n`);
+  const byDay = { ...HK_SQL, keys: 'SELECT COUNT(*) FROM idempotency_keys WHERE created_at <= UTC_TIMESTAMP() - INTERVAL 1 DAY' };
+  assert.equal(+sql(byDay.keys), 2);
+  const want = hkExpected(byDay);
+  assert.equal(ctl(['-c', cfg, 'housekeeping']).trim(), want);
+  assert.equal(sql(`SELECT COUNT(*) FROM idempotency_keys WHERE action = 'hk.batch'`), '0');
 });
 
 // ---------- a program that is down (last: it restarts the program) ----------

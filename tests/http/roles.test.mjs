@@ -71,3 +71,31 @@ test('a disabled user cannot sign in and loses the open session', async () => {
     sql('DELETE FROM login_failures');
   }
 });
+
+// The list's "New invoice" button: only for the roles that may create drafts
+// (admin, billing), leading to the editor, which opens for them; support gets
+// no button and a 403 from the editor, a customer no button and a 404.
+const NEW_INVOICE = /<a class="button primary new-invoice" id="new-invoice" href="([^"]*)">New invoice<\/a>/;
+for (const [role, shown, editor] of [['admin', true, 200], ['billing', true, 200], ['support', false, 403], ['customer', false, 404]]) {
+  test(`${role}: the invoice list ${shown ? 'offers' : 'does not offer'} "New invoice"`, async () => {
+    const c = await as(role);
+    const r = await c.get('/invoices');
+    assert.equal(r.status, 200);
+    const m = r.text_.match(NEW_INVOICE);
+    assert.equal(Boolean(m), shown, `${role}: button on /invoices`);
+    assert.equal(/New invoice/.test(r.text_), shown, `${role}: no other "New invoice" text`);
+    if (m) assert.equal(m[1], '/admin/invoices/new');
+    const ed = await c.get(m ? m[1] : '/admin/invoices/new');
+    assert.equal(ed.status, editor, `${role}: GET /admin/invoices/new`);
+    if (editor === 200) assert.match(ed.text_, /<form method="post" id="invoice-form" action="\/admin\/invoices\/new"/);
+    if (shown) {
+      // the list scoped to one customer opens the editor for that customer
+      const cid = sql(`SELECT id FROM customers WHERE active = 1 ORDER BY id LIMIT 1`);
+      const s = await c.get(`/invoices?customer=${cid}`);
+      const sm = s.text_.match(NEW_INVOICE);
+      assert.ok(sm, `${role}: button on the customer's list`);
+      assert.equal(sm[1], `/admin/invoices/new?customer=${cid}`);
+      assert.equal((await c.get(sm[1])).status, 200);
+    }
+  });
+}

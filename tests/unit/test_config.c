@@ -71,6 +71,9 @@ static void test_defaults_without_file(void **state)
 	assert_int_equal(cfg.login_account_failures, 5);
 	assert_int_equal(cfg.login_address_failures, 20);
 	assert_int_equal(cfg.login_window_min, 15);
+	assert_int_equal(cfg.hk_form_key_days, 7);
+	assert_int_equal(cfg.hk_password_link_days, 1);
+	assert_int_equal(cfg.hk_batch_rows, 1000);
 	assert_int_equal(cfg.pw_opslimit, 4);
 	assert_int_equal(cfg.pw_memlimit_kib, 9216);
 	assert_int_equal(cfg.limit_body, 1024 * 1024);
@@ -113,6 +116,9 @@ static const char full_hdf[] =
 	"Login.AccountFailures = 3\n"
 	"Login.AddressFailures = 30\n"
 	"Login.WindowMinutes = 10\n"
+	"Housekeeping.FormKeyDays = 30\n"
+	"Housekeeping.PasswordLinkDays = 0\n"
+	"Housekeeping.BatchRows = 50\n"
 	"Password.OpsLimit = 1\n"
 	"Password.MemLimitKiB = 8192\n"
 	"Limits.Body = 4096\n"
@@ -158,6 +164,9 @@ static void check_full(const struct config *cfg)
 	assert_int_equal(cfg->login_account_failures, 3);
 	assert_int_equal(cfg->login_address_failures, 30);
 	assert_int_equal(cfg->login_window_min, 10);
+	assert_int_equal(cfg->hk_form_key_days, 30);
+	assert_int_equal(cfg->hk_password_link_days, 0);
+	assert_int_equal(cfg->hk_batch_rows, 50);
 	assert_int_equal(cfg->pw_opslimit, 1);
 	assert_int_equal(cfg->pw_memlimit_kib, 8192);
 	assert_int_equal(cfg->limit_body, 4096);
@@ -268,6 +277,8 @@ static void test_bad_values(void **state)
 		{ "Session.IdleMinutes = 0x10\n", "Session.IdleMinutes" },
 		{ "Session.AbsoluteHours = 1.5\n", "Session.AbsoluteHours" },
 		{ "Login.AccountFailures = many\n", "Login.AccountFailures" },
+		{ "Housekeeping.BatchRows = 0\n", "Housekeeping.BatchRows" },
+		{ "Housekeeping.FormKeyDays = -1\n", "Housekeeping.FormKeyDays" },
 		{ "Password.OpsLimit = 65\n", "Password.OpsLimit" },
 		{ "Password.MemLimitKiB = 12x\n", "Password.MemLimitKiB" },
 		{ "Invoice.PaymentDays = 366\n", "Invoice.PaymentDays" },

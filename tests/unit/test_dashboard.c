@@ -15,6 +15,7 @@
 #include <time.h>
 #include "buf.h"
 #include "dashboard.h"
+#include "date.h"
 #include "invoice.h"
 
 static void test_buckets(void **state)
@@ -100,7 +101,7 @@ static void test_ranges(void **state)
 		for (long k = -5; k < 200; k++) {
 			enum dash_bucket want;
 
-			assert_int_equal(dash_date_add(todays[t], -k, d), IE_OK);
+			assert_int_equal(date_add(todays[t], -k, d), IE_OK);
 			assert_int_equal(dash_bucket_of(d, todays[t], &want), IE_OK);
 			for (b = DASH_CURRENT; b < DASH_NBUCKETS; b++) {
 				int in;

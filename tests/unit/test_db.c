@@ -274,6 +274,50 @@ static void test_query_rows_and_binding(void **state)
 	db_free(&r);
 }
 
+/* db_each: every row in order, then IE_OK; a callback's error stops it at once */
+struct each_ctx {
+	long long sum;
+	int rows, stop_at;
+};
+
+static ierr each_row(void *ctx, const struct db_res *r)
+{
+	struct each_ctx *c = ctx;
+
+	c->rows++;
+	c->sum = c->sum * 10 + db_int(r, 0);
+	return c->rows == c->stop_at ? IE_CONFLICT : IE_OK;
+}
+
+static void test_each(void **state)
+{
+	static const struct { int stop_at; ierr want; int rows; long long sum; } t[] = {
+		{ 0, IE_OK, 4, 1234 }, { 2, IE_CONFLICT, 2, 12 }, { 4, IE_CONFLICT, 4, 1234 },
+	};
+	struct db_res r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct each_ctx c = { 0, 0, t[i].stop_at };
+
+		assert_int_equal(db_query(db, &r, "SELECT n FROM (SELECT 3 AS n UNION ALL SELECT 1 UNION ALL SELECT 4 "
+					  "UNION ALL SELECT 2) t ORDER BY n", DB_NOARGS), IE_OK);
+		assert_int_equal(db_each(&r, each_row, &c), t[i].want);
+		assert_int_equal(c.rows, t[i].rows);
+		assert_true(c.sum == t[i].sum);
+		db_free(&r);
+	}
+	/* no rows: fn never runs */
+	{
+		struct each_ctx c = { 0, 0, 0 };
+
+		assert_int_equal(db_query(db, &r, "SELECT 1 FROM users WHERE 1 = 0", DB_NOARGS), IE_OK);
+		assert_int_equal(db_each(&r, each_row, &c), IE_OK);
+		assert_int_equal(c.rows, 0);
+		db_free(&r);
+	}
+}
+
 static void test_query_row_notfound(void **state)
 {
 	struct db_res r;
@@ -658,6 +702,7 @@ int main(void)
 		cmocka_unit_test(test_query_values_and_nulls),
 		cmocka_unit_test(test_query_binary_columns_as_text),
 		cmocka_unit_test(test_query_rows_and_binding),
+		cmocka_unit_test(test_each),
 		cmocka_unit_test(test_query_row_notfound),
 		cmocka_unit_test(test_bad_statements),
 		cmocka_unit_test(test_exec_affected_and_insert_id),
