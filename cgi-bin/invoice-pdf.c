@@ -269,7 +269,8 @@ static ierr invoice_csv(struct req *req)
 
 /* The e-invoice of an issued invoice or credit note, in the PDF's scope
  * (another customer's invoice, or a draft for a customer: 404); staff asking
- * for a draft's get 409: a draft has no number, so no e-invoice. */
+ * for a draft's get 409 (no number, so no e-invoice), everyone asking for a
+ * cancelled invoice's too. */
 static ierr serve_einvoice(struct req *req, enum einv_syntax syntax)
 {
 	struct auth_scope scope = auth_scope_of(&req->session.user);
@@ -281,7 +282,7 @@ static ierr serve_einvoice(struct req *req, enum einv_syntax syntax)
 
 	e = einv_load(req->db, req->arena, req->cfg, &scope, req->ids[0], req->now, &d, &p);
 	if (e == IE_CONFLICT && !*p.rule)
-		return app_fail(req, IE_CONFLICT, "A draft has no e-invoice yet: issue it first.");
+		return app_fail(req, IE_CONFLICT, p.message);
 	if (e == IE_CONFLICT)
 		return app_fail(req, IE_CONFLICT, arena_printf(req->arena, "This document cannot be an EN 16931 "
 							       "e-invoice. %s", p.message));

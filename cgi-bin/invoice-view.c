@@ -322,9 +322,10 @@ static ierr view(struct req *req)
 	    || (e = app_setf(req, "Act.CSV", "/invoices/%lld.csv", inv.id))
 	    || (e = app_setf(req, "Act.Print", "/invoices/%lld?print=1", inv.id)))
 		return e;
-	/* e-invoices exist for issued documents only (a draft has no number);
+	/* e-invoices exist for issued documents only (a draft has no number, a
+	 * cancelled one would read as payable);
 	 * the customer's format (sql/0025) is marked, XRechnung offered to its customers */
-	if (strcmp(inv.status, "draft")) {
+	if (!strcmp(inv.status, "open") || !strcmp(inv.status, "paid")) {
 		enum einv_syntax syn;
 
 		if ((e = einv_customer_syntax(req->db, inv.customer_id, &syn))

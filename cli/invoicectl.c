@@ -455,8 +455,7 @@ static int export_one(struct ctl *c, struct arena *a, long long id, const enum e
 		goto out;
 	}
 	if (e == IE_NOTFOUND || e == IE_CONFLICT) {
-		rc = fail("invoice %lld %s", id, e == IE_CONFLICT ? "is a draft: e-invoices are for issued documents"
-							 : "does not exist");
+		rc = fail("invoice %lld: %s", id, e == IE_CONFLICT ? p.message : "no such invoice");
 		goto out;
 	}
 	if (e) {

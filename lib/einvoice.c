@@ -262,6 +262,10 @@ static const struct einv_problem rules[] = {
 #define R_ACCOUNT 13
 	RULE("BR-61", "payment by credit transfer needs the seller's account (config Seller.IBAN)."),
 };
+/* not rules: documents that have no e-invoice at all (einv_load) */
+static const struct einv_problem no_draft = { "", "A draft has no e-invoice yet: issue it first." };
+static const struct einv_problem no_void = { "", "This invoice was cancelled: it has no e-invoice (one would "
+					     "read as payable)." };
 
 static ierr problem(struct einv_problem *p, const struct einv_problem *rule)
 {
@@ -1055,7 +1059,9 @@ ierr einv_load(struct db *db, struct arena *a, const struct config *cfg, const s
 	if ((e = invoice_load(db, a, scope, id, now, 1, inv)))
 		return e;
 	if (!strcmp(inv->status, "draft"))
-		return IE_CONFLICT;
+		return problem(p, &no_draft);
+	if (!strcmp(inv->status, "void"))
+		return problem(p, &no_void);
 	d->inv = inv;
 	buyer_of(inv, &d->buyer);
 	if ((e = load_extras(db, a, cfg, NULL, d)))
@@ -1097,7 +1103,7 @@ ierr einv_issued_ids(struct db *db, struct arena *a, long long **ids, size_t *n)
 
 	*ids = NULL;
 	*n = 0;
-	e = db_query(db, &r, "SELECT id FROM invoices WHERE status <> 'draft' ORDER BY id", DB_NOARGS);
+	e = db_query(db, &r, "SELECT id FROM invoices WHERE status IN ('open', 'paid') ORDER BY id", DB_NOARGS);
 	while (!e && (e = db_next(&r)) == IE_OK) {
 		if (!(*ids = arena_grow(a, *ids, *n, &cap, sizeof(**ids)))) {
 			e = IE_NOMEM;

@@ -72,11 +72,12 @@ struct einv_problem {
 };
 
 /* The e-invoice of one issued invoice or credit note within scope: drafts
- * are IE_NOTFOUND for customers (scope) and IE_CONFLICT for staff (no
- * e-invoice of a draft, p->rule ""). A document that would break a fatal
- * EN 16931 rule (einv_check: issued before issue checked them, or a
- * 3-decimal currency's fils) is IE_CONFLICT too, with the rule in *p.
- * Strings live in `a`. */
+ * are IE_NOTFOUND for customers (scope) and IE_CONFLICT for staff, and so is
+ * a cancelled (void) invoice for everyone (an e-invoice of it would read as
+ * payable); p->rule "" and p->message saying why. A document that would
+ * break a fatal EN 16931 rule (einv_check: issued before issue checked
+ * them, or a 3-decimal currency's fils) is IE_CONFLICT too, with the rule in
+ * *p. Strings live in `a`. */
 ierr einv_load(struct db *db, struct arena *a, const struct config *cfg, const struct auth_scope *scope,
 	       long long id, time_t now, struct einv_doc *d, struct einv_problem *p);
 
@@ -107,7 +108,7 @@ ierr einv_check(const struct einv_doc *d, unsigned flags, struct einv_problem *p
  * IE_CONFLICT with *p set when issuing would break a fatal rule. */
 ierr einv_issue_check(struct db *db, long long id, const char *seller_json, struct einv_problem *p);
 
-/* The ids of every issued invoice and credit note (not drafts), ascending,
+/* The ids of every issued invoice and credit note (not drafts, not void), ascending,
  * for `invoicectl export-xml --all`; *ids in `a`. */
 ierr einv_issued_ids(struct db *db, struct arena *a, long long **ids, size_t *n);
 

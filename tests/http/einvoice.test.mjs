@@ -8,7 +8,10 @@
 // rules is the layer tests/einvoice/run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { as, sql, Client, buyerSql } from './lib.mjs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { as, sql, ctl, Client, buyerSql } from './lib.mjs';
 import { formFields, fieldError } from './admin_lib.mjs';
 
 const rows = (q) => { const s = sql(q); return s === '' ? [] : s.split('\n').map((l) => l.split('\t')); };
@@ -25,8 +28,9 @@ const pick = (where) => {
   return +id;
 };
 const OWN = pick(`i.customer_id = ${CUST1} AND i.kind = 'invoice' AND i.status IN ('open', 'paid') AND ${TWO}`);
-const OTHER = pick(`i.customer_id <> ${CUST1} AND i.status <> 'draft' AND ${TWO}`);
-const CREDIT = pick(`i.kind = 'credit' AND i.status <> 'draft' AND ${TWO}`);
+const OTHER = pick(`i.customer_id <> ${CUST1} AND i.status IN ('open', 'paid') AND ${TWO}`);
+const CREDIT = pick(`i.kind = 'credit' AND i.status IN ('open', 'paid') AND ${TWO}`);
+const VOID = pick(`i.status = 'void'`);
 const DRAFT_OWN = pick(`i.customer_id = ${CUST1} AND i.status = 'draft'`);
 const MISSING = +one('SELECT MAX(id) FROM invoices') + 1000;
 
@@ -175,7 +179,7 @@ test('links: the invoice page of an issued document offers UBL and CII, a draft\
   assert.ok(ids.some(([, s]) => s === 'draft') && ids.some(([, s]) => s !== 'draft'), 'drafts and issued ones to compare');
   for (const [id, status] of ids) {
     if (!list.includes(`<a href="/invoices/${id}">View</a>`)) continue;   // past the page
-    assert.equal(list.includes(`<a href="/invoices/${id}.xml"`), status !== 'draft', `list row ${id} (${status})`);
+    assert.equal(list.includes(`<a href="/invoices/${id}.xml"`), status === 'open' || status === 'paid', `list row ${id} (${status})`);
   }
 });
 
@@ -235,5 +239,47 @@ test('the customer\'s e-invoice format: XRechnung needs the Leitweg-ID, then the
     assert.doesNotMatch((await c.get(`/invoices/${OWN}`)).text_, /id="act-xrechnung"/);
   } finally {
     sql(`UPDATE customers SET einvoice_syntax = '${syntax0}', buyer_reference = '${ref0}' WHERE id = ${cust}`);
+  }
+});
+
+test('a cancelled invoice has no e-invoice (it would read as payable): 409, no link', async () => {
+  const c = await as('support');
+  for (const ext of ['.xml', '.cii.xml', '.xrechnung.xml']) {
+    const r = await c.get(`/invoices/${VOID}${ext}`);
+    assert.equal(r.status, 409, ext);
+    assert.match(r.text_, /cancelled: it has no e-invoice/);
+  }
+  assert.doesNotMatch((await c.get(`/invoices/${VOID}`)).text_, /id="act-(ubl|cii|xrechnung)"/);
+});
+
+test('invoicectl export-xml writes one file per document, named by number, the same bytes as the route', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'einv-export-'));
+  try {
+    const out = ctl(['export-xml', '--syntax', 'cii', '--dir', dir, String(OWN), String(CREDIT)]);
+    const [own, credit] = [truth(OWN), truth(CREDIT)];
+    assert.deepEqual(out.trim().split('\n'), [join(dir, `${own.number}.cii.xml`), join(dir, `${credit.number}.cii.xml`)]);
+    const c = await as('admin');
+    assert.equal(readFileSync(join(dir, `${own.number}.cii.xml`), 'utf8'), (await fetchXml(c, OWN, true)).text_);
+    checkCii(readFileSync(join(dir, `${credit.number}.cii.xml`), 'utf8'), credit);
+    // default: the customer's format (peppol unless set)
+    ctl(['export-xml', '--dir', dir, String(OWN)]);
+    checkUbl(readFileSync(join(dir, `${own.number}.xml`), 'utf8'), own);
+    // --all: every open and paid document, none of the drafts or cancelled ones
+    rmSync(dir, { recursive: true });
+    const all = mkdtempSync(join(tmpdir(), 'einv-export-'));
+    let refused = '';
+    try { ctl(['export-xml', '--all', '--dir', all]); } catch (e) { refused = String(e.stderr); }
+    const written = readdirSync(all).length + (refused.match(/BR-DEC/g) || []).length;
+    assert.equal(written, +one(`SELECT COUNT(*) FROM invoices WHERE status IN ('open', 'paid')`));
+    assert.doesNotMatch(refused.replace(/.*BR-DEC.*\n?/g, ''), /\S/, 'only 3-decimal amounts are refused');
+    rmSync(all, { recursive: true });
+    // refusals: a draft, a cancelled invoice, a missing id, bad usage
+    for (const [args, msg] of [[[String(DRAFT_OWN)], /draft has no e-invoice/], [[String(VOID)], /cancelled/],
+      [[String(MISSING)], /no such invoice/], [['--syntax', 'pdf', '1'], /usage/], [[], /usage/]]) {
+      assert.throws(() => ctl(['export-xml', '--dir', tmpdir(), ...args]), (e) => e.status === 1 && msg.test(String(e.stderr)),
+        args.join(' '));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
