@@ -177,10 +177,11 @@ static int country_ok(const char *c)
 	return c && strlen(c) == 2 && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z';
 }
 
-/* BR-CO-09: a VAT identifier starts with an ISO 3166 country prefix (EL for Greece). */
+/* BR-CO-09: a VAT identifier starts with a two-letter country prefix (ISO
+ * 3166, EL for Greece); the rule's list of codes is the validator's job. */
 static int vat_prefix_ok(const char *v)
 {
-	return country_ok(v) || (v && v[0] >= 'A' && v[0] <= 'Z' && v[1] >= 'A' && v[1] <= 'Z');
+	return v && v[0] >= 'A' && v[0] <= 'Z' && v[1] >= 'A' && v[1] <= 'Z';
 }
 
 /* An amount EN 16931 can carry: two decimals at most (BR-DEC). */
