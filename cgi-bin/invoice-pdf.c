@@ -281,6 +281,8 @@ static ierr serve_einvoice(struct req *req, enum einv_syntax syntax)
 	ierr e;
 
 	e = einv_load(req->db, req->arena, req->cfg, &scope, req->ids[0], req->now, &d, &p);
+	if (!e && syntax == EINV_UBL)
+		e = einv_check(&d, EINV_PEPPOL, &p);   /* the Peppol document's own rules */
 	if (e == IE_CONFLICT && !*p.rule)
 		return app_fail(req, IE_CONFLICT, p.message);
 	if (e == IE_CONFLICT)

@@ -450,6 +450,9 @@ static int export_one(struct ctl *c, struct arena *a, long long id, const enum e
 	ierr e;
 
 	e = einv_load(c->db, a, &c->cfg, &everything, id, time(NULL), &d, &p);
+	syntax = want ? *want : d.customer_syntax;
+	if (!e && syntax == EINV_UBL)
+		e = einv_check(&d, EINV_PEPPOL, &p);
 	if (e == IE_CONFLICT && *p.rule) {
 		rc = fail("invoice %lld cannot be an EN 16931 e-invoice: %s", id, p.message);
 		goto out;
@@ -462,7 +465,6 @@ static int export_one(struct ctl *c, struct arena *a, long long id, const enum e
 		rc = db_fail(c, "export-xml", e);
 		goto out;
 	}
-	syntax = want ? *want : d.customer_syntax;
 	if ((e = einv_write(&d, syntax, &xml)) || (e = buf_puts(&path, dir)) || (e = buf_putc(&path, '/')))
 		goto fail;
 	for (const char *s = d.inv->number; *s; s++)

@@ -232,6 +232,12 @@ static const struct einv_problem cat_rules[][3] = {
 	CAT_RULES("BR-AE", UNRATED), CAT_RULES("BR-IC", UNRATED), CAT_RULES("BR-G", UNRATED),
 	CAT_RULES("BR-O", UNRATED), CAT_RULES("BR-IG", RATED), CAT_RULES("BR-IP", RATED),
 };
+static const struct einv_problem peppol_seller = {
+	"PEPPOL-EN16931-R020", "Peppol rule PEPPOL-EN16931-R020: the seller's electronic address is missing "
+	"(config Seller.EndpointID and Seller.EndpointScheme); the CII e-invoice does not need it." };
+static const struct einv_problem peppol_buyer = {
+	"PEPPOL-EN16931-R010", "Peppol rule PEPPOL-EN16931-R010: the customer's electronic address (Peppol "
+	"endpoint) is missing: set it on the customer; the CII e-invoice does not need it." };
 static const struct einv_problem rules[] = {
 #define R_LINES 0
 	RULE("BR-16", "the document needs at least one line."),
@@ -330,6 +336,10 @@ ierr einv_check(const struct einv_doc *d, unsigned flags, struct einv_problem *p
 	einv_means(inv->payment_means, &account);
 	if (account && !has(d->iban))
 		return problem(p, &rules[R_ACCOUNT]);
+	if ((flags & EINV_PEPPOL) && (!has(d->seller.endpoint_id) || !has(d->seller.endpoint_scheme)))
+		return problem(p, &peppol_seller);
+	if ((flags & EINV_PEPPOL) && (!has(d->buyer.endpoint_id) || !has(d->buyer.endpoint_scheme)))
+		return problem(p, &peppol_buyer);
 	return IE_OK;
 }
 

@@ -99,6 +99,10 @@ ierr einv_customer_syntax(struct db *db, long long customer_id, enum einv_syntax
  * an invoice is a good invoice, it just cannot be an EN 16931 e-invoice, so
  * issue lets it pass and the e-invoice routes refuse it. */
 #define EINV_ANY_DECIMALS 1u
+/* EINV_PEPPOL adds what Peppol BIS 3.0 wants beyond EN 16931 of every
+ * Peppol document (UBL route): both electronic addresses (PEPPOL-EN16931-R020
+ * seller, R010 buyer). */
+#define EINV_PEPPOL 2u
 ierr einv_check(const struct einv_doc *d, unsigned flags, struct einv_problem *p);
 
 /* The same check (but EINV_ANY_DECIMALS) for a draft about to be issued, read in the issuing

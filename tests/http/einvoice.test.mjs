@@ -283,3 +283,24 @@ test('invoicectl export-xml writes one file per document, named by number, the s
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('Peppol needs the customer\'s electronic address: without it the UBL is refused with the rule, the CII is not', async () => {
+  const cust = +one(`SELECT customer_id FROM invoices WHERE id = ${OTHER}`);
+  const [id0, scheme0] = rows(`SELECT endpoint_id, endpoint_scheme FROM customers WHERE id = ${cust}`)[0];
+  assert.ok(id0 && scheme0, 'the demo customer has a Peppol endpoint');
+  const c = await as('billing');
+  assert.match((await fetchXml(c, OTHER, false)).text_,
+    new RegExp(`<cac:AccountingCustomerParty>\n<cac:Party>\n<cbc:EndpointID schemeID="${scheme0}">${id0}</cbc:EndpointID>`));
+  sql(`UPDATE customers SET endpoint_id = '', endpoint_scheme = '' WHERE id = ${cust}`);
+  try {
+    const r = await c.get(`/invoices/${OTHER}.xml`);
+    assert.equal(r.status, 409);
+    assert.match(r.text_, /PEPPOL-EN16931-R010/);
+    assert.match(r.text_, /electronic address/);
+    const x = await fetchXml(c, OTHER, true);
+    checkCii(x.text_, truth(OTHER));
+    assert.doesNotMatch(x.text_.match(/<ram:BuyerTradeParty>[\s\S]*<\/ram:BuyerTradeParty>/)[0], /<ram:URIUniversalCommunication>/);
+  } finally {
+    sql(`UPDATE customers SET endpoint_id = '${id0}', endpoint_scheme = '${scheme0}' WHERE id = ${cust}`);
+  }
+});

@@ -256,6 +256,8 @@ static void test_check(void **state)
 		{ "no buyer name", "BR-07", 13 },
 		{ "K with buyer VAT id", "", 14 },
 		{ "direct debit without IBAN", "", 15 },
+		{ "Peppol: no buyer endpoint", "PEPPOL-EN16931-R010", 16 },
+		{ "Peppol: no seller endpoint", "PEPPOL-EN16931-R020", 17 },
 	};
 
 	(void)state;
@@ -286,6 +288,15 @@ static void test_check(void **state)
 		case 13: f.d.buyer.name = ""; f.d.buyer.legal_name = ""; break;
 		case 14: f.lines[1].vat_category = "K"; break;
 		case 15: f.d.iban = ""; f.inv.payment_means = "49"; break;
+		case 16: f.d.buyer.endpoint_id = ""; break;
+		case 17: f.d.seller.endpoint_scheme = ""; break;
+		}
+		/* the endpoints are Peppol's own rules: EN 16931 alone does without them */
+		if (cases[i].which >= 16) {
+			assert_int_equal(einv_check(&f.d, 0, &p), IE_OK);
+			assert_int_equal(einv_check(&f.d, EINV_PEPPOL, &p), IE_CONFLICT);
+			assert_string_equal(p.rule, cases[i].rule);
+			continue;
 		}
 		e = einv_check(&f.d, 0, &p);
 		/* issue lets 3-decimal amounts pass (EINV_ANY_DECIMALS); nothing else */
