@@ -940,6 +940,26 @@ static const char *dup_col(struct arena *a, const struct db_res *r, unsigned col
 	return s ? arena_strdup(a, s) : NULL;
 }
 
+/* One row of the VAT breakdown's VATEX codes onto d->tax_exemption_code. */
+struct code_ctx {
+	struct arena *a;
+	struct einv_doc *d;
+};
+
+static ierr tax_code_row(void *ctx, const struct db_res *r)
+{
+	struct code_ctx *cc = ctx;
+	const struct invoice *inv = cc->d->inv;
+	int64_t rate;
+	ierr e = money_parse(db_str(r, 1), 4, &rate);
+
+	for (size_t i = 0; !e && i < inv->ntaxes; i++)
+		if (inv->taxes[i].rate == rate && !strcmp(inv->taxes[i].vat_category, db_str(r, 0))
+		    && !(cc->d->tax_exemption_code[i] = dup_col(cc->a, r, 2)))
+			cc->d->tax_exemption_code[i] = "";
+	return e;
+}
+
 /* The seller's keys in the snapshot, in struct inv_seller's order below. */
 #define SELLER_KEY(k) "JSON_VALUE(COALESCE(?, i.seller_snapshot), '$." k "'), "
 
@@ -1026,17 +1046,11 @@ static ierr load_extras(struct db *db, struct arena *a, const struct config *cfg
 		d->tax_exemption_code[i] = "";
 	e = db_query(db, &r, "SELECT vat_category, tax_rate, exemption_code FROM invoice_tax_totals WHERE invoice_id = ?",
 		     DB_ARGS(DB_I(inv->id)));
-	while (!e && (e = db_next(&r)) == IE_OK) {
-		int64_t rate;
+	if (!e) {
+		struct code_ctx cc = { a, d };
 
-		if ((e = money_parse(db_str(&r, 1), 4, &rate)))
-			break;
-		for (i = 0; i < inv->ntaxes; i++)
-			if (inv->taxes[i].rate == rate && !strcmp(inv->taxes[i].vat_category, db_str(&r, 0)))
-				d->tax_exemption_code[i] = dup_col(a, &r, 2);
+		e = db_each(&r, tax_code_row, &cc);
 	}
-	if (e == IE_NOTFOUND)
-		e = IE_OK;
 out:
 	db_free(&r);
 	return e;
@@ -1106,6 +1120,22 @@ out:
 	return e;
 }
 
+struct ids_ctx {
+	struct arena *a;
+	long long **ids;
+	size_t *n, *cap;
+};
+
+static ierr id_row(void *ctx, const struct db_res *r)
+{
+	struct ids_ctx *ic = ctx;
+
+	if (!(*ic->ids = arena_grow(ic->a, *ic->ids, *ic->n, ic->cap, sizeof(**ic->ids))))
+		return IE_NOMEM;
+	(*ic->ids)[(*ic->n)++] = db_int(r, 0);
+	return IE_OK;
+}
+
 ierr einv_issued_ids(struct db *db, struct arena *a, long long **ids, size_t *n)
 {
 	struct db_res r;
@@ -1115,15 +1145,11 @@ ierr einv_issued_ids(struct db *db, struct arena *a, long long **ids, size_t *n)
 	*ids = NULL;
 	*n = 0;
 	e = db_query(db, &r, "SELECT id FROM invoices WHERE status IN ('open', 'paid') ORDER BY id", DB_NOARGS);
-	while (!e && (e = db_next(&r)) == IE_OK) {
-		if (!(*ids = arena_grow(a, *ids, *n, &cap, sizeof(**ids)))) {
-			e = IE_NOMEM;
-			break;
-		}
-		(*ids)[(*n)++] = db_int(&r, 0);
+	if (!e) {
+		struct ids_ctx ic = { a, ids, n, &cap };
+
+		e = db_each(&r, id_row, &ic);
 	}
-	if (e == IE_NOTFOUND)
-		e = IE_OK;
 	db_free(&r);
 	return e;
 }

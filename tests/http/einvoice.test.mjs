@@ -31,6 +31,9 @@ const OWN = pick(`i.customer_id = ${CUST1} AND i.kind = 'invoice' AND i.status I
 const OTHER = pick(`i.customer_id <> ${CUST1} AND i.status IN ('open', 'paid') AND ${TWO}`);
 const CREDIT = pick(`i.kind = 'credit' AND i.status IN ('open', 'paid') AND ${TWO}`);
 const VOID = pick(`i.status = 'void'`);
+// a document with an exempt category and its VATEX code (cli/demo.c: E, AE, K, G, O carry one)
+const EXEMPT = pick(`i.status IN ('open', 'paid') AND ${TWO} AND EXISTS (SELECT 1 FROM invoice_tax_totals t
+  WHERE t.invoice_id = i.id AND t.vat_category NOT IN ('S', 'Z') AND t.exemption_code <> '')`);
 const DRAFT_OWN = pick(`i.customer_id = ${CUST1} AND i.status = 'draft'`);
 const MISSING = +one('SELECT MAX(id) FROM invoices') + 1000;
 
@@ -55,8 +58,8 @@ function truth(id) {
     WHERE i.id = ${id}`)[0];
   const lines = rows(`SELECT position, net_amount, vat_category, unit_code FROM invoice_lines WHERE invoice_id = ${id}
     ORDER BY position`);
-  const taxes = rows(`SELECT vat_category, net_amount, tax_amount FROM invoice_tax_totals WHERE invoice_id = ${id}
-    ORDER BY tax_rate DESC, vat_category`);
+  const taxes = rows(`SELECT vat_category, net_amount, tax_amount, exemption_code FROM invoice_tax_totals
+    WHERE invoice_id = ${id} ORDER BY tax_rate DESC, vat_category`);
   return { number, kind, type, cur, date, due, net, tax, total, credited, buyer: legal || name, country, lines, taxes };
 }
 
@@ -79,6 +82,9 @@ function checkUbl(xml, t) {
   const subs = [...xml.matchAll(/<cac:TaxSubtotal>([\s\S]*?)<\/cac:TaxSubtotal>/g)].map((m) => m[1]);
   assert.deepEqual(subs.map((s) => [first(s, 'cbc:ID'), first(s, 'cbc:TaxableAmount'), first(s, 'cbc:TaxAmount')]),
     t.taxes.map(([cat, net, tax]) => [cat, amount(net, t.cur), amount(tax, t.cur)]), 'the VAT breakdown');
+  // the stored VATEX codes (S and Z carry none: BR-S-10, BR-Z-10)
+  assert.deepEqual(subs.map((s) => first(s, 'cbc:TaxExemptionReasonCode') ?? ''),
+    t.taxes.map(([cat, , , code]) => (cat === 'S' || cat === 'Z' ? '' : code)), 'exemption codes');
   const lines = [...xml.matchAll(credit ? /<cac:CreditNoteLine>([\s\S]*?)<\/cac:CreditNoteLine>/g
     : /<cac:InvoiceLine>([\s\S]*?)<\/cac:InvoiceLine>/g)].map((m) => m[1]);
   assert.deepEqual(lines.map((l) => [first(l, 'cbc:ID'), first(l, 'cbc:LineExtensionAmount'),
@@ -127,7 +133,7 @@ async function fetchXml(c, id, cii) {
 test('staff get the UBL and CII of any issued invoice and credit note, every figure as in SQL', async () => {
   for (const role of ['admin', 'billing', 'support']) {
     const c = await as(role);
-    for (const id of [OWN, OTHER, CREDIT]) {
+    for (const id of [OWN, OTHER, CREDIT, EXEMPT]) {
       const t = truth(id);
       const u = await fetchXml(c, id, false);
       assert.equal(u.headers.get('content-disposition'), `attachment; filename="${t.number}.xml"`);
