@@ -199,6 +199,9 @@ struct ied_issue {
 	int notify;                    /* queue the "invoice issued" mail */
 	char number[40];               /* out */
 };
+/* Before the number is taken, the draft must not break a fatal EN 16931
+ * rule (einv_issue_check, einvoice.h; the seller from seller_json): else
+ * IE_CONFLICT, IED_EINVOICE, cx->why naming the rule and the field. */
 ierr ied_issue_tx(struct db *db, struct ied_ctx *cx, struct ied_issue *is);
 
 ierr ied_void_tx(struct db *db, struct ied_ctx *cx, long long id, long long row_version, const char *reason);
