@@ -21,6 +21,7 @@
 #include "invoice_edit.h"
 #include "link.h"
 #include "listq.h"
+#include "einvoice.h"
 #include "pdf.h"
 
 #define LINK_DAYS 30
@@ -364,6 +365,19 @@ static ierr view(struct req *req)
 	    || (e = app_setf(req, "Act.CSV", "/invoices/%lld.csv", inv.id))
 	    || (e = app_setf(req, "Act.Print", "/invoices/%lld?print=1", inv.id)))
 		return e;
+	/* e-invoices exist for issued documents only (a draft has no number, a
+	 * cancelled one would read as payable);
+	 * the customer's format (sql/0025) is marked, XRechnung offered to its customers */
+	if (!strcmp(inv.status, "open") || !strcmp(inv.status, "paid")) {
+		enum einv_syntax syn;
+
+		if ((e = einv_customer_syntax(req->db, inv.customer_id, &syn))
+		    || (e = app_setf(req, "Act.UBL", "/invoices/%lld.xml", inv.id))
+		    || (e = app_setf(req, "Act.CII", "/invoices/%lld.cii.xml", inv.id))
+		    || (e = app_set(req, "Act.EDefault", syn == EINV_CII ? "cii" : syn == EINV_XRECHNUNG ? "xrechnung" : "peppol"))
+		    || (syn == EINV_XRECHNUNG && (e = app_setf(req, "Act.XRechnung", "/invoices/%lld.xrechnung.xml", inv.id))))
+			return e;
+	}
 	if (print)
 		e = app_set(req, "Print", "1");
 	else if (scope.customer_id == 0) {

@@ -7,6 +7,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "db.h"
+#include "einvoice.h"
 
 /* ---------- totals ---------- */
 
@@ -684,6 +685,7 @@ static ierr take_number(struct db *db, const char *series, int year, long long *
 ierr ied_issue_tx(struct db *db, struct ied_ctx *cx, struct ied_issue *is)
 {
 	struct audit_json after = AUDIT_JSON_INIT;
+	struct einv_problem ep;
 	struct db_res r;
 	char status[8], kind[8], date[11] = "";
 	long long seq = 0, nlines = 0;
@@ -707,6 +709,11 @@ ierr ied_issue_tx(struct db *db, struct ied_ctx *cx, struct ied_issue *is)
 		e = refuse(cx, IED_EMPTY, "An invoice without lines cannot be issued.");
 		goto out;
 	}
+	/* before a number is spent: a document breaking a fatal EN 16931 rule (einvoice.h) */
+	if ((e = einv_issue_check(db, is->id, is->seller_json, &ep)) == IE_CONFLICT)
+		e = refuse(cx, IED_EINVOICE, ep.message);
+	if (e)
+		goto out;
 	if ((e = take_number(db, credit ? "credit" : "invoice", ied_year_of(date), &seq))
 	    || (e = ied_number(credit ? is->credit_prefix : is->prefix, ied_year_of(date), seq, is->number,
 			       sizeof(is->number))))

@@ -27,6 +27,9 @@ else ?><?cs include!"_head.cs" ?>
     <a class="btn primary" id="act-pdf" href="<?cs var:Act.PDF ?>" download>Download PDF</a>
     <a class="btn" id="act-print" href="<?cs var:Act.Print ?>">Print view</a>
     <a class="btn" id="act-csv" href="<?cs var:Act.CSV ?>" download>Detailed CSV</a>
+    <?cs if:Act.UBL ?><a class="btn" id="act-ubl" href="<?cs var:Act.UBL ?>" download title="EN 16931 e-invoice, UBL (Peppol BIS Billing 3.0)">E-invoice (UBL)<?cs if:Act.EDefault == "peppol" ?> · customer's format<?cs /if ?></a>
+    <a class="btn" id="act-cii" href="<?cs var:Act.CII ?>" download title="EN 16931 e-invoice, UN/CEFACT CII">E-invoice (CII)<?cs if:Act.EDefault == "cii" ?> · customer's format<?cs /if ?></a><?cs /if ?>
+    <?cs if:Act.XRechnung ?><a class="btn" id="act-xrechnung" href="<?cs var:Act.XRechnung ?>" download title="EN 16931 e-invoice, UBL under XRechnung 3.0">E-invoice (XRechnung) · customer's format</a><?cs /if ?>
     <?cs if:Act.Customer && Staff ?><a class="btn subtle" id="act-customer" href="<?cs var:Act.Customer ?>">Customer's invoices</a><?cs /if ?>
   </div>
 </div>
