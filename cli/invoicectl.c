@@ -16,6 +16,7 @@
 #include "demo.h"
 #include "invoice.h"
 #include "link.h"
+#include "send_mail.h"
 #include "users.h"
 
 struct ctl {
@@ -457,6 +458,7 @@ static void usage(void)
 	      "  demo [--customers N --invoices N --usage N]   load demo data into an empty database\n"
 	      "  link INVOICE_ID [--days N]               print a signed PDF download URL (default 30 days)\n"
 	      "  revoke-links INVOICE_ID                  invalidate every download link of an invoice\n"
+	      "  send-mail [--dry-run]                    deliver queued customer mail through Mail.Sendmail (cron)\n"
 	      "  housekeeping                             remove expired sessions, login failures, form keys, password links (cron)\n",
 	      stderr);
 }
@@ -504,6 +506,8 @@ int main(int argc, char **argv)
 		rc = cmd_link(&c, argc - i - 1, argv + i + 1);
 	} else if (!strcmp(argv[i], "revoke-links")) {
 		rc = cmd_revoke_links(&c, argc - i - 1, argv + i + 1);
+	} else if (!strcmp(argv[i], "send-mail")) {
+		rc = ctl_send_mail(&c.cfg, c.db, argc - i - 1, argv + i + 1);
 	} else if (!strcmp(argv[i], "housekeeping") && argc == i + 1) {
 		rc = cmd_housekeeping(&c);
 	} else if (!strcmp(argv[i], "demo")) {
