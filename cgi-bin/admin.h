@@ -108,4 +108,7 @@ ierr admin_batch_issue(struct req *req);            /* POST: issue each in its o
 /* ---- dashboard (admin_dashboard.c) ---- */
 ierr admin_dashboard(struct req *req);
 
+/* ---- notifications (admin_mail.c) ---- */
+ierr admin_invoice_resend(struct req *req);         /* POST /admin/invoices/{id}/resend */
+
 #endif

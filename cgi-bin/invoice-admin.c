@@ -47,6 +47,7 @@ static const struct app_route routes[] = {
 	{ APP_POST, "/admin/invoices/{id}/void", ACT_INVOICE_WRITE, admin_invoice_change },
 	{ APP_GET, "/admin/invoices/{id}/discard", ACT_INVOICE_WRITE, admin_invoice_confirm },
 	{ APP_POST, "/admin/invoices/{id}/discard", ACT_INVOICE_WRITE, admin_invoice_change },
+	{ APP_POST, "/admin/invoices/{id}/resend", ACT_INVOICE_WRITE, admin_invoice_resend },   /* admin_mail.c */
 	{ APP_POST, "/admin/invoices/{id}/revoke-links", ACT_INVOICE_WRITE, admin_invoice_revoke_links },
 	/* the list's batch actions (admin_batch.c) */
 	{ APP_POST, "/admin/invoices/batch", ACT_STAFF, admin_batch },

@@ -278,9 +278,13 @@ static int pump(int *inp, int outfd, const struct buf *msg, const struct timespe
 
 static void one_line(char *s)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20)
-			*s = ' ';
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20)
+			s[i] = ' ';
+	while (n && s[n - 1] == ' ')
+		s[--n] = '\0';
 }
 
 ierr mail_sendmail(const char *command, const struct buf *msg, unsigned timeout_s, char *err, size_t errsz)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <ClearSilver.h>
 #include <sodium.h>
+#include "audit.h"
 #include "auth.h"
 #include "config.h"
 #include "db.h"
@@ -349,5 +350,50 @@ out:
 		hdf_destroy(&hdf);
 	buf_free(&t);
 	buf_free(&h);
+	return e;
+}
+
+/* ---- staff ---- */
+
+ierr outbox_history(struct db *db, long long invoice_id, ierr (*fn)(void *ctx, const struct db_res *r), void *ctx)
+{
+	struct db_res r;
+	ierr e = db_query(db, &r, "SELECT id, kind, to_address, status, attempts, last_error, "
+			  "DATE_FORMAT(created_at, '%Y-%m-%d %H:%i'), COALESCE(DATE_FORMAT(sent_at, '%Y-%m-%d %H:%i'), ''), "
+			  "subject FROM outbox WHERE invoice_id = ? ORDER BY id DESC LIMIT 50", DB_ARGS(DB_I(invoice_id)));
+
+	if (!e)
+		e = db_each(&r, fn, ctx);
+	db_free(&r);
+	return e;
+}
+
+ierr outbox_resend_in(struct db *db, const struct auth_user *user, const char *address, long long invoice_id,
+		      long long outbox_id, long long *new_id)
+{
+	struct audit_json after = AUDIT_JSON_INIT;
+	unsigned long long n = 0, id = 0;
+	struct db_res r;
+	ierr e;
+
+	e = db_query_row(db, &r, "SELECT c.email <> '' FROM outbox o JOIN customers c ON c.id = o.customer_id "
+			 "WHERE o.id = ? AND o.invoice_id = ?", DB_ARGS(DB_I(outbox_id), DB_I(invoice_id)));
+	if (!e && !db_int(&r, 0))
+		e = IE_CONFLICT;
+	db_free(&r);
+	if (e)
+		return e;
+	if ((e = db_exec(db, "INSERT INTO outbox (kind, customer_id, invoice_id, to_address, subject, body) "
+			 "SELECT o.kind, o.customer_id, o.invoice_id, c.email, o.subject, o.body "
+			 "FROM outbox o JOIN customers c ON c.id = o.customer_id WHERE o.id = ? AND o.invoice_id = ?",
+			 DB_ARGS(DB_I(outbox_id), DB_I(invoice_id)), &n, &id)))
+		return e;
+	if (n != 1)
+		return IE_NOTFOUND;
+	*new_id = (long long)id;
+	if (!(e = audit_json_int(&after, "outbox", (long long)id)) && !(e = audit_json_int(&after, "copy_of", outbox_id))
+	    && !(e = audit_json_end(&after)))
+		e = audit_event(db, user, address, "invoice", invoice_id, "resend_mail", NULL, after.b.data);
+	audit_json_free(&after);
 	return e;
 }

@@ -53,6 +53,7 @@
 struct db;
 struct config;
 struct tmpl;
+struct db_res;
 
 enum outbox_kind {
 	OUTBOX_INVOICE_ISSUED,
@@ -116,5 +117,21 @@ ierr outbox_done(struct db *db, const struct outbox_cfg *oc, const struct outbox
  * when its invoice is gone or a draft again (never sent). */
 ierr outbox_message(struct db *db, const struct config *cfg, const struct outbox_cfg *oc, struct tmpl *text,
 		    struct tmpl *html, const struct outbox_row *row, time_t now, struct buf *out);
+
+/* ---- staff: an invoice's notifications ---- */
+
+/* Newest first, at most 50 rows: 0 id, 1 kind, 2 to_address, 3 status
+ * (queued sending sent failed), 4 attempts, 5 last_error, 6 created_at,
+ * 7 sent_at ("" when not sent), 8 subject. */
+ierr outbox_history(struct db *db, long long invoice_id, ierr (*fn)(void *ctx, const struct db_res *r), void *ctx);
+
+struct auth_user;
+/* Queues message `outbox_id` of invoice `invoice_id` again, as a new row
+ * (no dedupe key: the caller's one-time key makes the form act once), to the
+ * customer's current address, with an audit event on the invoice; inside the
+ * caller's transaction. IE_NOTFOUND when the row is not the invoice's,
+ * IE_CONFLICT when the customer has no address now. */
+ierr outbox_resend_in(struct db *db, const struct auth_user *user, const char *address, long long invoice_id,
+		      long long outbox_id, long long *new_id);
 
 #endif

@@ -228,3 +228,70 @@ test('a run killed halfway: before sendmail it is sent once later, after handing
   assert.match(r1.stdout, /sent 0,/);
   assert.equal(one(`SELECT status FROM outbox WHERE id = ${od}`), 'sending');
 });
+
+test('staff see the notification history and the link downloads; admin and billing can send again once', async () => {
+  const c = await as('billing');
+  const page = await c.get(`/invoices/${ISSUED}`);
+  assert.equal(page.status, 200);
+  const hist = page.text_.match(/<table class="grid" id="mail-history">[\s\S]*?<\/table>/)[0];
+  const rowsOf = sql(`SELECT id, status FROM outbox WHERE invoice_id = ${ISSUED} ORDER BY id DESC`).split('\n').map((l) => l.split('\t'));
+  for (const [id, st] of rowsOf) assert.match(hist, new RegExp(`data-outbox="${id}" data-status="${st}"`));
+  // a failed one shows its error
+  const failedInv = one(`SELECT invoice_id FROM outbox WHERE id > ${OUT0} AND status = 'failed' AND last_error LIKE 'exit status%' LIMIT 1`);
+  const fp = await c.get(`/invoices/${failedInv}`);
+  assert.match(fp.text_, /<span class="mail-error">exit status 1: capture-sendmail: refused as asked<\/span>/);
+  // the download by the mailed link was recorded with time and address
+  const views = n(`SELECT COUNT(*) FROM link_views WHERE invoice_id = ${ISSUED}`);
+  assert.ok(views >= 2, 'the two downloads of the MIME test');
+  assert.match(page.text_, new RegExp(`<p id="link-views-total">${views} times</p>`));
+  assert.match(page.text_, /<table class="grid" id="link-views"[\s\S]*?<td>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d<\/td><td>127\.0\.0\.1<\/td>/);
+  // send again: one new queued row per form, audited; the same form twice sends once
+  const src = rowsOf[rowsOf.length - 1][0];
+  const csrf = page.text_.match(/name="csrf" value="([0-9a-f]{64})"/)[1];
+  const once = page.text_.match(/action="\/admin\/invoices\/\d+\/resend"[\s\S]*?name="once" value="([0-9a-f]{64})"/)[1];
+  const before = n(`SELECT COUNT(*) FROM outbox WHERE invoice_id = ${ISSUED}`);
+  const f = { csrf, once, outbox: src };
+  const [a, b] = await Promise.all([c.post(`/admin/invoices/${ISSUED}/resend`, f), c.post(`/admin/invoices/${ISSUED}/resend`, f)]);
+  for (const r of [a, b]) { assert.equal(r.status, 303); assert.equal(r.headers.get('location'), `/invoices/${ISSUED}#notifications`); }
+  assert.equal(n(`SELECT COUNT(*) FROM outbox WHERE invoice_id = ${ISSUED}`), before + 1);
+  assert.equal(one(`SELECT CONCAT(status, '/', kind, '/', to_address) FROM outbox WHERE invoice_id = ${ISSUED} ORDER BY id DESC LIMIT 1`),
+    'queued/invoice_issued/accounts@kunde.example');
+  assert.equal(n(`SELECT COUNT(*) FROM audit_events WHERE entity = 'invoice' AND entity_id = ${ISSUED} AND action = 'resend_mail'`), 1);
+  clear();
+  await sendMail();
+  assert.equal(captured().length, 1, 'the copy goes out');
+  // another invoice's message id: 404; support: 403; a customer: 404
+  const foreign = one(`SELECT id FROM outbox WHERE invoice_id = ${VOIDED} LIMIT 1`);
+  const k2 = (await c.get(`/invoices/${ISSUED}`)).text_.match(/action="\/admin\/invoices\/\d+\/resend"[\s\S]*?name="once" value="([0-9a-f]{64})"/)[1];
+  assert.equal((await c.post(`/admin/invoices/${ISSUED}/resend`, { csrf, once: k2, outbox: foreign })).status, 404);
+  const s = await as('support');
+  const sp = await s.get(`/invoices/${ISSUED}`);
+  assert.doesNotMatch(sp.text_, /\/resend"/, 'support sees no re-send form');
+  assert.match(sp.text_, /id="mail-history"/, 'but sees the history');
+  assert.equal((await s.post(`/admin/invoices/${ISSUED}/resend`, { csrf: sp.text_.match(/name="csrf" value="([0-9a-f]{64})"/)[1], once: k2, outbox: src })).status, 403);
+  const cu = await as('customer');
+  const cp = await cu.get(`/invoices/${ISSUED}`);
+  assert.equal(cp.status, 200);
+  assert.doesNotMatch(cp.text_, /mail-history|link-views/, 'customers see neither');
+});
+
+test('signed-link downloads are rate-limited per address (429, not recorded), per Link.RatePerAddress', async () => {
+  const link = execFileSync(process.env.INVOICECTL, ['link', String(ISSUED)], { encoding: 'utf8', env: process.env }).trim();
+  const path = link.replace(/^https?:\/\/[^/]+/, '');
+  const V0 = n('SELECT COALESCE(MAX(id), 0) FROM link_views');
+  try {
+    const recent = n(`SELECT COUNT(*) FROM link_views WHERE address = '127.0.0.1' AND viewed_at > NOW() - INTERVAL 10 MINUTE`);
+    // fill the window up to one below the default limit of 60
+    const fill = 59 - recent;
+    if (fill > 0) sql(`INSERT INTO link_views (invoice_id, address) SELECT ${ISSUED}, '127.0.0.1' FROM seq_1_to_${fill}`);
+    assert.equal((await fetch(BASE + path)).status, 200);
+    const refused = await fetch(BASE + path);
+    assert.equal(refused.status, 429);
+    assert.match(await refused.text(), /Too many downloads/);
+    assert.equal(n(`SELECT COUNT(*) FROM link_views WHERE address = '127.0.0.1' AND viewed_at > NOW() - INTERVAL 10 MINUTE`), 60);
+  } finally {
+    sql(`DELETE FROM link_views WHERE id > ${V0}`);
+  }
+  assert.equal((await fetch(BASE + path)).status, 200, 'open again once the window has room');
+  sql(`DELETE FROM link_views WHERE id > ${V0}`);
+});
