@@ -85,8 +85,8 @@ static ierr account(struct req *req, struct portal_account *a, char today[11])
 	return e;
 }
 
-static ierr chart(struct req *req, const char *cur, const struct customer_month *m, size_t nm, const char *today,
-		  struct buf *out)
+static ierr chart(struct req *req, size_t idx, const char *cur, const struct customer_month *m, size_t nm,
+		  const char *today, struct buf *out)
 {
 	struct dash_month months[DASH_MONTHS];
 	char id[32], title[64];
@@ -94,15 +94,16 @@ static ierr chart(struct req *req, const char *cur, const struct customer_month 
 
 	snprintf(id, sizeof(id), "chart-%.3s", cur);
 	snprintf(title, sizeof(title), "Billed and paid per month, %.3s", cur);
-	(void)req;
 	if ((e = portal_chart(m, nm, cur, today, months)) || (e = buf_puts(out, "<figure class=\"chart\"><figcaption>"))
 	    || (e = html_text(out, title, strlen(title))) || (e = buf_puts(out, "</figcaption>"))
 	    || (e = dash_svg(out, id, title, cur, months, DASH_MONTHS)) || (e = buf_puts(out, "</figure>")))
 		return e;
+	if ((e = app_set_at(req, "Chart", idx, "Currency", cur)))
+		return e;
 	for (size_t k = 0; k < DASH_MONTHS; k++) {
 		char p[32];
 
-		snprintf(p, sizeof(p), "Chart.%.3s.Months", cur);
+		snprintf(p, sizeof(p), "Chart.%zu.Months", idx);
 		if ((e = app_set_at(req, p, k, "Month", months[k].month))
 		    || (e = set_money(req, p, k, "Billed", months[k].billed, cur))
 		    || (e = set_money(req, p, k, "Paid", months[k].paid, cur)))
@@ -141,7 +142,7 @@ static ierr portal_home(struct req *req)
 		    || (e = set_money(req, "Sums", i, "Overdue", s->overdue, s->currency))
 		    || (e = app_set_at_int(req, "Sums", i, "OverdueN", s->overdue_n))
 		    || (e = app_set_at_int(req, "Sums", i, "Issued", s->issued))
-		    || (e = chart(req, s->currency, months, nm, today, &charts)))
+		    || (e = chart(req, i, s->currency, months, nm, today, &charts)))
 			goto out;
 		i++;
 	}

@@ -62,8 +62,8 @@
   <div class="charts"><!--slot:charts--></div>
   <?cs each:c = Chart ?>
   <details class="chart-table">
-    <summary>The chart as a table, <?cs name:c ?></summary>
-    <table class="grid months" data-currency="<?cs name:c ?>">
+    <summary>The chart as a table, <?cs var:c.Currency ?></summary>
+    <table class="grid months" data-currency="<?cs var:c.Currency ?>">
       <thead><tr><th scope="col">Month</th><th scope="col" class="num">Billed</th><th scope="col" class="num">Paid</th></tr></thead>
       <tbody>
       <?cs each:m = c.Months ?><tr data-month="<?cs var:m.Month ?>"><th scope="row"><?cs var:m.Month ?></th><td class="num billed"><?cs var:m.Billed ?></td><td class="num paid"><?cs var:m.Paid ?></td></tr>
