@@ -17,6 +17,7 @@
 #ifndef INVOICE_ADMIN_H
 #define INVOICE_ADMIN_H
 
+#include <stdint.h>
 #include "app.h"
 #include "form.h"
 #include "once.h"
@@ -32,6 +33,18 @@ long long admin_posted_version(struct req *req);
 /* An entity's audit events (newest first, at most 200) as History.N.When / .Who /
  * .Action / .Changes.K.Field / .Old / .New for templates/_history.cs. */
 ierr admin_history_hdf(struct req *req, const char *entity, long long id);
+/* One document line as the invoice page shows it: <prefix>.<i>.Pos / .Desc / .Qty /
+ * .Unit / .Price / .Rate (quantities and prices trimmed, the unit's label). */
+struct admin_line {
+	int position;
+	const char *description, *unit_code;
+	int64_t quantity, unit_price, tax_rate;   /* x 1e6, x 1e6, x 1e4 */
+	int exponent;                             /* of the currency (the price's least decimals) */
+};
+ierr admin_line_hdf(struct req *req, const char *prefix, size_t i, const struct admin_line *l);
+/* The answer to a form's once_run: 303 to `where`, a 400 naming "once" for a
+ * malformed key, or the error. */
+ierr admin_once_answer(struct req *req, ierr e, const char *where);
 /* Page number from ?page= (1 when absent); IE_INVALID for junk. */
 ierr admin_page_param(struct req *req, long long *page);
 
@@ -110,5 +123,9 @@ ierr admin_dashboard(struct req *req);
 
 /* ---- notifications (admin_mail.c) ---- */
 ierr admin_invoice_resend(struct req *req);         /* POST /admin/invoices/{id}/resend */
+
+/* ---- credit notes from an issued invoice (admin_credit.c) ---- */
+ierr admin_credit_form(struct req *req);            /* GET /admin/invoices/{id}/credit */
+ierr admin_credit_create(struct req *req);          /* POST: review (no write), then confirm=1 */
 
 #endif

@@ -3,7 +3,9 @@
 #include <string.h>
 #include "admin.h"
 #include "audit.h"
+#include "invoice.h"
 #include "once.h"
+#include "pdf.h"
 
 static const struct {
 	const char *key, *text;
@@ -160,4 +162,30 @@ ierr admin_history_hdf(struct req *req, const char *entity, long long id)
 	struct hist_ctx h = { req, 0, 0, "" };
 
 	return audit_history(req->db, entity, id, 200, history_row, &h);
+}
+
+ierr admin_line_hdf(struct req *req, const char *prefix, size_t i, const struct admin_line *l)
+{
+	char num[64];
+	ierr e;
+
+	if ((e = app_set_at_int(req, prefix, i, "Pos", l->position))
+	    || (e = app_set_at(req, prefix, i, "Desc", l->description))
+	    || (e = pdf_format_fixed6(l->quantity, 0, num, sizeof(num)))
+	    || (e = app_set_at(req, prefix, i, "Qty", num))
+	    || (e = app_set_at(req, prefix, i, "Unit", inv_unit_label(l->unit_code)))
+	    || (e = pdf_format_fixed6(l->unit_price, l->exponent, num, sizeof(num)))
+	    || (e = app_set_at(req, prefix, i, "Price", num))
+	    || (e = pdf_format_rate(l->tax_rate, num, sizeof(num))))
+		return e;
+	return app_set_at(req, prefix, i, "Rate", num);
+}
+
+ierr admin_once_answer(struct req *req, ierr e, const char *where)
+{
+	if (e == IE_INVALID && !req->error_param) {
+		req->error_param = "once";
+		return app_fail(req, IE_INVALID, "The form's one-time key is missing or malformed; open the page again.");
+	}
+	return e ? e : app_redirect(req, 303, where);
 }

@@ -49,6 +49,9 @@ static const struct app_route routes[] = {
 	{ APP_POST, "/admin/invoices/{id}/discard", ACT_INVOICE_WRITE, admin_invoice_change },
 	{ APP_POST, "/admin/invoices/{id}/resend", ACT_INVOICE_WRITE, admin_invoice_resend },   /* admin_mail.c */
 	{ APP_POST, "/admin/invoices/{id}/revoke-links", ACT_INVOICE_WRITE, admin_invoice_revoke_links },
+	/* credit notes (admin_credit.c) */
+	{ APP_GET, "/admin/invoices/{id}/credit", ACT_INVOICE_WRITE, admin_credit_form },
+	{ APP_POST, "/admin/invoices/{id}/credit", ACT_INVOICE_WRITE, admin_credit_create },
 	/* the list's batch actions (admin_batch.c) */
 	{ APP_POST, "/admin/invoices/batch", ACT_STAFF, admin_batch },
 	{ APP_POST, "/admin/invoices/batch/issue", ACT_INVOICE_WRITE, admin_batch_issue },

@@ -16,6 +16,7 @@
 #include "admin.h"
 #include "app.h"
 #include "config.h"
+#include "credit.h"
 #include "invoice.h"
 #include "invoice_edit.h"
 #include "db.h"
@@ -160,6 +161,7 @@ static ierr set_header(struct req *req, const struct invoice *inv)
 	if ((draft && (e = app_set(req, "Inv.Draft", "1")))
 	    || (credit && (e = app_set(req, "Inv.Credit", "1")))
 	    || (credit && (e = app_set(req, "Inv.Credited", inv->credited_number)))
+	    || (credit && (e = app_set_int(req, "Inv.CreditedId", inv->credited_id)))
 	    || (inv->shown == INV_CANCEL && (e = app_set(req, "Inv.Void", "1")))
 	    || (inv->shown == INV_CANCEL && (e = app_set(req, "Inv.VoidedOn", inv->voided_at)))
 	    || (*inv->issued_at && (e = app_set(req, "Inv.IssuedAt", inv->issued_at))))
@@ -189,15 +191,10 @@ static ierr set_body(struct req *req, const struct invoice *inv)
 			return IE_NOMEM;
 		if (*period && ((e = app_set_at(req, "Lines", i, "Period", period)) || (e = app_set(req, "Inv.LinePeriods", "1"))))
 			return e;
-		if ((e = app_set_at_int(req, "Lines", i, "Pos", l->position))
-		    || (e = app_set_at(req, "Lines", i, "Desc", l->description))
-		    || (e = pdf_format_fixed6(l->quantity, 0, num, sizeof(num)))
-		    || (e = app_set_at(req, "Lines", i, "Qty", num))
-		    || (e = app_set_at(req, "Lines", i, "Unit", inv_unit_label(l->unit_code)))
-		    || (e = pdf_format_fixed6(l->unit_price, inv->exponent, num, sizeof(num)))
-		    || (e = app_set_at(req, "Lines", i, "Price", num))
-		    || (e = pdf_format_rate(l->tax_rate, num, sizeof(num)))
-		    || (e = app_set_at(req, "Lines", i, "Rate", num))
+		struct admin_line al = { l->position, l->description, l->unit_code, l->quantity, l->unit_price,
+					 l->tax_rate, inv->exponent };
+
+		if ((e = admin_line_hdf(req, "Lines", i, &al))
 		    || (e = app_set_at(req, "Lines", i, "TaxDesc", l->tax_description))
 		    || (e = set_amount_at(req, "Lines", i, "Net", inv, l->net, 0))
 		    || (e = set_amount_at(req, "Lines", i, "Tax", inv, l->tax, 0))
@@ -235,6 +232,50 @@ static ierr set_body(struct req *req, const struct invoice *inv)
 		if ((e = app_set_at(req, "Fields", i, "Label", inv->fields[i].label))
 		    || (e = app_set_at(req, "Fields", i, "Value", inv->fields[i].value)))
 			return e;
+	return IE_OK;
+}
+
+/* An invoice's credit notes (CreditNotes.N.Id / Number / Date / Status / Total /
+ * Applied), and what is still uncredited: Can.Credit for staff who may write. */
+struct notes_fill {
+	struct req *req;
+	const struct invoice *inv;
+	size_t n;
+	money_t credited;
+};
+
+static ierr add_note(void *ctx, const struct crd_note *cn)
+{
+	struct notes_fill *f = ctx;
+	struct req *req = f->req;
+	int issued = strcmp(cn->status, "void") != 0;
+	ierr e;
+
+	if ((e = app_set_at_int(req, "CreditNotes", f->n, "Id", cn->id))
+	    || (e = app_set_at(req, "CreditNotes", f->n, "Number", cn->number))
+	    || (e = app_set_at(req, "CreditNotes", f->n, "Date", cn->date))
+	    || (e = app_set_at(req, "CreditNotes", f->n, "Status", issued ? "Credit note" : "Cancelled"))
+	    || (e = set_amount_at(req, "CreditNotes", f->n, "Total", f->inv, cn->total, 0))
+	    || (e = set_amount_at(req, "CreditNotes", f->n, "Applied", f->inv, cn->applied, 0)))
+		return e;
+	f->n++;
+	if (issued)
+		f->credited += cn->total;
+	return IE_OK;
+}
+
+static ierr set_credit_notes(struct req *req, const struct invoice *inv, int can_write)
+{
+	struct notes_fill f = { req, inv, 0, 0 };
+	ierr e;
+
+	if (strcmp(inv->kind, "invoice") || inv->shown == INV_DRAFT)
+		return IE_OK;
+	if ((e = crd_notes_each(req->db, inv->id, add_note, &f)))
+		return e;
+	if (can_write && (!strcmp(inv->status, "open") || !strcmp(inv->status, "paid")) && f.credited < inv->total
+	    && (e = app_set(req, "Can.Credit", "1")))
+		return e;
 	return IE_OK;
 }
 
@@ -366,7 +407,9 @@ static ierr view(struct req *req)
 	if ((e = invoice_load(req->db, req->arena, &scope, id, req->now, 0, &inv)))
 		return e;
 	if ((e = set_header(req, &inv)) || (e = set_seller(req)) || (e = set_buyer(req, &inv))
-	    || (e = set_body(req, &inv)))
+	    || (e = set_body(req, &inv))
+	    || (e = set_credit_notes(req, &inv, !print && scope.customer_id == 0
+					 && auth_allowed(u->role, ACT_INVOICE_WRITE))))
 		return e;
 	if ((e = app_setf(req, "Act.PDF", "/invoices/%lld.pdf", inv.id))
 	    || (e = app_setf(req, "Act.CSV", "/invoices/%lld.csv", inv.id))

@@ -405,7 +405,7 @@ static ierr load_header(struct db *db, struct arena *a, const struct auth_scope 
 		BUYER_COL("name") BUYER_COL("legal_name") BUYER_COL("email") BUYER_COL("street")
 		BUYER_COL("address_line2") BUYER_COL("city") BUYER_COL("post_code") BUYER_COL("region")
 		BUYER_COL("country") BUYER_COL("vat_id")
-		"i.link_epoch, i.voided_at, c.time_zone "
+		"i.link_epoch, i.voided_at, c.time_zone, COALESCE(i.credited_invoice_id, 0) "
 		"FROM invoices i JOIN customers c ON c.id = i.customer_id "
 		"LEFT JOIN invoices ci ON ci.id = i.credited_invoice_id "
 		"WHERE i.id = ? AND " INV_SCOPE_SQL,
@@ -454,6 +454,7 @@ static ierr load_header(struct db *db, struct arena *a, const struct auth_scope 
 	inv->link_epoch = (int)db_int(&r, 30);
 	inv->voided_at = col_dup(a, &r, 31);
 	inv->time_zone = col_dup(a, &r, 32);
+	inv->credited_id = db_int(&r, 33);
 	/* "overdue" turns on the customer's date, as in the list */
 	if (!(today = arena_alloc(a, 11))) {
 		e = IE_NOMEM;

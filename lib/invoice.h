@@ -109,6 +109,7 @@ struct invoice {
 	money_t net_total, tax_total, total, paid, balance;
 	const char *notes, *payment_means, *buyer_reference;
 	const char *credited_number; /* credit notes: the invoice they credit */
+	long long credited_id;       /* and its id (0 for invoices) */
 	struct inv_party buyer;      /* issued: from buyer_snapshot (see invoice_load) */
 	struct inv_line *lines;
 	size_t nlines;

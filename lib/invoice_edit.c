@@ -18,6 +18,7 @@ const char *ied_default_category(int64_t rate)
 
 ierr ied_totals(struct ied_line *lines, size_t n, int exponent, int per_document, struct ied_totals *out)
 {
+	int given[IED_MAX_RATES];      /* every line of the rate has its tax given */
 	ierr e;
 
 	memset(out, 0, sizeof(*out));
@@ -28,7 +29,7 @@ ierr ied_totals(struct ied_line *lines, size_t n, int exponent, int per_document
 		struct ied_rate_total *g = NULL;
 
 		if ((e = money_line_net(l->quantity, l->unit_price, exponent, &l->net))
-		    || (e = money_tax(l->net, l->tax_rate, &l->tax)))
+		    || (!l->tax_given && (e = money_tax(l->net, l->tax_rate, &l->tax))))
 			return e;
 		for (size_t k = 0; k < out->nrates; k++)
 			if (out->rates[k].rate == l->tax_rate && !strcmp(out->rates[k].vat_category, cat))
@@ -36,19 +37,19 @@ ierr ied_totals(struct ied_line *lines, size_t n, int exponent, int per_document
 		if (!g) {
 			if (out->nrates == IED_MAX_RATES)
 				return IE_INVALID;
+			given[out->nrates] = 1;
 			g = &out->rates[out->nrates++];
 			g->vat_category = cat;
 			g->rate = l->tax_rate;
 		}
-		if ((e = money_add(g->net, l->net, &g->net)))
-			return e;
-		if (!per_document && (e = money_add(g->tax, l->tax, &g->tax)))
+		given[g - out->rates] &= l->tax_given != 0;
+		if ((e = money_add(g->net, l->net, &g->net)) || (e = money_add(g->tax, l->tax, &g->tax)))
 			return e;
 	}
 	for (size_t k = 0; k < out->nrates; k++) {
 		struct ied_rate_total *g = &out->rates[k];
 
-		if (per_document && (e = money_tax(g->net, g->rate, &g->tax)))
+		if (per_document && !given[k] && (e = money_tax(g->net, g->rate, &g->tax)))
 			return e;
 		if ((e = money_add(out->net, g->net, &out->net)) || (e = money_add(out->tax, g->tax, &out->tax)))
 			return e;
@@ -145,14 +146,14 @@ void ied_fill_from_package(struct ied_line *l, const struct ied_given *given, co
 
 /* ---------- reading ---------- */
 
-static const char *dup_col(struct arena *a, const struct db_res *r, unsigned col)
+const char *ied_col_dup(struct arena *a, const struct db_res *r, unsigned col)
 {
 	const char *s = db_str(r, col);
 
 	return arena_strdup(a, s ? s : "");
 }
 
-static ierr fixed(const struct db_res *r, unsigned col, int decimals, int64_t *out)
+ierr ied_col_fixed(const struct db_res *r, unsigned col, int decimals, int64_t *out)
 {
 	const char *s = db_str(r, col);
 
@@ -169,10 +170,10 @@ ierr ied_customer_get(struct db *db, struct arena *a, long long id, struct ied_c
 			 "FROM customers WHERE id = ?", DB_ARGS(DB_I(id)));
 	if (!e) {
 		c->id = db_int(&r, 0);
-		c->name = dup_col(a, &r, 1);
-		c->currency = dup_col(a, &r, 2);
-		c->time_zone = dup_col(a, &r, 3);
-		c->email = dup_col(a, &r, 4);
+		c->name = ied_col_dup(a, &r, 1);
+		c->currency = ied_col_dup(a, &r, 2);
+		c->time_zone = ied_col_dup(a, &r, 3);
+		c->email = ied_col_dup(a, &r, 4);
 		c->payment_days = (int)db_int(&r, 5);
 		c->active = (int)db_int(&r, 6);
 		if (!c->name || !c->currency || !c->time_zone || !c->email)
@@ -193,14 +194,14 @@ ierr ied_package_get(struct db *db, struct arena *a, long long id, struct ied_pa
 	if (e)
 		goto out;
 	p->id = db_int(&r, 0);
-	p->name = dup_col(a, &r, 1);
-	p->currency = dup_col(a, &r, 2);
-	p->unit_code = dup_col(a, &r, 3);
-	p->vat_category = dup_col(a, &r, 4);
-	p->tax_description = dup_col(a, &r, 5);
+	p->name = ied_col_dup(a, &r, 1);
+	p->currency = ied_col_dup(a, &r, 2);
+	p->unit_code = ied_col_dup(a, &r, 3);
+	p->vat_category = ied_col_dup(a, &r, 4);
+	p->tax_description = ied_col_dup(a, &r, 5);
 	p->active = (int)db_int(&r, 9);
-	if ((e = fixed(&r, 6, 6, &p->unit_price)) || (e = fixed(&r, 7, 6, &p->default_quantity))
-	    || (e = fixed(&r, 8, 4, &p->tax_rate)))
+	if ((e = ied_col_fixed(&r, 6, 6, &p->unit_price)) || (e = ied_col_fixed(&r, 7, 6, &p->default_quantity))
+	    || (e = ied_col_fixed(&r, 8, 4, &p->tax_rate)))
 		goto out;
 	if (!p->name || !p->currency || !p->unit_code || !p->vat_category || !p->tax_description)
 		e = IE_NOMEM;
@@ -240,8 +241,8 @@ ierr ied_packages_each(struct db *db, ierr (*fn)(void *ctx, const struct ied_pac
 		struct ied_package p = { db_int(&r, 0), db_str(&r, 1), db_str(&r, 2), db_str(&r, 3), db_str(&r, 4),
 					 db_str(&r, 5), 0, 0, 0, 1 };
 
-		if ((e = fixed(&r, 6, 6, &p.unit_price)) || (e = fixed(&r, 7, 6, &p.default_quantity))
-		    || (e = fixed(&r, 8, 4, &p.tax_rate)))
+		if ((e = ied_col_fixed(&r, 6, 6, &p.unit_price)) || (e = ied_col_fixed(&r, 7, 6, &p.default_quantity))
+		    || (e = ied_col_fixed(&r, 8, 4, &p.tax_rate)))
 			break;
 		e = fn(ctx, &p);
 	}
@@ -298,13 +299,13 @@ ierr ied_draft_get(struct db *db, struct arena *a, long long id, struct ied_draf
 		d->id = db_int(&r, 0);
 		d->row_version = db_int(&r, 1);
 		d->customer_id = db_int(&r, 2);
-		d->invoice_date = dup_col(a, &r, 3);
-		d->due_date = dup_col(a, &r, 4);
-		d->notes = dup_col(a, &r, 5);
+		d->invoice_date = ied_col_dup(a, &r, 3);
+		d->due_date = ied_col_dup(a, &r, 4);
+		d->notes = ied_col_dup(a, &r, 5);
 		d->per_document = !strcmp(db_str(&r, 6), "document");
-		d->status = dup_col(a, &r, 7);
-		d->number = dup_col(a, &r, 8);
-		d->currency = dup_col(a, &r, 9);
+		d->status = ied_col_dup(a, &r, 7);
+		d->number = ied_col_dup(a, &r, 8);
+		d->currency = ied_col_dup(a, &r, 9);
 	}
 	db_free(&r);
 	if (e)
@@ -323,14 +324,14 @@ ierr ied_draft_get(struct db *db, struct arena *a, long long id, struct ied_draf
 		l = &d->lines[d->nlines];
 		memset(l, 0, sizeof(*l));
 		l->package_id = db_int(&r, 0);
-		l->description = dup_col(a, &r, 1);
-		l->unit_code = dup_col(a, &r, 5);
-		l->vat_category = dup_col(a, &r, 6);
-		l->tax_description = dup_col(a, &r, 7);
-		l->period_start = dup_col(a, &r, 8);
-		l->period_end = dup_col(a, &r, 9);
-		if ((e = fixed(&r, 2, 6, &l->quantity)) || (e = fixed(&r, 3, 6, &l->unit_price))
-		    || (e = fixed(&r, 4, 4, &l->tax_rate)))
+		l->description = ied_col_dup(a, &r, 1);
+		l->unit_code = ied_col_dup(a, &r, 5);
+		l->vat_category = ied_col_dup(a, &r, 6);
+		l->tax_description = ied_col_dup(a, &r, 7);
+		l->period_start = ied_col_dup(a, &r, 8);
+		l->period_end = ied_col_dup(a, &r, 9);
+		if ((e = ied_col_fixed(&r, 2, 6, &l->quantity)) || (e = ied_col_fixed(&r, 3, 6, &l->unit_price))
+		    || (e = ied_col_fixed(&r, 4, 4, &l->tax_rate)))
 			break;
 		d->nlines++;
 	}
@@ -456,7 +457,7 @@ ierr ied_save(struct db *db, struct ied_ctx *cx, struct ied_draft *d)
 		goto out;
 	if ((e = ied_customer_get(db, a, d->customer_id, &c)))
 		goto out;
-	if (!c.active) {
+	if (!c.active && !d->credited_invoice_id) {
 		e = refuse(cx, IED_CURRENCY, "The customer is archived.");
 		goto out;
 	}
@@ -503,10 +504,14 @@ ierr ied_save(struct db *db, struct ied_ctx *cx, struct ied_draft *d)
 				    DB_I(d->id)), NULL, NULL);
 		d->row_version++;
 	} else {
-		e = db_exec(db, "INSERT INTO invoices (customer_id, customer_name, status, currency, invoice_date, "
-			    "due_date, period_start, period_end, notes, tax_rounding, net_total, tax_total, total) "
-			    "VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			    DB_ARGS(DB_I(c.id), DB_S(c.name), DB_S(c.currency), DB_S(d->invoice_date),
+		int credit = d->credited_invoice_id > 0;
+
+		e = db_exec(db, "INSERT INTO invoices (kind, type_code, credited_invoice_id, customer_id, customer_name, "
+			    "status, currency, invoice_date, due_date, period_start, period_end, notes, tax_rounding, "
+			    "net_total, tax_total, total) VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			    DB_ARGS(DB_S(credit ? "credit" : "invoice"), DB_I(credit ? 381 : 380),
+				    credit ? DB_I(d->credited_invoice_id) : DB_N, DB_I(c.id), DB_S(c.name),
+				    DB_S(c.currency), DB_S(d->invoice_date),
 				    DB_S(d->due_date), DB_S(nullable(pstart)), DB_S(nullable(pend)), DB_S(nullable(d->notes)),
 				    DB_S(d->per_document ? "document" : "line"), DB_S(net), DB_S(tax), DB_S(gross)),
 			    NULL, &id);

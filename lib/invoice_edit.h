@@ -51,6 +51,10 @@ struct ied_line {
 	const char *period_start;    /* "YYYY-MM-DD" or "" */
 	const char *period_end;
 	money_t net, tax;            /* filled by ied_totals: tax is the line's own, rounded per line */
+	int tax_given;               /* keep `tax` as set: the last part of a line (or, tax per document,
+				      * of a rate's lines) credited in parts takes the rest of its tax
+				      * (lib/credit.h); per document, a rate whose lines all have it
+				      * takes the sum of their taxes */
 };
 
 struct ied_rate_total {
@@ -66,9 +70,10 @@ struct ied_totals {
 };
 
 /* Fills every line's net (round(quantity x unit price), half away from zero)
- * and tax, and the totals: per (category, rate) the sum of the nets and either
- * the sum of the line taxes (per_document 0) or the tax of that sum
- * (per_document 1); net, tax and gross are the sums of the subtotals.
+ * and tax (unless tax_given), and the totals: per (category, rate) the sum of
+ * the nets and either the sum of the line taxes (per_document 0, or every
+ * line of the rate tax_given) or the tax of that sum (per_document 1); net,
+ * tax and gross are the sums of the subtotals.
  * IE_OVERFLOW on overflow, IE_INVALID for more than IED_MAX_RATES groups. */
 ierr ied_totals(struct ied_line *lines, size_t n, int exponent, int per_document, struct ied_totals *out);
 
@@ -97,6 +102,12 @@ ierr ied_number(const char *prefix, int year, long long seq, char *out, size_t o
 int ied_year_of(const char *date);
 
 /* ---- reading ---- */
+
+struct db_res;
+/* A column as a string in `a` ("" for NULL; NULL only when out of memory). */
+const char *ied_col_dup(struct arena *a, const struct db_res *r, unsigned col);
+/* A DECIMAL column as fixed point with `decimals` (0 for NULL). */
+ierr ied_col_fixed(const struct db_res *r, unsigned col, int decimals, int64_t *out);
 
 struct ied_customer {
 	long long id;
@@ -153,6 +164,8 @@ struct ied_draft {
 	size_t nlines;
 	struct ied_field *fields;    /* custom field values to set (ied_save) */
 	size_t nfields;
+	long long credited_invoice_id;   /* > 0: a new credit note of that invoice (kind 'credit',
+					  * type 381; lib/credit.h makes them), also for an archived customer */
 	/* read back by ied_draft_get */
 	const char *status, *number, *currency;
 };

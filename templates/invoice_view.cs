@@ -54,7 +54,7 @@ else ?><?cs include!"_head.cs" ?>
         <?cs if:!Inv.Credit ?><dt>Due date</dt><dd id="inv-due"><?cs var:Inv.Due ?></dd><?cs /if ?>
         <?cs if:Inv.Period ?><dt>Billing period</dt><dd id="inv-period"><?cs var:Inv.Period ?></dd><?cs /if ?>
         <dt>Currency</dt><dd id="inv-currency"><?cs var:Inv.Currency ?></dd>
-        <?cs if:Inv.Credit ?><dt>Credits invoice</dt><dd id="inv-credited"><?cs var:Inv.Credited ?></dd><?cs /if ?>
+        <?cs if:Inv.Credit ?><dt>Credits invoice</dt><dd id="inv-credited"><?cs if:Inv.CreditedId && !Print ?><a href="/invoices/<?cs var:Inv.CreditedId ?>"><?cs var:Inv.Credited ?></a><?cs else ?><?cs var:Inv.Credited ?><?cs /if ?></dd><?cs /if ?>
         <?cs if:Inv.BuyerRef ?><dt>Your reference</dt><dd><?cs var:Inv.BuyerRef ?></dd><?cs /if ?>
       </dl>
     </div>
@@ -173,6 +173,18 @@ else ?><?cs include!"_head.cs" ?>
   </section>
   <?cs /if ?>
 
+  <?cs if:CreditNotes.0.Id ?>
+  <section class="payments credit-notes" id="credit-notes">
+    <h2>Credit notes</h2>
+    <table class="history">
+      <thead><tr><th scope="col">Number</th><th scope="col">Date</th><th scope="col">Status</th><th class="num" scope="col">Total</th><th class="num" scope="col">Applied here</th></tr></thead>
+      <tbody>
+      <?cs each:c = CreditNotes ?><tr><td><?cs if:Print ?><?cs var:c.Number ?><?cs else ?><a href="/invoices/<?cs var:c.Id ?>"><?cs var:c.Number ?></a><?cs /if ?></td><td><?cs var:c.Date ?></td><td><?cs var:c.Status ?></td><td class="num"><?cs var:c.Total ?></td><td class="num"><?cs var:c.Applied ?></td></tr><?cs /each ?>
+      </tbody>
+    </table>
+  </section>
+  <?cs /if ?>
+
   <?cs if:Inv.Notes ?><section class="notes" id="notes"><h2>Notes</h2><p><?cs var:Inv.Notes ?></p></section><?cs /if ?>
 
   <footer class="doc-foot">
@@ -211,6 +223,7 @@ else ?><?cs include!"_head.cs" ?>
   <?cs if:AdminActions.0.URL ?>
   <div class="admin-actions" data-for="admin" role="group" aria-labelledby="update-status"><span id="update-status">Update status</span><?cs each:a = AdminActions ?> <a class="btn act-<?cs var:a.Key ?>" href="<?cs var:a.URL ?>"><?cs var:a.Label ?></a><?cs /each ?></div>
   <?cs /if ?>
+  <?cs if:Can.Credit ?><p class="admin-actions"><a class="btn" id="act-credit" href="/admin/invoices/<?cs var:Inv.Id ?>/credit">Create credit note</a></p><?cs /if ?>
   <?cs /if ?>
   <section class="mail-box" aria-labelledby="mail-h" id="notifications">
     <h2 id="mail-h">Notifications</h2>

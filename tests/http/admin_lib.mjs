@@ -1,5 +1,6 @@
 // Helpers for the admin HTTP tests: reading forms and field messages out of pages.
 import assert from 'node:assert/strict';
+import { sql } from './lib.mjs';
 
 export const decode = (s) => s.replace(/<[^>]*>/g, '').replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(+n))
   .replace(/&#x([0-9a-f]+);/gi, (_, n) => String.fromCodePoint(parseInt(n, 16)))
@@ -35,3 +36,19 @@ export const fieldError = (html, name) => {
   return m ? decode(m[1]) : null;
 };
 
+const rows = (q) => { const s = sql(q); return s === '' ? [] : s.split('\n').map((l) => l.split('\t')); };
+
+// The list's trigger-kept sums equal a fresh count over invoices.
+export function checkSums() {
+  const kept = rows(`SELECT status, kind, paid_state, currency, n, total, balance FROM invoice_status_totals WHERE n <> 0
+    ORDER BY status, kind, paid_state, currency`).map((r) => r.map(String).join('|'));
+  const truth = rows(`SELECT status, kind, paid_state, currency, COUNT(*), SUM(total), SUM(balance) FROM invoices
+    GROUP BY status, kind, paid_state, currency ORDER BY status, kind, paid_state, currency`).map((r) => r.join('|'));
+  const norm = (a) => a.map((s) => s.split('|').map((x) => (/^-?\d+(\.\d+)?$/.test(x) ? String(+x) : x)).join('|'));
+  assert.deepEqual(norm(kept), norm(truth), 'invoice_status_totals matches SQL');
+  const month = rows(`SELECT currency, SUM(n), SUM(total) FROM invoice_month_totals GROUP BY currency ORDER BY currency`)
+    .map((r) => `${r[0]}|${+r[1]}|${+r[2]}`);
+  const mtruth = rows(`SELECT currency, COUNT(*), SUM(total) FROM invoices GROUP BY currency ORDER BY currency`)
+    .map((r) => `${r[0]}|${+r[1]}|${+r[2]}`);
+  assert.deepEqual(month, mtruth, 'invoice_month_totals matches SQL');
+}
