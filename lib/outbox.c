@@ -55,8 +55,8 @@ ierr outbox_queue(struct db *db, enum outbox_kind k, long long invoice_id, long 
 		    "IF(i.kind = 'credit', 'Credit note ', 'Invoice '), i.number), '' "
 		    "FROM invoices i JOIN customers c ON c.id = i.customer_id "
 		    "WHERE i.id = ? AND i.status <> 'draft' AND c.email <> '' "
-		    "AND (CASE ? WHEN 'invoice_issued' THEN 1 WHEN 'payment_received' THEN c.notify_payment "
-		    "ELSE c.notify_issued END) = 1",
+		    "AND (CASE ? WHEN 'invoice_issued' THEN 1 WHEN 'credit_note' THEN 1 "
+		    "WHEN 'payment_received' THEN c.notify_payment ELSE c.notify_issued END) = 1",
 		    DB_ARGS(DB_S(kind_names[k]), DB_S(key), DB_S(kind_names[k]), DB_I(invoice_id), DB_S(kind_names[k])),
 		    &n, NULL);
 	if (!e && queued)

@@ -6,14 +6,15 @@
  * Queueing (inside the caller's db_tx / once_run callback):
  *
  *   outbox_queue(db, OUTBOX_INVOICE_ISSUED,   invoice_id, 0, &n)   ied_issue_tx, "notify" chosen
- *   outbox_queue(db, OUTBOX_CREDIT_NOTE,      credit_note_id, 0, &n)   a credit note issued
+ *   outbox_queue(db, OUTBOX_CREDIT_NOTE,      credit_note_id, 0, &n)   ied_issue_tx of a credit note, "notify"
  *   outbox_queue(db, OUTBOX_INVOICE_VOIDED,   invoice_id, 0, &n)   ied_void_tx
  *   outbox_queue(db, OUTBOX_PAYMENT_RECEIVED, invoice_id, allocation_id, &n)   an allocation
  *
  * A message goes to the customer's e-mail address (customers.email; none when
  * it is empty), only for issued documents, and only when the customer wants
- * it: invoice_issued whenever the issuer chose "notify"; credit_note and
- * invoice_voided when customers.notify_issued is on; payment_received when
+ * it: invoice_issued and credit_note are queued by the issuer's "notify"
+ * choice (the caller only calls when it was chosen); invoice_voided when
+ * customers.notify_issued is on; payment_received when
  * customers.notify_payment is on. Each event has a dedupe key
  * ("invoice_issued:ID", "credit_note:ID", "invoice_voided:ID",
  * "payment_received:ALLOCATION:ID") under the outbox's unique index, and the

@@ -112,7 +112,11 @@ test('--dry-run prints what would go out and changes nothing', async () => {
 test('two overlapping runs deliver every message exactly once', async () => {
   const queued = n(`SELECT COUNT(*) FROM outbox WHERE id > ${OUT0} AND status = 'queued'`);
   assert.equal(queued, 4);
-  const [a, b] = await Promise.all([sendMail([], { MAIL_CAPTURE_SLEEP: '0.3' }), sendMail([], { MAIL_CAPTURE_SLEEP: '0.3' })]);
+  // the second run starts while the first holds a message (each takes 0.5 s in "sendmail")
+  const first = sendMail([], { MAIL_CAPTURE_SLEEP: '0.5' });
+  for (let i = 0; i < 100 && n(`SELECT COUNT(*) FROM outbox WHERE id > ${OUT0} AND status = 'sending'`) === 0; i++)
+    await new Promise((r) => setTimeout(r, 20));
+  const [a, b] = await Promise.all([first, sendMail([], { MAIL_CAPTURE_SLEEP: '0.5' })]);
   assert.equal(a.code, 0, a.stderr);
   assert.equal(b.code, 0, b.stderr);
   const sent = (s) => +s.match(/sent (\d+)/)[1];
