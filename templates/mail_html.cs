@@ -8,6 +8,8 @@
 <p>Thank you: we have received a payment for invoice <strong><?cs var:Mail.Number ?></strong>.</p>
 <table><tr><th scope="row" style="text-align:left">Paid so far</th><td><?cs var:Mail.Paid ?> of <?cs var:Mail.Total ?></td></tr>
 <tr><th scope="row" style="text-align:left">Still open</th><td><?cs var:Mail.Balance ?></td></tr></table>
+<?cs elif:Mail.Kind == "overdue_reminder" ?>
+<p>Invoice <strong><?cs var:Mail.Number ?></strong> of <?cs var:Mail.InvoiceDate ?> was due on <strong><?cs var:Mail.DueDate ?></strong> and <strong><?cs var:Mail.Balance ?></strong> of it is still open. If you have paid it meanwhile, thank you, and please disregard this message.</p>
 <?cs elif:Mail.Credit ?>
 <p>Credit note <strong><?cs var:Mail.Number ?></strong> of <?cs var:Mail.InvoiceDate ?> over <strong><?cs var:Mail.Total ?></strong> has been issued to you.</p>
 <?cs else ?>
