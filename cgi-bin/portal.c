@@ -14,6 +14,7 @@
 #include <string.h>
 #include "admin.h"
 #include "app.h"
+#include "auth.h"
 #include "customer.h"
 #include "dashboard.h"
 #include "db.h"
@@ -265,8 +266,17 @@ static ierr portal_password(struct req *req)
 	char today[11];
 	ierr e;
 
+	/* a wrong current password counts as a failed sign-in (throttled alike) */
+	if ((e = auth_attempt_begin(req, req->session.user.email)))
+		return e;
 	e = portal_password_change(req->db, req->cfg, &req->session.user, req->remote_addr, cur ? cur : "",
 				   pw ? pw : "", again ? again : "", &why);
+	if (e != IE_DENIED && e != IE_NOTFOUND) {
+		ierr e2 = auth_attempt_ok(req, req->session.user.email);
+
+		if (!e)
+			e = e2;
+	}
 	if (e == IE_OK)
 		return app_redirect(req, 303, "/login");
 	if ((e == IE_DENIED || e == IE_INVALID || e == IE_CONFLICT) && why) {

@@ -244,3 +244,22 @@ test('password: the current one is required; a change signs out everywhere and t
   assert.equal(n(`SELECT COUNT(*) FROM audit_events WHERE entity = 'user' AND action = 'password_change'
     AND entity_id = (SELECT id FROM users WHERE email = '${EXTRA[1]}')`), 1);
 });
+
+test('wrong current passwords are throttled like failed sign-ins (429), and nothing changes', async () => {
+  const c = new Client();
+  assert.equal((await c.login(EXTRA[1], 'second-password-2')).status, 303);
+  const csrf = (await c.get('/portal/profile')).text_.match(/name="csrf" value="([0-9a-f]{64})"/)[1];
+  const hash0 = one(`SELECT password_hash FROM users WHERE email = '${EXTRA[1]}'`);
+  try {
+    for (let i = 0; i < 5; i++) {   // Login.AccountFailures = 5 in the test stack
+      const r = await c.post('/portal/password', { csrf, current: `wrong-${i}`, password: 'third-password-3', again: 'third-password-3' });
+      assert.equal(r.status, 422, `attempt ${i + 1}`);
+    }
+    const r = await c.post('/portal/password', { csrf, current: 'second-password-2', password: 'third-password-3', again: 'third-password-3' });
+    assert.equal(r.status, 429);
+    assert.match(r.text_, /Too many failed sign-in attempts/);
+    assert.equal(one(`SELECT password_hash FROM users WHERE email = '${EXTRA[1]}'`), hash0);
+  } finally {
+    sql(`DELETE FROM login_failures WHERE email = '${EXTRA[1]}'`);
+  }
+});
