@@ -11,9 +11,9 @@
     <tbody>
     <?cs each:s = Sums ?>
       <tr data-currency="<?cs var:s.Currency ?>"><th scope="row"><?cs var:s.Currency ?></th>
-        <td class="num balance"><?cs var:s.Balance ?></td>
-        <td class="num overdue"><?cs var:s.Overdue ?></td>
-        <td class="num overdue-n"><?cs if:s.OverdueN > 0 ?><a href="/invoices?status=overdue&amp;currency=<?cs var:s.Currency ?>"><?cs var:s.OverdueN ?></a><?cs else ?>0<?cs /if ?></td></tr>
+        <td class="num balance" data-label="Open"><?cs var:s.Balance ?></td>
+        <td class="num overdue" data-label="Overdue"><?cs var:s.Overdue ?></td>
+        <td class="num overdue-n" data-label="Overdue invoices"><?cs if:s.OverdueN > 0 ?><a href="/invoices?status=overdue&amp;currency=<?cs var:s.Currency ?>"><?cs var:s.OverdueN ?></a><?cs else ?>0<?cs /if ?></td></tr>
     <?cs /each ?>
     <?cs if:!subcount(Sums) ?><tr><td colspan="4">No invoices yet.</td></tr><?cs /if ?>
     </tbody>
@@ -36,7 +36,7 @@
     <tbody>
     <?cs each:i = Latest ?>
       <tr data-id="<?cs var:i.Id ?>"><th scope="row"><a href="/invoices/<?cs var:i.Id ?>"><?cs var:i.Number ?></a></th>
-        <td><?cs var:i.Date ?></td><td><?cs var:i.Due ?></td><td class="num total"><?cs var:i.Total ?></td><td class="num balance"><?cs var:i.Balance ?></td>
+        <td data-label="Date"><?cs var:i.Date ?></td><td data-label="Due"><?cs var:i.Due ?></td><td class="num total" data-label="Total"><?cs var:i.Total ?></td><td class="num balance" data-label="Balance"><?cs var:i.Balance ?></td>
         <td><span class="badge st-<?cs var:i.StatusClass ?>"><?cs var:i.Status ?></span></td>
         <td><a href="/invoices/<?cs var:i.Id ?>.pdf">PDF<span class="visually-hidden"> of <?cs var:i.Number ?></span></a></td></tr>
     <?cs /each ?>
@@ -50,7 +50,7 @@
     <thead><tr><th scope="col">Received</th><th scope="col" class="num">Amount</th><th scope="col">Method</th><th scope="col">Reference</th></tr></thead>
     <tbody>
     <?cs each:p = Payments ?>
-      <tr><td><?cs var:p.Date ?></td><td class="num amount"><?cs var:p.Amount ?></td><td><?cs var:p.Method ?></td><td><?cs var:p.Reference ?></td></tr>
+      <tr><td><?cs var:p.Date ?></td><td class="num amount"><?cs var:p.Amount ?></td><td><?cs var:p.Method ?></td><td data-label="Reference"><?cs var:p.Reference ?></td></tr>
     <?cs /each ?>
     <?cs if:!subcount(Payments) ?><tr><td colspan="4">No payments yet.</td></tr><?cs /if ?>
     </tbody>

@@ -12,9 +12,9 @@
     <input type="hidden" name="row_version" value="<?cs var:Form.RowVersion ?>">
     <p class="field"><label for="email">Contact e-mail</label>
       <input type="email" id="email" name="email" value="<?cs var:Profile.Email ?>" autocomplete="email" maxlength="254"<?cs if:Profile.Error ?> aria-invalid="true" aria-describedby="profile-error"<?cs /if ?>></p>
-    <p class="field"><input type="checkbox" id="notify_issued" name="notify_issued" value="1"<?cs if:Profile.NotifyIssued == "1" ?> checked<?cs /if ?>>
+    <p class="field field-check"><input type="checkbox" id="notify_issued" name="notify_issued" value="1"<?cs if:Profile.NotifyIssued == "1" ?> checked<?cs /if ?>>
       <label for="notify_issued">E-mail me about new and cancelled invoices and credit notes</label></p>
-    <p class="field"><input type="checkbox" id="notify_payment" name="notify_payment" value="1"<?cs if:Profile.NotifyPayment == "1" ?> checked<?cs /if ?>>
+    <p class="field field-check"><input type="checkbox" id="notify_payment" name="notify_payment" value="1"<?cs if:Profile.NotifyPayment == "1" ?> checked<?cs /if ?>>
       <label for="notify_payment">E-mail me when a payment is received</label></p>
     <p><button type="submit" class="primary">Save</button></p>
   </form>
