@@ -149,9 +149,17 @@ static ierr claim_tx(struct db *db, void *ctx)
 	ierr e;
 
 	c->got = 0;
-	e = db_query_row(db, &r, "SELECT id, status = 'sending' AND handed_at IS NOT NULL FROM outbox "
-			 "WHERE status IN ('queued', 'sending') AND next_attempt_at <= NOW() "
+	/* one status per statement: each reads ix_outbox_due (status, next_attempt_at, id)
+	 * in order and stops at the first row no other run holds; an IN list would
+	 * sort, reading (and locking) every due row first */
+	e = db_query_row(db, &r, "SELECT id, handed_at IS NOT NULL FROM outbox "
+			 "WHERE status = 'sending' AND next_attempt_at <= NOW() "
 			 "ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED", DB_NOARGS);
+	if (e == IE_NOTFOUND) {
+		db_free(&r);
+		e = db_query_row(db, &r, "SELECT id, 0 FROM outbox WHERE status = 'queued' AND next_attempt_at <= NOW() "
+				 "ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED", DB_NOARGS);
+	}
 	id = e ? 0 : db_int(&r, 0);
 	handed_expired = e ? 0 : (int)db_int(&r, 1);
 	db_free(&r);
