@@ -5,7 +5,8 @@
  *
  * Every money figure is a list figure (DESIGN.md "List figures", the one rule
  * in lib/listq.h: listq_sum_add), read from the trigger-kept totals tables
- * (sql/0002 with the kind of sql/0011), never by scanning invoices. Like the
+ * (sql/0002 with the kind of sql/0011; the open documents per due date of
+ * sql/0020 for the aging), never by scanning invoices. Like the
  * list's sums tables, the date-derived statuses (due, partly paid, overdue)
  * and the aging buckets turn on `today`, the configured zone's date
  * (inv_today(Invoice.TimeZone)), which is what the list's sums read too.

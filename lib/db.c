@@ -10,7 +10,7 @@
 #include "buf.h"
 
 #define STMT_CACHE 256          /* power of two */
-#define MAX_ARGS 128
+#define MAX_ARGS 320
 
 struct stmt_slot {
 	const char *sql;        /* the literal's address is the key */
@@ -662,11 +662,11 @@ ierr db_query_row(struct db *db, struct db_res *r, const char *sql,
 	return db_next(r);
 }
 
-ierr db_exec(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
-	     unsigned long long *affected, unsigned long long *insert_id)
+static ierr exec(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
+		unsigned long long *affected, unsigned long long *insert_id, int dynamic)
 {
 	MYSQL_STMT *st;
-	ierr e = execute(db, sql, args, nargs, &st, 0, 0);
+	ierr e = execute(db, sql, args, nargs, &st, 0, dynamic);
 
 	if (e)
 		return e;
@@ -675,6 +675,18 @@ ierr db_exec(struct db *db, const char *sql, const struct db_arg *args, size_t n
 	if (insert_id)
 		*insert_id = mysql_stmt_insert_id(st);
 	return IE_OK;
+}
+
+ierr db_exec(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
+	     unsigned long long *affected, unsigned long long *insert_id)
+{
+	return exec(db, sql, args, nargs, affected, insert_id, 0);
+}
+
+ierr db_exec_built(struct db *db, const struct buf *sql, const struct db_arg *args, size_t nargs,
+		   unsigned long long *affected, unsigned long long *insert_id)
+{
+	return exec(db, sql->data, args, nargs, affected, insert_id, 1);
 }
 
 static ierr text(struct db *db, const char *sql)

@@ -81,8 +81,8 @@ unsigned db_errno(const struct db *db);
 /* SELECT: runs and buffers the rows. Free with db_free even on error. */
 ierr db_query(struct db *db, struct db_res *r, const char *sql,
 	      const struct db_arg *args, size_t nargs);
-/* A SELECT assembled by lib/listq.c from whitelisted literal fragments,
- * values still bound; cached by its text. Nothing else uses it. */
+/* A SELECT assembled from whitelisted literal fragments (lib/listq.c),
+ * values still bound; cached by its text (a few dozen texts per process). */
 struct buf;
 ierr db_query_built(struct db *db, struct db_res *r, const struct buf *sql,
 		    const struct db_arg *args, size_t nargs);
@@ -105,6 +105,11 @@ ierr db_query_row(struct db *db, struct db_res *r, const char *sql,
 /* INSERT/UPDATE/DELETE/DDL. affected and insert_id may be NULL. */
 ierr db_exec(struct db *db, const char *sql, const struct db_arg *args, size_t nargs,
 	     unsigned long long *affected, unsigned long long *insert_id);
+
+/* The same for a multi-row INSERT/DELETE assembled from literal fragments
+ * (one "(?, ?, ...)" group per row, lib/invoice_edit.c): at most 320 values. */
+ierr db_exec_built(struct db *db, const struct buf *sql, const struct db_arg *args, size_t nargs,
+		   unsigned long long *affected, unsigned long long *insert_id);
 
 /* Runs fn inside START TRANSACTION ... COMMIT, rolling back when fn fails.
  * On IE_DB_RETRY (1213/1205) or a lost connection before COMMIT was sent,

@@ -392,51 +392,156 @@ static const char *nullable(const char *s)
 	return s && *s ? s : NULL;
 }
 
-/* Replaces the lines and the VAT breakdown (fresh: a new invoice, nothing to delete). */
-static ierr write_lines(struct db *db, struct arena *a, long long id, int fresh, struct ied_line *lines, size_t n,
-			const struct ied_totals *t, int exponent)
+/* Rows per multi-row statement: 20 lines of 15 values, within db_exec_built's 320. */
+#define IED_ROWS_PER_STMT 20
+
+/* head, then n copies of `group` joined by ", ", then tail: a statement from
+ * literal fragments, every value still a bound parameter */
+static ierr rows_sql(struct buf *b, const char *head, const char *group, size_t n, const char *tail)
 {
 	ierr e;
 
-	if (!fresh && ((e = db_exec(db, "DELETE FROM invoice_lines WHERE invoice_id = ?", DB_ARGS(DB_I(id)), NULL, NULL))
+	buf_clear(b);
+	if ((e = buf_puts(b, head)))
+		return e;
+	for (size_t i = 0; i < n; i++)
+		if ((i && (e = buf_puts(b, ", "))) || (e = buf_puts(b, group)))
+			return e;
+	return buf_puts(b, tail);
+}
+
+#define LINE_VALUES 15
+
+/* One line's values, in the order of the INSERT below. */
+static ierr line_args(struct arena *a, long long id, size_t pos, const struct ied_line *l, int exponent,
+		      struct db_arg *v)
+{
+	const char *q, *p, *rate, *net, *tax;
+	ierr e;
+
+	if ((e = dec(a, l->quantity, 6, &q)) || (e = dec(a, l->unit_price, 6, &p)) || (e = dec(a, l->tax_rate, 4, &rate))
+	    || (e = dec(a, l->net, exponent, &net)) || (e = dec(a, l->tax, exponent, &tax)))
+		return e;
+	v[0] = DB_I(id);
+	v[1] = DB_I(pos);
+	v[2] = l->package_id ? DB_I(l->package_id) : DB_N;
+	v[3] = DB_S(l->package_id ? "package" : "manual");
+	v[4] = DB_S(l->description);
+	v[5] = DB_S(q);
+	v[6] = DB_S(l->unit_code && *l->unit_code ? l->unit_code : "C62");
+	v[7] = DB_S(p);
+	v[8] = DB_S(rate);
+	v[9] = DB_S(l->vat_category && *l->vat_category ? l->vat_category : ied_default_category(l->tax_rate));
+	v[10] = DB_S(l->tax_description ? l->tax_description : "");
+	v[11] = DB_S(nullable(l->period_start));
+	v[12] = DB_S(nullable(l->period_end));
+	v[13] = DB_S(net);
+	v[14] = DB_S(tax);
+	return IE_OK;
+}
+
+/*
+ * Writes the lines and the VAT breakdown (fresh: a new invoice, nothing to
+ * replace). Lines go in multi-row statements that overwrite the line at each
+ * position in place (INSERT ... ON DUPLICATE KEY UPDATE on (invoice_id,
+ * position)) after the positions past the new last one are deleted, so an
+ * unchanged line costs no index work. The caller has the search terms
+ * redone once afterwards (ied_save, @invoice_terms_later).
+ */
+static ierr write_lines(struct db *db, struct arena *a, long long id, int fresh, struct ied_line *lines, size_t n,
+			const struct ied_totals *t, int exponent)
+{
+	struct db_arg v[IED_ROWS_PER_STMT * LINE_VALUES];
+	struct buf sql = BUF_INIT;
+	ierr e = IE_OK;
+
+	if (!fresh && ((e = db_exec(db, "DELETE FROM invoice_lines WHERE invoice_id = ? AND position > ?",
+				    DB_ARGS(DB_I(id), DB_I(n)), NULL, NULL))
 		       || (e = db_exec(db, "DELETE FROM invoice_tax_totals WHERE invoice_id = ?", DB_ARGS(DB_I(id)),
 				       NULL, NULL))))
-		return e;
-	for (size_t i = 0; i < n; i++) {
-		struct ied_line *l = &lines[i];
-		const char *q, *p, *rate, *net, *tax;
+		goto out;
+	for (size_t first = 0; first < n; first += IED_ROWS_PER_STMT) {
+		size_t k = n - first < IED_ROWS_PER_STMT ? n - first : IED_ROWS_PER_STMT;
 
-		if ((e = dec(a, l->quantity, 6, &q)) || (e = dec(a, l->unit_price, 6, &p))
-		    || (e = dec(a, l->tax_rate, 4, &rate)) || (e = dec(a, l->net, exponent, &net))
-		    || (e = dec(a, l->tax, exponent, &tax)))
-			return e;
-		if ((e = db_exec(db, "INSERT INTO invoice_lines (invoice_id, position, package_id, source, description, "
-				 "quantity, unit_code, unit_price, tax_rate, vat_category, tax_description, "
-				 "period_start, period_end, net_amount, tax_amount) "
-				 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				 DB_ARGS(DB_I(id), DB_I(i + 1), l->package_id ? DB_I(l->package_id) : DB_N,
-					 DB_S(l->package_id ? "package" : "manual"), DB_S(l->description), DB_S(q),
-					 DB_S(l->unit_code && *l->unit_code ? l->unit_code : "C62"), DB_S(p), DB_S(rate),
-					 DB_S(l->vat_category && *l->vat_category ? l->vat_category
-										  : ied_default_category(l->tax_rate)),
-					 DB_S(l->tax_description ? l->tax_description : ""),
-					 DB_S(nullable(l->period_start)), DB_S(nullable(l->period_end)), DB_S(net),
-					 DB_S(tax)), NULL, NULL)))
-			return e;
+		for (size_t i = 0; i < k; i++)
+			if ((e = line_args(a, id, first + i + 1, &lines[first + i], exponent, &v[i * LINE_VALUES])))
+				goto out;
+		if ((e = rows_sql(&sql, "INSERT INTO invoice_lines (invoice_id, position, package_id, source, description, "
+				  "quantity, unit_code, unit_price, tax_rate, vat_category, tax_description, "
+				  "period_start, period_end, net_amount, tax_amount) VALUES ",
+				  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", k,
+				  " ON DUPLICATE KEY UPDATE package_id = VALUES(package_id), source = VALUES(source), "
+				  "description = VALUES(description), quantity = VALUES(quantity), "
+				  "unit_code = VALUES(unit_code), unit_price = VALUES(unit_price), "
+				  "tax_rate = VALUES(tax_rate), vat_category = VALUES(vat_category), "
+				  "exemption_code = '', exemption_reason = '', tax_description = VALUES(tax_description), "
+				  "period_start = VALUES(period_start), period_end = VALUES(period_end), "
+				  "net_amount = VALUES(net_amount), tax_amount = VALUES(tax_amount)"))
+		    || (e = db_exec_built(db, &sql, v, k * LINE_VALUES, NULL, NULL)))
+			goto out;
 	}
-	for (size_t k = 0; k < t->nrates; k++) {
-		const char *rate, *net, *tax;
+	if (t->nrates) {
+		struct db_arg r[IED_MAX_RATES * 5];
 
-		if ((e = dec(a, t->rates[k].rate, 4, &rate)) || (e = dec(a, t->rates[k].net, exponent, &net))
-		    || (e = dec(a, t->rates[k].tax, exponent, &tax)))
-			return e;
-		if ((e = db_exec(db, "INSERT INTO invoice_tax_totals (invoice_id, vat_category, tax_rate, net_amount, "
-				 "tax_amount) VALUES (?, ?, ?, ?, ?)",
-				 DB_ARGS(DB_I(id), DB_S(t->rates[k].vat_category), DB_S(rate), DB_S(net), DB_S(tax)),
-				 NULL, NULL)))
-			return e;
+		for (size_t k = 0; k < t->nrates; k++) {
+			const char *rate, *net, *tax;
+
+			if ((e = dec(a, t->rates[k].rate, 4, &rate)) || (e = dec(a, t->rates[k].net, exponent, &net))
+			    || (e = dec(a, t->rates[k].tax, exponent, &tax)))
+				goto out;
+			r[k * 5] = DB_I(id);
+			r[k * 5 + 1] = DB_S(t->rates[k].vat_category);
+			r[k * 5 + 2] = DB_S(rate);
+			r[k * 5 + 3] = DB_S(net);
+			r[k * 5 + 4] = DB_S(tax);
+		}
+		if ((e = rows_sql(&sql, "INSERT INTO invoice_tax_totals (invoice_id, vat_category, tax_rate, net_amount, "
+				  "tax_amount) VALUES ", "(?, ?, ?, ?, ?)", t->nrates, ""))
+		    || (e = db_exec_built(db, &sql, r, t->nrates * 5, NULL, NULL)))
+			goto out;
 	}
-	return IE_OK;
+out:
+	buf_free(&sql);
+	return e;
+}
+
+/* Every package of the lines exists (IE_NOTFOUND otherwise) and is priced in
+ * `currency` (IE_CONFLICT, IED_CURRENCY otherwise): one query for all. */
+static ierr check_packages(struct db *db, struct ied_ctx *cx, const struct ied_draft *d, const char *currency)
+{
+	struct db_arg v[IED_MAX_LINES + 1];
+	struct buf sql = BUF_INIT;
+	struct db_res r = { 0 };
+	size_t n = 0;
+	ierr e = IE_OK;
+
+	v[n++] = DB_S(currency);
+	for (size_t i = 0; i < d->nlines && i < IED_MAX_LINES; i++) {
+		size_t k;
+
+		if (!d->lines[i].package_id)
+			continue;
+		for (k = 1; k < n && v[k].i != d->lines[i].package_id; k++)
+			;
+		if (k == n)
+			v[n++] = DB_I(d->lines[i].package_id);
+	}
+	if (d->nlines > IED_MAX_LINES)
+		return IE_INVALID;
+	if (n == 1)
+		return IE_OK;
+	if ((e = rows_sql(&sql, "SELECT COUNT(*), COALESCE(SUM(currency <> ?), 0) FROM packages WHERE id IN (", "?",
+			  n - 1, ")"))
+	    || (e = db_query_built(db, &r, &sql, v, n)) || (e = db_next(&r)))
+		goto out;
+	if (db_int(&r, 0) != (long long)(n - 1))
+		e = IE_NOTFOUND;
+	else if (db_int(&r, 1))
+		e = refuse(cx, IED_CURRENCY, "A package is priced in another currency than the customer's.");
+out:
+	db_free(&r);
+	buf_free(&sql);
+	return e;
 }
 
 ierr ied_save(struct db *db, struct ied_ctx *cx, struct ied_draft *d)
@@ -448,7 +553,7 @@ ierr ied_save(struct db *db, struct ied_ctx *cx, struct ied_draft *d)
 	const char *net, *tax, *gross;
 	char status[8], kind[8], pstart[11] = "", pend[11] = "";
 	unsigned long long id;
-	int exponent;
+	int exponent, terms_later = 0;
 	ierr e;
 
 	if (!a)
@@ -466,19 +571,8 @@ ierr ied_save(struct db *db, struct ied_ctx *cx, struct ied_draft *d)
 		e = IE_INTERNAL;
 		goto out;
 	}
-	for (size_t i = 0; i < d->nlines; i++) {
-		struct db_res r;
-
-		if (!d->lines[i].package_id)
-			continue;
-		e = db_query_row(db, &r, "SELECT currency FROM packages WHERE id = ?",
-				 DB_ARGS(DB_I(d->lines[i].package_id)));
-		if (!e && strcmp(db_str(&r, 0), c.currency))
-			e = refuse(cx, IED_CURRENCY, "A package is priced in another currency than the customer's.");
-		db_free(&r);
-		if (e)
-			goto out;
-	}
+	if ((e = check_packages(db, cx, d, c.currency)))
+		goto out;
 	/* the invoice's billing period spans its lines' periods */
 	for (size_t i = 0; i < d->nlines; i++) {
 		const struct ied_line *l = &d->lines[i];
@@ -518,15 +612,23 @@ ierr ied_save(struct db *db, struct ied_ctx *cx, struct ied_draft *d)
 		d->id = (long long)id;
 		d->row_version = 1;
 	}
-	if (e || (e = write_lines(db, a, d->id, d->row_version == 1, d->lines, d->nlines, &t, exponent)))
+	if (e)
+		goto out;
+	/* the search terms' triggers wait for invoice_terms_catch_up below
+	 * (sql/0020): one pass over the lines, not one per line and field */
+	if ((e = db_exec(db, "SET @invoice_terms_later = 1", DB_NOARGS, NULL, NULL)))
+		goto out;
+	terms_later = 1;
+	if ((e = write_lines(db, a, d->id, d->row_version == 1, d->lines, d->nlines, &t, exponent)))
 		goto out;
 	for (size_t i = 0; i < d->nfields; i++) {
 		const struct ied_field *f = &d->fields[i];
 
-		if (!*f->value)
+		/* (a new invoice has no values to remove) */
+		if (!*f->value && d->row_version > 1)
 			e = db_exec(db, "DELETE FROM invoice_custom_fields WHERE invoice_id = ? AND field_id = ?",
 				    DB_ARGS(DB_I(d->id), DB_I(f->field_id)), NULL, NULL);
-		else
+		else if (*f->value)
 			e = db_exec(db, "INSERT INTO invoice_custom_fields (invoice_id, field_id, value) "
 				    "SELECT ?, id, ? FROM custom_field_defs WHERE id = ? AND active = 1 "
 				    "ON DUPLICATE KEY UPDATE value = VALUES(value)",
@@ -534,6 +636,9 @@ ierr ied_save(struct db *db, struct ied_ctx *cx, struct ied_draft *d)
 		if (e || (e = audit_json_str(&after, arena_printf(a, "field_%lld", f->field_id), f->value)))
 			goto out;
 	}
+	if ((e = db_exec(db, "CALL invoice_terms_catch_up(?)", DB_ARGS(DB_I(d->id)), NULL, NULL)))
+		goto out;
+	terms_later = 0;
 	if ((e = audit_json_int(&after, "customer_id", c.id)) || (e = audit_json_str(&after, "invoice_date", d->invoice_date))
 	    || (e = audit_json_str(&after, "due_date", d->due_date)) || (e = audit_json_int(&after, "lines", (long long)d->nlines))
 	    || (e = audit_json_str(&after, "total", gross)) || (e = audit_json_str(&after, "currency", c.currency))
@@ -542,31 +647,32 @@ ierr ied_save(struct db *db, struct ied_ctx *cx, struct ied_draft *d)
 	e = audit_event(db, cx->user, cx->address, "invoice", d->id, d->row_version == 1 ? "create" : "update",
 			NULL, after.b.data);
 out:
+	/* never leave the triggers waiting on this connection (the transaction
+	 * rolls back; its next run, or any other writer, starts clean) */
+	if (terms_later)
+		(void)db_exec(db, "SET @invoice_terms_later = NULL", DB_NOARGS, NULL, NULL);
 	audit_json_free(&after);
 	arena_free(a);
 	return e;
 }
 
-/* Next number of (series, year), the row locked until the transaction ends. */
+/* Next number of (series, year), the row locked until the transaction ends:
+ * one statement reads and moves it (LAST_INSERT_ID(expr) hands the old value
+ * back as the insert id), so the row every issuer waits for is held one round
+ * trip less than with SELECT ... FOR UPDATE and an UPDATE. */
 static ierr take_number(struct db *db, const char *series, int year, long long *seq)
 {
-	struct db_res r;
+	unsigned long long affected = 0, value = 0;
 	ierr e;
 
 	for (int pass = 0; pass < 2; pass++) {
-		e = db_query_row(db, &r, "SELECT id, next_value FROM number_sequences WHERE series = ? AND year = ? "
-				 "FOR UPDATE", DB_ARGS(DB_S(series), DB_I(year)));
-		if (!e) {
-			long long id = db_int(&r, 0);
-
-			*seq = db_int(&r, 1);
-			db_free(&r);
-			return db_exec(db, "UPDATE number_sequences SET next_value = next_value + 1 WHERE id = ?",
-				       DB_ARGS(DB_I(id)), NULL, NULL);
-		}
-		db_free(&r);
-		if (e != IE_NOTFOUND)
+		if ((e = db_exec(db, "UPDATE number_sequences SET next_value = LAST_INSERT_ID(next_value) + 1 "
+				 "WHERE series = ? AND year = ?", DB_ARGS(DB_S(series), DB_I(year)), &affected, &value)))
 			return e;
+		if (affected == 1) {
+			*seq = (long long)value;
+			return *seq > 0 ? IE_OK : IE_INTERNAL;
+		}
 		/* the year's first number: create the row (a parallel first issuer's
 		 * insert is ignored here, and its lock makes us wait above) */
 		if ((e = db_exec(db, "INSERT IGNORE INTO number_sequences (series, year, next_value) VALUES (?, ?, 1)",

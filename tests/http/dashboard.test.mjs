@@ -238,3 +238,39 @@ test('customers get 404 on the dashboard; the chart has no script and escapes it
   // a table fallback per currency with each month
   assert.equal((html.match(/<table class="grid months"/g) ?? []).length, (html.match(/<svg /g) ?? []).length);
 });
+
+// sql/0020: the open documents per due date, which the aging reads for the
+// last 90 days of due dates ("over 90" is every open document less those)
+const dueTruthDiff = () => sql(`SELECT COUNT(*) FROM (
+    SELECT due_date, currency, kind, paid_state, COUNT(*) n, SUM(total) t, SUM(paid_amount) p, SUM(total - paid_amount) b
+      FROM invoices WHERE status = 'open' GROUP BY due_date, currency, kind, paid_state) x
+  LEFT JOIN invoice_due_totals s USING (due_date, currency, kind, paid_state)
+  WHERE s.n IS NULL OR s.n <> x.n OR s.total <> x.t OR s.paid <> x.p OR s.balance <> x.b`)
+  + '/' + sql(`SELECT COUNT(*) FROM invoice_due_totals s WHERE s.n <> 0 AND NOT EXISTS (SELECT 1 FROM invoices i
+      WHERE i.status = 'open' AND i.due_date = s.due_date AND i.currency = s.currency AND i.kind = s.kind
+      AND i.paid_state = s.paid_state)`);
+
+test('the open-by-due-date sums follow every change, and the aging with them', async () => {
+  assert.equal(dueTruthDiff(), '0/0', 'after the inserts');
+  const [a, b, c2] = inserted.slice(0, 3);
+  try {
+    // an open invoice paid off, one moved past 90 days, one partly paid, one voided
+    sql(`UPDATE invoices SET status = 'paid', paid_amount = total WHERE id = ${a}`);
+    sql(`UPDATE invoices SET invoice_date = '${addDays(TODAY, -134)}', due_date = '${addDays(TODAY, -120)}' WHERE id = ${b}`);
+    sql(`UPDATE invoices SET paid_amount = 1 WHERE id = ${c2}`);
+    sql(`UPDATE invoices SET status = 'void', voided_at = UTC_TIMESTAMP() WHERE id = ${inserted[4]}`);
+    assert.equal(dueTruthDiff(), '0/0', 'after the changes');
+    const c = await as('admin');
+    const got = page((await c.get('/admin')).text_), want = truth(TODAY);
+    for (const cur of Object.keys(want.cur)) {
+      const g = {};
+      for (const [k, v] of Object.entries(got.aging[cur] ?? {})) g[k] = { n: v.n, amount: v.amount };
+      assert.deepEqual(g, want.aging[cur], `aging ${cur} after the changes`);
+    }
+    assert.deepEqual(got.counts, want.counts);
+  } finally {
+    sql(`DELETE FROM invoices WHERE id IN (${inserted.join(', ')}) ORDER BY id DESC`);
+    inserted.length = 0;
+  }
+  assert.equal(dueTruthDiff(), '0/0', 'after the deletes');
+});
