@@ -19,6 +19,7 @@
 #include "einvoice.h"
 #include "invoice.h"
 #include "link.h"
+#include "link_views.h"
 #include "log.h"
 #include "pdf.h"
 
@@ -327,6 +328,12 @@ static ierr download(struct req *req)
 		return app_fail(req, IE_GONE, "This download link has expired. Please ask for a new one.");
 	if (e)
 		return app_fail(req, IE_NOTFOUND, "This download link is not valid.");
+	/* recorded for staff and rate-limited (link_views.h) */
+	e = linkview_note(req->db, req->cfg, l.invoice_id, req->remote_addr);
+	if (e == IE_THROTTLED)
+		return app_fail(req, e, "Too many downloads in a short time. Please try again in a few minutes.");
+	if (e)
+		return e;
 	return serve_pdf(req, &issued_only, l.invoice_id, &l);
 }
 

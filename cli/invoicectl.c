@@ -18,6 +18,7 @@
 #include "einvoice.h"
 #include "invoice.h"
 #include "link.h"
+#include "send_mail.h"
 #include "users.h"
 
 struct ctl {
@@ -577,6 +578,7 @@ static void usage(void)
 	      "  export-xml [--syntax customer|peppol|cii|xrechnung] [--dir DIR] (--all | ID...)\n"
 	      "                                           write the e-invoices of issued documents (default: each\n"
 	      "                                           customer's format); one file per document, named by number\n"
+	      "  send-mail [--dry-run]                    deliver queued customer mail through Mail.Sendmail (cron)\n"
 	      "  housekeeping                             remove expired sessions, login failures, form keys, password links (cron)\n",
 	      stderr);
 }
@@ -624,6 +626,8 @@ int main(int argc, char **argv)
 		rc = cmd_link(&c, argc - i - 1, argv + i + 1);
 	} else if (!strcmp(argv[i], "revoke-links")) {
 		rc = cmd_revoke_links(&c, argc - i - 1, argv + i + 1);
+	} else if (!strcmp(argv[i], "send-mail")) {
+		rc = ctl_send_mail(&c.cfg, c.db, argc - i - 1, argv + i + 1);
 	} else if (!strcmp(argv[i], "housekeeping") && argc == i + 1) {
 		rc = cmd_housekeeping(&c);
 	} else if (!strcmp(argv[i], "export-xml")) {

@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "db.h"
 #include "einvoice.h"
+#include "outbox.h"
 
 /* ---------- totals ---------- */
 
@@ -729,14 +730,7 @@ ierr ied_issue_tx(struct db *db, struct ied_ctx *cx, struct ied_issue *is)
 			 DB_ARGS(DB_S(is->number), DB_S(is->seller_json), DB_I(is->id)), NULL, NULL)))
 		goto out;
 	if (is->notify
-	    && (e = db_exec(db, "INSERT IGNORE INTO outbox (kind, dedupe_key, customer_id, invoice_id, to_address, "
-			    "subject, body) SELECT 'invoice_issued', CONCAT('invoice_issued:', i.id), c.id, i.id, c.email, "
-			    "CONCAT(IF(i.kind = 'credit', 'Credit note ', 'Invoice '), i.number), "
-			    "CONCAT('Dear ', c.name, ',\\n\\n', IF(i.kind = 'credit', 'credit note ', 'invoice '), "
-			    "i.number, ' of ', DATE_FORMAT(i.invoice_date, '%Y-%m-%d'), ' over ', i.total, ' ', i.currency, "
-			    "' has been issued, due on ', DATE_FORMAT(i.due_date, '%Y-%m-%d'), '.\\n') "
-			    "FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.id = ? AND c.email <> ''",
-			    DB_ARGS(DB_I(is->id)), NULL, NULL)))
+	    && (e = outbox_queue(db, credit ? OUTBOX_CREDIT_NOTE : OUTBOX_INVOICE_ISSUED, is->id, 0, NULL)))
 		goto out;
 	if ((e = audit_json_str(&after, "status", "open")) || (e = audit_json_str(&after, "number", is->number))
 	    || (e = audit_json_bool(&after, "notify", is->notify)) || (e = audit_json_end(&after)))
@@ -772,7 +766,8 @@ ierr ied_void_tx(struct db *db, struct ied_ctx *cx, long long id, long long row_
 	}
 	if ((e = db_exec(db, "UPDATE invoices SET status = 'void', voided_at = UTC_TIMESTAMP(), void_reason = ?, "
 			 "row_version = row_version + 1 WHERE id = ? AND status = 'open'",
-			 DB_ARGS(DB_S(reason), DB_I(id)), NULL, NULL)))
+			 DB_ARGS(DB_S(reason), DB_I(id)), NULL, NULL))
+	    || (e = outbox_queue(db, OUTBOX_INVOICE_VOIDED, id, 0, NULL)))
 		goto out;
 	if ((e = audit_json_str(&after, "status", "void")) || (e = audit_json_str(&after, "reason", reason))
 	    || (e = audit_json_end(&after)))
