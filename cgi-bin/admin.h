@@ -121,6 +121,9 @@ ierr admin_batch_issue(struct req *req);            /* POST: issue each in its o
 /* ---- dashboard (admin_dashboard.c) ---- */
 ierr admin_dashboard(struct req *req);
 
+/* ---- notifications (admin_mail.c) ---- */
+ierr admin_invoice_resend(struct req *req);         /* POST /admin/invoices/{id}/resend */
+
 /* ---- credit notes from an issued invoice (admin_credit.c) ---- */
 ierr admin_credit_form(struct req *req);            /* GET /admin/invoices/{id}/credit */
 ierr admin_credit_create(struct req *req);          /* POST: review (no write), then confirm=1 */

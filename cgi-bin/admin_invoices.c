@@ -756,7 +756,12 @@ static ierr seller_json(struct req *req, const char **out)
 	    || (e = audit_json_str(&j, "tax_id", s.tax_id)) || (e = audit_json_str(&j, "iban", s.iban))
 	    || (e = audit_json_str(&j, "bic", s.bic)) || (e = audit_json_str(&j, "email", s.email))
 	    || (e = audit_json_str(&j, "phone", s.phone)) || (e = audit_json_str(&j, "website", s.website))
-	    || (e = audit_json_end(&j)))
+	    || (e = audit_json_str(&j, "legal_name", s.legal_name)) || (e = audit_json_str(&j, "street", s.street))
+	    || (e = audit_json_str(&j, "city", s.city)) || (e = audit_json_str(&j, "post_code", s.post_code))
+	    || (e = audit_json_str(&j, "country", s.country)) || (e = audit_json_str(&j, "company_id", s.company_id))
+	    || (e = audit_json_str(&j, "endpoint_id", s.endpoint_id))
+	    || (e = audit_json_str(&j, "endpoint_scheme", s.endpoint_scheme))
+	    || (e = audit_json_str(&j, "contact", s.contact)) || (e = audit_json_end(&j)))
 		goto out;
 	if (!(*out = arena_strdup(req->arena, j.b.data)))
 		e = IE_NOMEM;

@@ -47,6 +47,7 @@ static const struct app_route routes[] = {
 	{ APP_POST, "/admin/invoices/{id}/void", ACT_INVOICE_WRITE, admin_invoice_change },
 	{ APP_GET, "/admin/invoices/{id}/discard", ACT_INVOICE_WRITE, admin_invoice_confirm },
 	{ APP_POST, "/admin/invoices/{id}/discard", ACT_INVOICE_WRITE, admin_invoice_change },
+	{ APP_POST, "/admin/invoices/{id}/resend", ACT_INVOICE_WRITE, admin_invoice_resend },   /* admin_mail.c */
 	{ APP_POST, "/admin/invoices/{id}/revoke-links", ACT_INVOICE_WRITE, admin_invoice_revoke_links },
 	/* credit notes (admin_credit.c) */
 	{ APP_GET, "/admin/invoices/{id}/credit", ACT_INVOICE_WRITE, admin_credit_form },

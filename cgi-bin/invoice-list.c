@@ -171,6 +171,10 @@ static ierr add_row(void *ctx, const struct listq_row *row)
 		e = buf_puts(b, "\n    <td class=\"actions\"><a href=\"/invoices/") ?: buf_put_int(b, row->id)
 		    ?: buf_puts(b, "\">View</a> <a href=\"/invoices/") ?: buf_put_int(b, row->id)
 		    ?: buf_puts(b, ".pdf\">PDF</a>");
+	/* issued documents, not cancelled ones: their e-invoice (UBL, Peppol BIS 3) */
+	if (!e && (!strcmp(row->status, "open") || !strcmp(row->status, "paid")))
+		e = buf_puts(b, " <a href=\"/invoices/") ?: buf_put_int(b, row->id)
+		    ?: buf_puts(b, ".xml\" title=\"E-invoice (UBL, Peppol BIS 3.0)\">XML</a>");
 	/* no Edit link for drafts until invoice-admin has the page */
 	if (!e)
 		e = buf_puts(b, "</td>\n  </tr>");

@@ -1,6 +1,8 @@
 /*
  * invoice-pdf — GET /invoices/{id}.pdf, GET /invoices/{id}.csv (detailed),
- * GET /d/{token} (signed link, no login).
+ * GET /invoices/{id}.xml (UBL, Peppol BIS 3.0), /invoices/{id}.cii.xml
+ * (CII) and /invoices/{id}.xrechnung.xml (UBL, XRechnung) of issued invoices
+ * and credit notes, GET /d/{token} (signed link, no login).
  * Issued invoices are immutable: their PDF is rendered once per state and
  * paid amount, stored with the invoice and served from storage afterwards.
  * With PDF.Files and PDF.AccelRedirect set, a stored PDF also gets a file
@@ -14,8 +16,10 @@
 #include "app.h"
 #include "config.h"
 #include "csv.h"
+#include "einvoice.h"
 #include "invoice.h"
 #include "link.h"
+#include "link_views.h"
 #include "log.h"
 #include "pdf.h"
 
@@ -264,6 +268,52 @@ static ierr invoice_csv(struct req *req)
 	return e;
 }
 
+/* The e-invoice of an issued invoice or credit note, in the PDF's scope
+ * (another customer's invoice, or a draft for a customer: 404); staff asking
+ * for a draft's get 409 (no number, so no e-invoice), everyone asking for a
+ * cancelled invoice's too. */
+static ierr serve_einvoice(struct req *req, enum einv_syntax syntax)
+{
+	struct auth_scope scope = auth_scope_of(&req->session.user);
+	struct einv_doc d;
+	struct einv_problem p;
+	struct buf xml = BUF_INIT;
+	char name[64];
+	ierr e;
+
+	e = einv_load(req->db, req->arena, req->cfg, &scope, req->ids[0], req->now, &d, &p);
+	if (!e && syntax == EINV_UBL)
+		e = einv_check(&d, EINV_PEPPOL, &p);   /* the Peppol document's own rules */
+	if (e == IE_CONFLICT && !*p.rule)
+		return app_fail(req, IE_CONFLICT, p.message);
+	if (e == IE_CONFLICT)
+		return app_fail(req, IE_CONFLICT, arena_printf(req->arena, "This document cannot be an EN 16931 "
+							       "e-invoice. %s", p.message));
+	if (e)
+		return e;
+	file_name(d.inv->number, d.inv->id, einv_suffix(syntax) + 1, name, sizeof(name));
+	e = einv_write(&d, syntax, &xml);
+	if (!e)
+		e = send_file(req, "application/xml; charset=utf-8", name, &xml, NULL);
+	buf_free(&xml);
+	return e;
+}
+
+static ierr invoice_ubl(struct req *req)
+{
+	return serve_einvoice(req, EINV_UBL);
+}
+
+static ierr invoice_cii(struct req *req)
+{
+	return serve_einvoice(req, EINV_CII);
+}
+
+static ierr invoice_xrechnung(struct req *req)
+{
+	return serve_einvoice(req, EINV_XRECHNUNG);
+}
+
 /* GET /d/{token}: one issued invoice's PDF for whoever holds a valid link. */
 static ierr download(struct req *req)
 {
@@ -278,12 +328,21 @@ static ierr download(struct req *req)
 		return app_fail(req, IE_GONE, "This download link has expired. Please ask for a new one.");
 	if (e)
 		return app_fail(req, IE_NOTFOUND, "This download link is not valid.");
+	/* recorded for staff and rate-limited (link_views.h) */
+	e = linkview_note(req->db, req->cfg, l.invoice_id, req->remote_addr);
+	if (e == IE_THROTTLED)
+		return app_fail(req, e, "Too many downloads in a short time. Please try again in a few minutes.");
+	if (e)
+		return e;
 	return serve_pdf(req, &issued_only, l.invoice_id, &l);
 }
 
 static const struct app_route routes[] = {
 	{ APP_GET, "/invoices/{id}.pdf", ACT_INVOICE_READ, invoice_pdf },
 	{ APP_GET, "/invoices/{id}.csv", ACT_INVOICE_READ, invoice_csv },
+	{ APP_GET, "/invoices/{id}.xml", ACT_INVOICE_READ, invoice_ubl },
+	{ APP_GET, "/invoices/{id}.cii.xml", ACT_INVOICE_READ, invoice_cii },
+	{ APP_GET, "/invoices/{id}.xrechnung.xml", ACT_INVOICE_READ, invoice_xrechnung },
 	{ APP_GET, "/d/{tok}", ACT_PUBLIC, download },
 };
 

@@ -19,8 +19,12 @@
 #include "credit.h"
 #include "invoice.h"
 #include "invoice_edit.h"
+#include "db.h"
 #include "link.h"
+#include "link_views.h"
 #include "listq.h"
+#include "einvoice.h"
+#include "outbox.h"
 #include "pdf.h"
 
 #define LINK_DAYS 30
@@ -328,6 +332,54 @@ static ierr set_admin_actions(struct req *req, const struct invoice *inv)
 	return IE_OK;
 }
 
+/* Staff: the invoice's notifications (outbox.h) with a re-send form for
+ * admin and billing, and its downloads through signed links (link_views.h). */
+struct rows_ctx {
+	struct req *req;
+	size_t n;
+};
+
+static ierr mail_row(void *ctx, const struct db_res *r)
+{
+	struct rows_ctx *x = ctx;
+	size_t i = x->n++;
+	ierr e;
+
+	if ((e = app_set_at_int(x->req, "Mail", i, "Id", db_int(r, 0))) || (e = app_set_at(x->req, "Mail", i, "Kind", db_str(r, 1)))
+	    || (e = app_set_at(x->req, "Mail", i, "To", db_str(r, 2))) || (e = app_set_at(x->req, "Mail", i, "Status", db_str(r, 3)))
+	    || (e = app_set_at_int(x->req, "Mail", i, "Attempts", db_int(r, 4)))
+	    || (e = app_set_at(x->req, "Mail", i, "Error", db_str(r, 5))) || (e = app_set_at(x->req, "Mail", i, "Queued", db_str(r, 6)))
+	    || (e = app_set_at(x->req, "Mail", i, "Sent", db_str(r, 7))) || (e = app_set_at(x->req, "Mail", i, "Subject", db_str(r, 8))))
+		return e;
+	return IE_OK;
+}
+
+static ierr view_row(void *ctx, const struct db_res *r)
+{
+	struct rows_ctx *x = ctx;
+	size_t i = x->n++;
+	ierr e;
+
+	if ((e = app_set_at(x->req, "LinkViews", i, "When", db_str(r, 0))) || (e = app_set_at(x->req, "LinkViews", i, "Address", db_str(r, 1))))
+		return e;
+	return IE_OK;
+}
+
+static ierr set_mail_and_views(struct req *req, const struct invoice *inv)
+{
+	struct rows_ctx m = { req, 0 }, v = { req, 0 };
+	long long total = 0;
+	ierr e;
+
+	if ((e = outbox_history(req->db, inv->id, mail_row, &m)) || (e = linkview_each(req->db, inv->id, 20, view_row, &v, &total))
+	    || (e = app_set_int(req, "LinkViewsTotal", total)))
+		return e;
+	if (m.n && auth_allowed(req->session.user.role, ACT_INVOICE_WRITE)
+	    && ((e = app_set(req, "Can.Resend", "1")) || (e = admin_form_keys(req, 0))))
+		return e;
+	return IE_OK;
+}
+
 static ierr view(struct req *req)
 {
 	static const struct app_field fields[] = { { "print", app_v_uint, 0 }, { "link_days", app_v_uint, 0 } };
@@ -364,6 +416,19 @@ static ierr view(struct req *req)
 	    || (e = app_setf(req, "Act.CSV", "/invoices/%lld.csv", inv.id))
 	    || (e = app_setf(req, "Act.Print", "/invoices/%lld?print=1", inv.id)))
 		return e;
+	/* e-invoices exist for issued documents only (a draft has no number, a
+	 * cancelled one would read as payable);
+	 * the customer's format (sql/0025) is marked, XRechnung offered to its customers */
+	if (!strcmp(inv.status, "open") || !strcmp(inv.status, "paid")) {
+		enum einv_syntax syn;
+
+		if ((e = einv_customer_syntax(req->db, inv.customer_id, &syn))
+		    || (e = app_setf(req, "Act.UBL", "/invoices/%lld.xml", inv.id))
+		    || (e = app_setf(req, "Act.CII", "/invoices/%lld.cii.xml", inv.id))
+		    || (e = app_set(req, "Act.EDefault", syn == EINV_CII ? "cii" : syn == EINV_XRECHNUNG ? "xrechnung" : "peppol"))
+		    || (syn == EINV_XRECHNUNG && (e = app_setf(req, "Act.XRechnung", "/invoices/%lld.xrechnung.xml", inv.id))))
+			return e;
+	}
 	if (print)
 		e = app_set(req, "Print", "1");
 	else if (scope.customer_id == 0) {
@@ -382,6 +447,8 @@ static ierr view(struct req *req)
 			e = app_set(req, "Can.RecordPayment", "1");
 		if (!e)
 			e = admin_history_hdf(req, "invoice", inv.id);   /* the admin pages' history (admin_common.c) */
+		if (!e)
+			e = set_mail_and_views(req, &inv);
 	}
 	if (e)
 		return e;

@@ -1028,7 +1028,8 @@ static void make_customer(struct demo *d, long idx, long nth_in_country, int ci,
 }
 
 /* Package price in a currency: list price converted and rounded to the
- * currency's minor unit (usage rates keep their 6 decimals). */
+ * currency's minor unit, at most two decimals (EN 16931 amounts have two:
+ * KWD list prices are whole 10 fils), usage rates keep their 6 decimals. */
 static int64_t pkg_price(int tmpl, int cur)
 {
 	const struct ptmpl *p = &ptmpls[tmpl];
@@ -1040,7 +1041,7 @@ static int64_t pkg_price(int tmpl, int cur)
 		int64_t unit = 1;
 		int i;
 
-		for (i = exp; i < 6; i++)
+		for (i = exp < 2 ? exp : 2; i < 6; i++)
 			unit *= 10;
 		v = (v + unit / 2) / unit * unit;
 	}
@@ -1060,7 +1061,11 @@ static const struct vat *vat_for(const struct customer *c, enum vclass vc)
 	case 1:
 		return &vats[vc == VC_SERVICE ? V_AE : vc == VC_POSTAGE ? V_E : V_K];
 	default:
-		return &vats[vc == VC_GOODS || vc == VC_PRINT ? V_G : V_O];
+		/* EN 16931 lets "not subject to VAT" (O) share no document with
+		 * another category (BR-O-11): one treatment per customer, export
+		 * (G) for the European neighbours, O further away */
+		(void)vc;
+		return &vats[!strcmp(c->country, "GB") || !strcmp(c->country, "CH") ? V_G : V_O];
 	}
 }
 
@@ -1074,6 +1079,21 @@ static long billed_until(const struct demo *d, const struct customer *c)
 	}
 }
 
+/* The customer's electronic address (EN 16931 BT-49, Peppol's endpoint): a
+ * GS1 GLN (scheme 0088) made from the customer's number, with its check
+ * digit, so the demo's e-invoices are addressable without drawing randoms
+ * (the rest of the data stays as it was). */
+static void demo_gln(unsigned long long n, char out[14])
+{
+	unsigned sum = 0;
+
+	snprintf(out, 14, "4012345%05llu", n % 100000);
+	for (int i = 0; i < 12; i++)   /* weights 1, 3, 1, ... from the left for 13 digits */
+		sum += (unsigned)(out[i] - '0') * (i % 2 ? 3u : 1u);
+	out[12] = (char)('0' + (10 - sum % 10) % 10);
+	out[13] = '\0';
+}
+
 static int gen_customers(struct src *s)
 {
 	struct demo *d = s->d;
@@ -1083,6 +1103,7 @@ static int gen_customers(struct src *s)
 		const struct customer *c = &d->cust[s->pos];
 		struct rng r = rng_for(d->seed, S_MISC, (uint64_t)s->pos ^ 0x5c5c5c5cULL);
 		long long created = (long long)c->since * 86400 + rng_range(&r, 8 * 3600, 17 * 3600);
+		char gln[14];
 
 		put_u(k, (unsigned long long)s->pos + 1); TAB(k);
 		put_str(k, c->name); TAB(k);
@@ -1104,6 +1125,9 @@ static int gen_customers(struct src *s)
 		put_str(k, c->region); TAB(k);
 		put_str(k, c->country); TAB(k);
 		put_str(k, c->buyer_ref); TAB(k);
+		demo_gln((unsigned long long)s->pos + 1, gln);
+		put_str(k, gln); TAB(k);
+		put_str(k, "0088"); TAB(k);
 		put_u(k, 1); TAB(k);
 		put_u(k, rng_below(&r, 10) < 9); TAB(k);
 		put_u(k, rng_below(&r, 10) < 3); TAB(k);
@@ -2468,7 +2492,8 @@ static ierr demo_tx(struct db *db, void *ctx)
 	e = LOAD(d, &s, "LOAD DATA LOCAL INFILE 'customers.tsv' INTO TABLE customers" TSV
 		 "(id, name, legal_name, email, phone, currency, time_zone, locale, payment_days, invoice_schedule, "
 		 "line_grouping, billed_until, vat_id, street, address_line2, city, post_code, region, country, "
-		 "buyer_reference, notify_issued, notify_overdue, notify_payment, notes, active, created_at, updated_at)");
+		 "buyer_reference, endpoint_id, endpoint_scheme, notify_issued, notify_overdue, notify_payment, notes, active, "
+		 "created_at, updated_at)");
 	sink_close(&mem);
 	if (e)
 		return e;
@@ -2640,7 +2665,7 @@ ierr demo_run(struct db *db, const struct config *cfg, const struct demo_opts *o
 				int64_t unit = 1;
 				int x;
 
-				for (x = d->cust[i].exp; x < 6; x++)
+				for (x = d->cust[i].exp < 2 ? d->cust[i].exp : 2; x < 6; x++)
 					unit *= 10;
 				d->cust[i].pkprice[t] = list * 9 / 10 / unit * unit;
 				if (d->cust[i].pkprice[t] <= 0)

@@ -3,6 +3,7 @@
  * Exit status 0 on success; otherwise one line on stderr and non-zero.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +15,10 @@
 #include "config.h"
 #include "db.h"
 #include "demo.h"
+#include "einvoice.h"
 #include "invoice.h"
 #include "link.h"
+#include "send_mail.h"
 #include "users.h"
 
 struct ctl {
@@ -431,6 +434,121 @@ static int cmd_revoke_links(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
+/* ---------- e-invoices ---------- */
+
+/* One e-invoice into dir, named after its number ("INV-2026-000001.xml",
+ * ".cii.xml", ".xrechnung.xml"); the path is printed. syntax NULL: the
+ * customer's default (customers.einvoice_syntax). */
+static int export_one(struct ctl *c, struct arena *a, long long id, const enum einv_syntax *want, const char *dir)
+{
+	enum einv_syntax syntax;
+	static const struct auth_scope everything = { 0, 1 };
+	struct einv_doc d;
+	struct einv_problem p;
+	struct buf xml = BUF_INIT, path = BUF_INIT;
+	FILE *f;
+	int rc = 1;
+	ierr e;
+
+	e = einv_load(c->db, a, &c->cfg, &everything, id, time(NULL), &d, &p);
+	syntax = want ? *want : d.customer_syntax;
+	if (!e && syntax == EINV_UBL)
+		e = einv_check(&d, EINV_PEPPOL, &p);
+	if (e == IE_CONFLICT && *p.rule) {
+		rc = fail("invoice %lld cannot be an EN 16931 e-invoice: %s", id, p.message);
+		goto out;
+	}
+	if (e == IE_NOTFOUND || e == IE_CONFLICT) {
+		rc = fail("invoice %lld: %s", id, e == IE_CONFLICT ? p.message : "no such invoice");
+		goto out;
+	}
+	if (e) {
+		rc = db_fail(c, "export-xml", e);
+		goto out;
+	}
+	if ((e = einv_write(&d, syntax, &xml)) || (e = buf_puts(&path, dir)) || (e = buf_putc(&path, '/')))
+		goto fail;
+	for (const char *s = d.inv->number; *s; s++)
+		if ((e = buf_putc(&path, strchr("/\\:*?\"<>| ", *s) ? '_' : *s)))
+			goto fail;
+	if ((e = buf_puts(&path, einv_suffix(syntax))))
+		goto fail;
+	if ((f = fopen(path.data, "w"))) {
+		int bad = fwrite(xml.data, 1, xml.len, f) != xml.len;
+
+		bad |= fclose(f) != 0;
+		f = NULL;
+		if (bad) {
+			rc = fail("cannot write %s: %s", path.data, strerror(errno));
+			goto out;
+		}
+	} else {
+		rc = fail("cannot write %s: %s", path.data, strerror(errno));
+		goto out;
+	}
+	printf("%s\n", path.data);
+	rc = 0;
+	goto out;
+fail:
+	rc = fail("invoice %lld: %s", id, ierr_name(e));
+out:
+	buf_free(&xml);
+	buf_free(&path);
+	return rc;
+}
+
+static int cmd_export_xml(struct ctl *c, int argc, char **argv)
+{
+	static const char use[] = "usage: invoicectl export-xml [--syntax customer|peppol|cii|xrechnung] [--dir DIR] "
+				  "(--all | ID...)";
+	enum einv_syntax syntax = EINV_UBL;
+	int by_customer = 1;
+	const char *dir = ".";
+	struct arena *a = arena_new();
+	long long *ids = NULL, id;
+	size_t n = 0, cap = 0;
+	int all = 0, rc = 0, i;
+	ierr e;
+
+	if (!a)
+		return fail("out of memory");
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--syntax") && i + 1 < argc
+		    && (!strcmp(argv[i + 1], "customer") || !einv_syntax_of(argv[i + 1], &syntax)))
+			by_customer = !strcmp(argv[++i], "customer");
+		else if (!strcmp(argv[i], "--dir") && i + 1 < argc)
+			dir = argv[++i];
+		else if (!strcmp(argv[i], "--all"))
+			all = 1;
+		else if (!str_to_i64(argv[i], 1, 1LL << 53, &id) && (ids = arena_grow(a, ids, n, &cap, sizeof(*ids))))
+			ids[n++] = id;
+		else {
+			arena_free(a);
+			return fail("%s", use);
+		}
+	}
+	if (all == (n > 0)) {
+		arena_free(a);
+		return fail("%s", use);
+	}
+	if (all && (e = einv_issued_ids(c->db, a, &ids, &n))) {
+		rc = db_fail(c, "export-xml", e);
+		n = 0;
+	}
+	for (size_t k = 0; k < n; k++) {
+		struct arena *doc = arena_new();
+
+		if (!doc) {
+			rc = fail("out of memory");
+			break;
+		}
+		rc |= export_one(c, doc, ids[k], by_customer ? NULL : &syntax, dir);
+		arena_free(doc);
+	}
+	arena_free(a);
+	return rc;
+}
+
 /* For cron: sessions past their expiry, login failures past the window, old
  * form keys and old password links (auth_housekeeping). */
 static int cmd_housekeeping(struct ctl *c)
@@ -457,6 +575,10 @@ static void usage(void)
 	      "  demo [--customers N --invoices N --usage N]   load demo data into an empty database\n"
 	      "  link INVOICE_ID [--days N]               print a signed PDF download URL (default 30 days)\n"
 	      "  revoke-links INVOICE_ID                  invalidate every download link of an invoice\n"
+	      "  export-xml [--syntax customer|peppol|cii|xrechnung] [--dir DIR] (--all | ID...)\n"
+	      "                                           write the e-invoices of issued documents (default: each\n"
+	      "                                           customer's format); one file per document, named by number\n"
+	      "  send-mail [--dry-run]                    deliver queued customer mail through Mail.Sendmail (cron)\n"
 	      "  housekeeping                             remove expired sessions, login failures, form keys, password links (cron)\n",
 	      stderr);
 }
@@ -504,8 +626,12 @@ int main(int argc, char **argv)
 		rc = cmd_link(&c, argc - i - 1, argv + i + 1);
 	} else if (!strcmp(argv[i], "revoke-links")) {
 		rc = cmd_revoke_links(&c, argc - i - 1, argv + i + 1);
+	} else if (!strcmp(argv[i], "send-mail")) {
+		rc = ctl_send_mail(&c.cfg, c.db, argc - i - 1, argv + i + 1);
 	} else if (!strcmp(argv[i], "housekeeping") && argc == i + 1) {
 		rc = cmd_housekeeping(&c);
+	} else if (!strcmp(argv[i], "export-xml")) {
+		rc = cmd_export_xml(&c, argc - i - 1, argv + i + 1);
 	} else if (!strcmp(argv[i], "demo")) {
 		rc = cmd_demo(&c, argc - i - 1, argv + i + 1);
 	} else {

@@ -9,6 +9,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "db.h"
+#include "outbox.h"
 
 money_t alloc_open(const struct alloc_side *s)
 {
@@ -271,6 +272,10 @@ ierr alloc_add_tx(struct db *db, struct alloc_ctx *cx, enum alloc_source source,
 	    || (e = write_side(db, cx, &dst, 1, target_id, dst.side.used + amount,
 			       source == ALLOC_PAYMENT ? "allocate" : "credit", (long long)id, source_id, name, amount)))
 		return e;
+	/* money received: the customer's "payment received" mail, when they want it (lib/outbox.h) */
+	if (source == ALLOC_PAYMENT && !dst.side.is_credit
+	    && (e = outbox_queue(db, OUTBOX_PAYMENT_RECEIVED, target_id, (long long)id, NULL)))
+		return e;
 	result(out, (long long)id, &dst, dst.side.used + amount);
 	return IE_OK;
 }
@@ -453,6 +458,9 @@ ierr alloc_add_many_tx(struct db *db, struct alloc_ctx *cx, enum alloc_source so
 	if (e || (e = buf_putc(&events, ']')) || (e = buf_putc(&events, '\0')))
 		goto out;
 	e = audit_events_json(db, cx->user, cx->address, events.data);
+	for (i = 0; !e && source == ALLOC_PAYMENT && i < n; i++)
+		if (!dst[i].side.is_credit)
+			e = outbox_queue(db, OUTBOX_PAYMENT_RECEIVED, items[i].target, alloc_ids[i], NULL);
 out:
 	db_free(&r);
 	audit_json_free(&before);

@@ -403,6 +403,18 @@ static void dummy_verify(const struct config *cfg, const char *password)
 	auth_password_verify(dummy, password);
 }
 
+ierr auth_attempt_begin(struct req *req, const char *email)
+{
+	unsigned long long attempt;
+
+	return attempt_begin(req, email, &attempt);
+}
+
+ierr auth_attempt_ok(struct req *req, const char *email)
+{
+	return db_exec(req->db, "DELETE FROM login_failures WHERE email = ?", DB_ARGS(DB_S(email)), NULL, NULL);
+}
+
 ierr auth_login(struct req *req, const char *email_in, const char *password)
 {
 	unsigned char raw[32], hash[32];

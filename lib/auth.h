@@ -93,6 +93,13 @@ const char *auth_pref(const struct req *req, const char *pref);
  * The attempt is counted before the password is checked, so parallel attempts
  * get at most Login.AccountFailures checks per window. */
 ierr auth_login(struct req *req, const char *email, const char *password);
+/* The login throttle for a password checked outside the sign-in form (the
+ * portal's password change): the attempt counts as a failure of the account
+ * and address until auth_attempt_ok clears the account's failures;
+ * IE_THROTTLED (with req->error_msg) past Login.AccountFailures or
+ * Login.AddressFailures in Login.WindowMinutes. */
+ierr auth_attempt_begin(struct req *req, const char *email);
+ierr auth_attempt_ok(struct req *req, const char *email);
 ierr auth_logout(struct req *req);
 
 /* invoicectl housekeeping (cron): deletes sessions past their idle or

@@ -38,6 +38,9 @@
  *   Log.RepeatSeconds  the same error (program, kind, DB error number) is logged once per
  *                   this many seconds, with the count of the repeats held back (0: every time)
  *   Batch.Max       the most invoices a list batch action takes (1..500, read by invoice-admin)
+ *   Mail.Sendmail Mail.From Mail.FromName Mail.TimeoutSeconds Mail.LeaseSeconds Mail.RetrySeconds
+ *   Mail.MaxAttempts Mail.LinkDays Mail.Batch   customer mail (read by lib/outbox.c: outbox_cfg_load)
+ *   Link.RatePerAddress Link.RatePerInvoice Link.RateWindowMinutes   signed-link downloads (lib/link_views.c)
  *   Seller.Name Seller.Address Seller.TaxId Seller.IBAN Seller.BIC Seller.Email Seller.Country
  */
 #ifndef INVOICE_CONFIG_H

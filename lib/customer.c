@@ -25,6 +25,11 @@ static const char *const eas[] = {
 	"9952", "9953", "9957", "9959", "EM", NULL
 };
 
+/* The syntax the customer's e-invoices default to (sql/0025, einvoice.h). */
+static const char *const syntaxes[] = { "peppol", "cii", "xrechnung", NULL };
+static const char *const syntax_labels[] = { "Peppol BIS 3.0 (UBL)", "CII (UN/CEFACT, EN 16931)",
+	"XRechnung (UBL, Leitweg-ID as buyer reference)", NULL };
+
 const struct form_field customer_form[CF__COUNT] = {
 	[CF_NAME] = FORM_FIELD("name", "Name", FORM_TEXT, .required = 1, .maxlen = 200),
 	[CF_LEGAL_NAME] = FORM_FIELD("legal_name", "Legal name", FORM_TEXT, .maxlen = 200,
@@ -57,6 +62,9 @@ const struct form_field customer_form[CF__COUNT] = {
 				      .hint = "The Peppol endpoint id, e.g. 4000001123452."),
 	[CF_ENDPOINT_SCHEME] = FORM_FIELD("endpoint_scheme", "Electronic address scheme", FORM_ENUM,
 					  .choices = eas, .hint = "EAS code, e.g. 0088 (GLN), 9930 (DE VAT)."),
+	[CF_EINVOICE] = FORM_FIELD("einvoice_syntax", "E-invoice format", FORM_ENUM, .choices = syntaxes,
+				   .choice_labels = syntax_labels,
+				   .hint = "What the customer's e-invoices default to; XRechnung needs the Leitweg-ID as buyer reference."),
 	[CF_NOTES] = FORM_FIELD("notes", "Internal notes", FORM_AREA, .maxlen = 2000),
 };
 
@@ -177,6 +185,9 @@ ierr customer_check(struct form_value v[CF__COUNT], struct arena *arena)
 		else
 			form_set_error(&v[CF_ENDPOINT_ID], "is needed with a scheme");
 	}
+	if (v[CF_EINVOICE].present && !strcmp(v[CF_EINVOICE].s, "xrechnung") && !v[CF_BUYER_REF].present
+	    && !v[CF_BUYER_REF].error && !v[CF_EINVOICE].error)
+		form_set_error(&v[CF_BUYER_REF], "is needed for XRechnung: the customer's Leitweg-ID");
 	return form_errors(v, CF__COUNT) ? IE_INVALID : IE_OK;
 }
 
@@ -192,6 +203,7 @@ void customer_defaults(struct form_value v[CF__COUNT], const char *currency, con
 	v[CF_SCHEDULE].raw = "none";
 	v[CF_GROUPING].raw = "none";
 	v[CF_NOTIFY_ISSUED].raw = "1";
+	v[CF_EINVOICE].raw = "peppol";
 }
 
 /* ---------- reads ---------- */
@@ -206,14 +218,14 @@ ierr customer_get(struct db *db, struct arena *arena, long long id, int lock, st
 		e = db_query_row(db, &r, "SELECT name, legal_name, email, phone, street, address_line2, city, "
 				 "post_code, region, country, vat_id, currency, time_zone, payment_days, "
 				 "invoice_schedule, line_grouping, notify_issued, buyer_reference, endpoint_id, "
-				 "endpoint_scheme, COALESCE(notes, ''), id, active, row_version, "
+				 "endpoint_scheme, einvoice_syntax, COALESCE(notes, ''), id, active, row_version, "
 				 "EXISTS (SELECT 1 FROM invoices WHERE customer_id = c.id) "
 				 "FROM customers c WHERE id = ? FOR UPDATE", DB_ARGS(DB_I(id)));
 	else
 		e = db_query_row(db, &r, "SELECT name, legal_name, email, phone, street, address_line2, city, "
 				 "post_code, region, country, vat_id, currency, time_zone, payment_days, "
 				 "invoice_schedule, line_grouping, notify_issued, buyer_reference, endpoint_id, "
-				 "endpoint_scheme, COALESCE(notes, ''), id, active, row_version, "
+				 "endpoint_scheme, einvoice_syntax, COALESCE(notes, ''), id, active, row_version, "
 				 "EXISTS (SELECT 1 FROM invoices WHERE customer_id = c.id) "
 				 "FROM customers c WHERE id = ?", DB_ARGS(DB_I(id)));
 	if (!e)
@@ -234,6 +246,8 @@ static void texts_of(const struct form_value v[CF__COUNT], const char *text[CF__
 /* ---------- writes ---------- */
 
 #define OPT(k) (v[k].present ? DB_S(v[k].s) : DB_S(""))
+/* a form without the field (older clients) keeps the default syntax */
+#define SYNTAX(v) (v[CF_EINVOICE].present ? DB_S(v[CF_EINVOICE].s) : DB_S("peppol"))
 
 ierr customer_create(struct db *db, const struct auth_user *user, const char *address,
 		     const struct form_value v[CF__COUNT], long long *id_out)
@@ -245,14 +259,14 @@ ierr customer_create(struct db *db, const struct auth_user *user, const char *ad
 
 	e = db_exec(db, "INSERT INTO customers (name, legal_name, email, phone, street, address_line2, city, "
 		    "post_code, region, country, vat_id, currency, time_zone, payment_days, invoice_schedule, "
-		    "line_grouping, notify_issued, buyer_reference, endpoint_id, endpoint_scheme, notes) "
-		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		    "line_grouping, notify_issued, buyer_reference, endpoint_id, endpoint_scheme, einvoice_syntax, notes) "
+		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		    DB_ARGS(DB_S(v[CF_NAME].s), OPT(CF_LEGAL_NAME), OPT(CF_EMAIL), OPT(CF_PHONE), OPT(CF_STREET),
 			    OPT(CF_LINE2), OPT(CF_CITY), OPT(CF_POST_CODE), OPT(CF_REGION), DB_S(v[CF_COUNTRY].s),
 			    OPT(CF_VAT_ID), DB_S(v[CF_CURRENCY].s), DB_S(v[CF_TIME_ZONE].s),
 			    DB_I(v[CF_PAYMENT_DAYS].i), DB_S(v[CF_SCHEDULE].s), DB_S(v[CF_GROUPING].s),
 			    DB_I(v[CF_NOTIFY_ISSUED].i), OPT(CF_BUYER_REF), OPT(CF_ENDPOINT_ID),
-			    OPT(CF_ENDPOINT_SCHEME), v[CF_NOTES].present ? DB_S(v[CF_NOTES].s) : DB_N),
+			    OPT(CF_ENDPOINT_SCHEME), SYNTAX(v), v[CF_NOTES].present ? DB_S(v[CF_NOTES].s) : DB_N),
 		    NULL, &id);
 	if (e)
 		goto out;
@@ -283,14 +297,14 @@ static ierr cust_write(struct db *db, void *ctx, const char *const *after, unsig
 	e = db_exec(db, "UPDATE customers SET name = ?, legal_name = ?, email = ?, phone = ?, street = ?, "
 		    "address_line2 = ?, city = ?, post_code = ?, region = ?, country = ?, vat_id = ?, currency = ?, "
 		    "time_zone = ?, payment_days = ?, invoice_schedule = ?, line_grouping = ?, notify_issued = ?, "
-		    "buyer_reference = ?, endpoint_id = ?, endpoint_scheme = ?, notes = ?, "
+		    "buyer_reference = ?, endpoint_id = ?, endpoint_scheme = ?, einvoice_syntax = ?, notes = ?, "
 		    "row_version = row_version + 1 WHERE id = ? AND row_version = ?",
 		    DB_ARGS(DB_S(v[CF_NAME].s), OPT(CF_LEGAL_NAME), OPT(CF_EMAIL), OPT(CF_PHONE), OPT(CF_STREET),
 			    OPT(CF_LINE2), OPT(CF_CITY), OPT(CF_POST_CODE), OPT(CF_REGION), DB_S(v[CF_COUNTRY].s),
 			    OPT(CF_VAT_ID), DB_S(v[CF_CURRENCY].s), DB_S(v[CF_TIME_ZONE].s),
 			    DB_I(v[CF_PAYMENT_DAYS].i), DB_S(v[CF_SCHEDULE].s), DB_S(v[CF_GROUPING].s),
 			    DB_I(v[CF_NOTIFY_ISSUED].i), OPT(CF_BUYER_REF), OPT(CF_ENDPOINT_ID),
-			    OPT(CF_ENDPOINT_SCHEME), v[CF_NOTES].present ? DB_S(v[CF_NOTES].s) : DB_N,
+			    OPT(CF_ENDPOINT_SCHEME), SYNTAX(v), v[CF_NOTES].present ? DB_S(v[CF_NOTES].s) : DB_N,
 			    DB_I(w->id), DB_I(w->version)),
 		    n, NULL);
 	/* drafts carry the customer's current name (sql/0001, invoices.customer_name) */

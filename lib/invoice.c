@@ -626,6 +626,15 @@ void invoice_seller(const struct config *cfg, struct inv_seller *s)
 	s->email = config_get(cfg, "Seller.Email", "");
 	s->phone = config_get(cfg, "Seller.Phone", "");
 	s->website = config_get(cfg, "Seller.Website", "");
+	s->legal_name = config_get(cfg, "Seller.LegalName", s->name);
+	s->street = config_get(cfg, "Seller.Street", "");
+	s->city = config_get(cfg, "Seller.City", "");
+	s->post_code = config_get(cfg, "Seller.PostCode", "");
+	s->country = config_get(cfg, "Seller.Country", "DE");
+	s->company_id = config_get(cfg, "Seller.CompanyID", "");
+	s->endpoint_id = config_get(cfg, "Seller.EndpointID", "");
+	s->endpoint_scheme = config_get(cfg, "Seller.EndpointScheme", "");
+	s->contact = config_get(cfg, "Seller.ContactName", "");
 }
 
 /* ---------- stored PDFs ---------- */

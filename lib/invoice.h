@@ -122,9 +122,12 @@ struct invoice {
 	int link_epoch;
 };
 
-/* The seller block, from config (Seller.*). */
+/* The seller block, from config (Seller.*). The address parts, legal
+ * registration and electronic address serve the e-invoices (einvoice.h). */
 struct inv_seller {
 	const char *name, *address, *tax_id, *iban, *bic, *email, *phone, *website;
+	const char *legal_name, *street, *city, *post_code, *country, *company_id, *endpoint_id,
+		   *endpoint_scheme, *contact;
 };
 
 /* The one label set (DESIGN.md, List figures): "Draft" "Due" "Partly paid"

@@ -7,6 +7,8 @@
 #include "auth.h"
 #include "buf.h"
 #include "db.h"
+#include "einvoice.h"
+#include "outbox.h"
 
 /* ---------- totals ---------- */
 
@@ -684,6 +686,7 @@ static ierr take_number(struct db *db, const char *series, int year, long long *
 ierr ied_issue_tx(struct db *db, struct ied_ctx *cx, struct ied_issue *is)
 {
 	struct audit_json after = AUDIT_JSON_INIT;
+	struct einv_problem ep;
 	struct db_res r;
 	char status[8], kind[8], date[11] = "";
 	long long seq = 0, nlines = 0;
@@ -707,6 +710,11 @@ ierr ied_issue_tx(struct db *db, struct ied_ctx *cx, struct ied_issue *is)
 		e = refuse(cx, IED_EMPTY, "An invoice without lines cannot be issued.");
 		goto out;
 	}
+	/* before a number is spent: a document breaking a fatal EN 16931 rule (einvoice.h) */
+	if ((e = einv_issue_check(db, is->id, is->seller_json, &ep)) == IE_CONFLICT)
+		e = refuse(cx, IED_EINVOICE, ep.message);
+	if (e)
+		goto out;
 	if ((e = take_number(db, credit ? "credit" : "invoice", ied_year_of(date), &seq))
 	    || (e = ied_number(credit ? is->credit_prefix : is->prefix, ied_year_of(date), seq, is->number,
 			       sizeof(is->number))))
@@ -722,14 +730,7 @@ ierr ied_issue_tx(struct db *db, struct ied_ctx *cx, struct ied_issue *is)
 			 DB_ARGS(DB_S(is->number), DB_S(is->seller_json), DB_I(is->id)), NULL, NULL)))
 		goto out;
 	if (is->notify
-	    && (e = db_exec(db, "INSERT IGNORE INTO outbox (kind, dedupe_key, customer_id, invoice_id, to_address, "
-			    "subject, body) SELECT 'invoice_issued', CONCAT('invoice_issued:', i.id), c.id, i.id, c.email, "
-			    "CONCAT(IF(i.kind = 'credit', 'Credit note ', 'Invoice '), i.number), "
-			    "CONCAT('Dear ', c.name, ',\\n\\n', IF(i.kind = 'credit', 'credit note ', 'invoice '), "
-			    "i.number, ' of ', DATE_FORMAT(i.invoice_date, '%Y-%m-%d'), ' over ', i.total, ' ', i.currency, "
-			    "' has been issued, due on ', DATE_FORMAT(i.due_date, '%Y-%m-%d'), '.\\n') "
-			    "FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.id = ? AND c.email <> ''",
-			    DB_ARGS(DB_I(is->id)), NULL, NULL)))
+	    && (e = outbox_queue(db, credit ? OUTBOX_CREDIT_NOTE : OUTBOX_INVOICE_ISSUED, is->id, 0, NULL)))
 		goto out;
 	if ((e = audit_json_str(&after, "status", "open")) || (e = audit_json_str(&after, "number", is->number))
 	    || (e = audit_json_bool(&after, "notify", is->notify)) || (e = audit_json_end(&after)))
@@ -765,7 +766,8 @@ ierr ied_void_tx(struct db *db, struct ied_ctx *cx, long long id, long long row_
 	}
 	if ((e = db_exec(db, "UPDATE invoices SET status = 'void', voided_at = UTC_TIMESTAMP(), void_reason = ?, "
 			 "row_version = row_version + 1 WHERE id = ? AND status = 'open'",
-			 DB_ARGS(DB_S(reason), DB_I(id)), NULL, NULL)))
+			 DB_ARGS(DB_S(reason), DB_I(id)), NULL, NULL))
+	    || (e = outbox_queue(db, OUTBOX_INVOICE_VOIDED, id, 0, NULL)))
 		goto out;
 	if ((e = audit_json_str(&after, "status", "void")) || (e = audit_json_str(&after, "reason", reason))
 	    || (e = audit_json_end(&after)))

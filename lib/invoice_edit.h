@@ -175,7 +175,7 @@ ierr ied_draft_get(struct db *db, struct arena *a, long long id, struct ied_draf
 /* ---- transactions (inside the caller's transaction) ---- */
 
 /* Why a transaction refused (IE_CONFLICT): */
-enum ied_refusal { IED_OK, IED_STATUS, IED_VERSION, IED_ALLOCATED, IED_EMPTY, IED_CURRENCY };
+enum ied_refusal { IED_OK, IED_STATUS, IED_VERSION, IED_ALLOCATED, IED_EMPTY, IED_CURRENCY, IED_EINVOICE };
 
 struct ied_ctx {
 	const struct auth_user *user;  /* the audit event's actor */
@@ -199,6 +199,9 @@ struct ied_issue {
 	int notify;                    /* queue the "invoice issued" mail */
 	char number[40];               /* out */
 };
+/* Before the number is taken, the draft must not break a fatal EN 16931
+ * rule (einv_issue_check, einvoice.h; the seller from seller_json): else
+ * IE_CONFLICT, IED_EINVOICE, cx->why naming the rule and the field. */
 ierr ied_issue_tx(struct db *db, struct ied_ctx *cx, struct ied_issue *is);
 
 ierr ied_void_tx(struct db *db, struct ied_ctx *cx, long long id, long long row_version, const char *reason);

@@ -31,7 +31,7 @@ static void log_nerr(const char *what, NEOERR *err)
 	nerr_ignore(&err);
 }
 
-ierr tmpl_new(const char *dir, struct tmpl **out)
+static ierr tmpl_new_mode(const char *dir, const char *mode, struct tmpl **out)
 {
 	struct tmpl *t = calloc(1, sizeof(*t));
 	NEOERR *err;
@@ -43,7 +43,7 @@ ierr tmpl_new(const char *dir, struct tmpl **out)
 		goto out;
 	err = hdf_init(&t->config);
 	if (!err)
-		err = hdf_set_value(t->config, "Config.VarEscapeMode", "html");
+		err = hdf_set_value(t->config, "Config.VarEscapeMode", mode);
 	if (!err)
 		err = hdf_set_value(t->config, "hdf.loadpaths.0", t->dir);
 	if (err) {
@@ -55,6 +55,16 @@ ierr tmpl_new(const char *dir, struct tmpl **out)
 out:
 	tmpl_free(t);
 	return e;
+}
+
+ierr tmpl_new(const char *dir, struct tmpl **out)
+{
+	return tmpl_new_mode(dir, "html", out);
+}
+
+ierr tmpl_new_text(const char *dir, struct tmpl **out)
+{
+	return tmpl_new_mode(dir, "none", out);
 }
 
 void tmpl_free(struct tmpl *t)

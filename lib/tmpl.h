@@ -18,6 +18,9 @@
 struct tmpl;
 
 ierr tmpl_new(const char *dir, struct tmpl **out);
+/* The same without escaping, for plain-text output only (the text part of a
+ * mail, templates/mail_text.cs): never for HTML. */
+ierr tmpl_new_text(const char *dir, struct tmpl **out);
 void tmpl_free(struct tmpl *t);
 /* Renders `name` (e.g. "login.cs") with data from `hdf` (HDF *), appending to out. */
 ierr tmpl_render(struct tmpl *t, const char *name, void *hdf, struct buf *out);

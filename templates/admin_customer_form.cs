@@ -45,6 +45,7 @@
       <?cs call:field(Form.buyer_reference) ?>
       <?cs call:field(Form.endpoint_id) ?>
       <?cs call:field(Form.endpoint_scheme) ?>
+      <?cs call:field(Form.einvoice_syntax) ?>
     </fieldset>
     <fieldset<?cs if:!Can.Write ?> disabled<?cs /if ?>>
       <legend>Internal</legend>

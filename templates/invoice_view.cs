@@ -27,6 +27,9 @@ else ?><?cs include!"_head.cs" ?>
     <a class="btn primary" id="act-pdf" href="<?cs var:Act.PDF ?>" download>Download PDF</a>
     <a class="btn" id="act-print" href="<?cs var:Act.Print ?>">Print view</a>
     <a class="btn" id="act-csv" href="<?cs var:Act.CSV ?>" download>Detailed CSV</a>
+    <?cs if:Act.UBL ?><a class="btn" id="act-ubl" href="<?cs var:Act.UBL ?>" download title="EN 16931 e-invoice, UBL (Peppol BIS Billing 3.0)">E-invoice (UBL)<?cs if:Act.EDefault == "peppol" ?> · customer's format<?cs /if ?></a>
+    <a class="btn" id="act-cii" href="<?cs var:Act.CII ?>" download title="EN 16931 e-invoice, UN/CEFACT CII">E-invoice (CII)<?cs if:Act.EDefault == "cii" ?> · customer's format<?cs /if ?></a><?cs /if ?>
+    <?cs if:Act.XRechnung ?><a class="btn" id="act-xrechnung" href="<?cs var:Act.XRechnung ?>" download title="EN 16931 e-invoice, UBL under XRechnung 3.0">E-invoice (XRechnung) · customer's format</a><?cs /if ?>
     <?cs if:Act.Customer && Staff ?><a class="btn subtle" id="act-customer" href="<?cs var:Act.Customer ?>">Customer's invoices</a><?cs /if ?>
   </div>
 </div>
@@ -231,6 +234,32 @@ else ?><?cs include!"_head.cs" ?>
     <?cs if:Can.RecordPayment ?><a class="btn" id="record-payment" href="<?cs var:Act.Payments ?>#record">Record payment</a><?cs /if ?>
   </div>
   <?cs /if ?>
+  <section class="mail-box" aria-labelledby="mail-h" id="notifications">
+    <h2 id="mail-h">Notifications</h2>
+    <?cs if:Mail.0.Id ?>
+    <table class="grid" id="mail-history">
+      <thead><tr><th scope="col">Message</th><th scope="col">To</th><th scope="col">Status</th><th scope="col">Queued</th><th scope="col">Sent</th><?cs if:Can.Resend ?><th scope="col"><span class="visually-hidden">Action</span></th><?cs /if ?></tr></thead>
+      <tbody>
+      <?cs each:m = Mail ?>
+        <tr data-outbox="<?cs var:m.Id ?>" data-status="<?cs var:m.Status ?>"><td><?cs var:m.Subject ?> <span class="hint">(<?cs var:m.Kind ?>)</span></td><td><?cs var:m.To ?></td>
+          <td><span class="badge mail-<?cs var:m.Status ?>"><?cs var:m.Status ?></span><?cs if:m.Attempts > 0 ?> · <?cs var:m.Attempts ?> attempt<?cs if:m.Attempts != 1 ?>s<?cs /if ?><?cs /if ?><?cs if:m.Error ?><br><span class="mail-error"><?cs var:m.Error ?></span><?cs /if ?></td>
+          <td><?cs var:m.Queued ?></td><td><?cs var:m.Sent ?></td>
+          <?cs if:Can.Resend ?><td><form method="post" action="/admin/invoices/<?cs var:Inv.Id ?>/resend" class="inline">
+            <input type="hidden" name="csrf" value="<?cs var:CSRF ?>"><input type="hidden" name="once" value="<?cs var:Form.Once ?>">
+            <input type="hidden" name="outbox" value="<?cs var:m.Id ?>"><button type="submit" class="btn">Send again</button></form></td><?cs /if ?></tr>
+      <?cs /each ?>
+      </tbody>
+    </table>
+    <?cs else ?><p class="hint">No mail about this invoice.</p><?cs /if ?>
+    <h3 id="views-h">Opened through download links</h3>
+    <p id="link-views-total"><?cs var:LinkViewsTotal ?> time<?cs if:LinkViewsTotal != 1 ?>s<?cs /if ?></p>
+    <?cs if:LinkViews.0.When ?>
+    <table class="grid" id="link-views" aria-labelledby="views-h">
+      <thead><tr><th scope="col">When (UTC)</th><th scope="col">Address</th></tr></thead>
+      <tbody><?cs each:v = LinkViews ?><tr><td><?cs var:v.When ?></td><td><?cs var:v.Address ?></td></tr><?cs /each ?></tbody>
+    </table>
+    <?cs /if ?>
+  </section>
   <?cs include!"_history_box.cs" ?>
 </aside>
 <script src="/static/invoice.js" defer></script>

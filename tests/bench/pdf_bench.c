@@ -186,7 +186,7 @@ int main(int argc, char **argv)
 	const struct inv_seller seller = {
 		"Example Networks GmbH", "Friedrichstraße 1\n10117 Berlin\nGermany", "DE123456789",
 		"DE89370400440532013000", "COBADEFFXXX", "billing@example.net", "+49 30 1234567",
-		"example.net",
+		"example.net", "Example Networks GmbH", "Friedrichstraße 1", "Berlin", "10117", "DE", "", "", "", "",
 	};
 	struct pdf_opts o = { "A4", NULL, "Invoice", { NULL } };
 	char extra[1024], cjk[1024];

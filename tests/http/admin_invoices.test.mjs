@@ -525,3 +525,42 @@ test('a new year starts its own series at 1, also when its first issues race', a
   sql(`DELETE FROM invoices WHERE id IN (${ids.join(',')})`);
   sql(`DELETE FROM number_sequences WHERE year = ${year}`);
 });
+
+// EN 16931 (issue 12): issue refuses a document that would break a fatal rule, naming the rule and
+// the field to fix, before a number is taken; fixed, the same draft issues.
+test('issue refuses a document breaking a fatal EN 16931 rule, names rule and field, spends no number', async () => {
+  const c = await as('billing');
+  const id = await createDraft(c);
+  const vat = one(`SELECT vat_id FROM customers WHERE id = ${CID}`);
+  const [cat2, rate2, tax2] = rows(`SELECT vat_category, tax_rate, tax_amount FROM invoice_lines WHERE invoice_id = ${id} AND position = 2`)[0];
+  const seqs = () => rows('SELECT series, year, next_value FROM number_sequences ORDER BY series, year');
+  const untouched = (what) => {
+    assert.deepEqual(rows(`SELECT status, COALESCE(number, '-') FROM invoices WHERE id = ${id}`), [['draft', '-']], what);
+    assert.equal(n(`SELECT COUNT(*) FROM audit_events WHERE entity = 'invoice' AND entity_id = ${id} AND action = 'issue'`), 0, what);
+  };
+  const before = seqs();
+  try {
+    // BR-AE-02: a reverse-charge line needs the buyer's VAT id (the buyer's country cannot be
+    // missing here: the schema's ck_customers_country keeps it an ISO code, so BR-11 is unit-tested)
+    sql(`UPDATE customers SET vat_id = '' WHERE id = ${CID}`);
+    sql(`UPDATE invoice_lines SET vat_category = 'AE', tax_rate = 0, tax_amount = 0 WHERE invoice_id = ${id} AND position = 2`);
+    let r = await issue(c, id, false);
+    assert.equal(r.status, 409, why(r));
+    assert.match(r.text_, /EN 16931 rule BR-AE-02: the customer(&#39;|&apos;|')s VAT identifier is missing/);
+    untouched('BR-AE-02');
+    // BR-S-05: a standard-rated line at 0%
+    sql(`UPDATE invoice_lines SET vat_category = 'S' WHERE invoice_id = ${id} AND position = 2`);
+    r = await issue(c, id, false);
+    assert.equal(r.status, 409, why(r));
+    assert.match(r.text_, /EN 16931 rule BR-S-05/);
+    untouched('BR-S-05');
+    assert.deepEqual(seqs(), before, 'no number was taken');
+  } finally {
+    sql(`UPDATE customers SET vat_id = '${vat}' WHERE id = ${CID}`);
+  }
+  sql(`UPDATE invoice_lines SET vat_category = '${cat2}', tax_rate = ${rate2}, tax_amount = ${tax2}
+    WHERE invoice_id = ${id} AND position = 2`);
+  const r = await issue(c, id, false);
+  assert.equal(r.status, 303, why(r));
+  assert.match(one(`SELECT number FROM invoices WHERE id = ${id}`), /^INV-\d{4}-\d{6}$/);
+});

@@ -247,7 +247,8 @@ static struct fx *fx_new(size_t n, const char *status)
 	f->taxes[0] = (struct inv_tax_total){ "S", 190000, "", 1000 * (money_t)n, 190 * (money_t)n };
 	f->seller = (struct inv_seller){ "Example Networks Ltd", "1 High Street\nLondon EC1A 1AA",
 					 "GB123456789", "GB29NWBK60161331926819", "NWBKGB2L",
-					 "billing@example.net", "+44 20 7946 0000", "example.net" };
+					 "billing@example.net", "+44 20 7946 0000", "example.net", "Example Networks Ltd",
+					 "1 High Street", "London", "EC1A 1AA", "GB", "", "", "", "" };
 	f->inv.id = 7;
 	f->inv.kind = "invoice";
 	f->inv.type_code = 380;

@@ -92,6 +92,7 @@ async function flow(page, js, tag) {
   assert.equal(new URL(page.url()).pathname, `/invoices/${id}`);
   const number = (await page.textContent('#inv-number')).trim();
   assert.match(number, /^[A-Z]+-\d{4}-\d{6}$/);
+  await axeClean(page, 'the issued invoice with its notifications and link downloads');
 
   // in the list with its number
   await page.goto(`/invoices?q=${encodeURIComponent(number)}`);
