@@ -3,8 +3,9 @@
 // / removal flows, record-and-allocate from the invoice page, refunds against a
 // credit note, over-allocation and currency mismatch refused with nothing written,
 // roles (support reads and gets 403 on writes, customers 404), CSRF, double submits,
-// 20 parallel allocations of one payment, and the figures every page shows after
-// allocations against SQL truth.
+// 20 parallel allocations of one payment, the figures every page shows after
+// allocations against SQL truth, and every sums table of the list against SQL truth
+// after spreads (set-based, sql/0027), removals and single allocations.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { as, sql } from './lib.mjs';
@@ -87,6 +88,42 @@ function invariants(cust) {
     AND status <> IF(paid_amount >= total, 'paid', 'open')`), 0, 'stored status');
   assert.equal(n(`SELECT COUNT(*) FROM payments WHERE customer_id = ${cust} AND allocated_amount > ABS(amount)`), 0);
 }
+
+// Every sums table of the list (sql/0002..0020) less its SQL GROUP BY truth from
+// invoices, per key: the keys where anything is left over, as text ('' when exact).
+// Rows that fell to n = 0 with zero figures cancel out, as a rebuild would not have them.
+const MONTH = (c) => `${c} - INTERVAL DAYOFMONTH(${c}) - 1 DAY`;
+const SUMS = [
+  ['invoice_day_totals', 'invoice_date, due_date, status, kind, paid_state, currency', null, ''],
+  ['invoice_month_totals', 'month, due_month, status, kind, paid_state, currency',
+    `${MONTH('invoice_date')} AS month, ${MONTH('due_date')} AS due_month, status, kind, paid_state, currency`, ''],
+  ['invoice_month_status_totals', 'month, status, kind, currency',
+    `${MONTH('invoice_date')} AS month, status, kind, currency`, ''],
+  ['invoice_due_totals', 'due_date, currency, kind, paid_state', null, `WHERE status = 'open'`],
+  ['invoice_status_totals', 'status, kind, paid_state, currency', null, ''],
+];
+function sumsDrift() {
+  const out = [];
+  for (const [table, keys, sel, where] of SUMS)
+    out.push(sql(`SELECT '${table}', ${keys}, SUM(n), SUM(total), SUM(paid), SUM(balance) FROM (
+        SELECT ${keys}, n, total, paid, balance FROM ${table}
+        UNION ALL
+        SELECT ${keys}, -COUNT(*), -SUM(total), -SUM(paid_amount), -SUM(balance)
+          FROM (SELECT ${sel || keys}, total, paid_amount, balance FROM invoices ${where}) i GROUP BY ${keys}) x
+      GROUP BY ${keys} HAVING SUM(n) <> 0 OR SUM(total) <> 0 OR SUM(paid) <> 0 OR SUM(balance) <> 0`));
+  const bucket = (col) => `SELECT '${col}', invoice_amount_bucket(${col === 'paid' ? 'paid_amount' : col}), status, currency,
+    -COUNT(*) FROM invoices GROUP BY 2, 3, 4`;
+  out.push(sql(`SELECT 'invoice_amount_totals', col, bucket, status, currency, SUM(n) FROM (
+      SELECT col, bucket, status, currency, n FROM invoice_amount_totals
+      UNION ALL ${bucket('total')} UNION ALL ${bucket('paid')} UNION ALL ${bucket('balance')}) x
+    GROUP BY col, bucket, status, currency HAVING SUM(n) <> 0`));
+  out.push(sql(`SELECT 'invoice_customer_totals', customer_name, status, currency, SUM(n) FROM (
+      SELECT customer_name, status, currency, n FROM invoice_customer_totals
+      UNION ALL SELECT customer_name, status, currency, -COUNT(*) FROM invoices GROUP BY customer_name, status, currency) x
+    GROUP BY customer_name, status, currency HAVING SUM(n) <> 0`));
+  return out.filter(Boolean).join('\n');
+}
+const totalsVersion = () => n('SELECT v FROM invoice_totals_version WHERE id = 1');
 
 // ---------- pages and forms ----------
 
@@ -427,6 +464,7 @@ test('a refund (negative payment) is set against a credit note\'s unspent credit
   assert.deepEqual(inv(cn.id), { status: 'paid', paid: '40.000', total: '40.000' });
   assert.equal(inv(open.id).paid, '0.000');
   invariants(cust);
+  assert.equal(sumsDrift(), '', 'after a refund spread over a credit note');
   tab = (await c.get(`/admin/customers/${cust}?tab=payments`)).text_;
   assert.equal(rowCells(tab, 'data-currency="EUR"'), 'EUR|0.00 EUR|0.00 EUR|0.00 EUR');
   // the list marks it as a refund
@@ -485,6 +523,7 @@ test('credit note leftover applied to another invoice from its page', async () =
     AND JSON_VALUE(after_json, '$.source_id') = ${cn2.id}`), 2);
   assert.equal(n(`SELECT COUNT(*) FROM audit_events WHERE entity = 'invoice' AND entity_id = ${cn2.id} AND action = 'allocate'`), 2);
   invariants(cust);
+  assert.equal(sumsDrift(), '', 'after a credit note spread');
 });
 
 test('roles: support reads every payment page and gets 403 on every write; customers get 404', async () => {
@@ -608,42 +647,6 @@ test('the list refuses bad parameters (400), unknown ids are 404, the customer p
 });
 
 // ---------- the sums tables after set-based spreads (sql/0027, invoice_paid_many) ----------
-
-// Every sums table of the list (sql/0002..0020) less its SQL GROUP BY truth from
-// invoices, per key: the keys where anything is left over, as text ('' when exact).
-// Rows that fell to n = 0 with zero figures cancel out, as a rebuild would not have them.
-const MONTH = (c) => `${c} - INTERVAL DAYOFMONTH(${c}) - 1 DAY`;
-const SUMS = [
-  ['invoice_day_totals', 'invoice_date, due_date, status, kind, paid_state, currency', null, ''],
-  ['invoice_month_totals', 'month, due_month, status, kind, paid_state, currency',
-    `${MONTH('invoice_date')} AS month, ${MONTH('due_date')} AS due_month, status, kind, paid_state, currency`, ''],
-  ['invoice_month_status_totals', 'month, status, kind, currency',
-    `${MONTH('invoice_date')} AS month, status, kind, currency`, ''],
-  ['invoice_due_totals', 'due_date, currency, kind, paid_state', null, `WHERE status = 'open'`],
-  ['invoice_status_totals', 'status, kind, paid_state, currency', null, ''],
-];
-function sumsDrift() {
-  const out = [];
-  for (const [table, keys, sel, where] of SUMS)
-    out.push(sql(`SELECT '${table}', ${keys}, SUM(n), SUM(total), SUM(paid), SUM(balance) FROM (
-        SELECT ${keys}, n, total, paid, balance FROM ${table}
-        UNION ALL
-        SELECT ${keys}, -COUNT(*), -SUM(total), -SUM(paid_amount), -SUM(balance)
-          FROM (SELECT ${sel || keys}, total, paid_amount, balance FROM invoices ${where}) i GROUP BY ${keys}) x
-      GROUP BY ${keys} HAVING SUM(n) <> 0 OR SUM(total) <> 0 OR SUM(paid) <> 0 OR SUM(balance) <> 0`));
-  const bucket = (col) => `SELECT '${col}', invoice_amount_bucket(${col === 'paid' ? 'paid_amount' : col}), status, currency,
-    -COUNT(*) FROM invoices GROUP BY 2, 3, 4`;
-  out.push(sql(`SELECT 'invoice_amount_totals', col, bucket, status, currency, SUM(n) FROM (
-      SELECT col, bucket, status, currency, n FROM invoice_amount_totals
-      UNION ALL ${bucket('total')} UNION ALL ${bucket('paid')} UNION ALL ${bucket('balance')}) x
-    GROUP BY col, bucket, status, currency HAVING SUM(n) <> 0`));
-  out.push(sql(`SELECT 'invoice_customer_totals', customer_name, status, currency, SUM(n) FROM (
-      SELECT customer_name, status, currency, n FROM invoice_customer_totals
-      UNION ALL SELECT customer_name, status, currency, -COUNT(*) FROM invoices GROUP BY customer_name, status, currency) x
-    GROUP BY customer_name, status, currency HAVING SUM(n) <> 0`));
-  return out.filter(Boolean).join('\n');
-}
-const totalsVersion = () => n('SELECT v FROM invoice_totals_version WHERE id = 1');
 
 test('spreads, removals and single allocations keep every sums table equal to SQL truth', async () => {
   assert.equal(sumsDrift(), '', 'the sums are exact before');
