@@ -14,8 +14,10 @@
 --      @invoice_totals_off = 1, so no row trigger runs;
 --   3. the rows' new key columns and figures (sign +1);
 --   4. per sums table one INSERT ... SELECT ... GROUP BY ... ON DUPLICATE KEY
---      UPDATE of the summed signs and figures: a row whose figures did not
---      change adds nothing, as the triggers' "changed" conditions skip it.
+--      UPDATE of the summed signs and figures; groups where old and new cancel
+--      out (a part payment's status, total bucket and customer count) are left
+--      alone, as the triggers' "changed" conditions skip a row that did not
+--      change (such a group always has its row already: the old row is in it).
 -- Paid state, balance and the month and amount-bucket keys are computed as in
 -- invoice_totals_add and invoice_amount_totals_add (the stored generated
 -- columns give the first two). invoice_status_totals' own triggers (0003)
@@ -88,28 +90,33 @@ BEGIN
     SELECT invoice_date, due_date, status, kind, paid_state, currency, SUM(sgn), SUM(sgn * total), SUM(sgn * paid),
            SUM(sgn * balance)
       FROM invoice_paid_moves GROUP BY invoice_date, due_date, status, kind, paid_state, currency
+      HAVING SUM(sgn) <> 0 OR SUM(sgn * total) <> 0 OR SUM(sgn * paid) <> 0 OR SUM(sgn * balance) <> 0
     ON DUPLICATE KEY UPDATE n = n + VALUES(n), total = total + VALUES(total), paid = paid + VALUES(paid),
                             balance = balance + VALUES(balance);
     INSERT INTO invoice_month_totals (month, due_month, status, kind, paid_state, currency, n, total, paid, balance)
     SELECT invoice_date - INTERVAL DAYOFMONTH(invoice_date) - 1 DAY, due_date - INTERVAL DAYOFMONTH(due_date) - 1 DAY,
            status, kind, paid_state, currency, SUM(sgn), SUM(sgn * total), SUM(sgn * paid), SUM(sgn * balance)
       FROM invoice_paid_moves GROUP BY 1, 2, status, kind, paid_state, currency
+      HAVING SUM(sgn) <> 0 OR SUM(sgn * total) <> 0 OR SUM(sgn * paid) <> 0 OR SUM(sgn * balance) <> 0
     ON DUPLICATE KEY UPDATE n = n + VALUES(n), total = total + VALUES(total), paid = paid + VALUES(paid),
                             balance = balance + VALUES(balance);
     INSERT INTO invoice_month_status_totals (month, status, kind, currency, n, total, paid, balance)
     SELECT invoice_date - INTERVAL DAYOFMONTH(invoice_date) - 1 DAY, status, kind, currency, SUM(sgn),
            SUM(sgn * total), SUM(sgn * paid), SUM(sgn * balance)
       FROM invoice_paid_moves GROUP BY 1, status, kind, currency
+      HAVING SUM(sgn) <> 0 OR SUM(sgn * total) <> 0 OR SUM(sgn * paid) <> 0 OR SUM(sgn * balance) <> 0
     ON DUPLICATE KEY UPDATE n = n + VALUES(n), total = total + VALUES(total), paid = paid + VALUES(paid),
                             balance = balance + VALUES(balance);
     INSERT INTO invoice_due_totals (due_date, currency, kind, paid_state, n, total, paid, balance)
     SELECT due_date, currency, kind, paid_state, SUM(sgn), SUM(sgn * total), SUM(sgn * paid), SUM(sgn * balance)
       FROM invoice_paid_moves WHERE status = 'open' GROUP BY due_date, currency, kind, paid_state
+      HAVING SUM(sgn) <> 0 OR SUM(sgn * total) <> 0 OR SUM(sgn * paid) <> 0 OR SUM(sgn * balance) <> 0
     ON DUPLICATE KEY UPDATE n = n + VALUES(n), total = total + VALUES(total), paid = paid + VALUES(paid),
                             balance = balance + VALUES(balance);
     INSERT INTO invoice_status_totals (status, kind, paid_state, currency, n, total, paid, balance)
     SELECT status, kind, paid_state, currency, SUM(sgn), SUM(sgn * total), SUM(sgn * paid), SUM(sgn * balance)
       FROM invoice_paid_moves GROUP BY status, kind, paid_state, currency
+      HAVING SUM(sgn) <> 0 OR SUM(sgn * total) <> 0 OR SUM(sgn * paid) <> 0 OR SUM(sgn * balance) <> 0
     ON DUPLICATE KEY UPDATE n = n + VALUES(n), total = total + VALUES(total), paid = paid + VALUES(paid),
                             balance = balance + VALUES(balance);
     -- invoice_amount_totals_add's three columns (one read of the moves:
@@ -120,12 +127,12 @@ BEGIN
            m.status, m.currency, SUM(m.sgn)
       FROM invoice_paid_moves m
       JOIN (SELECT 'total' AS col UNION ALL SELECT 'paid' UNION ALL SELECT 'balance') c
-     GROUP BY 1, 2, 3, 4
+     GROUP BY 1, 2, 3, 4 HAVING SUM(m.sgn) <> 0
     ON DUPLICATE KEY UPDATE n = n + VALUES(n);
     -- invoice_customer_totals_add
     INSERT INTO invoice_customer_totals (customer_name, status, currency, n)
     SELECT customer_name, status, currency, SUM(sgn)
-      FROM invoice_paid_moves GROUP BY customer_name, status, currency
+      FROM invoice_paid_moves GROUP BY customer_name, status, currency HAVING SUM(sgn) <> 0
     ON DUPLICATE KEY UPDATE n = n + VALUES(n);
 
     DROP TEMPORARY TABLE invoice_paid_moves;
