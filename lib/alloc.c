@@ -280,6 +280,18 @@ ierr alloc_add_tx(struct db *db, struct alloc_ctx *cx, enum alloc_source source,
 	return IE_OK;
 }
 
+ierr alloc_paid_many(struct db *db, const char *rows)
+{
+	ierr e = db_exec(db, "CALL invoice_paid_many(?)", DB_ARGS(DB_S(rows)), NULL, NULL);
+
+	/* the procedure restores @invoice_totals_off on its errors; a statement
+	 * killed before its handler ran must not leave it set on this connection
+	 * either (a pooled connection keeps session variables) */
+	if (e)
+		db_exec(db, "SET @invoice_totals_off = NULL", DB_NOARGS, NULL, NULL);
+	return e;
+}
+
 /* Appends {"e":entity,"i":id,"a":action,"b":before,"f":after} (an element of audit_events_json's array). */
 static ierr event_json(struct buf *b, const char *entity, long long id, const char *action,
 		       const struct audit_json *before, const struct audit_json *after)
@@ -416,11 +428,7 @@ ierr alloc_add_many_tx(struct db *db, struct alloc_ctx *cx, enum alloc_source so
 		e = IE_INTERNAL;   /* the rows just written are not all there */
 	if (e)
 		goto out;
-	e = db_exec(db, "UPDATE invoices i JOIN JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$.id', "
-		    "p DECIMAL(19,3) PATH '$.p', s VARCHAR(8) PATH '$.s')) t ON t.id = i.id "
-		    "SET i.paid_amount = t.p, i.status = t.s, i.row_version = i.row_version + 1",
-		    DB_ARGS(DB_S(rows.data)), NULL, NULL);
-	if (e || (e = update_side(db, &src, source_id, now.side.used)))
+	if ((e = alloc_paid_many(db, rows.data)) || (e = update_side(db, &src, source_id, now.side.used)))
 		goto out;
 	/* the events, as alloc_add_tx writes them one allocation after another */
 	now = src;

@@ -125,6 +125,14 @@ struct alloc_item {
 ierr alloc_add_many_tx(struct db *db, struct alloc_ctx *cx, enum alloc_source source, long long source_id,
 		       const struct alloc_item *items, size_t n, size_t *failed);
 
+/* Sets many documents' paid_amount and stored status (row_version + 1) in one
+ * statement, rows = JSON [{"id":N,"p":"paid_amount","s":"open|paid"}, ...] of
+ * rows the caller has locked, and moves every sums table of the list
+ * (sql/0002..0020) by the same amounts the row triggers would, set-based
+ * (sql/0027, invoice_paid_many): what any multi-row allocation uses. On an
+ * error @invoice_totals_off is left unset on the connection. */
+ierr alloc_paid_many(struct db *db, const char *rows);
+
 /* Removes allocation `allocation_id`, giving the amount back to both sides.
  * expect_target > 0: refused (IE_NOTFOUND) unless the allocation belongs to
  * that document (a form posted from one invoice page cannot remove another's). */

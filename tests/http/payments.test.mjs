@@ -3,8 +3,9 @@
 // / removal flows, record-and-allocate from the invoice page, refunds against a
 // credit note, over-allocation and currency mismatch refused with nothing written,
 // roles (support reads and gets 403 on writes, customers 404), CSRF, double submits,
-// 20 parallel allocations of one payment, and the figures every page shows after
-// allocations against SQL truth.
+// 20 parallel allocations of one payment, the figures every page shows after
+// allocations against SQL truth, and every sums table of the list against SQL truth
+// after spreads (set-based, sql/0027), removals and single allocations.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { as, sql } from './lib.mjs';
@@ -39,7 +40,7 @@ after(() => {
 });
 
 // an issued document (kind invoice or credit) of `total` (decimal text), due `days` from today
-function doc(cust, total, { days = 10, kind = 'invoice', currency = null } = {}) {
+function doc(cust, total, { days = 10, kind = 'invoice', currency = null, dated = 30 } = {}) {
   // a credit note credits an invoice of the customer (made here, fully credited: void)
   const credited = kind === 'credit' ? doc(cust, total).id : null;
   if (credited) sql(`UPDATE invoices SET status = 'void', voided_at = UTC_TIMESTAMP() WHERE id = ${credited}`);
@@ -47,7 +48,7 @@ function doc(cust, total, { days = 10, kind = 'invoice', currency = null } = {})
   const id = n(`INSERT INTO invoices (kind, type_code, number, customer_id, customer_name, status, currency,
       invoice_date, due_date, issued_at, net_total, tax_total, total, credited_invoice_id)
     SELECT '${kind}', ${kind === 'credit' ? 381 : 380}, ${q(number)}, id, name, 'open', ${currency ? q(currency) : 'currency'},
-      CURDATE() - INTERVAL 30 DAY, CURDATE() + INTERVAL ${days} DAY, UTC_TIMESTAMP(), ${total}, 0, ${total}, ${credited || 'NULL'}
+      CURDATE() - INTERVAL ${dated} DAY, CURDATE() + INTERVAL ${days} DAY, UTC_TIMESTAMP(), ${total}, 0, ${total}, ${credited || 'NULL'}
     FROM customers WHERE id = ${cust};
     SELECT LAST_INSERT_ID()`);
   sql(`INSERT INTO invoice_lines (invoice_id, position, description, quantity, unit_code, unit_price, tax_rate,
@@ -87,6 +88,42 @@ function invariants(cust) {
     AND status <> IF(paid_amount >= total, 'paid', 'open')`), 0, 'stored status');
   assert.equal(n(`SELECT COUNT(*) FROM payments WHERE customer_id = ${cust} AND allocated_amount > ABS(amount)`), 0);
 }
+
+// Every sums table of the list (sql/0002..0020) less its SQL GROUP BY truth from
+// invoices, per key: the keys where anything is left over, as text ('' when exact).
+// Rows that fell to n = 0 with zero figures cancel out, as a rebuild would not have them.
+const MONTH = (c) => `${c} - INTERVAL DAYOFMONTH(${c}) - 1 DAY`;
+const SUMS = [
+  ['invoice_day_totals', 'invoice_date, due_date, status, kind, paid_state, currency', null, ''],
+  ['invoice_month_totals', 'month, due_month, status, kind, paid_state, currency',
+    `${MONTH('invoice_date')} AS month, ${MONTH('due_date')} AS due_month, status, kind, paid_state, currency`, ''],
+  ['invoice_month_status_totals', 'month, status, kind, currency',
+    `${MONTH('invoice_date')} AS month, status, kind, currency`, ''],
+  ['invoice_due_totals', 'due_date, currency, kind, paid_state', null, `WHERE status = 'open'`],
+  ['invoice_status_totals', 'status, kind, paid_state, currency', null, ''],
+];
+function sumsDrift() {
+  const out = [];
+  for (const [table, keys, sel, where] of SUMS)
+    out.push(sql(`SELECT '${table}', ${keys}, SUM(n), SUM(total), SUM(paid), SUM(balance) FROM (
+        SELECT ${keys}, n, total, paid, balance FROM ${table}
+        UNION ALL
+        SELECT ${keys}, -COUNT(*), -SUM(total), -SUM(paid_amount), -SUM(balance)
+          FROM (SELECT ${sel || keys}, total, paid_amount, balance FROM invoices ${where}) i GROUP BY ${keys}) x
+      GROUP BY ${keys} HAVING SUM(n) <> 0 OR SUM(total) <> 0 OR SUM(paid) <> 0 OR SUM(balance) <> 0`));
+  const bucket = (col) => `SELECT '${col}', invoice_amount_bucket(${col === 'paid' ? 'paid_amount' : col}), status, currency,
+    -COUNT(*) FROM invoices GROUP BY 2, 3, 4`;
+  out.push(sql(`SELECT 'invoice_amount_totals', col, bucket, status, currency, SUM(n) FROM (
+      SELECT col, bucket, status, currency, n FROM invoice_amount_totals
+      UNION ALL ${bucket('total')} UNION ALL ${bucket('paid')} UNION ALL ${bucket('balance')}) x
+    GROUP BY col, bucket, status, currency HAVING SUM(n) <> 0`));
+  out.push(sql(`SELECT 'invoice_customer_totals', customer_name, status, currency, SUM(n) FROM (
+      SELECT customer_name, status, currency, n FROM invoice_customer_totals
+      UNION ALL SELECT customer_name, status, currency, -COUNT(*) FROM invoices GROUP BY customer_name, status, currency) x
+    GROUP BY customer_name, status, currency HAVING SUM(n) <> 0`));
+  return out.filter(Boolean).join('\n');
+}
+const totalsVersion = () => n('SELECT v FROM invoice_totals_version WHERE id = 1');
 
 // ---------- pages and forms ----------
 
@@ -427,6 +464,7 @@ test('a refund (negative payment) is set against a credit note\'s unspent credit
   assert.deepEqual(inv(cn.id), { status: 'paid', paid: '40.000', total: '40.000' });
   assert.equal(inv(open.id).paid, '0.000');
   invariants(cust);
+  assert.equal(sumsDrift(), '', 'after a refund spread over a credit note');
   tab = (await c.get(`/admin/customers/${cust}?tab=payments`)).text_;
   assert.equal(rowCells(tab, 'data-currency="EUR"'), 'EUR|0.00 EUR|0.00 EUR|0.00 EUR');
   // the list marks it as a refund
@@ -485,6 +523,7 @@ test('credit note leftover applied to another invoice from its page', async () =
     AND JSON_VALUE(after_json, '$.source_id') = ${cn2.id}`), 2);
   assert.equal(n(`SELECT COUNT(*) FROM audit_events WHERE entity = 'invoice' AND entity_id = ${cn2.id} AND action = 'allocate'`), 2);
   invariants(cust);
+  assert.equal(sumsDrift(), '', 'after a credit note spread');
 });
 
 test('roles: support reads every payment page and gets 403 on every write; customers get 404', async () => {
@@ -605,4 +644,102 @@ test('the list refuses bad parameters (400), unknown ids are 404, the customer p
   const pick = await c.get(`/admin/payments/new?q=${encodeURIComponent(`Payer ${T}`)}`);
   assert.equal(pick.status, 200);
   assert.match(pick.text_, new RegExp(`href="/admin/payments/new\\?customer=${CUST}"`));
+});
+
+// ---------- the sums tables after set-based spreads (sql/0027, invoice_paid_many) ----------
+
+test('spreads, removals and single allocations keep every sums table equal to SQL truth', async () => {
+  assert.equal(sumsDrift(), '', 'the sums are exact before');
+  const c = await as('admin');
+  const cust = customer();
+  // 14 invoices over several invoice and due months, one a credit note's (void) pair aside
+  const docs = [];
+  for (let i = 0; i < 14; i++) {
+    docs.push(doc(cust, `${(17 + i * 13.37).toFixed(2)}`, { days: -90 + i * 11, dated: 120 - i * 9 }));
+  }
+  doc(cust, '12.34', { kind: 'credit' });
+  // a part-paid one before the spread (paid state 1 -> 1 or 2 in the spread)
+  const { id: p0 } = await record(c, cust, '5.00');
+  const add = formFields((await docPage(c, docs[1].id)).text_, 'add-form');
+  assert.equal((await c.post(`/admin/invoices/${docs[1].id}/payments/add`, { ...add, source: `p${p0}`, amount: '5.00' })).status, 303);
+  assert.equal(sumsDrift(), '');
+  // spread 1: pays the oldest in full, the last one partly
+  const v0 = totalsVersion();
+  const { id } = await record(c, cust, '250.00');
+  const { keys, rows } = await spreadForm(c, id);
+  assert.ok(rows.filter((r) => r.amount).length >= 6, JSON.stringify(rows));
+  const r = await c.post(`/admin/payments/${id}/allocate`, spreadBody(keys, rows));
+  assert.equal(r.status, 303, r.text_.slice(0, 400));
+  assert.deepEqual(pay(id), { amount: '250.000', allocated: '250.000' });
+  invariants(cust);
+  assert.equal(sumsDrift(), '', 'after a spread');
+  assert.ok(totalsVersion() > v0, 'the sums version moved');
+  assert.equal(sql('SELECT @invoice_totals_off IS NULL'), '1');
+  // removals: a paid one goes open again, the partly paid one unpaid
+  for (const target of [docs[0].id, rows.filter((x) => x.amount).pop().target]) {
+    const alloc = n(`SELECT id FROM payment_allocations WHERE payment_id = ${id} AND invoice_id = ${target}`);
+    const dp = (await docPage(c, target)).text_;
+    const once = dp.match(new RegExp(`name="once" value="([0-9a-f]{64})">\\s*<input type="hidden" name="allocation" value="${alloc}"`))[1];
+    const csrf = dp.match(/name="csrf" value="([0-9a-f]{64})"/)[1];
+    assert.equal((await c.post(`/admin/invoices/${target}/payments/remove`, { csrf, once, allocation: String(alloc) })).status, 303);
+    assert.equal(sumsDrift(), '', 'after a removal');
+  }
+  invariants(cust);
+  // spread 2 over what is open now (open -> paid, partly paid -> paid, unpaid -> partly paid)
+  const { id: p2 } = await record(c, cust, '300.00');
+  const s2 = await spreadForm(c, p2);
+  assert.equal((await c.post(`/admin/payments/${p2}/allocate`, spreadBody(s2.keys, s2.rows))).status, 303);
+  invariants(cust);
+  assert.equal(sumsDrift(), '', 'after a second spread');
+  // a single allocation of what is left, then a spread of the rest
+  const left = docs.find((d) => inv(d.id).status === 'open');
+  if (left) {
+    const { id: p3 } = await record(c, cust, '1000.00');
+    const f = formFields((await docPage(c, left.id)).text_, 'add-form');
+    assert.equal((await c.post(`/admin/invoices/${left.id}/payments/add`, { ...f, source: `p${p3}`, amount: '1.00' })).status, 303);
+    assert.equal(sumsDrift(), '', 'after a single allocation');
+    const s3 = await spreadForm(c, p3);
+    assert.equal((await c.post(`/admin/payments/${p3}/allocate`, spreadBody(s3.keys, s3.rows))).status, 303);
+  }
+  assert.equal(n(`SELECT COUNT(*) FROM invoices WHERE customer_id = ${cust} AND kind = 'invoice' AND status = 'open'`), 0);
+  invariants(cust);
+  assert.equal(sumsDrift(), '', 'after everything was paid');
+});
+
+test('invoice_paid_many: an error leaves @invoice_totals_off as it was and changes nothing; set, it moves no sums', () => {
+  const cust = customer();
+  const a = doc(cust, '10.00');
+  const b = doc(cust, '20.00');
+  const state = () => sql(`SELECT GROUP_CONCAT(CONCAT_WS('/', paid_amount, status, row_version) ORDER BY id)
+    FROM invoices WHERE id IN (${a.id}, ${b.id})`);
+  const before = state();
+  const v0 = totalsVersion();
+  // 'bogus' is no status: the UPDATE fails (1265, strict mode, a warning's SQLSTATE) inside the procedure,
+  // which passes it on as an error (the caller's SQLEXCEPTION handler catches it; the first condition is
+  // the original one); a NULL paid amount fails it with an error (1048), passed on as it is
+  for (const [bad, want] of [['{"p":"1","s":"bogus"}', '01000/1265'], ['{"p":null,"s":"open"}', '23000/1048']]) {
+    const rows = `[{"id":${a.id},"p":"10.00","s":"paid"},${bad.replace('{', `{"id":${b.id},`)}]`;
+    assert.equal(sql(`DELIMITER //
+      BEGIN NOT ATOMIC
+        DECLARE CONTINUE HANDLER FOR SQLEXCEPTION
+          GET DIAGNOSTICS CONDITION 1 @st = RETURNED_SQLSTATE, @no = MYSQL_ERRNO;
+        CALL invoice_paid_many('${rows}');
+      END //
+      DELIMITER ;
+      SELECT CONCAT(@st, '/', @no), @invoice_totals_off IS NULL`), `${want}\t1`);
+  }
+  assert.equal(state(), before);
+  assert.equal(totalsVersion(), v0);
+  assert.equal(sumsDrift(), '');
+  // a bulk load's setting is kept, and the sums left to its rebuild
+  assert.equal(sql(`SET @invoice_totals_off = 1;
+    CALL invoice_paid_many('[{"id":${a.id},"p":"10.00","s":"paid"}]');
+    SELECT @invoice_totals_off, (SELECT paid_state FROM invoices WHERE id = ${a.id})`), '1\t2');
+  assert.match(sumsDrift(), /invoice_status_totals/);   // the bulk path moved no sums
+  sql(`SET @invoice_totals_off = 1; UPDATE invoices SET paid_amount = 0, status = 'open' WHERE id = ${a.id}`);
+  assert.equal(sumsDrift(), '');
+  // and unset, the same call moves them exactly
+  sql(`CALL invoice_paid_many('[{"id":${a.id},"p":"4.00","s":"open"}]')`);
+  assert.equal(sumsDrift(), '');
+  sql(`UPDATE invoices SET paid_amount = 0, status = 'open' WHERE id = ${a.id}`);
 });
